@@ -1,0 +1,62 @@
+"""Command-line front end (``desktop-app-cli``) over the same services the windows use.
+
+Each command group lives in its own module with a ``register(subparsers)`` function; errors a
+user can fix are printed in Chinese on stderr with exit code 1 (2 for a usage error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ..domain.errors import UserError
+from . import core
+
+# Modules that add commands; each has register(subparsers).
+COMMAND_MODULES = [core]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its messages in Chinese-friendly form and exit code 2 on usage errors."""
+
+    def error(self, message: str) -> None:  # pragma: no cover - exercised through main()
+        self.print_usage(sys.stderr)
+        print(f"用法错误：{message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="desktop-app-cli", description="成德同城化重大项目管理（命令行）")
+    parser.add_argument("--db", metavar="PATH", help="数据库文件（默认：用户文档文件夹中的数据库）")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_console()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into head, less …
+        sys.stderr.close()
+        return 0
+
+
+def _utf8_console() -> None:
+    # Windows consoles default to a legacy code page; Chinese output must not crash.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[attr-defined]
+        except (AttributeError, ValueError):
+            pass

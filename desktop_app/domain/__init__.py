@@ -1,0 +1,1 @@
+"""Plain values and pure rules of the domain: no I/O, no Qt, no SQL."""

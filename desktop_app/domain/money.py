@@ -1,0 +1,37 @@
+"""Money in 万元: one rounding rule for storage and one way to show it."""
+
+from __future__ import annotations
+
+# Stored values are 万元 rounded to 4 decimals, i.e. to the 元.
+WAN_DECIMALS = 4
+
+
+def round_wan(value: float | None) -> float | None:
+    """Round an amount in 万元 to the stored precision (one 元)."""
+    if value is None:
+        return None
+    return round(float(value) + 0.0, WAN_DECIMALS)
+
+
+def format_wan(value: float | None, *, missing: str = "") -> str:
+    """万元 with thousands separators and at most two decimals: ``12,345.6``."""
+    if value is None:
+        return missing
+    text = f"{value:,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_yi(value_wan: float | None, *, missing: str = "") -> str:
+    """An amount given in 万元 shown in 亿元 (for summaries): ``1.23亿元``."""
+    if value_wan is None:
+        return missing
+    return f"{value_wan / 10000:,.2f}亿元"
+
+
+def format_amount(value_wan: float | None, *, missing: str = "") -> str:
+    """万元 for ordinary amounts, 亿元 from 1亿 upwards — the way summaries are read aloud."""
+    if value_wan is None:
+        return missing
+    if abs(value_wan) >= 10000:
+        return format_yi(value_wan)
+    return f"{format_wan(value_wan)}万元"

@@ -1,0 +1,79 @@
+"""Reporting periods (填报周期): months ``2026-11`` and quarters, and the time elapsed in a span."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .parsing import ParseError
+
+_PERIOD = re.compile(r"(\d{4})-(\d{1,2})")
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Period:
+    """A month, written ``YYYY-MM`` in storage and ``2026年11月`` to people."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        match = _PERIOD.fullmatch(str(text).strip())
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise ParseError(f"「{text}」不是填报周期，应写成 2026-11 这样的年月")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def of(cls, day: date) -> Period:
+        return cls(day.year, day.month)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    @property
+    def quarter(self) -> int:
+        return (self.month - 1) // 3 + 1
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.shift(1).first_day - timedelta(days=1)
+
+    def shift(self, months: int) -> Period:
+        index = self.year * 12 + (self.month - 1) + months
+        return Period(index // 12, index % 12 + 1)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def quarter_label(period: Period) -> str:
+    return f"{period.year}年第{period.quarter}季度"
+
+
+def reporting_period(day: date, *, kind: str = "month") -> Period:
+    """The period being reported on at ``day``: the month itself, or the quarter's last month."""
+    period = Period.of(day)
+    if kind == "quarter":
+        return Period(period.year, period.quarter * 3)
+    return period
+
+
+def elapsed_percent(start: date, end: date, today: date) -> float:
+    """序时进度: the share of ``start``–``end`` elapsed at ``today``, 0–100 (end day inclusive)."""
+    if today < start:
+        return 0.0
+    if today >= end:
+        return 100.0
+    total = (end - start).days + 1
+    return round(((today - start).days + 1) / total * 100, 2)

@@ -1,0 +1,124 @@
+"""Backups of the database file: on demand, daily on open, before destructive actions; restore."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..domain.errors import UserError
+from ..locations import backups_dir
+from ..store import Store, StoreError
+
+_STAMP = "%Y%m%d-%H%M%S"
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<reason>[^.]+)\.db$")
+DEFAULT_KEEP = 10
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    at: datetime
+    reason: str
+    size: int
+
+
+def backup_to(store: Store, target: Path) -> Path:
+    """Copy the whole database to ``target`` and log it."""
+    if target.exists() and target.is_dir():
+        target = target / f"{store.path.stem}-{datetime.now().strftime(_STAMP)}.db"
+    path = store.backup_to(target)
+    if not store.read_only:
+        store.log_event("backup", f"备份到 {path.name}", str(path))
+    return path
+
+
+def auto_backup(store: Store, reason: str = "自动", *, keep: int = DEFAULT_KEEP) -> Path:
+    """A timestamped backup in the database's backup folder; keeps the newest ``keep``."""
+    folder = backups_dir(store.path)
+    path = folder / f"{store.path.stem}-{datetime.now().strftime(_STAMP)}-{reason}.db"
+    backup_to(store, path)
+    prune(store.path, keep)
+    return path
+
+
+def daily_backup(store: Store, *, keep: int = DEFAULT_KEEP) -> Path | None:
+    """The once-a-day backup made when the database is opened (None if today's exists)."""
+    today = datetime.now().date()
+    if any(b.at.date() == today and b.reason == "每日" for b in list_backups(store.path)):
+        return None
+    return auto_backup(store, "每日", keep=keep)
+
+
+def list_backups(db_path: Path) -> list[BackupFile]:
+    """Backups of ``db_path``, newest first."""
+    folder = backups_dir(db_path)
+    if not folder.exists():
+        return []
+    out = []
+    for f in folder.iterdir():
+        m = _NAME.match(f.name)
+        if not m or m.group("stem") != db_path.stem:
+            continue
+        out.append(
+            BackupFile(
+                f, datetime.strptime(m.group("stamp"), _STAMP), m.group("reason"), f.stat().st_size
+            )
+        )
+    return sorted(out, key=lambda b: b.at, reverse=True)
+
+
+def prune(db_path: Path, keep: int) -> None:
+    for old in list_backups(db_path)[max(keep, 1) :]:
+        old.path.unlink(missing_ok=True)
+
+
+def restore(store: Store, backup: Path) -> Store:
+    """Replace the open database with ``backup``; returns the reopened store.
+
+    The current state is backed up first (reason 恢复前), so a restore can itself be undone.
+    The backup is checked (opens, integrity ok) before anything is replaced.
+    """
+    try:
+        probe = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            ok = probe.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError:
+        ok = False
+    if not ok:
+        raise UserError(f"备份文件「{backup.name}」已损坏或不是数据库，未恢复。请选择其他备份。")
+    auto_backup(store, "恢复前")
+    path, user = store.path, store.user
+    source = sqlite3.connect(str(backup))
+    try:
+        with store.write(source="系统"):
+            pass  # takes and releases the write lock: nobody is mid-write
+        source.backup(store.conn)
+    except sqlite3.Error as exc:
+        raise StoreError(f"恢复失败：{exc}。数据库未改变。") from exc
+    finally:
+        source.close()
+    store.close()
+    reopened = Store.open(path, user=user)
+    reopened.log_event("restore", f"从备份 {backup.name} 恢复", str(backup))
+    return reopened
+
+
+def file_size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+
+
+__all__ = [
+    "BackupFile",
+    "auto_backup",
+    "backup_to",
+    "daily_backup",
+    "list_backups",
+    "prune",
+    "restore",
+    "file_size_text",
+]

@@ -1,0 +1,254 @@
+"""Synthetic but plausible demo projects, for trying the application and for benchmarks.
+
+Every demo project is marked ``is_demo`` and coded ``DEMO-00001``…, so it is never taken for real
+data. The generator is seeded: the same N gives the same projects.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, timedelta
+
+from ..domain.fields import MILESTONE_NAMES
+from ..domain.money import round_wan
+from ..domain.period import Period, elapsed_percent
+from ..store import Store, seed
+from ..store.projects import list_sections
+from ..store.units import list_units
+from .setup import builtin_dataset
+
+_PLACES = (
+    "城北",
+    "城南",
+    "高新",
+    "临港",
+    "凯州",
+    "天府旌城",
+    "三星堆",
+    "龙门山",
+    "石亭江",
+    "绵远河",
+    "旌湖",
+    "罗江",
+    "白马关",
+    "金轮",
+    "八角井",
+    "汉旺",
+    "师古",
+    "黄许",
+    "孝泉",
+    "双东",
+)
+_THINGS = (
+    ("道路", "交通"),
+    ("快速通道", "交通"),
+    ("互通立交", "交通"),
+    ("综合客运枢纽", "交通"),
+    ("污水处理厂", "生态环境"),
+    ("河道综合治理", "生态环境"),
+    ("水库", "水利"),
+    ("灌区", "水利"),
+    ("产业园", "产业"),
+    ("智能制造基地", "产业"),
+    ("标准化厂房", "产业"),
+    ("物流园", "产业"),
+    ("人民医院", "医疗卫生"),
+    ("中医医院", "医疗卫生"),
+    ("学校", "教育"),
+    ("体育中心", "文体"),
+    ("数据中心", "数字经济"),
+    ("5G基站", "数字经济"),
+    ("高标准农田", "农业"),
+    ("冷链物流中心", "农业"),
+    ("保障性住房", "民生"),
+    ("老旧小区改造", "民生"),
+    ("变电站", "能源"),
+    ("天然气管网", "能源"),
+)
+_WORKS = ("新建工程", "改扩建工程", "提升工程", "二期工程", "建设项目", "综合整治工程")
+_TEXTS = (
+    "完成{0}主体结构施工",
+    "{0}土建施工有序推进",
+    "完成{0}设备采购及安装",
+    "{0}路基工程基本完成",
+    "正在开展{0}初步设计审查",
+    "{0}用地手续办理中",
+    "完成{0}场地平整",
+    "{0}管网铺设进行中",
+)
+_PROBLEMS = (None, None, None, "用地指标紧张", "资金到位滞后", "征地拆迁进度慢", "设计变更待批复")
+
+
+def generate_demo(
+    store: Store, count: int, *, today: date | None = None, seed_value: int = 20261129
+) -> int:
+    """Add ``count`` demo projects (with units, milestones and 12 monthly reports each)."""
+    if count < 1:
+        return 0
+    today = today or date.today()
+    rng = random.Random(seed_value)
+    if not list_units(store):
+        seed.load_dataset(store, builtin_dataset(), with_projects=False)
+    units = list_units(store, include_inactive=False)
+    districts = [u for u in units if u.kind == "区县"] or units
+    leads = [u for u in units if u.kind in ("市级部门", "功能区")] or units
+    columns = [s.id for s in list_sections(store, "专栏")] or [None]
+    start_no = (store.scalar("SELECT count(*) FROM project WHERE is_demo = 1") or 0) + 1
+    current = Period.of(today)
+    periods = [current.shift(-i) for i in range(11, -1, -1)]
+
+    projects, links, milestones, reports, targets = [], [], [], [], []
+    for n in range(start_no, start_no + count):
+        pid = str(uuid.uuid4())
+        district = rng.choice(districts)
+        thing, category = rng.choice(_THINGS)
+        place = rng.choice(_PLACES)
+        name = f"{district.short_name or district.name}{place}{thing}{rng.choice(_WORKS)}"
+        start = date(rng.randint(2021, 2026), rng.randint(1, 12), 1)
+        end = start + timedelta(days=rng.randint(12, 60) * 30)
+        total = round_wan(
+            rng.choice((500, 1200, 3000, 8000, 20000, 50000, 150000)) * rng.uniform(0.5, 2)
+        )
+        expected = elapsed_percent(start, end, today)
+        lag = rng.choice((0, 0, 0, 5, 12, 25, 40))
+        percent = round(max(0.0, min(100.0, expected - lag)), 1)
+        if today < start:
+            stage = rng.choice(("储备", "前期"))
+            percent = 0.0
+        elif percent >= 100:
+            stage = "竣工"
+        else:
+            stage = "在建"
+        actual_start = (
+            start + timedelta(days=rng.randint(0, 60)) if stage in ("在建", "竣工") else None
+        )
+        if actual_start and actual_start > today:
+            actual_start = today
+        actual_end = (
+            min(end + timedelta(days=rng.randint(-30, 90)), today) if stage == "竣工" else None
+        )
+        if actual_end and actual_start and actual_end < actual_start:
+            actual_end = actual_start
+        done = round_wan(total * percent / 100)
+        projects.append(
+            (
+                pid,
+                f"DEMO-{n:05d}",
+                name,
+                rng.choice(columns),
+                category,
+                stage,
+                district.id,
+                f"{name}，主要建设{thing}及配套设施。",
+                total,
+                start.isoformat(),
+                end.isoformat(),
+                actual_start.isoformat() if actual_start else None,
+                actual_end.isoformat() if actual_end else None,
+                percent,
+                done,
+                1,
+            )
+        )
+        lead = rng.choice(leads)
+        links.append((pid, lead.id, "牵头"))
+        if district.id != lead.id:
+            links.append((pid, district.id, "责任"))
+        helper = rng.choice(units)
+        if helper.id not in (lead.id, district.id):
+            links.append((pid, helper.id, "配合"))
+        span = (end - start).days
+        for sort, ms_name in enumerate(rng.sample(MILESTONE_NAMES[:], rng.randint(3, 6))):
+            planned = start + timedelta(days=int(span * (sort + 1) / 7))
+            actual = (
+                planned + timedelta(days=rng.randint(-10, 40))
+                if planned + timedelta(days=40) < today and rng.random() < 0.85
+                else None
+            )
+            milestones.append(
+                (pid, ms_name, planned.isoformat(), actual.isoformat() if actual else None, sort)
+            )
+        targets.append(
+            (pid, today.year, round_wan(total * rng.uniform(0.1, 0.4)), "完成年度投资计划")
+        )
+        if stage in ("在建", "竣工"):
+            year_done = 0.0
+            for i, period in enumerate(periods):
+                share = (i + 1) / len(periods)
+                p_pct = round(max(0.0, percent - (1 - share) * min(percent, 20)), 1)
+                if period.month == 1:
+                    year_done = 0.0
+                step = round_wan(total * rng.uniform(0.0, 0.02))
+                year_done = round_wan(year_done + step)
+                reports.append(
+                    (
+                        pid,
+                        period.key,
+                        f"{period.last_day.isoformat()}T17:00:00",
+                        p_pct,
+                        round_wan(total * p_pct / 100),
+                        year_done,
+                        rng.choice(_TEXTS).format(thing),
+                        rng.choice(_PROBLEMS),
+                        "按计划推进后续施工",
+                        "演示",
+                    )
+                )
+    with store.write(source="演示") as tx:
+        seed.bulk_insert(
+            store,
+            "project",
+            (
+                "id",
+                "code",
+                "name",
+                "section_id",
+                "category",
+                "stage",
+                "district_id",
+                "scope",
+                "total_investment",
+                "planned_start",
+                "planned_end",
+                "actual_start",
+                "actual_end",
+                "percent_complete",
+                "investment_to_date",
+                "is_demo",
+            ),
+            projects,
+        )
+        seed.bulk_insert(store, "project_unit", ("project_id", "unit_id", "role"), links)
+        seed.bulk_insert(
+            store,
+            "milestone",
+            ("project_id", "name", "planned_date", "actual_date", "sort"),
+            milestones,
+        )
+        seed.bulk_insert(
+            store,
+            "project_annual_target",
+            ("project_id", "year", "planned_investment", "goal"),
+            targets,
+        )
+        seed.bulk_insert(
+            store,
+            "progress_report",
+            (
+                "project_id",
+                "period",
+                "reported_at",
+                "percent_complete",
+                "investment_to_date",
+                "investment_this_year",
+                "progress_text",
+                "problems",
+                "next_steps",
+                "source",
+            ),
+            reports,
+        )
+        tx.audit("database", store.path.name, "演示数据", None, f"新增 {count} 个演示项目")
+    store.log_event("demo", f"生成演示数据 {count} 个项目（编码 DEMO-{start_no:05d} 起）")
+    return count

@@ -1,0 +1,51 @@
+"""Creating a database: with the built-in plan dataset, empty, or over an old one."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from ..domain.errors import UserError
+from ..paths import dataset_path
+from ..store import Store, seed
+
+
+def builtin_dataset() -> dict:
+    return json.loads(dataset_path().read_text(encoding="utf-8"))
+
+
+def init_database(path: Path, *, empty: bool = False, force: bool = False) -> tuple[Store, dict]:
+    """Create (or with ``force`` re-create) the database at ``path``.
+
+    Without ``empty`` it holds the built-in plan dataset; with it, the plan's sections, units and
+    indicators but no projects. ``force`` backs the old file up beside it before clearing it.
+    Returns the open store and counts of what was loaded.
+    """
+    store = Store.open(path)
+    try:
+        if not seed.is_empty(store):
+            if not force:
+                raise UserError(
+                    f"数据库「{path}」已有数据。如确需重新初始化，请加 --force（原文件会先备份）。"
+                )
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            store.backup_to(path.with_name(f"{path.stem}.init前备份-{stamp}{path.suffix}"))
+            seed.clear_all(store)
+        counts = seed.load_dataset(store, builtin_dataset(), with_projects=not empty)
+    except BaseException:
+        store.close()
+        raise
+    return store, counts
+
+
+def open_or_create(path: Path) -> Store:
+    """Open the user's database, creating it with the built-in dataset on first run."""
+    store = Store.open(path)
+    if seed.is_empty(store):
+        try:
+            seed.load_dataset(store, builtin_dataset())
+        except BaseException:
+            store.close()
+            raise
+    return store

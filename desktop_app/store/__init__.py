@@ -1,0 +1,5 @@
+"""SQLite storage: the only place that speaks SQL."""
+
+from .database import Store, StoreError
+
+__all__ = ["Store", "StoreError"]

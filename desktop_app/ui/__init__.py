@@ -1,0 +1,1 @@
+"""The Qt windows: a thin skin over the services."""

@@ -1,0 +1,146 @@
+"""The CLI's core commands, run in a real subprocess-free way through main(argv)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desktop_app.cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse usage errors
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def inited(tmp_path, capsys):
+    path = tmp_path / "中文 路径" / "项目.db"
+    code, out, _ = run(capsys, "--db", str(path), "init")
+    assert code == 0 and "项目 126 个" in out
+    return path
+
+
+def test_init_then_projects_json(inited, capsys):
+    code, out, _ = run(capsys, "--db", str(inited), "projects", "--json")
+    assert code == 0
+    projects = json.loads(out)
+    assert len(projects) == 126
+    s11 = next(p for p in projects if p["code"] == "ZL02-001")
+    assert s11 == s11 | {
+        "name": "成都经广汉至德阳市域铁路S11线",
+        "column": 2,
+        "category": "轨道交通",
+        "stage": "在建",
+        "district": None,
+        "lead_unit": None,
+        "units": [],
+        "total_investment": None,
+        "planned_start": None,
+        "planned_end": None,
+        "percent_complete": None,
+    }
+
+
+def test_projects_for_a_unit(inited, capsys):
+    code, out, _ = run(capsys, "--db", str(inited), "projects", "--unit", "广汉市", "--json")
+    assert code == 0
+    projects = json.loads(out)
+    assert projects and all(p["district"] == "广汉市" for p in projects)
+
+
+def test_units_and_indicators_json(inited, capsys):
+    _, out, _ = run(capsys, "--db", str(inited), "units", "--json")
+    units = json.loads(out)
+    assert {"name": "中江县", "kind": "区县"}.items() <= next(
+        u for u in units if u["name"] == "中江县"
+    ).items()
+    _, out, _ = run(capsys, "--db", str(inited), "indicators", "--json")
+    indicators = json.loads(out)
+    assert len(indicators) == 15
+    assert {k: indicators[0][k] for k in ("name", "unit", "operator", "target", "year")} == {
+        "name": "地区生产总值占全省比重",
+        "unit": "%",
+        "operator": "≥",
+        "target": 5,
+        "year": 2025,
+    }
+
+
+def test_init_twice_refused_then_forced(inited, capsys):
+    code, _, err = run(capsys, "--db", str(inited), "init")
+    assert code == 1 and "已有数据" in err and "Traceback" not in err
+    code, out, _ = run(capsys, "--db", str(inited), "init", "--force")
+    assert code == 0
+    assert list(inited.parent.glob("*init前备份*"))
+
+
+def test_init_empty(tmp_path, capsys):
+    path = tmp_path / "空.db"
+    assert run(capsys, "--db", str(path), "init", "--empty")[0] == 0
+    _, out, _ = run(capsys, "--db", str(path), "projects", "--json")
+    assert json.loads(out) == []
+
+
+def test_check_and_backup(inited, tmp_path, capsys):
+    code, out, _ = run(capsys, "--db", str(inited), "check")
+    assert code == 0 and "通过" in out
+    target = tmp_path / "备份.db"
+    code, out, _ = run(capsys, "--db", str(inited), "backup", str(target))
+    assert code == 0 and target.exists()
+    _, out, _ = run(capsys, "--db", str(target), "projects", "--json")
+    assert len(json.loads(out)) == 126
+
+
+def test_demo_adds_marked_projects(tmp_path, capsys):
+    path = tmp_path / "演示.db"
+    code, out, _ = run(capsys, "--db", str(path), "demo", "--projects", "50")
+    assert code == 0
+    _, out, _ = run(capsys, "--db", str(path), "projects", "--json")
+    projects = json.loads(out)
+    assert len(projects) == 50
+    assert all(p["is_demo"] and p["code"].startswith("DEMO-") for p in projects)
+    assert all(p["lead_unit"] and p["planned_start"] <= p["planned_end"] for p in projects)
+    from desktop_app.store import Store
+
+    with Store.open(path) as store:
+        assert store.scalar("SELECT count(DISTINCT period) FROM progress_report") == 12
+        assert store.check() == []
+
+
+def test_errors_are_chinese_without_traceback(tmp_path, capsys):
+    code, _, err = run(capsys, "--db", str(tmp_path / "无.db"), "projects")
+    assert code == 1 and "不存在" in err and "Traceback" not in err
+    bad = tmp_path / "坏.db"
+    bad.write_text("不是数据库" * 200, encoding="utf-8")
+    code, _, err = run(capsys, "--db", str(bad), "projects")
+    assert code == 1 and "不是本程序的数据库文件" in err
+
+
+def test_unknown_unit_is_a_clear_error(inited, capsys):
+    code, _, err = run(capsys, "--db", str(inited), "projects", "--unit", "火星市")
+    assert code == 1 and "找不到单位「火星市」" in err
+
+
+def test_usage_error_exits_2(capsys):
+    code, _, err = run(capsys, "no-such-command")
+    assert code == 2
+    code, _, _ = run(capsys, "demo")  # --projects missing
+    assert code == 2
+
+
+def test_every_command_has_help():
+    from desktop_app.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, action in sub.choices.items():
+        assert sub._choices_actions and any(
+            c.dest == name and c.help for c in sub._choices_actions
+        ), name
+        assert action.format_help()

@@ -1,0 +1,210 @@
+"""The store: connection settings, constraints, transactions, audit, migrations, bad files."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+
+from desktop_app.domain.errors import ConflictError, UserError, ValidationError
+from desktop_app.store import Store, StoreError
+from desktop_app.store.database import schema_sections, schema_version
+from desktop_app.store.projects import get_project, update_project
+
+
+def test_new_file_gets_schema_foreign_keys_and_rollback_journal(db_path):
+    with Store.open(db_path) as store:
+        assert store.scalar("PRAGMA user_version") == schema_version()
+        assert store.scalar("PRAGMA foreign_keys") == 1
+        assert store.scalar("PRAGMA journal_mode") == "delete"
+        assert store.scalar("PRAGMA busy_timeout") == 5000
+        tables = {
+            r["name"] for r in store.query("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+    assert {"project", "unit", "milestone", "progress_report", "indicator", "audit_log"} <= tables
+
+
+def test_dangling_reference_is_refused(empty_store):
+    with pytest.raises(UserError, match="外键"), empty_store.write():
+        empty_store.conn.execute(
+            "INSERT INTO project_unit (project_id, unit_id, role) VALUES ('nope', 999, '牵头')"
+        )
+    assert empty_store.scalar("SELECT count(*) FROM project_unit") == 0
+
+
+@pytest.mark.parametrize(
+    "column, value, reason",
+    [
+        ("stage", "'施工中'", "stage"),
+        ("percent_complete", "120", "percent_complete"),
+        ("total_investment", "-1", "total_investment"),
+        ("planned_start", "'2026-13-01'", "planned_start"),
+    ],
+)
+def test_check_constraints_refuse_bad_rows(empty_store, column, value, reason):
+    with pytest.raises(UserError, match="不符合规则"), empty_store.write():
+        empty_store.conn.execute(
+            f"INSERT INTO project (id, code, name, {column}) VALUES ('p1', 'C1', '名', {value})"
+        )
+    assert empty_store.scalar("SELECT count(*) FROM project") == 0
+
+
+def test_date_order_is_a_constraint(empty_store):
+    with pytest.raises(UserError), empty_store.write():
+        empty_store.conn.execute(
+            "INSERT INTO project (id, code, name, planned_start, planned_end)"
+            " VALUES ('p1', 'C1', '名', '2026-05-01', '2026-04-01')"
+        )
+
+
+def test_only_one_lead_unit_per_project(store, make_project):
+    pid = make_project(lead="市交通运输局")
+    unit = store.scalar("SELECT id FROM unit WHERE name = '市水利局'")
+    with pytest.raises(UserError, match="牵头"), store.write():
+        store.conn.execute(
+            "INSERT INTO project_unit (project_id, unit_id, role) VALUES (?, ?, '牵头')",
+            (pid, unit),
+        )
+
+
+def test_transaction_rolls_back_whole(store, make_project):
+    pid = make_project(name="回滚测试")
+    with pytest.raises(RuntimeError), store.write():
+        update_project(store, pid, {"name": "改了名"})
+        with store.write():  # nested: a savepoint inside the same transaction
+            update_project(store, pid, {"percent_complete": 50})
+        raise RuntimeError("boom")
+    p = get_project(store, pid)
+    assert (p.name, p.percent_complete) == ("回滚测试", None)
+    assert (
+        store.scalar(
+            "SELECT count(*) FROM audit_log WHERE project_id = ? AND field != '创建'", (pid,)
+        )
+        == 0
+    )
+
+
+def test_every_change_writes_audit_rows(store, make_project):
+    pid = make_project(name="审计测试")
+    update_project(store, pid, {"planned_end": date(2027, 6, 30), "total_investment": 1234.5})
+    rows = store.query(
+        "SELECT user, field, old, new, source FROM audit_log WHERE project_id = ? AND field != '创建'"
+        " ORDER BY field",
+        (pid,),
+    )
+    assert rows == [
+        {
+            "user": "测试员",
+            "field": "planned_end",
+            "old": None,
+            "new": "2027-06-30",
+            "source": "手工",
+        },
+        {
+            "user": "测试员",
+            "field": "total_investment",
+            "old": None,
+            "new": "1234.5",
+            "source": "手工",
+        },
+    ]
+
+
+def test_validation_refuses_with_reason(store, make_project):
+    pid = make_project()
+    with pytest.raises(ValidationError, match="完成百分比「120」超出 0–100"):
+        update_project(store, pid, {"percent_complete": 120})
+    with pytest.raises(ValidationError, match="计划完工 2026-01-01 早于计划开工 2026-03-01"):
+        update_project(
+            store, pid, {"planned_start": date(2026, 3, 1), "planned_end": date(2026, 1, 1)}
+        )
+
+
+def test_edit_from_an_old_version_is_refused(store, make_project):
+    pid = make_project()
+    version = get_project(store, pid).version
+    update_project(store, pid, {"name": "别人先改了"}, expected_version=version)
+    with pytest.raises(ConflictError, match="该项目已被他人修改"):
+        update_project(store, pid, {"name": "我后改的"}, expected_version=version)
+    assert get_project(store, pid).name == "别人先改了"
+
+
+def test_upgrade_from_version_1_keeps_data(tmp_path):
+    old = tmp_path / "旧版本.db"
+    conn = sqlite3.connect(old)
+    conn.executescript(schema_sections()[1])
+    conn.execute("INSERT INTO unit (name, kind) VALUES ('广汉市', '区县')")
+    conn.execute(
+        "INSERT INTO project (id, code, name, stage) VALUES ('p1', 'OLD-1', '旧项目', '在建')"
+    )
+    conn.execute("INSERT INTO project_unit VALUES ('p1', 1, '牵头')")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+    with Store.open(old) as store:
+        assert store.scalar("PRAGMA user_version") == schema_version()
+        p = get_project(store, "OLD-1")
+        assert (p.name, p.stage, p.lead_unit) == ("旧项目", "在建", "广汉市")
+        # Tables of version 2 exist and work.
+        with store.write():
+            store.conn.execute("INSERT INTO baseline (name) VALUES ('2026年初计划')")
+        fresh = Store.open(tmp_path / "新.db")
+        schema = lambda s: sorted(
+            r["sql"] for r in s.query("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")
+        )  # noqa: E731
+        assert schema(store) == schema(fresh)
+        fresh.close()
+
+
+def test_newer_version_is_refused_clearly(db_path):
+    Store.open(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    with pytest.raises(StoreError, match="更新版本的程序"):
+        Store.open(db_path)
+
+
+def test_not_a_database_gets_a_clear_message(tmp_path):
+    bad = tmp_path / "报表.db"
+    bad.write_bytes(b"PK\x03\x04 this is a zip, not sqlite" * 100)
+    before = bad.read_bytes()
+    with pytest.raises(StoreError, match="不是本程序的数据库文件"):
+        Store.open(bad)
+    assert bad.read_bytes() == before
+
+
+def test_missing_file_without_create(tmp_path):
+    with pytest.raises(StoreError, match="不存在"):
+        Store.open(tmp_path / "没有.db", create=False)
+
+
+def test_read_only_file_opens_but_refuses_writes(store, tmp_path, make_project):
+    make_project(name="只读测试")
+    path = store.path
+    store.close()
+    path.chmod(0o444)
+    try:
+        import os
+
+        if os.access(path, os.W_OK):  # root ignores permission bits
+            pytest.skip("running as root: the file stays writable")
+        with Store.open(path) as ro:
+            assert ro.read_only
+            with pytest.raises(StoreError, match="只读"), ro.write():
+                pass
+    finally:
+        path.chmod(0o644)
+
+
+def test_integrity_check_reports_healthy(store):
+    assert store.check() == []
+
+
+def test_backup_is_a_complete_copy(store, make_project, tmp_path):
+    make_project(name="备份测试")
+    target = store.backup_to(tmp_path / "备份" / "副本.db")
+    with Store.open(target) as copy:
+        assert copy.scalar("SELECT count(*) FROM project WHERE name = '备份测试'") == 1

@@ -1,0 +1,28 @@
+"""The application starts, renders Chinese with its own font, and lists the plan's projects."""
+
+from PySide6.QtGui import QFontMetrics, QImage
+from PySide6.QtWidgets import QAbstractItemView
+
+from desktop_app.services.setup import open_or_create
+from desktop_app.ui.main_window import MainWindow
+
+
+def test_bundled_font_covers_chinese(qapp):
+    metrics = QFontMetrics(qapp.font())
+    for ch in "成德同城化发展领导小组办公室待填报":
+        assert metrics.inFontUcs4(ord(ch)), ch
+
+
+def test_first_run_creates_database_and_lists_projects(qtbot, tmp_path):
+    path = tmp_path / "新用户" / "projects.db"
+    store = open_or_create(path)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    assert path.exists()
+    assert "projects.db" in window.windowTitle()
+    views = window.findChildren(QAbstractItemView)
+    assert any(v.model() is not None and v.model().rowCount() == 126 for v in views)
+    image: QImage = window.grab().toImage()
+    assert image.width() > 600 and not image.isNull()
+    store.close()

@@ -1,0 +1,57 @@
+"""The application context passed to every window and view (no global singleton).
+
+It holds the open store, the undo stack and the settings, and broadcasts what each operation
+changed (``changed``) so that views reload what they show.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QUndoStack
+
+from ..domain.period import Period, reporting_period
+from ..domain.status import StatusRules
+from ..services.changes import Changes
+from ..store import Store
+
+
+class AppContext(QObject):
+    changed = Signal(object)  # Changes
+    edit_project_requested = Signal(str)  # project id: the main window opens the editor
+    show_projects_requested = Signal(object)  # a dict of register filters (from dashboard clicks)
+
+    def __init__(
+        self, store: Store, settings: QSettings | None = None, *, today: date | None = None
+    ):
+        super().__init__()
+        self.store = store
+        self.settings = settings or QSettings()
+        self.undo_stack = QUndoStack(self)
+        self._today = today
+
+    def today(self) -> date:
+        """The date status is judged on (fixed in tests and screenshots)."""
+        return self._today or date.today()
+
+    def status_rules(self) -> StatusRules:
+        return StatusRules.from_dict(self.store.get_setting("status_rules", {}) or {})
+
+    def period_kind(self) -> str:
+        return str(self.store.get_setting("period_kind", "month"))
+
+    def current_period(self) -> Period:
+        return reporting_period(self.today(), kind=self.period_kind())
+
+    def notify(self, changes: Changes) -> None:
+        self.changed.emit(changes)
+
+    def replace_store(self, store: Store) -> None:
+        """Another database was opened (or a backup restored): every view reloads."""
+        old = self.store
+        self.store = store
+        self.undo_stack.clear()
+        if old is not store:
+            old.close()
+        self.notify(Changes.everything())

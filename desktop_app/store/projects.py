@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import date
 
 from ..domain.errors import NotFoundError, ValidationError
@@ -45,8 +46,9 @@ SELECT p.id, p.code, p.name, p.stage, p.category, p.section_id, s.number AS colu
 FROM project p
 LEFT JOIN plan_section s ON s.id = p.section_id
 LEFT JOIN unit d ON d.id = p.district_id
-LEFT JOIN progress_report r ON r.id = (
-    SELECT id FROM progress_report WHERE project_id = p.id ORDER BY period DESC LIMIT 1)
+LEFT JOIN (SELECT project_id, max(period) AS period FROM progress_report GROUP BY project_id) lp
+       ON lp.project_id = p.id
+LEFT JOIN progress_report r ON r.project_id = lp.project_id AND r.period = lp.period
 """
 
 
@@ -121,22 +123,31 @@ def _attach_children(store: Store, projects: list[Project]) -> None:
     else:
         scope = f" WHERE project_id IN ({','.join('?' * len(projects))})"
         params = tuple(by_id)
-    role_order = "CASE pu.role WHEN '牵头' THEN 0 WHEN '责任' THEN 1 ELSE 2 END"
-    for pid, unit_id, name, role in store.conn.execute(
-        "SELECT pu.project_id, pu.unit_id, u.name, pu.role FROM project_unit pu"
-        f" JOIN unit u ON u.id = pu.unit_id{scope.replace('project_id', 'pu.project_id')}"
-        f" ORDER BY pu.project_id, {role_order}, u.sort, u.name",
+    # Fetched unordered and sorted per project in Python: an ORDER BY over the whole table
+    # costs more than the sorting of a few items per project.
+    rank = {"牵头": 0, "责任": 1, "配合": 2}
+    links: dict[str, list[tuple]] = defaultdict(list)
+    pu_scope = scope.replace("project_id", "pu.project_id")
+    for pid, unit_id, name, role, sort in store.conn.execute(
+        "SELECT pu.project_id, pu.unit_id, u.name, pu.role, u.sort FROM project_unit pu"
+        f" JOIN unit u ON u.id = pu.unit_id{pu_scope}",
         params,
     ):
+        links[pid].append((rank[role], sort, name, unit_id, role))
+    for pid, items in links.items():
         if pid in by_id:
-            by_id[pid].units.append(UnitLink(unit_id, name, role))
-    for mid, pid, name, planned, actual in store.conn.execute(
-        f"SELECT id, project_id, name, planned_date, actual_date FROM milestone{scope}"
-        " ORDER BY project_id, sort, id",
+            by_id[pid].units.extend(UnitLink(u, n, r) for _, _, n, u, r in sorted(items))
+    stones: dict[str, list[tuple]] = defaultdict(list)
+    for mid, pid, name, planned, actual, sort in store.conn.execute(
+        f"SELECT id, project_id, name, planned_date, actual_date, sort FROM milestone{scope}",
         params,
     ):
+        stones[pid].append((sort, mid, name, planned, actual))
+    for pid, items in stones.items():
         if pid in by_id:
-            by_id[pid].milestones.append(Milestone(name, from_iso(planned), from_iso(actual), mid))
+            by_id[pid].milestones.extend(
+                Milestone(n, from_iso(p), from_iso(a), m) for _, m, n, p, a in sorted(items)
+            )
     for pid, year, planned, goal in store.conn.execute(
         f"SELECT project_id, year, planned_investment, goal FROM project_annual_target{scope}"
         " ORDER BY project_id, year",

@@ -1,0 +1,54 @@
+"""The error report sent back to a unit: its own return with the bad cells marked and explained.
+
+Each refused cell is filled red and carries a comment with the reason; a first sheet 错误清单
+lists every error, so the unit can correct the file and send it again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+
+from ..domain.errors import UserError
+from .return_import import ReturnPreview
+
+BAD = PatternFill("solid", fgColor="FF9999")
+LIST_SHEET = "错误清单"
+
+
+def write_error_report(preview: ReturnPreview, out: Path) -> Path:
+    """Write a copy of the return with every error marked; returns ``out``."""
+    errors = preview.all_errors
+    try:
+        wb = load_workbook(preview.path)
+    except Exception:  # an .xls or damaged file: the list alone still helps the unit
+        wb = Workbook()
+        wb.active.title = LIST_SHEET
+    for error in errors:
+        if error.sheet in wb.sheetnames and error.cell:
+            cell = wb[error.sheet][error.cell]
+            cell.fill = BAD
+            cell.comment = Comment(error.message, "填报核对", width=300, height=120)
+    ws = wb[LIST_SHEET] if LIST_SHEET in wb.sheetnames else wb.create_sheet(LIST_SHEET, 0)
+    ws.append([f"{preview.file_name}：共 {len(errors)} 处错误，请改正红色单元格后重新报送。"])
+    ws["A1"].font = Font(bold=True, size=12)
+    ws.append(["工作表", "单元格", "栏目", "填写内容", "问题"])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for error in errors:
+        ws.append([error.sheet, error.cell, error.field, error.value, error.message])
+        for cell in ws[ws.max_row]:
+            cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type
+    for letter, width in zip("ABCDE", (12, 10, 18, 24, 80), strict=True):
+        ws.column_dimensions[letter].width = width
+    wb.active = wb.sheetnames.index(LIST_SHEET)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        wb.save(out)
+    except OSError as exc:
+        raise UserError(f"无法写入「{out}」：{exc.strerror or exc}。请关闭该文件后重试。") from exc
+    return out

@@ -1,0 +1,376 @@
+"""The first load of the office's existing 台账: any sheet, columns found by their headers.
+
+The header row is searched in the first rows (title rows and two-row merged headers are common);
+columns are mapped by header synonyms, and the user may correct the mapping (saved as a
+setting for the next file). Rows are matched to projects by code, else by normalised name; new
+projects are created and existing ones updated, after the same kind of preview as a return.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..domain.errors import UserError
+from ..domain.fields import STAGES
+from ..domain.parsing import (
+    ParseError,
+    clean_text,
+    is_blank,
+    normalize_text,
+    parse_choice,
+    parse_date,
+    parse_money,
+    parse_percent,
+)
+from ..services.progress import Progress, no_progress
+from ..store import Store
+from ..store.projects import list_projects
+from ..store.units import list_units
+from .columns import column_letter
+from .return_import import CellError, file_sha256, find_header, open_values, sheet_rows
+from .workbook_safety import check_workbook
+
+MAPPING_SETTING = "register_import_mapping"
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterField:
+    key: str
+    label: str
+    kind: str  # text / money / date / percent / stage / unit / units
+    synonyms: tuple[str, ...]
+
+
+REGISTER_FIELDS: tuple[RegisterField, ...] = (
+    RegisterField("code", "项目编码", "text", ("项目编码", "编码", "项目代码", "项目编号", "编号")),
+    RegisterField("name", "项目名称", "text", ("项目名称", "名称", "项目")),
+    RegisterField("category", "类别", "text", ("类别", "项目类别", "行业", "项目类型")),
+    RegisterField("stage", "建设阶段", "stage", ("建设阶段", "阶段", "项目阶段", "建设性质")),
+    RegisterField(
+        "district", "所在区县", "unit", ("所在区县", "区县", "所在地", "建设地点", "属地")
+    ),
+    RegisterField("lead_unit", "牵头单位", "unit", ("牵头单位", "牵头部门", "责任主体")),
+    RegisterField("responsible", "责任单位", "units", ("责任单位", "责任部门")),
+    RegisterField("supporting", "配合单位", "units", ("配合单位", "配合部门")),
+    RegisterField("total_investment", "总投资", "money", ("总投资", "计划总投资", "估算总投资")),
+    RegisterField("planned_start", "计划开工", "date", ("计划开工时间", "计划开工", "开工时间")),
+    RegisterField(
+        "planned_end",
+        "计划完工",
+        "date",
+        ("计划完工时间", "计划完工", "计划竣工时间", "完工时间", "竣工时间"),
+    ),
+    RegisterField("actual_start", "实际开工", "date", ("实际开工时间", "实际开工")),
+    RegisterField("actual_end", "实际完工", "date", ("实际完工时间", "实际完工", "实际竣工时间")),
+    RegisterField(
+        "percent_complete", "完成百分比", "percent", ("完成百分比", "形象进度（%）", "完成比例")
+    ),
+    RegisterField("investment_to_date", "累计完成投资", "money", ("累计完成投资", "累计投资")),
+    RegisterField(
+        "scope",
+        "建设内容",
+        "text",
+        ("建设内容", "建设规模及内容", "建设内容及规模", "主要建设内容"),
+    ),
+    RegisterField("notes", "备注", "text", ("备注",)),
+)
+FIELDS_BY_KEY = {f.key: f for f in REGISTER_FIELDS}
+_TOTAL_ROWS = {"合计", "小计", "总计", "共计"}
+_UNIT_IN_HEADER = re.compile(r"[（(](亿元|万元|元)[）)]")
+
+
+def header_unit(text: object) -> str:
+    """The money unit a header names: 总投资（亿元） → 亿元; 万元 when none."""
+    match = _UNIT_IN_HEADER.search(str(text or ""))
+    return match.group(1) if match else "万元"
+
+
+def register_key(text: object) -> str | None:
+    """The register field a header names (synonyms, units in brackets ignored)."""
+    if is_blank(text):
+        return None
+    clean = _UNIT_IN_HEADER.sub("", "".join(normalize_text(text).split()))
+    clean = clean.replace("(", "（").replace(")", "）").rstrip("*＊")
+    for f in REGISTER_FIELDS:
+        if clean in f.synonyms:
+            return f.key
+    return None
+
+
+def name_key(name: str) -> str:
+    """A project name normalised for matching: no spaces or punctuation, half-width."""
+    return re.sub(r"[\s\W_]+", "", normalize_text(name))
+
+
+@dataclass(slots=True)
+class RegisterRow:
+    row: int
+    project_id: str | None  # None: a new project
+    code: str | None
+    name: str
+    values: dict = field(default_factory=dict)  # field -> parsed value
+    changes: dict = field(default_factory=dict)  # field -> (old, new), existing projects only
+    errors: list[CellError] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RegisterPreview:
+    path: Path
+    file_name: str
+    sha256: str
+    sheet: str
+    mapping: dict[int, str]  # column index -> field key
+    headers: dict[int, str]  # column index -> header text as written
+    rows: list[RegisterRow] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+
+    @property
+    def all_errors(self) -> list[CellError]:
+        return self.errors + [e for r in self.rows for e in r.errors]
+
+    def counts(self) -> dict[str, int]:
+        ok = [r for r in self.rows if not r.errors]
+        return {
+            "created": sum(1 for r in ok if r.project_id is None),
+            "updated": sum(1 for r in ok if r.project_id and r.changes),
+            "unchanged": sum(1 for r in ok if r.project_id and not r.changes),
+            "refused": sum(1 for r in self.rows if r.errors),
+        }
+
+
+def read_register(
+    store: Store,
+    path: Path,
+    *,
+    mapping: dict[str, str | None] | None = None,
+    progress: Progress = no_progress,
+) -> RegisterPreview:
+    """Parse a 台账 and diff it against the register (read only).
+
+    ``mapping`` corrects the automatic one: ``header text -> field key`` (``None`` ignores the
+    column); the saved mapping (setting ``register_import_mapping``) applies when not given.
+    """
+    path = Path(path)
+    check_workbook(path)
+    progress(0, 3, "读取文件")
+    saved = mapping if mapping is not None else (store.get_setting(MAPPING_SETTING, {}) or {})
+    book = open_values(path)
+    try:
+        chosen = None
+        for sheet in book.sheet_names:
+            if sheet.startswith("_"):
+                continue
+            rows = sheet_rows(book, sheet, path.name)
+            header, cols = find_header(rows, _key_with(saved))
+            rank = ("name" in cols, len(cols))
+            if chosen is None or rank > chosen[0]:
+                chosen = (rank, sheet, rows, header, cols)
+    finally:
+        book.close()
+    if chosen is None or not chosen[4]:
+        raise UserError(
+            f"「{path.name}」中找不到表头：前 15 行里没有「项目名称」「总投资」「牵头单位」等列标题。"
+            "请确认这是项目台账，表头写在前 15 行内。"
+        )
+    _, sheet, rows, header, cols = chosen
+    start = header + 1
+    # A second header row (two-row merged headers) is skipped when it names any field.
+    if (
+        start < len(rows)
+        and sum(1 for v in rows[start] if register_key(v)) >= 1
+        and not any(isinstance(v, (int, float)) for v in rows[start])
+    ):
+        start += 1
+    # Every titled column is listed (mapped or not), so that the user can map the others.
+    headers = {}
+    top_row = rows[header]
+    below_row = rows[header + 1] if start > header + 1 else []
+    for c in range(len(top_row)):
+        top = top_row[c]
+        below = below_row[c] if c < len(below_row) else ""
+        use_below = not is_blank(below) and (c in cols.values() and not _key_with(saved)(top))
+        text = clean_text(below if use_below or is_blank(top) else top)
+        if text:
+            headers[c] = str(text)
+    preview = RegisterPreview(
+        path, path.name, file_sha256(path), sheet, {c: k for k, c in cols.items()}, headers
+    )
+    if "name" not in cols:
+        preview.errors.append(
+            CellError(
+                sheet,
+                "",
+                "项目名称",
+                "",
+                f"「{path.name}」的工作表「{sheet}」中找不到「项目名称」列。"
+                "请在「列对应」中把项目名称所在的列指定为「项目名称」。",
+            )
+        )
+        return preview
+    progress(1, 3, "校验数据")
+    _parse(store, preview, rows[start:], start)
+    progress(3, 3, "完成")
+    return preview
+
+
+def _key_with(saved: dict[str, str | None]):
+    def key_of(text: object) -> str | None:
+        if is_blank(text):
+            return None
+        for form in (clean_text(text), normalize_text(text)):
+            if form in saved:
+                return saved[form]
+        return register_key(text)
+
+    return key_of
+
+
+def _parse(store: Store, preview: RegisterPreview, rows: list[list], offset: int) -> None:
+    projects = list_projects(store)
+    by_code = {p.code: p for p in projects}
+    by_name = {name_key(p.name): p for p in projects}
+    units = {u.name: u for u in list_units(store)}
+    units.update({u.short_name: u for u in list_units(store) if u.short_name})
+    seen: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        excel_row = offset + i + 1
+        cells = {key: (row[c] if c < len(row) else "") for c, key in preview.mapping.items()}
+        if all(is_blank(v) for v in cells.values()):
+            continue
+        name = normalize_text(cells.get("name")) if not is_blank(cells.get("name")) else ""
+        code = normalize_text(cells.get("code")) if not is_blank(cells.get("code")) else None
+        if isinstance(cells.get("code"), float) and cells["code"].is_integer():
+            code = str(int(cells["code"]))
+        if not name or name_key(name) in _TOTAL_ROWS:
+            continue  # subtotal, total and note rows
+        existing = by_code.get(code) if code else None
+        existing = existing or by_name.get(name_key(name))
+        result = RegisterRow(excel_row, existing.id if existing else None, code, name)
+        ident = existing.id if existing else name_key(name)
+        if ident in seen:
+            result.errors.append(
+                _error(
+                    preview,
+                    excel_row,
+                    "name",
+                    name,
+                    f"与第 {seen[ident]} 行是同一项目，请合并为一行",
+                )
+            )
+        seen[ident] = excel_row
+        for c, key in preview.mapping.items():
+            raw = row[c] if c < len(row) else ""
+            if is_blank(raw) or key in ("code", "name"):
+                continue
+            try:
+                value = _parse_value(FIELDS_BY_KEY[key], raw, preview.headers.get(c, ""), units)
+            except ParseError as exc:
+                result.errors.append(_error(preview, excel_row, key, raw, exc.reason, col=c))
+                continue
+            result.values[key] = value
+        if code and not existing:
+            result.values["code"] = code
+        if existing:
+            result.changes = _changes(existing, result.values)
+        preview.rows.append(result)
+
+
+def _error(
+    preview, excel_row: int, key: str, raw, reason: str, col: int | None = None
+) -> CellError:
+    c = col if col is not None else next((i for i, k in preview.mapping.items() if k == key), 0)
+    ref = f"{column_letter(c)}{excel_row}"
+    label = FIELDS_BY_KEY[key].label
+    shown = raw.isoformat() if isinstance(raw, date) else str(raw)
+    return CellError(preview.sheet, ref, label, shown, f"{preview.sheet}!{ref} {label}{reason}")
+
+
+def _parse_value(f: RegisterField, raw: object, header: str, units: dict) -> object:
+    if f.kind == "money":
+        return parse_money(raw, unit=header_unit(header))
+    if f.kind == "date":
+        return parse_date(raw, month_end=f.key.endswith("_end"))
+    if f.kind == "percent":
+        return parse_percent(raw)
+    if f.kind == "stage":
+        text = normalize_text(raw)
+        aliases = {
+            "续建": "在建",
+            "新开工": "在建",
+            "建成": "竣工",
+            "已竣工": "竣工",
+            "谋划": "储备",
+        }
+        return parse_choice(aliases.get(text, text), STAGES)
+    if f.kind in ("unit", "units"):
+        names = [n for n in re.split(r"[、，,；;/\s]+", normalize_text(raw)) if n]
+        found = []
+        for n in names:
+            unit = units.get(n)
+            if unit is None:
+                raise ParseError(f"「{n}」不是已登记的单位，请先在「单位管理」中添加或改为标准名称")
+            found.append(unit.id)
+        return found[0] if f.kind == "unit" else found
+    text = clean_text(int(raw) if isinstance(raw, float) and raw.is_integer() else raw)
+    return text
+
+
+_DIRECT = (
+    "category",
+    "stage",
+    "total_investment",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "percent_complete",
+    "investment_to_date",
+    "scope",
+    "notes",
+)
+
+
+def _changes(p, values: dict) -> dict:
+    out = {}
+    for key in _DIRECT:
+        if key in values:
+            old = getattr(p, key)
+            new = values[key]
+            if isinstance(old, float) and isinstance(new, (int, float)):
+                if abs(old - new) < 1e-6:
+                    continue
+            elif old == new:
+                continue
+            out[key] = (old, new)
+    if "district" in values and p.district_id != values["district"]:
+        out["district_id"] = (p.district_id, values["district"])
+    links = unit_links(values)
+    if links:
+        current = {(u.unit_id, u.role) for u in p.units}
+        if not set(links) <= current:
+            out["units"] = ("、".join(u.name for u in p.units) or None, links)
+    return out
+
+
+def project_fields(values: dict) -> dict:
+    """Parsed row values as project table fields (for create/update)."""
+    fields = {k: values[k] for k in _DIRECT if k in values}
+    if "district" in values:
+        fields["district_id"] = values["district"]
+    if "code" in values:
+        fields["code"] = values["code"]
+    return fields
+
+
+def unit_links(values: dict) -> list[tuple[int, str]]:
+    links: list[tuple[int, str]] = []
+    if "lead_unit" in values:
+        links.append((values["lead_unit"], "牵头"))
+    for role, key in (("责任", "responsible"), ("配合", "supporting")):
+        for uid in values.get(key, []):
+            if uid not in {u for u, _ in links}:
+                links.append((uid, role))
+    return links

@@ -1,0 +1,660 @@
+"""Reading a unit's return: parse → validate → diff against the database. Nothing is written here.
+
+Values are read with python-calamine (fast); the few cells whose meaning depends on their number
+format (a percent cell holding 0.45) are looked up in the file's XML. Rows are matched by project
+code (and the metadata sheet's project ids), never by position or name. The result is a
+``ReturnPreview`` that the service applies in one transaction, or that the user inspects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import python_calamine
+
+from ..domain.errors import UserError
+from ..domain.money import round_wan
+from ..domain.parsing import (
+    ParseError,
+    clean_text,
+    from_iso,
+    is_blank,
+    normalize_text,
+    parse_choice,
+    parse_date,
+    parse_money,
+    parse_percent,
+)
+from ..domain.period import Period
+from ..domain.validation import project_problems
+from ..services.progress import Progress, no_progress
+from ..store import Store
+from ..store import exchange as xstore
+from ..store.units import find_unit, get_unit
+from .columns import (
+    BY_KEY,
+    DATA_SHEET,
+    EDITABLE_KEYS,
+    META_SHEET,
+    STAGE_CHOICES,
+    column_letter,
+    header_key,
+)
+from .template import read_meta_rows
+from .workbook_safety import WorkbookError, check_cell_count, check_workbook
+
+HEADER_SCAN_ROWS = 15
+
+
+class ImportUsageError(UserError):
+    """The import was asked for without what it needs (unit, period): a usage error."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True, slots=True)
+class CellError:
+    sheet: str
+    cell: str
+    field: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "field": self.field,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+@dataclass(slots=True)
+class FieldChange:
+    project_id: str
+    code: str
+    name: str
+    field: str
+    old: object
+    new: object
+    issued: object = None  # value in the template as issued (conflicts)
+    cell: str = ""
+
+    @property
+    def label(self) -> str:
+        return BY_KEY[self.field].header
+
+
+@dataclass(slots=True)
+class RowResult:
+    row: int  # 1-based sheet row
+    project_id: str | None
+    code: str
+    name: str
+    values: dict = field(default_factory=dict)  # field -> parsed value (only filled cells)
+    changes: list[FieldChange] = field(default_factory=list)
+    conflicts: list[FieldChange] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Proposal:
+    row: int
+    name: str
+    payload: dict
+
+
+@dataclass(slots=True)
+class ReturnPreview:
+    path: Path
+    file_name: str
+    sha256: str
+    unit_id: int
+    unit: str
+    period: str
+    template_id: str | None
+    sheet: str
+    rows: list[RowResult] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)  # file-level and row-level refusals
+    notes: list[str] = field(default_factory=list)
+    already_imported: dict | None = None
+
+    @property
+    def all_errors(self) -> list[CellError]:
+        return self.errors + [e for r in self.rows for e in r.errors]
+
+    @property
+    def changes(self) -> list[FieldChange]:
+        return [c for r in self.rows if not r.errors for c in r.changes]
+
+    @property
+    def conflicts(self) -> list[FieldChange]:
+        return [c for r in self.rows if not r.errors for c in r.conflicts]
+
+    def counts(self) -> dict[str, int]:
+        refused = sum(1 for r in self.rows if r.errors) + len(
+            {e.cell for e in self.errors if e.cell}
+        )
+        return {
+            "updated": sum(1 for r in self.rows if not r.errors and r.changes),
+            "unchanged": sum(
+                1 for r in self.rows if not r.errors and not r.changes and not r.conflicts
+            ),
+            "refused": refused,
+            "conflicts": len(self.conflicts),
+            "proposals": len(self.proposals),
+        }
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def open_values(path: Path) -> python_calamine.CalamineWorkbook:
+    """Open a checked workbook for reading values (xlsx, or old xls/et through calamine)."""
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for every kind of damage
+        raise WorkbookError(
+            f"无法读取「{Path(path).name}」：文件已损坏或格式不受支持（{type(exc).__name__}）。"
+            "请在 Excel 或 WPS 中打开，另存为「Excel 工作簿 (*.xlsx)」后再导入。"
+        ) from None
+
+
+def sheet_rows(book, name: str, file_name: str) -> list[list]:
+    """A sheet's values from A1, merged ranges filled with their top-left value."""
+    sheet = book.get_sheet_by_name(name)
+    check_cell_count(file_name, name, sheet.total_height, sheet.total_width)
+    rows = sheet.to_python(skip_empty_area=False)
+    merged = getattr(sheet, "merged_cell_ranges", None) or []
+    for (r0, c0), (r1, c1) in merged:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            for c in range(c0, min(c1, len(rows[r]) - 1) + 1):
+                if rows[r][c] in ("", None):
+                    rows[r][c] = value
+    return rows
+
+
+def find_header(rows: list[list], key_of=header_key) -> tuple[int, dict[str, int]]:
+    """The header row (0-based) and ``key -> column`` in the first rows, with two-row headers."""
+    best: tuple[int, dict[str, int]] = (-1, {})
+    for r in range(min(HEADER_SCAN_ROWS, len(rows))):
+        cols: dict[str, int] = {}
+        below = rows[r + 1] if r + 1 < len(rows) else []
+        for c, value in enumerate(rows[r]):
+            key = key_of(value)
+            if key is None and c < len(below):
+                # Two-row merged headers: the second row names the column under a group title.
+                key = key_of(below[c])
+                if key is None and not is_blank(value) and not is_blank(below[c]):
+                    key = key_of(f"{normalize_text(value)}{normalize_text(below[c])}")
+            if key is not None and key not in cols:
+                cols[key] = c
+        if len(cols) > len(best[1]):
+            best = (r, cols)
+    return best
+
+
+def _two_row_header(rows: list[list], header: int, key_of=header_key) -> bool:
+    """Whether the row under the header names columns the header row does not (data below it)."""
+    if header + 1 >= len(rows):
+        return False
+    top, below = rows[header], rows[header + 1]
+    return any(
+        key_of(below[c]) is not None and key_of(top[c] if c < len(top) else None) is None
+        for c in range(len(below))
+    )
+
+
+def code_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalize_text(value) if not is_blank(value) else ""
+
+
+# -- the percent-format lookup ----------------------------------------------------------------
+
+_XF = re.compile(r"<xf\b([^>]*)>|<xf\b([^>]*)/>")
+_NUMFMT = re.compile(r'<numFmt\b[^>]*numFmtId="(\d+)"[^>]*formatCode="([^"]*)"')
+
+
+def percent_styled(path: Path, sheet_name: str, refs: set[str]) -> set[str]:
+    """Which of ``refs`` (e.g. ``F12``) carry a percent number format in the file.
+
+    Reading all formats with openpyxl costs seconds at 10,000 rows; the few cells holding a
+    value in (0, 1] are looked up directly in the sheet's XML instead.
+    """
+    if not refs:
+        return set()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            target = _sheet_part(archive, sheet_name)
+            styles = archive.read("xl/styles.xml").decode("utf-8", "replace")
+            xml = archive.read(target).decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return set()
+    custom = {int(i): code for i, code in _NUMFMT.findall(styles)}
+    xfs_part = re.search(r"<cellXfs\b.*?</cellXfs>", styles, re.S)
+    percent_xf = set()
+    for i, m in enumerate(_XF.finditer(xfs_part.group(0) if xfs_part else "")):
+        attrs = m.group(1) or m.group(2) or ""
+        fid = re.search(r'numFmtId="(\d+)"', attrs)
+        num = int(fid.group(1)) if fid else 0
+        if num in (9, 10) or "%" in custom.get(num, ""):
+            percent_xf.add(i)
+    if not percent_xf:
+        return set()
+    found = set()
+    for m in re.finditer(r'<c r="([A-Z]+\d+)"([^>]*)>', xml):
+        if m.group(1) in refs:
+            s = re.search(r'\bs="(\d+)"', m.group(2))
+            if s and int(s.group(1)) in percent_xf:
+                found.add(m.group(1))
+    return found
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str:
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    rid = None
+    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
+        attrs = m.group(1)
+        name = re.search(r'name="([^"]*)"', attrs)
+        if name and _xml_unescape(name.group(1)) == sheet_name:
+            rid = re.search(r'r:id="([^"]*)"|:id="([^"]*)"', attrs)
+            rid = rid.group(1) or rid.group(2)
+            break
+    for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
+        attrs = m.group(1)
+        if f'Id="{rid}"' in attrs:
+            target = re.search(r'Target="([^"]*)"', attrs).group(1)
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    raise KeyError(sheet_name)
+
+
+def _xml_unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+    )
+
+
+# -- reading a return -------------------------------------------------------------------------
+
+
+def read_return(
+    store: Store,
+    path: Path,
+    *,
+    unit: str | None = None,
+    period: str | None = None,
+    progress: Progress = no_progress,
+) -> ReturnPreview:
+    """Parse, validate and diff a return against the database (read only)."""
+    path = Path(path)
+    info = check_workbook(path)
+    progress(0, 4, "读取文件")
+    sha = file_sha256(path)
+    book = open_values(path)
+    try:
+        names = book.sheet_names
+        meta_header: dict = {}
+        meta_rows: dict[str, dict] = {}
+        if META_SHEET in names:
+            meta_header, meta_rows = read_meta_rows(sheet_rows(book, META_SHEET, path.name))
+        sheet_name, rows = _data_rows(book, names, path.name)
+    finally:
+        book.close()
+    progress(1, 4, "核对单位和周期")
+    unit_obj = _resolve_unit(store, path.name, meta_header, unit)
+    period_key = _resolve_period(path.name, meta_header, period)
+    template_id = str(meta_header["template_id"]) if meta_header.get("template_id") else None
+    preview = ReturnPreview(
+        path=path,
+        file_name=path.name,
+        sha256=sha,
+        unit_id=unit_obj.id,
+        unit=unit_obj.name,
+        period=period_key,
+        template_id=template_id,
+        sheet=sheet_name,
+    )
+    if info.has_macros:
+        preview.notes.append("文件含宏（VBA），已忽略，未执行。")
+    if info.has_external_links:
+        preview.notes.append("文件含外部链接，已忽略，只读取单元格中保存的值。")
+    preview.already_imported = xstore.batch_by_sha(store, sha, "return")
+    issued = xstore.issue_rows(store, template_id) if template_id else {}
+    if template_id and not issued and meta_rows:
+        preview.notes.append("数据库中没有该模板的发放记录，按文件中记录的发放时数据核对冲突。")
+    progress(2, 4, "校验数据")
+    _parse_rows(store, preview, rows, meta_rows, issued)
+    progress(4, 4, "完成")
+    return preview
+
+
+def _data_rows(book, names: list[str], file_name: str) -> tuple[str, list[list]]:
+    candidates = [DATA_SHEET] if DATA_SHEET in names else []
+    candidates += [n for n in names if n not in (DATA_SHEET, META_SHEET) and not n.startswith("_")]
+    for name in candidates:
+        rows = sheet_rows(book, name, file_name)
+        header, cols = find_header(rows)
+        if "code" in cols:
+            return name, rows
+    raise UserError(
+        f"「{file_name}」中找不到填报表：没有哪个工作表的前 {HEADER_SCAN_ROWS} 行含有「项目编码」列标题。"
+        "请使用办公室下发的填报模板，或在表头写明「项目编码」。"
+    )
+
+
+def _resolve_unit(store: Store, file_name: str, meta: dict, given: str | None):
+    meta_unit = None
+    if meta.get("unit_id") not in (None, ""):
+        meta_unit = find_unit(store, str(meta.get("unit") or "")) or _unit_by_id(
+            store, meta["unit_id"]
+        )
+    if given:
+        unit = get_unit(store, given)
+        if meta_unit is not None and meta_unit.id != unit.id:
+            raise UserError(
+                f"「{file_name}」是发给「{meta_unit.name}」的模板，与指定的单位「{unit.name}」不符。"
+                "请确认文件来源，或不指定单位直接导入。"
+            )
+        return unit
+    if meta_unit is not None:
+        return meta_unit
+    raise ImportUsageError(
+        f"「{file_name}」不是由本程序生成的填报模板（没有模板信息），无法判断报送单位。"
+        "请指定报送单位后再导入（命令行用 --unit 单位名称）。",
+        field="unit",
+    )
+
+
+def _unit_by_id(store: Store, unit_id: object):
+    try:
+        return get_unit(store, int(float(unit_id)))
+    except (UserError, ValueError, TypeError):
+        return None
+
+
+def _resolve_period(file_name: str, meta: dict, given: str | None) -> str:
+    text = given or (str(meta["period"]) if meta.get("period") else None)
+    if meta.get("period") and given and Period.parse(given).key != str(meta["period"]):
+        raise UserError(
+            f"「{file_name}」是 {meta['period']} 的填报模板，与指定的周期 {given} 不符。"
+        )
+    if not text:
+        raise ImportUsageError(
+            f"「{file_name}」没有模板信息，无法判断填报周期。请指定周期（例如 2026-11）。"
+        )
+    try:
+        return Period.parse(text).key
+    except ParseError as exc:
+        raise UserError(exc.reason) from None
+
+
+def _parse_cell(col, raw: object, *, percent_format: bool) -> object:
+    # Fast paths for what a template cell usually holds; anything else goes to the parsers.
+    kind = col.kind
+    if kind == "text" and type(raw) is str:
+        text = raw.strip() or None
+        if text is not None and col.max_length and len(text) > col.max_length:
+            raise ParseError(f"共 {len(text)} 字，超过 {col.max_length} 字的上限")
+        return text
+    if kind == "money" and type(raw) is float and raw >= 0:
+        return round_wan(raw)
+    if kind == "percent" and type(raw) is float and not percent_format and 0 <= raw <= 100:
+        return round(raw, 2)
+    if kind == "stage" and raw in STAGE_CHOICES:
+        return raw
+    if kind == "percent":
+        return parse_percent(raw, percent_format=percent_format)
+    if col.kind == "money":
+        return parse_money(raw)
+    if col.kind == "date":
+        return parse_date(raw, month_end=col.key == "actual_end")
+    if col.kind == "stage":
+        return parse_choice(raw, STAGE_CHOICES)
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = clean_text(raw)
+    if text is not None and col.max_length and len(text) > col.max_length:
+        raise ParseError(f"共 {len(text)} 字，超过 {col.max_length} 字的上限")
+    return text
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(float(a) - float(b)) < 1e-6
+    return a == b
+
+
+def _typed(key: str, value: object) -> object:
+    """A snapshot value (JSON) back to the parsed type."""
+    if value is None:
+        return None
+    if BY_KEY[key].kind == "date" and isinstance(value, str):
+        return from_iso(value)
+    return value
+
+
+def _parse_rows(
+    store: Store,
+    preview: ReturnPreview,
+    rows: list[list],
+    meta_rows: dict[str, dict],
+    issued: dict,
+) -> None:
+    header, cols = find_header(rows)
+    start = header + 1
+    if _two_row_header(rows, header):
+        start += 1
+    sheet = preview.sheet
+    keys = xstore.project_keys(store)
+    by_id = {pid: (code, name) for code, (pid, name, _) in keys.items()}
+    names = {normalize_text(name): code for code, (_, name, _) in keys.items()}
+    scope = set(xstore.reporting_project_ids(store, preview.unit_id))
+    current = xstore.current_values(store, preview.period)
+    editable = [(k, cols[k], BY_KEY[k], column_letter(cols[k])) for k in EDITABLE_KEYS if k in cols]
+    pcol = cols.get("percent_complete")
+    # Cells that hold a fraction may be percent-formatted (45% is stored as 0.45).
+    maybe_percent = set()
+    if pcol is not None:
+        letter = column_letter(pcol)
+        for r in range(start, len(rows)):
+            row = rows[r]
+            v = row[pcol] if pcol < len(row) else ""
+            if isinstance(v, float) and 0 < v <= 1:
+                maybe_percent.add(f"{letter}{r + 1}")
+    percent_cells = percent_styled(preview.path, sheet, maybe_percent) if maybe_percent else set()
+    seen: dict[str, int] = {}
+    code_col, name_col = cols.get("code"), cols.get("name")
+    width = max(cols.values()) + 1
+    for r in range(start, len(rows)):
+        row = rows[r]
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        if all(is_blank(row[c]) for c in cols.values()):
+            continue
+        excel_row = r + 1
+        code = code_text(row[code_col]) if code_col is not None else ""
+        name = (
+            normalize_text(row[name_col])
+            if name_col is not None and not is_blank(row[name_col])
+            else ""
+        )
+        if not code:
+            if not name:
+                continue  # notes and totals under the list
+            _proposal_or_refusal(preview, sheet, row, cols, excel_row, name, names, code_col)
+            continue
+        meta = meta_rows.get(code)
+        pid = meta["project_id"] if meta else None
+        if pid not in by_id:
+            pid = keys[code][0] if code in keys else None
+        result = RowResult(excel_row, pid, code, by_id[pid][1] if pid else name)
+        cell_ref = f"{column_letter(code_col)}{excel_row}"
+        if pid is None:
+            result.errors.append(
+                CellError(
+                    sheet,
+                    cell_ref,
+                    "项目编码",
+                    code,
+                    f"{sheet}!{cell_ref} 项目编码「{code}」在项目库中不存在。请核对编码；"
+                    "新项目请不填编码，作为新增项目建议报送。",
+                )
+            )
+            preview.rows.append(result)
+            continue
+        if pid not in scope:
+            result.errors.append(
+                CellError(
+                    sheet,
+                    cell_ref,
+                    "项目编码",
+                    code,
+                    f"{sheet}!{cell_ref} 项目「{code} {result.name}」不属于「{preview.unit}」的填报范围，"
+                    "不能由该单位报送。",
+                )
+            )
+            preview.rows.append(result)
+            continue
+        if pid in seen:
+            result.errors.append(
+                CellError(
+                    sheet,
+                    cell_ref,
+                    "项目编码",
+                    code,
+                    f"{sheet}!{cell_ref} 项目「{code}」在第 {seen[pid]} 行已出现，同一项目只能填一行。",
+                )
+            )
+            preview.rows.append(result)
+            continue
+        seen[pid] = excel_row
+        for key, c, col, letter in editable:
+            raw = row[c]
+            if raw == "" or raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
+            ref = f"{letter}{excel_row}"
+            try:
+                value = _parse_cell(col, raw, percent_format=ref in percent_cells)
+            except ParseError as exc:
+                result.errors.append(
+                    CellError(
+                        sheet,
+                        ref,
+                        col.header,
+                        _shown(raw),
+                        f"{sheet}!{ref} {col.header}{exc.reason}",
+                    )
+                )
+                continue
+            if value is not None:
+                result.values[key] = (value, ref)
+        _diff_row(preview, result, current[pid], issued.get(pid), meta, cols)
+        preview.rows.append(result)
+
+
+def _shown(raw: object) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, date):
+        return raw.isoformat()
+    return str(raw).strip()
+
+
+def _proposal_or_refusal(preview, sheet, row, cols, excel_row, name, names, code_col) -> None:
+    ref = f"{column_letter(code_col)}{excel_row}"
+    if name in names:
+        preview.errors.append(
+            CellError(
+                sheet,
+                ref,
+                "项目编码",
+                "",
+                f"{sheet}!{ref} 第 {excel_row} 行未填项目编码，但项目名称与已有项目「{names[name]}」相同。"
+                "请填写项目编码。",
+            )
+        )
+        return
+    payload = {}
+    for key, c in cols.items():
+        value = row[c]
+        if not is_blank(value):
+            payload[BY_KEY[key].header] = value.isoformat() if isinstance(value, date) else value
+    preview.proposals.append(Proposal(excel_row, name, payload))
+
+
+def _meta_snapshot(meta: dict | None) -> dict | None:
+    """The issued values recorded in the workbook (parsed only when the database has none)."""
+    if not meta or not meta.get("snapshot"):
+        return None
+    try:
+        return json.loads(meta["snapshot"])
+    except (TypeError, ValueError):
+        return None
+
+
+def _diff_row(
+    preview: ReturnPreview,
+    result: RowResult,
+    now: dict,
+    issue_row,
+    meta: dict | None,
+    cols: dict[str, int],
+) -> None:
+    snapshot = None
+    for key, (value, ref) in result.values.items():
+        old = now.get(key)
+        if value == old or _same(value, old):
+            continue
+        if snapshot is None:
+            snapshot = (issue_row.snapshot if issue_row else _meta_snapshot(meta)) or {}
+        change = FieldChange(result.project_id, result.code, result.name, key, old, value, cell=ref)
+        if key in snapshot:
+            base = _typed(key, snapshot.get(key))
+            change.issued = base
+            if _same(value, base):
+                continue  # the unit left it as issued; the office's later change stands
+            if not _same(old, base):
+                result.conflicts.append(change)
+                continue
+        result.changes.append(change)
+    if not any(c.field in ("stage", "actual_start", "actual_end") for c in result.changes):
+        return
+    # Cross-field rules against the merged project (e.g. 实际完工 before 实际开工).
+    merged = {k: now.get(k) for k in ("stage", "actual_start", "actual_end")}
+    for c in result.changes:
+        if c.field in merged:
+            merged[c.field] = c.new
+    problems = project_problems(merged)
+    for key, reason in problems.items():
+        ref = result.values.get(key, (None, ""))[1] or (
+            f"{column_letter(cols[key])}{result.row}" if key in cols else ""
+        )
+        label = BY_KEY[key].header if key in BY_KEY else key
+        result.errors.append(
+            CellError(
+                preview.sheet,
+                ref,
+                label,
+                _shown(merged.get(key)),
+                f"{preview.sheet}!{ref} {reason}",
+            )
+        )

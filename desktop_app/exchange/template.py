@@ -1,0 +1,344 @@
+"""The 填报模板: one workbook per unit and period, identity locked, input cells validated.
+
+The workbook carries a hidden, protected ``_meta`` sheet naming the template id, unit, period and
+each row's project id, version and values as issued, so that a return can be matched to the
+projects by id and its conflicts found. No database access here: the service passes the rows in.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..domain.period import Period
+from .columns import (
+    DATA_SHEET,
+    FIRST_DATA_ROW,
+    GUIDE_SHEET,
+    HEADER_ROW,
+    LISTS_SHEET,
+    META_SHEET,
+    SHEET_PASSWORD,
+    STAGE_CHOICES,
+    STAGE_LIST_NAME,
+    TEMPLATE_COLUMNS,
+    TEMPLATE_FORMAT,
+    TEXT_LIMIT,
+    column_letter,
+)
+
+SPARE_ROWS = 20  # unlocked blank rows under the list, for projects the register lacks
+GREY = PatternFill("solid", fgColor="E7E6E6")
+INPUT = PatternFill("solid", fgColor="FFF8DC")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_INPUT_FILL = PatternFill("solid", fgColor="BF8F00")
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+FONT = "宋体"
+_FORMATS = {"date": "yyyy-mm-dd", "money": "#,##0.00", "percent": "0.##"}
+
+
+@dataclass(slots=True)
+class TemplateRow:
+    """One project as issued: identity shown locked, editable values pre-filled."""
+
+    project_id: str
+    version: int
+    values: dict  # column key -> value (dates as date)
+
+    def snapshot(self) -> dict:
+        """The editable values as issued, JSON-ready."""
+        return {c.key: _jsonable(self.values.get(c.key)) for c in TEMPLATE_COLUMNS if c.editable}
+
+
+@dataclass(slots=True)
+class TemplateSpec:
+    template_id: str
+    unit_id: int
+    unit: str
+    period: Period
+    issued_at: str
+    rows: list[TemplateRow] = field(default_factory=list)
+
+
+def _jsonable(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def put(cell, value: object) -> None:
+    """Write a value; user text is always text, even when it starts with = + - @."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def write_template(spec: TemplateSpec, path: Path) -> Path:
+    """Write the template workbook to ``path`` (parent folders created)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = DATA_SHEET
+    _data_sheet(ws, spec)
+    _guide_sheet(wb.create_sheet(GUIDE_SHEET), spec)
+    lists = wb.create_sheet(LISTS_SHEET)
+    for i, stage in enumerate(STAGE_CHOICES, start=1):
+        lists.cell(i, 1, stage)
+    lists.sheet_state = "hidden"
+    lists.protection.sheet = True
+    lists.protection.password = SHEET_PASSWORD
+    wb.defined_names[STAGE_LIST_NAME] = DefinedName(
+        STAGE_LIST_NAME, attr_text=f"{LISTS_SHEET}!$A$1:$A${len(STAGE_CHOICES)}"
+    )
+    _meta_sheet(wb.create_sheet(META_SHEET), spec)
+    wb.security = WorkbookProtection(workbookPassword=SHEET_PASSWORD, lockStructure=True)
+    wb.active = 0
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _data_sheet(ws, spec: TemplateSpec) -> None:
+    ncols = len(TEMPLATE_COLUMNS)
+    last = column_letter(ncols - 1)
+    ws.merge_cells(f"A1:{last}1")
+    put(ws["A1"], f"{spec.period.label}重大项目进度填报表（{spec.unit}）")
+    ws["A1"].font = Font(name="黑体", size=16, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 30
+    ws.merge_cells(f"A2:{last}2")
+    put(
+        ws["A2"],
+        "灰色列为项目基本信息，不可修改；黄色列请填写。完成百分比填 0–100；金额单位万元；"
+        "日期写成 2026-03-01。清单外的新项目请填在表格下方空白行（不填项目编码）。",
+    )
+    ws["A2"].font = Font(name=FONT, size=10, color="595959")
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[2].height = 30
+    for i, col in enumerate(TEMPLATE_COLUMNS):
+        cell = ws.cell(HEADER_ROW, i + 1)
+        put(cell, col.header)
+        cell.font = Font(name="黑体", bold=True, color="FFFFFF")
+        cell.fill = HEADER_INPUT_FILL if col.editable else HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = BORDER
+        ws.column_dimensions[column_letter(i)].width = col.width
+    ws.row_dimensions[HEADER_ROW].height = 32
+    body_font = Font(name=FONT, size=10)
+    wrap = Alignment(vertical="top", wrap_text=True)
+    unlocked = Protection(locked=False)
+    locked = Protection(locked=True)
+    end_row = FIRST_DATA_ROW + len(spec.rows) + SPARE_ROWS - 1
+    for r in range(FIRST_DATA_ROW, end_row + 1):
+        row = spec.rows[r - FIRST_DATA_ROW] if r - FIRST_DATA_ROW < len(spec.rows) else None
+        for i, col in enumerate(TEMPLATE_COLUMNS):
+            cell = ws.cell(r, i + 1)
+            if row is not None:
+                value = row.values.get(col.key)
+                if value is not None:
+                    put(cell, value)
+            if col.kind in _FORMATS:
+                cell.number_format = _FORMATS[col.kind]
+            elif col.key == "code":
+                cell.number_format = "@"
+            cell.font = body_font
+            cell.border = BORDER
+            if col.kind == "text":
+                cell.alignment = wrap
+            # Spare rows are open in every column: a unit may propose a project there.
+            if col.editable or row is None:
+                cell.fill = INPUT
+                cell.protection = unlocked
+            else:
+                cell.fill = GREY
+                cell.protection = locked
+    _validations(ws, end_row)
+    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{FIRST_DATA_ROW + max(len(spec.rows), 1) - 1}"
+    ws.protection.sheet = True
+    ws.protection.password = SHEET_PASSWORD
+    # Users may still widen columns, resize rows and filter; they cannot edit locked cells.
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.autoFilter = False
+    ws.protection.sort = True
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws["A1"].comment = Comment(f"模板编号 {spec.template_id}", "系统")
+
+
+def _validations(ws, end_row: int) -> None:
+    def add(dv: DataValidation, key: str) -> None:
+        index = next(i for i, c in enumerate(TEMPLATE_COLUMNS) if c.key == key)
+        letter = column_letter(index)
+        dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{end_row}")
+        # openpyxl leaves showErrorMessage off, and then Excel accepts anything.
+        dv.showErrorMessage = True
+        dv.showInputMessage = True
+        dv.errorStyle = "stop"
+        ws.add_data_validation(dv)
+
+    add(
+        DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2="100",
+            allow_blank=True,
+            errorTitle="完成百分比",
+            error="请填写 0–100 的数字（例如 45 表示 45%）。",
+            promptTitle="完成百分比",
+            prompt="0–100",
+        ),
+        "percent_complete",
+    )
+    for key in ("investment_to_date", "investment_this_year"):
+        add(
+            DataValidation(
+                type="decimal",
+                operator="greaterThanOrEqual",
+                formula1="0",
+                allow_blank=True,
+                errorTitle="金额",
+                error="请填写不小于 0 的金额，单位万元。",
+                promptTitle="金额（万元）",
+                prompt="单位：万元",
+            ),
+            key,
+        )
+    for key in ("actual_start", "actual_end"):
+        add(
+            DataValidation(
+                type="date",
+                operator="between",
+                formula1="36526",  # 2000-01-01
+                formula2="73415",  # 2100-12-31
+                allow_blank=True,
+                errorTitle="日期",
+                error="请填写日期，例如 2026-03-01。",
+                promptTitle="日期",
+                prompt="例如 2026-03-01",
+            ),
+            key,
+        )
+    # The list lives on a hidden sheet: Excel refuses inline lists over 255 characters.
+    add(
+        DataValidation(
+            type="list",
+            formula1=STAGE_LIST_NAME,
+            allow_blank=True,
+            errorTitle="建设阶段",
+            error=f"请从列表中选择：{'/'.join(STAGE_CHOICES)}。",
+        ),
+        "stage",
+    )
+    for key in ("progress_text", "problems", "next_steps"):
+        add(
+            DataValidation(
+                type="textLength",
+                operator="lessThanOrEqual",
+                formula1=str(TEXT_LIMIT),
+                allow_blank=True,
+                errorTitle="文字过长",
+                error=f"请不超过 {TEXT_LIMIT} 字。",
+            ),
+            key,
+        )
+
+
+def _guide_sheet(ws, spec: TemplateSpec) -> None:
+    lines = [
+        f"{spec.period.label}重大项目进度填报说明",
+        "",
+        f"填报单位：{spec.unit}",
+        f"填报周期：{spec.period.label}",
+        f"项目个数：{len(spec.rows)}",
+        "",
+        "一、灰色列（项目编码、名称、单位、计划日期、年度计划投资）为项目基本信息，不可修改。",
+        "二、黄色列请按实际情况填写：",
+        "    完成百分比：0–100 的数字，例如 45 表示 45%（写 45% 也可以）；",
+        "    累计完成投资、本年完成投资：单位万元，不小于 0（写“0.5亿元”会换算为 5000 万元）；",
+        "    实际开工、实际完工：日期，例如 2026-03-01；",
+        f"    建设阶段：从下拉列表选择（{'/'.join(STAGE_CHOICES)}）；",
+        f"    形象进度、存在问题、下步计划：文字，每格不超过 {TEXT_LIMIT} 字。",
+        "三、不要删除、插入列，不要修改项目编码；行的顺序可以调整，可以筛选、隐藏行。",
+        "四、清单外的新项目请填在表格下方空白行，不填项目编码，由办公室审核后纳入项目库。",
+        "五、未变化的内容保留原值即可；空白单元格视为“本期未填报”，不会清除已有数据。",
+        "六、请保存为 .xlsx 格式（Excel 或 WPS 均可），不要另存为其他格式后再改名。",
+        "",
+        f"工作表保护密码（仅用于调整格式）：{SHEET_PASSWORD}",
+        f"模板编号：{spec.template_id}",
+    ]
+    for i, text in enumerate(lines, start=1):
+        put(ws.cell(i, 1), text)
+        ws.cell(i, 1).font = Font(name="黑体" if i == 1 else FONT, size=14 if i == 1 else 11)
+    ws.column_dimensions["A"].width = 110
+    ws.protection.sheet = True
+    ws.protection.password = SHEET_PASSWORD
+
+
+def _meta_sheet(ws, spec: TemplateSpec) -> None:
+    header = [
+        ("template_id", spec.template_id),
+        ("unit", spec.unit),
+        ("unit_id", spec.unit_id),
+        ("period", spec.period.key),
+        ("format", TEMPLATE_FORMAT),
+        ("issued_at", spec.issued_at),
+    ]
+    for i, (key, value) in enumerate(header, start=1):
+        put(ws.cell(i, 1), key)
+        put(ws.cell(i, 2), value)
+    start = len(header) + 2
+    for i, name in enumerate(("project_id", "code", "version", "snapshot"), start=1):
+        put(ws.cell(start, i), name)
+    for r, row in enumerate(spec.rows, start=start + 1):
+        put(ws.cell(r, 1), row.project_id)
+        put(ws.cell(r, 2), str(row.values.get("code")))
+        ws.cell(r, 3, row.version)
+        put(ws.cell(r, 4), json.dumps(row.snapshot(), ensure_ascii=False))
+    # veryHidden: not listed by Excel's "unhide" dialog; structure protection keeps it so.
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True
+    ws.protection.password = SHEET_PASSWORD
+
+
+def read_meta_rows(rows: list[list]) -> tuple[dict, dict[str, dict]]:
+    """Parse the ``_meta`` sheet's values: ``(header, code -> {project_id, version, snapshot})``.
+
+    ``snapshot`` is the JSON text of the row's editable values as issued.
+    """
+    header: dict = {}
+    by_code: dict[str, dict] = {}
+    i = 0
+    while i < len(rows) and rows[i] and rows[i][0] not in ("", None, "project_id"):
+        header[str(rows[i][0])] = rows[i][1] if len(rows[i]) > 1 else None
+        i += 1
+    while i < len(rows) and (not rows[i] or rows[i][0] != "project_id"):
+        i += 1
+    for row in rows[i + 1 :]:
+        if len(row) < 4 or not row[0]:
+            continue
+        code = row[1]
+        if isinstance(code, float) and code.is_integer():
+            code = int(code)
+        # The snapshot stays JSON text: it is parsed only when the database has no issue record.
+        snapshot = row[3] if isinstance(row[3], str) else None
+        by_code[str(code).strip()] = {
+            "project_id": str(row[0]),
+            "version": int(row[2]) if row[2] not in ("", None) else None,
+            "snapshot": snapshot,
+        }
+    return header, by_code

@@ -1,0 +1,346 @@
+"""Use cases of the Excel exchange: issue templates, import a return, export the register.
+
+Each use case is one function the CLI and the windows both call. Importing applies a
+``ReturnPreview`` in ONE transaction (progress reports, project fields, the import batch, the
+proposals and the audit rows), so a failed or cancelled import leaves the database untouched.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..domain.errors import UserError
+from ..domain.parsing import ParseError
+from ..domain.period import Period
+from ..exchange.columns import PROJECT_KEYS, REPORT_KEYS
+from ..exchange.return_import import ReturnPreview, read_return
+from ..exchange.template import TemplateRow, TemplateSpec, write_template
+from ..store import Store
+from ..store import exchange as xstore
+from ..store.units import get_unit, list_units
+from .progress import Progress, no_progress
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ParseError as exc:
+        raise UserError(exc.reason) from None
+
+
+def safe_file_name(text: str) -> str:
+    """A Windows-safe file name part (Chinese kept; \\ / : * ? " < > | replaced)."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("._") or "单位"
+
+
+def template_file_name(unit: str, period: Period) -> str:
+    return f"{period.key}_{safe_file_name(unit)}_填报模板.xlsx"
+
+
+def build_template_spec(store: Store, unit_id: int, period: Period) -> TemplateSpec:
+    unit = get_unit(store, unit_id)
+    projects = xstore.reporting_projects(store, unit.id)
+    current = xstore.current_values(store, period.key)
+    plans = xstore.annual_plans(store, period.year)
+    spec = TemplateSpec(
+        template_id=str(uuid.uuid4()),
+        unit_id=unit.id,
+        unit=unit.name,
+        period=period,
+        issued_at=datetime.now().strftime("%Y-%m-%dT%H:%M:%S"),
+    )
+    for p in projects:
+        now = current.get(p.id, {})
+        values = {
+            "code": p.code,
+            "name": p.name,
+            "lead_unit": p.lead_unit,
+            "responsible_units": "、".join(p.units_with_role("责任")) or None,
+            "planned_start": p.planned_start,
+            "planned_end": p.planned_end,
+            "annual_plan": plans.get(p.id),
+        }
+        for key in PROJECT_KEYS + REPORT_KEYS:
+            values[key] = now.get(key)
+        spec.rows.append(TemplateRow(p.id, p.version, values))
+    return spec
+
+
+def issue_template(store: Store, unit: str | int, period: str, out: Path) -> Path:
+    """Write one unit's template for ``period`` to ``out`` and record that it was issued."""
+    per = _period(period)
+    unit_obj = get_unit(store, unit)
+    spec = build_template_spec(store, unit_obj.id, per)
+    out = Path(out)
+    try:
+        write_template(spec, out)
+    except OSError as exc:
+        raise UserError(
+            f"无法写入「{out}」：{exc.strerror or exc}。文件可能正在 Excel 中打开，请关闭后重试。"
+        ) from exc
+    xstore.record_template_issue(
+        store,
+        spec.template_id,
+        unit_obj.id,
+        per.key,
+        out.name,
+        [xstore.IssueRow(r.project_id, r.version, r.snapshot()) for r in spec.rows],
+    )
+    return out
+
+
+def issue_templates(
+    store: Store, period: str, outdir: Path, *, progress: Progress = no_progress
+) -> list[Path]:
+    """One template per active unit that has projects to report, into ``outdir``."""
+    per = _period(period)
+    outdir = Path(outdir)
+    units = [
+        u
+        for u in list_units(store, include_inactive=False)
+        if xstore.reporting_project_ids(store, u.id)
+    ]
+    written = []
+    for i, unit in enumerate(units):
+        progress(i, len(units), f"生成 {unit.name} 的填报模板")
+        written.append(
+            issue_template(store, unit.id, per.key, outdir / template_file_name(unit.name, per))
+        )
+    progress(len(units), len(units), "完成")
+    return written
+
+
+# -- import -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    status: str  # applied / dry-run / rejected / already-imported
+    preview: ReturnPreview
+    batch_id: int | None = None
+    applied: list = field(default_factory=list)  # FieldChange applied
+    message: str = ""
+
+    def as_json(self) -> dict:
+        p = self.preview
+        changes = self.applied if self.status == "applied" else p.changes
+        return {
+            "status": self.status,
+            "unit": p.unit,
+            "period": p.period,
+            "file": p.file_name,
+            "counts": p.counts(),
+            "errors": [e.as_dict() for e in p.all_errors],
+            "changes": [
+                {"code": c.code, "field": c.label, "old": _j(c.old), "new": _j(c.new)}
+                for c in changes
+            ],
+            "conflicts": [
+                {
+                    "code": c.code,
+                    "field": c.label,
+                    "issued": _j(c.issued),
+                    "database": _j(c.old),
+                    "return": _j(c.new),
+                }
+                for c in p.conflicts
+            ],
+            "notes": p.notes,
+            "message": self.message,
+        }
+
+
+def _j(value: object) -> object:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def apply_return(
+    store: Store,
+    preview: ReturnPreview,
+    *,
+    skip_invalid: bool = False,
+    take_return: set[tuple[str, str]] | frozenset = frozenset(),
+    progress: Progress = no_progress,
+) -> ImportOutcome:
+    """Apply the valid rows of a preview in one transaction (or nothing, see ``status``).
+
+    Rows with errors refuse the whole file unless ``skip_invalid``. Conflicts keep the database
+    value unless ``(project_id, field)`` is in ``take_return`` (the user chose the return's).
+    """
+    if preview.already_imported or xstore.batch_by_sha(store, preview.sha256, "return"):
+        return ImportOutcome(
+            "already-imported",
+            preview,
+            message=f"「{preview.file_name}」已于 {(preview.already_imported or {}).get('at', '此前')} 导入，"
+            "本次未做任何修改。",
+        )
+    errors = preview.all_errors
+    if errors and not skip_invalid:
+        return ImportOutcome(
+            "rejected",
+            preview,
+            message=f"「{preview.file_name}」有 {len(errors)} 处错误，未导入任何数据。"
+            "请改正后重新导入，或选择只导入无误的行。",
+        )
+    rows = [r for r in preview.rows if not r.errors]
+    applied = []
+    with store.write(source="导入") as outer:
+        counts = preview.counts()
+        batch_id = xstore.create_batch(
+            store,
+            kind="return",
+            file_name=preview.file_name,
+            sha256=preview.sha256,
+            unit_id=preview.unit_id,
+            period=preview.period,
+            template_id=preview.template_id,
+            counts=counts,
+        )
+        outer.batch_id = batch_id
+        reports = []
+        for i, row in enumerate(rows):
+            if i % 500 == 0:
+                progress(i, len(rows), "写入数据库")
+            chosen = list(row.changes) + [
+                c for c in row.conflicts if (c.project_id, c.field) in take_return
+            ]
+            if not chosen:
+                continue
+            project_changes = {c.field: c.new for c in chosen if c.field in PROJECT_KEYS}
+            report_values = {c.field: c.new for c in chosen if c.field in REPORT_KEYS}
+            if project_changes:
+                xstore.apply_project_fields(
+                    store, row.project_id, project_changes, batch_id=batch_id
+                )
+            # The period's report holds everything the unit filled in for the row, except
+            # the conflicting fields the user left at the database's value.
+            filled = {k: v for k, (v, _) in row.values.items() if k in REPORT_KEYS}
+            for key in {c.field for c in row.conflicts} - set(report_values):
+                filled.pop(key, None)
+            reports.append((row.project_id, filled | report_values))
+            applied.extend(chosen)
+        xstore.record_reports_bulk(store, preview.period, reports, batch_id=batch_id)
+        for proposal in preview.proposals:
+            xstore.add_proposal(store, batch_id, preview.unit_id, proposal.name, proposal.payload)
+    progress(len(rows), len(rows), "完成")
+    refused = len(errors)
+    return ImportOutcome(
+        "applied",
+        preview,
+        batch_id=batch_id,
+        applied=applied,
+        message=f"已导入「{preview.file_name}」：更新 {counts['updated']} 个项目"
+        + (f"，跳过 {refused} 处错误" if refused else "")
+        + (f"，新增项目建议 {counts['proposals']} 条" if counts["proposals"] else "")
+        + "。",
+    )
+
+
+def import_return(
+    store: Store,
+    path: Path,
+    *,
+    unit: str | None = None,
+    period: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    take_return: set[tuple[str, str]] | frozenset = frozenset(),
+    progress: Progress = no_progress,
+) -> ImportOutcome:
+    """Read a return and apply it (unless ``dry_run``); the CLI's ``import`` command."""
+    preview = read_return(store, Path(path), unit=unit, period=period, progress=progress)
+    if preview.already_imported:
+        return apply_return(store, preview)
+    if dry_run:
+        status = "rejected" if preview.all_errors and not skip_invalid else "dry-run"
+        return ImportOutcome(status, preview, message="预览完成，未写入数据库。")
+    return apply_return(
+        store, preview, skip_invalid=skip_invalid, take_return=take_return, progress=progress
+    )
+
+
+# -- register (台账) import -------------------------------------------------------------------
+
+
+@dataclass
+class RegisterOutcome:
+    status: str  # applied / dry-run / rejected / already-imported
+    preview: object
+    batch_id: int | None = None
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    message: str = ""
+
+
+def apply_register(
+    store: Store, preview, *, skip_invalid: bool = False, progress: Progress = no_progress
+) -> RegisterOutcome:
+    """Create and update projects from a read 台账, in one transaction."""
+    from ..exchange.register_import import project_fields, unit_links
+    from ..store.projects import create_project, next_code, set_units, update_project
+
+    if xstore.batch_by_sha(store, preview.sha256, "register"):
+        return RegisterOutcome(
+            "already-imported",
+            preview,
+            message=f"「{preview.file_name}」此前已导入，本次未做任何修改。",
+        )
+    errors = preview.all_errors
+    if errors and not skip_invalid:
+        return RegisterOutcome(
+            "rejected",
+            preview,
+            message=f"「{preview.file_name}」有 {len(errors)} 处错误，未导入任何数据。",
+        )
+    outcome = RegisterOutcome("applied", preview)
+    rows = [r for r in preview.rows if not r.errors]
+    with store.write(source="导入") as tx:
+        batch_id = xstore.create_batch(
+            store,
+            kind="register",
+            file_name=preview.file_name,
+            sha256=preview.sha256,
+            unit_id=None,
+            period=None,
+            template_id=None,
+            counts=preview.counts(),
+        )
+        for i, row in enumerate(rows):
+            if i % 200 == 0:
+                progress(i, len(rows), "写入数据库")
+            fields = project_fields(row.values)
+            links = unit_links(row.values)
+            if row.project_id is None:
+                fields.setdefault("code", next_code(store))
+                pid = create_project(store, {"name": row.name, **fields}, units=links)
+                outcome.created.append(pid)
+            else:
+                changed = update_project(
+                    store, row.project_id, {k: v for k, v in fields.items() if k != "code"}
+                )
+                if links:
+                    changed = set_units(store, row.project_id, links) or changed
+                if changed:
+                    outcome.updated.append(row.project_id)
+        xstore.mark_import_audit(store, tx.op_id, batch_id)
+    outcome.batch_id = batch_id
+    outcome.message = (
+        f"已导入「{preview.file_name}」：新建 {len(outcome.created)} 个项目，"
+        f"更新 {len(outcome.updated)} 个"
+        + (f"，跳过 {len(errors)} 处错误" if errors else "")
+        + "。"
+    )
+    return outcome
+
+
+def save_register_mapping(store: Store, mapping: dict[str, str | None]) -> None:
+    """Remember the user's column mapping (header text -> field) for the next 台账."""
+    from ..exchange.register_import import MAPPING_SETTING
+
+    saved = dict(store.get_setting(MAPPING_SETTING, {}) or {})
+    saved.update(mapping)
+    store.set_setting(MAPPING_SETTING, saved)

@@ -1,0 +1,259 @@
+"""The 进度填报 page: the period's 报送情况 (who returned, when, with what), templates, imports.
+
+Generating templates, importing returns and exporting the register all run off the GUI thread
+through ui/worker.py and call the same services as the CLI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.errors import UserError
+from ...services.changes import Changes
+from ...store.exchange import return_status
+from ..context import AppContext
+from ..worker import start_job
+
+STATUS_COLUMNS = (
+    "单位",
+    "类别",
+    "项目数",
+    "模板生成",
+    "报送状态",
+    "报送时间",
+    "文件",
+    "更新",
+    "错误",
+    "冲突",
+    "新增建议",
+)
+
+
+class ReportingPage(QWidget):
+    """进度填报: choose a period, see 报送情况, issue templates, import returns, export."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.job = None
+        self.period_combo = QComboBox()
+        self._fill_periods()
+        self.period_combo.currentIndexChanged.connect(lambda _: self.reload())
+        self.summary = QLabel()
+        buttons = QHBoxLayout()
+        buttons.addWidget(QLabel("填报周期："))
+        buttons.addWidget(self.period_combo)
+        buttons.addSpacing(16)
+        for text, slot in (
+            ("生成填报模板（单个单位）…", self.issue_one),
+            ("生成全部单位模板…", self.issue_all),
+            ("导入填报表…", self.open_import),
+            ("导出项目库…", self.export_register),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch()
+        self.table = QTableWidget(0, len(STATUS_COLUMNS))
+        self.table.setHorizontalHeaderLabels(STATUS_COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.Stretch)
+        self.table.setAlternatingRowColors(True)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton("取消")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(lambda: self.job and self.job.cancel())
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.summary, 1)
+        status_row.addWidget(self.progress)
+        status_row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        title = QLabel("进度填报 · 报送情况")
+        title.setStyleSheet("font-size: 16px; font-weight: bold;")
+        layout.addWidget(title)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(status_row)
+        self.reload()
+
+    def _fill_periods(self) -> None:
+        current = self.ctx.current_period()
+        for i in range(-1, 13):
+            p = current.shift(-i)
+            self.period_combo.addItem(p.label, p.key)
+        self.period_combo.setCurrentIndex(1)
+
+    def period(self) -> str:
+        return self.period_combo.currentData()
+
+    def refresh(self, changes: Changes) -> None:
+        if changes.reports or changes.units or changes.database or changes.touches_projects:
+            self.reload()
+
+    def reload(self) -> None:
+        rows = return_status(self.ctx.store, self.period())
+        self.table.setRowCount(len(rows))
+        late = QBrush(QColor("#D93025"))
+        done = QBrush(QColor("#2E9D47"))
+        for i, r in enumerate(rows):
+            values = (
+                r["unit"],
+                r["kind"],
+                r["projects"],
+                (r["issued_at"] or "未生成").replace("T", " "),
+                r["status"],
+                (r["returned_at"] or "").replace("T", " "),
+                r["file_name"] or "",
+                r["updated"] if r["returns"] else "",
+                r["refused"] if r["returns"] else "",
+                r["conflicts"] if r["returns"] else "",
+                r["proposals"] if r["returns"] else "",
+            )
+            for j, value in enumerate(values):
+                item = QTableWidgetItem(str(value))
+                if isinstance(value, int):
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                if j == 4:
+                    item.setForeground(done if r["returns"] else late)
+                item.setData(Qt.UserRole, r["unit_id"])
+                self.table.setItem(i, j, item)
+        self.table.resizeColumnsToContents()
+        returned = sum(1 for r in rows if r["returns"])
+        self.summary.setText(
+            f"{self.period_combo.currentText()}：应报送 {len(rows)} 个单位，已报送 {returned}，"
+            f"未报送 {len(rows) - returned}。"
+        )
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def selected_unit(self) -> str | None:
+        row = self.table.currentRow()
+        return self.table.item(row, 0).text() if row >= 0 and self.table.item(row, 0) else None
+
+    def issue_one(self) -> None:
+        from ...domain.period import Period
+        from ...services.exchange import template_file_name
+
+        unit = self.selected_unit()
+        if unit is None:
+            names = [self.table.item(i, 0).text() for i in range(self.table.rowCount())]
+            unit, ok = QInputDialog.getItem(self, "生成填报模板", "单位：", names, 0, False)
+            if not ok:
+                return
+        period = self.period()
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            "保存填报模板",
+            str(Path.home() / template_file_name(unit, Period.parse(period))),
+            "Excel 工作簿 (*.xlsx)",
+        )
+        if not name:
+            return
+
+        def job(store, progress):
+            from ...services.exchange import issue_template
+
+            return [issue_template(store, unit, period, Path(name))]
+
+        self._run(job, "正在生成填报模板…")
+
+    def issue_all(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择保存模板的文件夹", str(Path.home()))
+        if not folder:
+            return
+        period = self.period()
+
+        def job(store, progress):
+            from ...services.exchange import issue_templates
+
+            return issue_templates(store, period, Path(folder), progress=progress)
+
+        self._run(job, "正在生成全部单位的填报模板…")
+
+    def open_import(self, files=()) -> None:
+        from .wizard import ImportWizard
+
+        wizard = ImportWizard(self.ctx, self, files=list(files))
+        wizard.exec()
+
+    def export_register(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "导出项目库", str(Path.home() / "项目库.xlsx"), "Excel 工作簿 (*.xlsx)"
+        )
+        if not name:
+            return
+        today = self.ctx.today()
+        rules = self.ctx.status_rules()
+
+        def job(store, progress):
+            from ...exchange.register_export import export_register
+
+            return [export_register(store, Path(name), today=today, rules=rules, progress=progress)]
+
+        self._run(job, "正在导出项目库…", notify=False)
+
+    def _run(self, fn, text: str, *, notify: bool = True) -> None:
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.cancel_button.setVisible(True)
+        self.summary.setText(text)
+
+        def progress(done, total, label):
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(done)
+            self.summary.setText(label)
+
+        def finish():
+            self.job = None
+            self.progress.setVisible(False)
+            self.cancel_button.setVisible(False)
+
+        def done(paths):
+            finish()
+            if notify:
+                self.ctx.notify(Changes(reports=True))
+            self.reload()
+            self.summary.setText(f"已保存 {len(paths)} 个文件：{paths[0].parent if paths else ''}")
+
+        def failed(exc, trace):
+            finish()
+            self.reload()
+            from ...services.progress import Cancelled
+
+            if isinstance(exc, Cancelled):
+                self.summary.setText("已取消。")
+            elif isinstance(exc, UserError):
+                QMessageBox.warning(self, "进度填报", exc.message)
+            else:
+                raise exc
+
+        self.job = start_job(
+            Path(self.ctx.store.path),
+            fn,
+            on_done=done,
+            on_error=failed,
+            on_progress=progress,
+            user=self.ctx.store.user,
+        )

@@ -1,0 +1,678 @@
+"""The import wizard (导入填报表): choose files → preview the changes → resolve conflicts → apply.
+
+Reading and applying run off the GUI thread (ui/worker.py) with a progress bar and 取消; the
+wizard only shows the ``ReturnPreview`` the exchange layer computed and calls the same service
+the CLI calls. Nothing is written before 应用.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.errors import UserError
+from ...services.changes import Changes
+from ..context import AppContext
+from ..worker import start_job
+
+AUTO_UNIT = "（按模板自动识别）"
+MODES = ("单位填报表（进度报送）", "项目台账（首次导入或批量更新项目）")
+IGNORE = "（忽略此列）"
+EXCEL_FILTER = "Excel 文件 (*.xlsx *.xlsm *.xls *.et);;所有文件 (*)"
+
+
+def _text(value: object) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _label(key: str) -> str:
+    from ...domain.fields import label
+
+    return label(key)
+
+
+def _has_work(preview) -> bool:
+    if hasattr(preview, "conflicts"):
+        return bool(
+            (preview.changes or preview.proposals or preview.conflicts)
+            and not preview.already_imported
+        )
+    counts = preview.counts()
+    return bool(counts["created"] or counts["updated"])
+
+
+class ImportWizard(QDialog):
+    """Import one or several returns; ``files`` pre-fills the list (e.g. files dropped)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, files=()):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("导入填报表")
+        self.setAcceptDrops(True)
+        self.resize(1100, 680)
+        self.previews: list = []  # ReturnPreview (or RegisterPreview) per file, in list order
+        self.register_mapping: dict[str, str | None] | None = None
+        self.failures: list[tuple[Path, str]] = []
+        self.outcomes: list = []
+        self.taken: dict[str, set[tuple[str, str]]] = {}  # sha256 -> conflicts to take from file
+        self._conflict_file = None
+        self.job = None
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._files_page())
+        self.stack.addWidget(self._preview_page())
+        self.stack.addWidget(self._result_page())
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.progress_label = QLabel()
+        self.cancel_button = QPushButton("取消")
+        self.cancel_button.clicked.connect(self._cancel_or_close)
+        self.back_button = QPushButton("上一步")
+        self.back_button.clicked.connect(lambda: self._go(0))
+        self.next_button = QPushButton("下一步：预览")
+        self.next_button.setMinimumWidth(140)
+        self.next_button.clicked.connect(self._next)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress_label)
+        buttons.addWidget(self.progress, 1)
+        buttons.addStretch()
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(buttons)
+        self.add_files([Path(f) for f in files])
+        self._go(0)
+
+    # -- page 1: files ---------------------------------------------------------------------
+
+    def _files_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(
+            QLabel(
+                "选择各单位报送的填报表（可一次选择多个文件，也可把文件拖到此窗口）。"
+                "导入前会先显示将要修改的内容，确认后才写入数据库。"
+            )
+        )
+        kind = QHBoxLayout()
+        kind.addWidget(QLabel("导入内容："))
+        self.mode_combo = QComboBox()
+        self.mode_combo.addItems(MODES)
+        kind.addWidget(self.mode_combo)
+        kind.addStretch()
+        layout.addLayout(kind)
+        self.file_list = QListWidget()
+        layout.addWidget(self.file_list, 1)
+        row = QHBoxLayout()
+        add = QPushButton("添加文件…")
+        add.clicked.connect(self._choose_files)
+        remove = QPushButton("移除所选")
+        remove.clicked.connect(
+            lambda: [
+                self.file_list.takeItem(self.file_list.row(i))
+                for i in self.file_list.selectedItems()
+            ]
+        )
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch()
+        row.addWidget(QLabel("报送单位："))
+        self.unit_combo = QComboBox()
+        self.unit_combo.addItem(AUTO_UNIT)
+        from ...store.units import list_units
+
+        for unit in list_units(self.ctx.store, include_inactive=False):
+            self.unit_combo.addItem(unit.name)
+        row.addWidget(self.unit_combo)
+        row.addWidget(QLabel("填报周期："))
+        self.period_combo = QComboBox()
+        current = self.ctx.current_period()
+        for i in range(0, 13):
+            self.period_combo.addItem(current.shift(-i).label, current.shift(-i).key)
+        row.addWidget(self.period_combo)
+        layout.addLayout(row)
+        layout.addWidget(
+            QLabel("报送单位和周期只用于不是由本程序生成的表格；模板文件自带单位和周期。")
+        )
+        return page
+
+    def add_files(self, files: list[Path]) -> None:
+        present = {self.file_list.item(i).data(Qt.UserRole) for i in range(self.file_list.count())}
+        for path in files:
+            if str(path) in present:
+                continue
+            item = QListWidgetItem(path.name)
+            item.setData(Qt.UserRole, str(path))
+            item.setToolTip(str(path))
+            self.file_list.addItem(item)
+
+    def files(self) -> list[Path]:
+        return [
+            Path(self.file_list.item(i).data(Qt.UserRole)) for i in range(self.file_list.count())
+        ]
+
+    def _choose_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "选择填报表", "", EXCEL_FILTER)
+        self.add_files([Path(n) for n in names])
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        self.add_files([Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()])
+        self._go(0)
+
+    # -- page 2: preview -------------------------------------------------------------------
+
+    def _preview_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        split = QSplitter()
+        self.preview_files = QListWidget()
+        self.preview_files.currentRowChanged.connect(self._show_file)
+        split.addWidget(self.preview_files)
+        self.tabs = QTabWidget()
+        self.changes_tree = QTreeWidget()
+        self.changes_tree.setHeaderLabels(["项目 / 栏目", "原值", "新值", "单元格"])
+        self.changes_tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.tabs.addTab(self.changes_tree, "修改")
+        self.conflict_table = QTableWidget(0, 6)
+        self.conflict_table.setHorizontalHeaderLabels(
+            ["项目", "栏目", "发放时", "数据库现值", "报送值", "采用报送值"]
+        )
+        self.conflict_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.conflict_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.tabs.addTab(self.conflict_table, "冲突")
+        self.error_table = QTableWidget(0, 4)
+        self.error_table.setHorizontalHeaderLabels(["单元格", "栏目", "填写内容", "问题"])
+        self.error_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.error_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.tabs.addTab(self.error_table, "错误")
+        self.proposal_list = QListWidget()
+        self.tabs.addTab(self.proposal_list, "新增项目建议")
+        self.tabs.addTab(self._mapping_tab(), "列对应")
+        split.addWidget(self.tabs)
+        split.setStretchFactor(1, 4)
+        layout.addWidget(split, 1)
+        row = QHBoxLayout()
+        self.report_button = QPushButton("保存错误报告…")
+        self.report_button.clicked.connect(self._save_error_report)
+        row.addWidget(self.report_button)
+        row.addStretch()
+        layout.addLayout(row)
+        return page
+
+    def _next(self) -> None:
+        index = self.stack.currentIndex()
+        if index == 0:
+            self.start_preview()
+        elif index == 1:
+            self.start_apply()
+        else:
+            self.accept()
+
+    @property
+    def register_mode(self) -> bool:
+        return self.mode_combo.currentIndex() == 1
+
+    def start_preview(self) -> None:
+        files = self.files()
+        if not files:
+            QMessageBox.information(self, "导入填报表", "请先添加要导入的文件。")
+            return
+        if self.register_mode:
+            self._start_register_preview(files)
+            return
+        unit = self.unit_combo.currentText()
+        unit = None if unit == AUTO_UNIT else unit
+        period = self.period_combo.currentData()
+
+        def job(store, progress):
+            from ...exchange.return_import import read_return
+            from ...exchange.workbook_safety import WorkbookError
+
+            previews, failures = [], []
+            for i, path in enumerate(files):
+                progress(i, len(files), f"读取 {path.name}")
+                try:
+                    # The period given only matters for files without template information.
+                    try:
+                        previews.append(read_return(store, path, unit=unit, period=None))
+                    except UserError as exc:
+                        if "周期" not in exc.message:
+                            raise
+                        previews.append(read_return(store, path, unit=unit, period=period))
+                except (UserError, WorkbookError) as exc:
+                    failures.append((path, exc.message))
+            progress(len(files), len(files), "完成")
+            return previews, failures
+
+        self._run(job, self._preview_done, "正在读取和核对…")
+
+    def _preview_done(self, result) -> None:
+        self.previews, self.failures = result
+        self.tabs.setTabVisible(1, True)
+        self.tabs.setTabVisible(3, True)
+        self.tabs.setTabVisible(4, False)
+        self.preview_files.clear()
+        for p in self.previews:
+            c = p.counts()
+            mark = "⚠ " if p.all_errors or p.already_imported else ""
+            self.preview_files.addItem(f"{mark}{p.file_name}（{p.unit}）更新 {c['updated']}")
+        for path, message in self.failures:
+            item = QListWidgetItem(f"✖ {path.name}：无法导入")
+            item.setToolTip(message)
+            item.setForeground(QBrush(QColor("#D93025")))
+            self.preview_files.addItem(item)
+        totals = dict.fromkeys(("updated", "unchanged", "refused", "conflicts", "proposals"), 0)
+        for p in self.previews:
+            for k, v in p.counts().items():
+                totals[k] += v
+        lines = [
+            f"共 {len(self.previews) + len(self.failures)} 个文件：更新 {totals['updated']} 个项目，"
+            f"未变化 {totals['unchanged']}，错误 {totals['refused']}，冲突 {totals['conflicts']}，"
+            f"新增项目建议 {totals['proposals']}。"
+        ]
+        lines += [f"「{path.name}」无法导入：{message}" for path, message in self.failures]
+        lines += [
+            f"「{p.file_name}」已于 {p.already_imported['at']} 导入过，将不再重复导入。"
+            for p in self.previews
+            if p.already_imported
+        ]
+        if totals["refused"]:
+            lines.append("有错误的行不会导入；可保存错误报告发回报送单位。")
+        if totals["conflicts"]:
+            lines.append(
+                "冲突：数据库在模板发放后已修改且与报送值不同，默认保留数据库值，可在「冲突」页选择采用报送值。"
+            )
+        self.summary.setText("\n".join(lines))
+        if self.preview_files.count():
+            self.preview_files.setCurrentRow(0)
+        self._go(1)
+
+    def _show_file(self, row: int) -> None:
+        if self.previews and not hasattr(self.previews[0], "conflicts"):
+            self._show_register_file(row)
+            return
+        self._remember_choices()
+        self._conflict_file = None
+        self.changes_tree.clear()
+        self.conflict_table.setRowCount(0)
+        self.error_table.setRowCount(0)
+        self.proposal_list.clear()
+        if not 0 <= row < len(self.previews):
+            return
+        p = self.previews[row]
+        for r in p.rows:
+            if not r.changes or r.errors:
+                continue
+            top = QTreeWidgetItem([f"{r.code}  {r.name}", "", "", f"第 {r.row} 行"])
+            for c in r.changes:
+                QTreeWidgetItem(top, [c.label, _text(c.old), _text(c.new), c.cell])
+            self.changes_tree.addTopLevelItem(top)
+            top.setExpanded(True)
+        for c in p.conflicts:
+            i = self.conflict_table.rowCount()
+            self.conflict_table.insertRow(i)
+            for j, value in enumerate(
+                (f"{c.code} {c.name}", c.label, _text(c.issued), _text(c.old), _text(c.new))
+            ):
+                self.conflict_table.setItem(i, j, QTableWidgetItem(value))
+            check = QTableWidgetItem()
+            check.setFlags(Qt.ItemIsUserCheckable | Qt.ItemIsEnabled)
+            taken = (c.project_id, c.field) in self.taken.get(p.sha256, set())
+            check.setCheckState(Qt.Checked if taken else Qt.Unchecked)
+            check.setData(Qt.UserRole, (c.project_id, c.field))
+            self.conflict_table.setItem(i, 5, check)
+        self._conflict_file = p
+        for e in p.all_errors:
+            i = self.error_table.rowCount()
+            self.error_table.insertRow(i)
+            for j, value in enumerate((e.cell, e.field, e.value, e.message)):
+                item = QTableWidgetItem(value)
+                item.setForeground(QBrush(QColor("#D93025")))
+                self.error_table.setItem(i, j, item)
+        for prop in p.proposals:
+            self.proposal_list.addItem(f"第 {prop.row} 行：{prop.name}")
+        self.tabs.setTabText(0, f"修改（{len(p.changes)}）")
+        self.tabs.setTabText(1, f"冲突（{len(p.conflicts)}）")
+        self.tabs.setTabText(2, f"错误（{len(p.all_errors)}）")
+        self.tabs.setTabText(3, f"新增项目建议（{len(p.proposals)}）")
+        self.report_button.setEnabled(bool(p.all_errors))
+
+    def _remember_choices(self) -> None:
+        """Keep the 采用报送值 ticks of the file shown before switching or applying."""
+        p = self._conflict_file
+        if p is None:
+            return
+        chosen = set()
+        for i in range(self.conflict_table.rowCount()):
+            item = self.conflict_table.item(i, 5)
+            if item.checkState() == Qt.Checked:
+                chosen.add(item.data(Qt.UserRole))
+        self.taken[p.sha256] = chosen
+
+    def take_return(self, preview) -> set[tuple[str, str]]:
+        return set(self.taken.get(preview.sha256, set()))
+
+    def _save_error_report(self) -> None:
+        row = self.preview_files.currentRow()
+        if not 0 <= row < len(self.previews):
+            return
+        p = self.previews[row]
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            "保存错误报告",
+            str(p.path.with_name(f"{p.path.stem}_错误报告.xlsx")),
+            EXCEL_FILTER,
+        )
+        if not name:
+            return
+        from ...exchange.error_report import write_error_report
+
+        try:
+            write_error_report(p, Path(name))
+        except UserError as exc:
+            QMessageBox.warning(self, "保存错误报告", exc.message)
+
+    # -- applying --------------------------------------------------------------------------
+
+    def start_apply(self) -> None:
+        if self.previews and not hasattr(self.previews[0], "conflicts"):
+            self._start_register_apply()
+            return
+        self._remember_choices()
+        plans = [(p, self.take_return(p)) for p in self.previews if not p.already_imported]
+        if not plans:
+            self._go(2)
+            self.result_label.setText("没有需要导入的内容。")
+            return
+
+        def job(store, progress):
+            from ...services.exchange import apply_return
+
+            outcomes = []
+            # One transaction per file: a file is applied whole (its valid rows) or not at all.
+            for i, (preview, take) in enumerate(plans):
+                progress(i, len(plans), f"写入 {preview.file_name}")
+                outcomes.append(apply_return(store, preview, skip_invalid=True, take_return=take))
+            return outcomes
+
+        self._run(job, self._apply_done, "正在写入数据库…")
+
+    def _apply_done(self, outcomes) -> None:
+        self.outcomes = outcomes
+        ids = frozenset(c.project_id for o in outcomes for c in o.applied)
+        self.ctx.notify(Changes(projects=ids, reports=True))
+        self.result_label.setText("\n".join(o.message for o in outcomes) or "完成。")
+        self._go(2)
+
+    # -- page 3: result --------------------------------------------------------------------
+
+    def _result_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        layout.addWidget(self.result_label)
+        layout.addStretch()
+        return page
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def _go(self, index: int) -> None:
+        self.stack.setCurrentIndex(index)
+        self.back_button.setVisible(index == 1)
+        self.next_button.setText(("下一步：预览", "应用全部有效行", "完成")[index])
+        self.cancel_button.setText("关闭" if index == 2 else "取消")
+        if index == 1:
+            has_work = any(_has_work(p) for p in self.previews)
+            self.next_button.setEnabled(has_work)
+        else:
+            self.next_button.setEnabled(True)
+
+    def _run(self, fn, on_done, text: str) -> None:
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.progress_label.setText(text)
+        self.next_button.setEnabled(False)
+        self.back_button.setEnabled(False)
+
+        def done(result):
+            self.job = None
+            self._idle()
+            on_done(result)
+
+        def failed(exc, trace):
+            self.job = None
+            self._idle()
+            from ...services.progress import Cancelled
+
+            if isinstance(exc, Cancelled):
+                self.progress_label.setText("已取消，数据库未修改。")
+                return
+            if isinstance(exc, UserError):
+                QMessageBox.warning(self, "导入填报表", exc.message)
+                return
+            raise exc
+
+        def progress(done_, total, label):
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(done_)
+            self.progress_label.setText(label)
+
+        self.job = start_job(
+            Path(self.ctx.store.path),
+            fn,
+            on_done=done,
+            on_error=failed,
+            on_progress=progress,
+            user=self.ctx.store.user,
+        )
+
+    def _idle(self) -> None:
+        self.progress.setVisible(False)
+        self.progress_label.setText("")
+        self.back_button.setEnabled(True)
+        self.next_button.setEnabled(True)
+        self._go(self.stack.currentIndex())
+
+    def _cancel_or_close(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            return
+        self.reject()
+
+    # -- the register (台账) import ------------------------------------------------------------
+
+    def _mapping_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(
+            QLabel(
+                "每一列对应项目库的哪个字段（自动按表头识别，可更正）。更正后点「按此对应重新预览」。"
+            )
+        )
+        self.mapping_table = QTableWidget(0, 2)
+        self.mapping_table.setHorizontalHeaderLabels(["表头", "对应字段"])
+        self.mapping_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        layout.addWidget(self.mapping_table, 1)
+        row = QHBoxLayout()
+        again = QPushButton("按此对应重新预览")
+        again.clicked.connect(self._remap)
+        save = QPushButton("保存列对应（下次自动使用）")
+        save.clicked.connect(self._save_mapping)
+        row.addWidget(again)
+        row.addWidget(save)
+        row.addStretch()
+        layout.addLayout(row)
+        return tab
+
+    def _start_register_preview(self, files: list[Path]) -> None:
+        mapping = self.register_mapping
+
+        def job(store, progress):
+            from ...exchange.register_import import read_register
+            from ...exchange.workbook_safety import WorkbookError
+
+            previews, failures = [], []
+            for i, path in enumerate(files):
+                progress(i, len(files), f"读取 {path.name}")
+                try:
+                    previews.append(read_register(store, path, mapping=mapping))
+                except (UserError, WorkbookError) as exc:
+                    failures.append((path, exc.message))
+            return previews, failures
+
+        self._run(job, self._register_preview_done, "正在读取台账…")
+
+    def _register_preview_done(self, result) -> None:
+        self.previews, self.failures = result
+        self.preview_files.clear()
+        totals = dict.fromkeys(("created", "updated", "unchanged", "refused"), 0)
+        for p in self.previews:
+            c = p.counts()
+            for k, v in c.items():
+                totals[k] += v
+            mark = "⚠ " if p.all_errors else ""
+            self.preview_files.addItem(
+                f"{mark}{p.file_name}（{p.sheet}）新建 {c['created']}，更新 {c['updated']}"
+            )
+        for path, message in self.failures:
+            item = QListWidgetItem(f"✖ {path.name}：无法导入")
+            item.setToolTip(message)
+            item.setForeground(QBrush(QColor("#D93025")))
+            self.preview_files.addItem(item)
+        lines = [
+            f"台账 {len(self.previews) + len(self.failures)} 个文件：新建 {totals['created']} 个项目，"
+            f"更新 {totals['updated']}，未变化 {totals['unchanged']}，错误 {totals['refused']}。"
+        ]
+        lines += [f"「{path.name}」无法导入：{message}" for path, message in self.failures]
+        self.summary.setText("\n".join(lines))
+        self.tabs.setTabVisible(1, False)
+        self.tabs.setTabVisible(3, False)
+        self.tabs.setTabVisible(4, True)
+        if self.preview_files.count():
+            self.preview_files.setCurrentRow(0)
+        self._go(1)
+
+    def _show_register_file(self, row: int) -> None:
+        from ...exchange.register_import import FIELDS_BY_KEY, REGISTER_FIELDS
+
+        self.changes_tree.clear()
+        self.error_table.setRowCount(0)
+        self.mapping_table.setRowCount(0)
+        if not 0 <= row < len(self.previews):
+            return
+        p = self.previews[row]
+        for r in p.rows:
+            if r.errors:
+                continue
+            if r.project_id is None:
+                top = QTreeWidgetItem([f"新建  {r.name}", "", "", f"第 {r.row} 行"])
+                for key, value in r.values.items():
+                    label = FIELDS_BY_KEY[key].label if key in FIELDS_BY_KEY else key
+                    QTreeWidgetItem(top, [label, "", _text(value), ""])
+            elif r.changes:
+                top = QTreeWidgetItem(
+                    [f"{r.code or ''}  {r.name}".strip(), "", "", f"第 {r.row} 行"]
+                )
+                for key, (old, new) in r.changes.items():
+                    label = FIELDS_BY_KEY[key].label if key in FIELDS_BY_KEY else _label(key)
+                    QTreeWidgetItem(top, [label, _text(old), _text(new), ""])
+            else:
+                continue
+            self.changes_tree.addTopLevelItem(top)
+        for e in p.all_errors:
+            i = self.error_table.rowCount()
+            self.error_table.insertRow(i)
+            for j, value in enumerate((e.cell, e.field, e.value, e.message)):
+                self.error_table.setItem(i, j, QTableWidgetItem(value))
+        choices = [IGNORE] + [f.label for f in REGISTER_FIELDS]
+        keys = [None] + [f.key for f in REGISTER_FIELDS]
+        for c, header in sorted(p.headers.items()):
+            i = self.mapping_table.rowCount()
+            self.mapping_table.insertRow(i)
+            self.mapping_table.setItem(i, 0, QTableWidgetItem(header))
+            combo = QComboBox()
+            combo.addItems(choices)
+            combo.setCurrentIndex(keys.index(p.mapping.get(c)))
+            combo.setProperty("keys", keys)
+            self.mapping_table.setCellWidget(i, 1, combo)
+        self.tabs.setTabText(0, f"新建和修改（{p.counts()['created'] + p.counts()['updated']}）")
+        self.tabs.setTabText(2, f"错误（{len(p.all_errors)}）")
+        self.report_button.setEnabled(False)
+
+    def mapping_from_table(self) -> dict[str, str | None]:
+        from ...exchange.register_import import REGISTER_FIELDS
+
+        keys = [None] + [f.key for f in REGISTER_FIELDS]
+        return {
+            self.mapping_table.item(i, 0).text(): keys[
+                self.mapping_table.cellWidget(i, 1).currentIndex()
+            ]
+            for i in range(self.mapping_table.rowCount())
+        }
+
+    def _remap(self) -> None:
+        self.register_mapping = self.mapping_from_table()
+        self._start_register_preview(self.files())
+
+    def _save_mapping(self) -> None:
+        from ...services.exchange import save_register_mapping
+
+        save_register_mapping(self.ctx.store, self.mapping_from_table())
+        self.summary.setText(self.summary.text() + "\n已保存列对应，下次导入台账时自动使用。")
+
+    def _start_register_apply(self) -> None:
+        plans = list(self.previews)
+
+        def job(store, progress):
+            from ...services.exchange import apply_register
+
+            return [apply_register(store, p, skip_invalid=True) for p in plans]
+
+        self._run(job, self._register_apply_done, "正在写入数据库…")
+
+    def _register_apply_done(self, outcomes) -> None:
+        self.outcomes = outcomes
+        ids = frozenset(pid for o in outcomes for pid in o.created + o.updated)
+        self.ctx.notify(Changes(projects=ids, all_projects=True, reports=True))
+        self.result_label.setText("\n".join(o.message for o in outcomes) or "完成。")
+        self._go(2)

@@ -1,0 +1,167 @@
+"""Files that are broken, encrypted, old-format or malicious: a clear message, database untouched."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from xhelpers import sha
+
+from desktop_app.exchange.return_import import read_return
+from desktop_app.exchange.workbook_safety import WorkbookError
+from desktop_app.services.exchange import import_return
+from desktop_app.store.projects import get_project
+
+
+def _refused(setup, path: Path, *, match: str) -> None:
+    before = sha(setup.store.path)
+    with pytest.raises(WorkbookError, match=match) as err:
+        import_return(setup.store, path, unit="广汉市", period="2026-11")
+    assert err.value.exit_code == 2
+    assert sha(setup.store.path) == before
+
+
+def test_truncated_file(setup):
+    data = setup.template.read_bytes()
+    path = setup.tmp / "截断.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    _refused(setup, path, match="已损坏或不完整")
+
+
+def test_empty_and_not_a_workbook(setup):
+    empty = setup.tmp / "空.xlsx"
+    empty.write_bytes(b"")
+    _refused(setup, empty, match="空文件")
+    text = setup.tmp / "文本.xlsx"
+    text.write_text("项目编码,项目名称\n", encoding="utf-8")
+    _refused(setup, text, match="不是 Excel 工作簿")
+
+
+def test_zip_bomb_is_refused_before_parsing(setup):
+    path = setup.tmp / "炸弹.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        # ~60 MB of zeros compresses to a few tens of KB.
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    assert path.stat().st_size < 1024 * 1024
+    _refused(setup, path, match="疑似恶意构造")
+
+
+def test_password_protected_file(setup):
+    # An encrypted .xlsx is an OLE2 compound file holding an EncryptedPackage stream.
+    header = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504
+    path = setup.tmp / "加密.xlsx"
+    path.write_bytes(header + "EncryptedPackage".encode("utf-16-le") + b"\0" * 1024)
+    _refused(setup, path, match="设置了打开密码")
+
+
+def test_broken_old_xls_says_how_to_convert(setup):
+    header = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504
+    path = setup.tmp / "旧格式.xls"
+    path.write_bytes(header + "Workbook".encode("utf-16-le") + b"\0" * 2048)
+    _refused(setup, path, match="另存为「Excel 工作簿")
+
+
+def test_macros_and_external_links_are_ignored(setup):
+    path = setup.tmp / "带宏.xlsm"
+    shutil.copy(setup.template, path)
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not run")
+        z.writestr("xl/externalLinks/externalLink1.xml", "<externalLink/>")
+    preview = read_return(setup.store, path)
+    assert any("宏" in n for n in preview.notes)
+    assert any("外部链接" in n for n in preview.notes)
+    assert not preview.all_errors
+
+
+def test_huge_used_range_is_refused(setup, monkeypatch):
+    from desktop_app.exchange import workbook_safety
+
+    monkeypatch.setattr(workbook_safety, "MAX_CELLS", 50)
+    _refused(setup, setup.template, match="超出上限")
+
+
+def test_ods_is_refused_with_advice(setup):
+    path = setup.tmp / "表格.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    _refused(setup, path, match="ODS")
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_soffice = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice (soffice) 未安装：apt-get install -y libreoffice-calc"
+)
+
+
+def _convert(src: Path, fmt: str, outdir: Path) -> Path:
+    outdir.mkdir(exist_ok=True)
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{outdir}/lo-profile",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(outdir),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return outdir / f"{src.stem}.{fmt.split(':')[0]}"
+
+
+@needs_soffice
+def test_libreoffice_saved_copy_imports_the_same(setup):
+    path = setup.edit(
+        {
+            ("GH-1", "percent_complete"): 45,
+            ("GH-1", "actual_start"): "2026-03-01",
+            ("GH-2", "investment_to_date"): "1,234.5",
+            ("GH-2", "progress_text"): "=完成桩基",
+        },
+        name="fill.xlsx",
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb["项目进展"]
+    r = setup.row_of("GH-3")
+    ws[f"M{r}"] = "=10+5"  # a formula: read by its cached value after LibreOffice computes it
+    wb.save(path)
+    copy = _convert(path, "xlsx", setup.tmp / "lo")
+    original = read_return(setup.store, path)
+    resaved = read_return(setup.store, copy)
+    key = lambda p: sorted((c.code, c.field, str(c.new)) for c in p.changes)  # noqa: E731
+    assert not resaved.all_errors
+    assert resaved.template_id == original.template_id
+    assert ("GH-3", "investment_this_year", "15.0") in key(resaved)
+    assert [k for k in key(resaved) if k[0] != "GH-3"] == key(original)
+
+
+@needs_soffice
+def test_xls_saved_by_libreoffice_is_read(setup):
+    path = setup.edit({("GH-1", "percent_complete"): 66}, name="old.xlsx")
+    xls = _convert(path, "xls", setup.tmp / "xls")
+    outcome = import_return(setup.store, xls)
+    assert outcome.status == "applied"
+    assert get_project(setup.store, "GH-1").percent_complete == 66
+
+
+def test_declared_huge_sheet_is_refused_before_parsing(setup):
+    path = setup.tmp / "巨大.xlsx"
+    with zipfile.ZipFile(setup.template) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', data)
+            dst.writestr(info, data)
+    _refused(setup, path, match="超出上限")

@@ -1,0 +1,350 @@
+"""Importing a unit's return: what people type, what is refused, scope, conflicts, idempotence."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+from xhelpers import PERIOD, col, sha
+
+from desktop_app.domain.errors import UserError
+from desktop_app.exchange.columns import DATA_SHEET, FIRST_DATA_ROW
+from desktop_app.exchange.error_report import write_error_report
+from desktop_app.exchange.return_import import read_return
+from desktop_app.services.exchange import apply_return, import_return
+from desktop_app.store.exchange import list_proposals, return_status
+from desktop_app.store.progress import list_reports
+from desktop_app.store.projects import get_project, update_project
+
+
+def test_untouched_template_changes_nothing(setup):
+    before = get_project(setup.store, "GH-1")
+    outcome = import_return(setup.store, setup.template)
+    assert outcome.status == "applied"
+    counts = outcome.preview.counts()
+    assert counts["updated"] == 0 and counts["refused"] == 0 and counts["unchanged"] >= 3
+    after = get_project(setup.store, "GH-1")
+    assert (after.percent_complete, after.version) == (before.percent_complete, before.version)
+    assert list_reports(setup.store, setup.ids["GH-1"]) == []
+
+
+def test_applied_return_records_report_batch_and_audit(setup):
+    path = setup.edit(
+        {
+            ("GH-1", "percent_complete"): 45,
+            ("GH-1", "investment_to_date"): "0.5亿元",
+            ("GH-1", "progress_text"): "  路基完成  ",
+            ("GH-2", "actual_start"): "2026年3月1日",
+            ("GH-2", "stage"): "在建",
+        }
+    )
+    outcome = import_return(setup.store, path)
+    assert outcome.status == "applied"
+    assert outcome.preview.counts()["updated"] == 2
+    p = get_project(setup.store, "GH-1")
+    assert (p.percent_complete, p.investment_to_date) == (45, 5000)
+    report = list_reports(setup.store, setup.ids["GH-1"])[0]
+    assert (report.period, report.source, report.progress_text) == (PERIOD, "导入", "路基完成")
+    assert report.batch_file == path.name
+    p2 = get_project(setup.store, "GH-2")
+    assert (p2.stage, p2.actual_start) == ("在建", date(2026, 3, 1))
+    batch = setup.store.query("SELECT * FROM import_batch WHERE id = ?", (outcome.batch_id,))[0]
+    assert batch["sha256"] == sha(path) and batch["period"] == PERIOD
+    sources = {
+        r["source"]
+        for r in setup.store.query(
+            "SELECT source FROM audit_log WHERE batch_id = ?", (outcome.batch_id,)
+        )
+    }
+    assert sources == {"导入"}
+    status = {s["unit"]: s for s in return_status(setup.store, PERIOD)}
+    assert status["广汉市"]["status"] == "已报送" and status["广汉市"]["updated"] == 2
+
+
+def test_same_file_again_changes_nothing_and_says_so(setup):
+    path = setup.edit({("GH-1", "percent_complete"): 50})
+    assert import_return(setup.store, path).status == "applied"
+    before = sha(setup.store.path)
+    again = import_return(setup.store, path)
+    assert again.status == "already-imported"
+    assert "已于" in again.message and "未做任何修改" in again.message
+    assert sha(setup.store.path) == before
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("45%", 45),
+        (45, 45),
+        ("４５", 45),
+        ("４５％", 45),
+        (" 45 ", 45),
+        ("45.5", 45.5),
+    ],
+)
+def test_percent_forms(setup, typed, expected):
+    path = setup.edit({("GH-1", "percent_complete"): typed})
+    preview = read_return(setup.store, path)
+    assert not preview.all_errors
+    assert [c.new for c in preview.changes if c.field == "percent_complete"] == [expected]
+
+
+def test_percent_formatted_cell(setup):
+    path = setup.edit({("GH-1", "percent_complete"): 0.45}, percent_format=("percent_complete",))
+    preview = read_return(setup.store, path)
+    assert [c.new for c in preview.changes] == [45]
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("1,234.5", 1234.5),
+        ("1234.5万元", 1234.5),
+        ("0.5亿元", 5000),
+        ("１２３４", 1234),
+        (800, 800),
+    ],
+)
+def test_money_forms(setup, typed, expected):
+    path = setup.edit({("GH-1", "investment_to_date"): typed})
+    preview = read_return(setup.store, path)
+    assert not preview.all_errors
+    assert [c.new for c in preview.changes] == [expected]
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        (date(2026, 3, 1), date(2026, 3, 1)),
+        (datetime(2026, 3, 1), date(2026, 3, 1)),
+        (46082, date(2026, 3, 1)),
+        ("2026/3/1", date(2026, 3, 1)),
+        ("2026.3.1", date(2026, 3, 1)),
+        ("2026年3月1日", date(2026, 3, 1)),
+        ("2026-3", date(2026, 3, 1)),
+        ("20260301", date(2026, 3, 1)),
+        (20260301, date(2026, 3, 1)),
+    ],
+)
+def test_date_forms(setup, typed, expected):
+    path = setup.edit({("GH-1", "actual_start"): typed})
+    preview = read_return(setup.store, path)
+    assert not preview.all_errors, preview.all_errors
+    assert [c.new for c in preview.changes] == [expected]
+
+
+def test_month_alone_as_end_date_means_month_end(setup):
+    path = setup.edit({("GH-1", "actual_start"): "2026-01-05", ("GH-1", "actual_end"): "2026-10"})
+    changes = {c.field: c.new for c in read_return(setup.store, path).changes}
+    assert changes["actual_end"] == date(2026, 10, 31)
+
+
+def _cell(setup, code: str, key: str) -> str:
+    return f"{col(key)}{setup.row_of(code)}"
+
+
+@pytest.mark.parametrize(
+    "key, typed, reason",
+    [
+        ("percent_complete", 120, "完成百分比「120」超出 0–100"),
+        ("percent_complete", "大约一半", "完成百分比「大约一半」不是百分比，应填写 0–100 的数字"),
+        ("investment_to_date", -5, "累计完成投资（万元）「-5」为负数，金额不能小于 0"),
+        ("investment_this_year", "很多", "本年完成投资（万元）「很多」不是金额"),
+        ("actual_start", "明年", "实际开工「明年」不是日期，应写成 2026-03-01 这样的格式"),
+        ("actual_start", "2026-02-30", "实际开工「2026-02-30」不是有效日期"),
+        ("stage", "施工中", "建设阶段「施工中」不在可选范围（储备/前期/在建/竣工）内"),
+        ("problems", "长" * 501, "存在问题共 501 字，超过 500 字的上限"),
+    ],
+)
+def test_refusals_name_sheet_cell_field_value(setup, key, typed, reason):
+    path = setup.edit({("GH-1", key): typed})
+    before = sha(setup.store.path)
+    outcome = import_return(setup.store, path)
+    assert outcome.status == "rejected"
+    [error] = outcome.preview.all_errors
+    ref = _cell(setup, "GH-1", key)
+    assert error.sheet == DATA_SHEET and error.cell == ref
+    assert error.message.startswith(f"{DATA_SHEET}!{ref} {reason}")
+    assert sha(setup.store.path) == before
+
+
+def test_end_before_start_is_refused(setup):
+    path = setup.edit(
+        {("GH-1", "actual_start"): "2026-05-01", ("GH-1", "actual_end"): "2026-04-01"}
+    )
+    [error] = read_return(setup.store, path).all_errors
+    assert "实际完工 2026-04-01 早于实际开工 2026-05-01" in error.message
+
+
+def test_skip_invalid_applies_the_good_rows_only(setup):
+    path = setup.edit({("GH-1", "percent_complete"): 120, ("GH-2", "percent_complete"): 20})
+    outcome = import_return(setup.store, path, skip_invalid=True)
+    assert outcome.status == "applied"
+    assert get_project(setup.store, "GH-2").percent_complete == 20
+    assert get_project(setup.store, "GH-1").percent_complete == 30
+    assert outcome.preview.counts()["refused"] == 1
+
+
+def _rows(path):
+    wb = openpyxl.load_workbook(path)
+    return wb, wb[DATA_SHEET]
+
+
+def test_reordered_hidden_blank_and_extra_rows(setup):
+    wb, ws = _rows(setup.template)
+    r1, r2 = setup.row_of("GH-1"), setup.row_of("GH-2")
+    # Swap two rows' values wholesale, hide one, insert a blank row and a new project.
+    a = [c.value for c in ws[r1]]
+    b = [c.value for c in ws[r2]]
+    for i, v in enumerate(b, start=1):
+        ws.cell(r1, i).value = v
+    for i, v in enumerate(a, start=1):
+        ws.cell(r2, i).value = v
+    ws.cell(r2, 11).value = 55  # GH-1 now lives on r2
+    ws.row_dimensions[r2].hidden = True
+    ws.insert_rows(FIRST_DATA_ROW + 1)
+    last = ws.max_row + 2
+    ws.cell(last, 2).value = "广汉新建停车场"
+    ws.cell(last, 11).value = 5
+    path = setup.tmp / "乱序.xlsx"
+    wb.save(path)
+    outcome = import_return(setup.store, path)
+    assert outcome.status == "applied"
+    assert get_project(setup.store, "GH-1").percent_complete == 55
+    assert outcome.preview.counts()["proposals"] == 1
+    [proposal] = list_proposals(setup.store)
+    assert proposal["name"] == "广汉新建停车场" and proposal["unit"] == "广汉市"
+    assert setup.store.scalar("SELECT count(*) FROM project WHERE name = '广汉新建停车场'") == 0
+
+
+def test_merged_cells_and_cached_formula_values(setup):
+    wb, ws = _rows(setup.template)
+    r1 = setup.row_of("GH-1")
+    ws[f"{col('problems')}{r1}"] = "征地拆迁慢"
+    ws.merge_cells(f"{col('problems')}{r1}:{col('problems')}{r1 + 1}")
+    path = setup.tmp / "合并.xlsx"
+    wb.save(path)
+    preview = read_return(setup.store, path)
+    problems = {c.code: c.new for c in preview.changes if c.field == "problems"}
+    assert problems[ws[f"A{r1}"].value] == "征地拆迁慢"
+    assert problems[ws[f"A{r1 + 1}"].value] == "征地拆迁慢"
+
+
+def test_scope_refuses_another_units_project(setup):
+    wb, ws = _rows(setup.template)
+    r = ws.max_row + 1
+    ws.cell(r, 1).value = "OT-1"
+    ws.cell(r, 11).value = 90
+    path = setup.tmp / "越权.xlsx"
+    wb.save(path)
+    before = sha(setup.store.path)
+    outcome = import_return(setup.store, path)
+    assert outcome.status == "rejected"
+    [error] = outcome.preview.all_errors
+    assert f"{DATA_SHEET}!A{r} 项目「OT-1 什邡的项目」不属于「广汉市」的填报范围" in error.message
+    assert sha(setup.store.path) == before
+
+
+def test_unknown_code_and_duplicate_rows(setup):
+    wb, ws = _rows(setup.template)
+    r = ws.max_row + 1
+    ws.cell(r, 1).value = "NOPE-9"
+    ws.cell(r + 1, 1).value = "GH-1"
+    ws.cell(r + 1, 11).value = 40
+    path = setup.tmp / "重复.xlsx"
+    wb.save(path)
+    messages = [e.message for e in read_return(setup.store, path).all_errors]
+    assert any("项目编码「NOPE-9」在项目库中不存在" in m for m in messages)
+    assert any(f"项目「GH-1」在第 {setup.row_of('GH-1')} 行已出现" in m for m in messages)
+
+
+def test_pasted_data_without_metadata_needs_the_unit(setup):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["广汉市报送表"])
+    ws.append(["编号", "项目名称", "形象进度（%）", "累计投资"])
+    ws.append(["GH-1", "广汉测试道路", "60%", "1,000"])
+    ws.append(["OT-1", "什邡的项目", 10, None])
+    path = setup.tmp / "粘贴.xlsx"
+    wb.save(path)
+    with pytest.raises(UserError) as err:
+        read_return(setup.store, path)
+    assert "--unit" in err.value.message
+    preview = read_return(setup.store, path, unit="广汉", period=PERIOD)
+    assert preview.unit == "广汉市" and preview.template_id is None
+    assert {(c.code, c.field, c.new) for c in preview.changes} == {
+        ("GH-1", "percent_complete", 60),
+        ("GH-1", "investment_to_date", 1000),
+    }
+    assert len(preview.all_errors) == 1  # OT-1 belongs to 什邡市
+    outcome = apply_return(setup.store, preview, skip_invalid=True)
+    assert outcome.status == "applied"
+
+
+def test_wrong_unit_for_template_is_refused(setup):
+    with pytest.raises(UserError, match="是发给「广汉市」的模板"):
+        read_return(setup.store, setup.template, unit="什邡市")
+
+
+def test_conflict_shown_and_applied_only_when_chosen(setup):
+    # After issue, the office sets 40; the unit's return says 35 (from 30 as issued).
+    update_project(setup.store, setup.ids["GH-1"], {"percent_complete": 40})
+    path = setup.edit({("GH-1", "percent_complete"): 35, ("GH-1", "problems"): "资金"})
+    preview = read_return(setup.store, path)
+    [conflict] = preview.conflicts
+    assert (conflict.issued, conflict.old, conflict.new) == (30, 40, 35)
+    assert preview.counts()["conflicts"] == 1
+    outcome = apply_return(setup.store, preview)
+    assert outcome.status == "applied"
+    assert get_project(setup.store, "GH-1").percent_complete == 40  # database value kept
+    report = list_reports(setup.store, setup.ids["GH-1"])[0]
+    assert report.problems == "资金" and report.percent_complete is None
+
+
+def test_conflict_taken_from_the_return(setup):
+    update_project(setup.store, setup.ids["GH-1"], {"percent_complete": 40})
+    path = setup.edit({("GH-1", "percent_complete"): 35})
+    preview = read_return(setup.store, path)
+    apply_return(setup.store, preview, take_return={(setup.ids["GH-1"], "percent_complete")})
+    assert get_project(setup.store, "GH-1").percent_complete == 35
+
+
+def test_untouched_field_keeps_the_offices_later_change(setup):
+    update_project(setup.store, setup.ids["GH-1"], {"percent_complete": 40})
+    preview = read_return(setup.store, setup.template)  # 30 as issued, unchanged by the unit
+    assert not preview.conflicts and not preview.changes
+
+
+def test_error_report_marks_cells_with_comments(setup):
+    path = setup.edit({("GH-1", "percent_complete"): 120, ("GH-2", "actual_start"): "明年"})
+    preview = read_return(setup.store, path)
+    out = write_error_report(preview, setup.tmp / "错误回退.xlsx")
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "错误清单"
+    ws = wb[DATA_SHEET]
+    bad = ws[_cell(setup, "GH-1", "percent_complete")]
+    assert bad.fill.fgColor.rgb.endswith("FF9999")
+    assert "超出 0–100" in bad.comment.text
+    listed = [r[4] for r in wb["错误清单"].iter_rows(min_row=3, values_only=True)]
+    assert len(listed) == 2
+
+
+def test_conflicts_found_from_the_workbook_when_the_issue_record_is_gone(setup):
+    # E.g. the template was issued from another copy of the database.
+    with setup.store.write(source="系统"):
+        setup.store.conn.execute("DELETE FROM template_issue")
+    update_project(setup.store, setup.ids["GH-1"], {"percent_complete": 40})
+    path = setup.edit({("GH-1", "percent_complete"): 35})
+    preview = read_return(setup.store, path)
+    assert [(c.issued, c.old, c.new) for c in preview.conflicts] == [(30, 40, 35)]
+    assert any("没有该模板的发放记录" in n for n in preview.notes)
+
+
+def test_dry_run_writes_nothing(setup):
+    path = setup.edit({("GH-1", "percent_complete"): 50})
+    before = sha(setup.store.path)
+    outcome = import_return(setup.store, path, dry_run=True)
+    assert outcome.status == "dry-run" and len(outcome.preview.changes) == 1
+    assert sha(setup.store.path) == before

@@ -1,0 +1,108 @@
+"""The fill-in template as a unit opens it in Excel: its rows, locks, validation and metadata."""
+
+from __future__ import annotations
+
+import openpyxl
+from xhelpers import PERIOD, col
+
+from desktop_app.exchange.columns import (
+    DATA_SHEET,
+    FIRST_DATA_ROW,
+    GUIDE_SHEET,
+    HEADER_ROW,
+    LISTS_SHEET,
+    META_SHEET,
+    STAGE_LIST_NAME,
+)
+from desktop_app.services.exchange import issue_templates
+from desktop_app.store.exchange import return_status
+
+
+def _codes(ws) -> list[str]:
+    return [ws[f"A{r}"].value for r in range(FIRST_DATA_ROW, ws.max_row + 1) if ws[f"A{r}"].value]
+
+
+def test_template_lists_only_the_units_projects(setup):
+    wb = openpyxl.load_workbook(setup.template)
+    codes = _codes(wb[DATA_SHEET])
+    assert {"GH-1", "GH-2", "GH-3"} <= set(codes)
+    assert "PH-1" not in codes  # 配合单位 do not report
+    assert "OT-1" not in codes
+    assert codes == sorted(codes)
+
+
+def test_identity_locked_and_grey_inputs_open_and_highlighted(setup):
+    wb = openpyxl.load_workbook(setup.template)
+    ws = wb[DATA_SHEET]
+    assert ws.protection.sheet is True
+    assert ws[f"{col('code')}{HEADER_ROW}"].value == "项目编码"
+    r = FIRST_DATA_ROW
+    for key in ("code", "name", "lead_unit", "planned_start", "planned_end"):
+        cell = ws[f"{col(key)}{r}"]
+        assert cell.protection.locked, key
+        assert cell.fill.fgColor.rgb.endswith("E7E6E6"), key
+    for key in ("percent_complete", "investment_to_date", "stage", "actual_start", "problems"):
+        cell = ws[f"{col(key)}{r}"]
+        assert not cell.protection.locked, key
+        assert cell.fill.fgColor.rgb.endswith("FFF8DC"), key
+    assert ws.freeze_panes == f"C{FIRST_DATA_ROW}"
+    assert wb.security.lockStructure
+
+
+def test_validation_rules_with_error_messages_on(setup):
+    wb = openpyxl.load_workbook(setup.template)
+    ws = wb[DATA_SHEET]
+    rules = {str(dv.sqref).split(":")[0][0]: dv for dv in ws.data_validations.dataValidation}
+    pct = rules[col("percent_complete")]
+    assert (pct.type, pct.formula1, pct.formula2) == ("decimal", "0", "100")
+    stage = rules[col("stage")]
+    assert stage.type == "list" and stage.formula1 == STAGE_LIST_NAME
+    assert STAGE_LIST_NAME in wb.defined_names
+    assert rules[col("actual_start")].type == "date"
+    assert rules[col("investment_to_date")].operator == "greaterThanOrEqual"
+    assert rules[col("problems")].type == "textLength"
+    assert all(dv.showErrorMessage for dv in ws.data_validations.dataValidation)
+    assert wb[LISTS_SHEET].sheet_state == "hidden"
+
+
+def test_meta_sheet_hidden_protected_and_issue_recorded(setup):
+    wb = openpyxl.load_workbook(setup.template)
+    meta = wb[META_SHEET]
+    assert meta.sheet_state == "veryHidden" and meta.protection.sheet
+    values = {meta.cell(r, 1).value: meta.cell(r, 2).value for r in range(1, 7)}
+    assert values["unit"] == "广汉市" and values["period"] == PERIOD
+    ids = {meta.cell(r, 2).value: meta.cell(r, 1).value for r in range(9, meta.max_row + 1)}
+    assert ids["GH-1"] == setup.ids["GH-1"]
+    assert GUIDE_SHEET in wb.sheetnames
+    issued = setup.store.query(
+        "SELECT * FROM template_issue WHERE id = ?", (values["template_id"],)
+    )
+    assert issued and issued[0]["project_count"] == len(ids)
+    rows = setup.store.scalar(
+        "SELECT count(*) FROM template_issue_row WHERE template_id = ?", (values["template_id"],)
+    )
+    assert rows == len(ids)
+    status = {s["unit"]: s for s in return_status(setup.store, PERIOD)}
+    assert status["广汉市"]["status"] == "未报送" and status["广汉市"]["issued_at"]
+
+
+def test_formula_like_text_is_written_as_text(setup, tmp_path):
+    from desktop_app.store.projects import update_project
+
+    update_project(setup.store, setup.ids["GH-1"], {"name": '=HYPERLINK("x")'})
+    from desktop_app.services.exchange import issue_template
+
+    out = issue_template(setup.store, "广汉市", PERIOD, tmp_path / "t2.xlsx")
+    ws = openpyxl.load_workbook(out)[DATA_SHEET]
+    cell = next(
+        ws[f"B{r}"] for r in range(FIRST_DATA_ROW, ws.max_row + 1) if ws[f"A{r}"].value == "GH-1"
+    )
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("x")'
+
+
+def test_templates_for_all_units_into_a_folder(setup, tmp_path):
+    written = issue_templates(setup.store, PERIOD, tmp_path / "模板 文件夹")
+    names = {p.name for p in written}
+    assert f"{PERIOD}_广汉市_填报模板.xlsx" in names
+    assert f"{PERIOD}_什邡市_填报模板.xlsx" in names
+    assert all(p.exists() for p in written)

@@ -1,0 +1,159 @@
+"""The import wizard and the 进度填报 page, driven as a user would (offscreen, real files)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from desktop_app.exchange.columns import DATA_SHEET, FIRST_DATA_ROW
+from desktop_app.services.exchange import issue_template
+from desktop_app.store.projects import get_project, update_project
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.exchange.page import ReportingPage
+from desktop_app.ui.exchange.wizard import ImportWizard
+
+SHOTS = os.environ.get("EXCHANGE_SCREENSHOTS")  # a folder to save screenshots into
+
+
+@pytest.fixture
+def ctx(store):
+    return AppContext(store, today=date(2026, 11, 29))
+
+
+@pytest.fixture
+def returns(store, make_project, tmp_path) -> list[Path]:
+    """Two returns: 广汉市 (a change, an error, a conflict, a proposal) and 什邡市 (a change)."""
+    make_project("GH-1", "广汉测试道路", lead="广汉市", percent_complete=30, stage="在建")
+    make_project("GH-2", "广汉物流园", lead="广汉市", stage="前期")
+    make_project("SF-1", "什邡通航机场", lead="什邡市", stage="在建")
+    paths = []
+    for unit, edits in (
+        ("广汉市", {"GH-1": {11: 35, 15: "征地"}, "GH-2": {11: 120}}),
+        ("什邡市", {"SF-1": {11: 25, 14: "主体施工"}}),
+    ):
+        template = issue_template(store, unit, "2026-11", tmp_path / f"{unit}模板.xlsx")
+        wb = openpyxl.load_workbook(template)
+        ws = wb[DATA_SHEET]
+        for r in range(FIRST_DATA_ROW, ws.max_row + 1):
+            for col, value in edits.get(ws.cell(r, 1).value, {}).items():
+                ws.cell(r, col).value = value
+        if unit == "广汉市":
+            ws.cell(ws.max_row + 2, 2).value = "广汉新建停车场"
+        out = tmp_path / f"{unit}报送.xlsx"
+        wb.save(out)
+        paths.append(out)
+    gh1 = get_project(store, "GH-1")
+    update_project(store, gh1.id, {"percent_complete": 40})  # the office changed it meanwhile
+    return paths
+
+
+def test_preview_conflict_choice_and_apply(qtbot, ctx, store, returns):
+    wizard = ImportWizard(ctx, files=returns)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.start_preview()
+    qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 1, timeout=20000)
+    assert "共 2 个文件" in wizard.summary.text()
+    assert "冲突 1" in wizard.summary.text()
+    tops = [
+        wizard.changes_tree.topLevelItem(i) for i in range(wizard.changes_tree.topLevelItemCount())
+    ]
+    assert [t.text(0).split()[0] for t in tops] == ["GH-1"]
+    assert {
+        (tops[0].child(i).text(0), tops[0].child(i).text(2)) for i in range(tops[0].childCount())
+    } == {("存在问题", "征地")}
+    assert wizard.conflict_table.rowCount() == 1
+    assert [wizard.conflict_table.item(0, j).text() for j in (2, 3, 4)] == ["30", "40", "35"]
+    assert (
+        wizard.error_table.rowCount() == 1 and "超出 0–100" in wizard.error_table.item(0, 3).text()
+    )
+    wizard.conflict_table.item(0, 5).setCheckState(
+        wizard.conflict_table.item(0, 5).checkState().Checked
+    )
+    if SHOTS:
+        wizard.grab().save(str(Path(SHOTS) / "import_preview.png"))
+    seen = []
+    ctx.changed.connect(seen.append)
+    wizard.start_apply()
+    qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 2, timeout=20000)
+    assert get_project(store, "GH-1").percent_complete == 35  # the return's value, as chosen
+    assert get_project(store, "SF-1").percent_complete == 25
+    assert get_project(store, "GH-2").percent_complete is None  # refused row not applied
+    assert seen and seen[0].reports
+    assert "已导入" in wizard.result_label.text()
+
+
+def test_cancel_during_preview_leaves_nothing(qtbot, ctx, returns):
+    wizard = ImportWizard(ctx, files=returns)
+    qtbot.addWidget(wizard)
+    wizard.start_preview()
+    wizard._cancel_or_close()
+    qtbot.waitUntil(lambda: wizard.job is None, timeout=20000)
+    assert wizard.stack.currentIndex() in (0, 1)
+
+
+def test_reporting_page_shows_who_returned(qtbot, ctx, store, returns):
+    from desktop_app.services.exchange import import_return
+
+    import_return(store, returns[1])  # 什邡市 returned; 广汉市 has not
+    page = ReportingPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1200, 600)
+    page.show()
+    rows = {
+        page.table.item(i, 0).text(): page.table.item(i, 4).text()
+        for i in range(page.table.rowCount())
+    }
+    assert rows["什邡市"] == "已报送" and rows["广汉市"] == "未报送"
+    assert "已报送 1" in page.summary.text()
+    if SHOTS:
+        page.grab().save(str(Path(SHOTS) / "reporting.png"))
+
+
+def test_export_from_page_runs_in_background(qtbot, ctx, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    out = tmp_path / "导出 项目库.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    page = ReportingPage(ctx)
+    qtbot.addWidget(page)
+    page.export_register()
+    qtbot.waitUntil(lambda: page.job is None, timeout=30000)
+    assert out.exists() and "已保存" in page.summary.text()
+
+
+def test_register_ledger_with_corrected_mapping(qtbot, ctx, store, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["重大项目台账"])
+    ws.append(["序号", "工程名", "总投资（亿元）", "牵头单位", "计划开工时间"])
+    ws.append([1, "旌阳区城市更新项目", 2.5, "旌阳区", "2026-05"])
+    path = tmp_path / "台账.xlsx"
+    wb.save(path)
+    wizard = ImportWizard(ctx, files=[path])
+    qtbot.addWidget(wizard)
+    wizard.mode_combo.setCurrentIndex(1)
+    wizard.start_preview()
+    qtbot.waitUntil(lambda: wizard.job is None, timeout=20000)
+    # "工程名" is not a known header: the ledger has no 项目名称 column yet; the user maps it.
+    assert wizard.stack.currentIndex() == 1
+    assert "找不到「项目名称」列" in wizard.error_table.item(0, 3).text()
+    row = next(
+        i
+        for i in range(wizard.mapping_table.rowCount())
+        if wizard.mapping_table.item(i, 0).text() == "工程名"
+    )
+    wizard.mapping_table.cellWidget(row, 1).setCurrentText("项目名称")
+    wizard._remap()
+    qtbot.waitUntil(lambda: wizard.job is None, timeout=20000)
+    assert "新建 1 个项目" in wizard.summary.text()
+    mapping = wizard.mapping_from_table()
+    assert mapping["工程名"] == "name" and mapping["总投资（亿元）"] == "total_investment"
+    wizard.start_apply()
+    qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 2, timeout=20000)
+    created = store.scalar("SELECT total_investment FROM project WHERE name = '旌阳区城市更新项目'")
+    assert created == 25000

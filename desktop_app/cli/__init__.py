@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from ..domain.errors import UserError
-from . import core
+from . import core, exchange, monitoring
 
 # Modules that add commands; each has register(subparsers).
-COMMAND_MODULES = [core]
+COMMAND_MODULES = [core, exchange, monitoring]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -9,7 +9,8 @@ The rules, in order:
 2. Stage 储备/前期 and the planned start not reached (or not known) → 灰 "未开工".
 3. 红: past the planned end and not 竣工; a milestone overdue by more than
    ``milestone_overdue_days``; or percent complete behind 序时进度 by more than ``red_points``.
-4. 黄: behind 序时进度 by more than ``yellow_points`` (up to ``red_points``); a milestone due within
+4. 黄: past the planned start and still 储备/前期;
+   behind 序时进度 by more than ``yellow_points`` (up to ``red_points``); a milestone due within
    ``milestone_due_days`` and not done; no report for the current period; planned dates missing.
 5. 绿 otherwise.
 The first red reason wins over yellow ones; all reasons found are kept in ``reasons``.
@@ -99,6 +100,9 @@ def evaluate(
     yellow: list[str] = []
     days_late = 0
     behind = 0.0
+
+    if project.stage in ("储备", "前期") and start is not None and today > start:
+        yellow.append(f"计划 {start.isoformat()} 开工，已过 {(today - start).days} 天仍未开工")
 
     if end is not None and today > end:
         days_late = (today - end).days

@@ -113,6 +113,8 @@ def generate_demo(
         expected = elapsed_percent(start, end, today)
         lag = rng.choice((0, 0, 0, 5, 12, 25, 40))
         percent = round(max(0.0, min(100.0, expected - lag)), 1)
+        if today > end and rng.random() < 0.96:
+            percent = 100.0  # most projects past their planned end are finished
         if today < start:
             stage = rng.choice(("储备", "前期"))
             percent = 0.0
@@ -163,7 +165,7 @@ def generate_demo(
             planned = start + timedelta(days=int(span * (sort + 1) / 7))
             actual = (
                 planned + timedelta(days=rng.randint(-10, 40))
-                if planned + timedelta(days=40) < today and rng.random() < 0.85
+                if planned + timedelta(days=40) < today and rng.random() < 0.96
                 else None
             )
             milestones.append(

@@ -1,0 +1,179 @@
+"""督办 records: notices to the unit responsible for a late project, and their replies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..domain.errors import NotFoundError, ValidationError
+from ..domain.parsing import from_iso, iso
+from ..domain.supervision import LEVELS, STATES
+from .database import Store, check_version
+
+
+@dataclass(frozen=True, slots=True)
+class Supervision:
+    id: int
+    project_id: str
+    project_code: str
+    project_name: str
+    unit_id: int | None
+    unit: str | None
+    issued_date: date
+    reply_by: date
+    level: str
+    status: str
+    reason: str
+    request: str | None
+    reply_text: str | None
+    replied_date: date | None
+    closed_date: date | None
+    version: int
+
+
+_SELECT = (
+    "SELECT s.id, s.project_id, p.code, p.name, s.unit_id, u.name, s.issued_date, s.reply_by,"
+    " s.level, s.status, s.reason, s.request, s.reply_text, s.replied_date, s.closed_date,"
+    " s.version FROM supervision s JOIN project p ON p.id = s.project_id"
+    " LEFT JOIN unit u ON u.id = s.unit_id"
+)
+
+
+def _row(r: tuple) -> Supervision:
+    return Supervision(
+        *r[:6], from_iso(r[6]), from_iso(r[7]), *r[8:13], from_iso(r[13]), from_iso(r[14]), r[15]
+    )
+
+
+def list_supervisions(
+    store: Store,
+    *,
+    unit_id: int | None = None,
+    project_id: str | None = None,
+    open_only: bool = False,
+) -> list[Supervision]:
+    where, params = [], []
+    if unit_id is not None:
+        where.append("s.unit_id = ?")
+        params.append(unit_id)
+    if project_id is not None:
+        where.append("s.project_id = ?")
+        params.append(project_id)
+    if open_only:
+        where.append("s.status <> '已办结'")
+    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    sql += " ORDER BY s.issued_date DESC, s.id DESC"
+    return [_row(r) for r in store.conn.execute(sql, params)]
+
+
+def get_supervision(store: Store, supervision_id: int) -> Supervision:
+    row = store.conn.execute(_SELECT + " WHERE s.id = ?", (supervision_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"找不到督办记录（{supervision_id}）")
+    return _row(row)
+
+
+def create_supervision(
+    store: Store,
+    project_id: str,
+    *,
+    unit_id: int | None,
+    issued_date: date,
+    reply_by: date,
+    reason: str,
+    request: str | None = None,
+    level: str = "蓝",
+) -> int:
+    problems = {}
+    if reply_by < issued_date:
+        problems["reply_by"] = f"回复期限 {iso(reply_by)} 早于发出日期 {iso(issued_date)}"
+    if level not in LEVELS:
+        problems["level"] = f"督办等级应为 {'/'.join(LEVELS)} 之一"
+    if not (reason or "").strip():
+        problems["reason"] = "督办事由不能为空"
+    if problems:
+        raise ValidationError(problems, subject="新建督办")
+    with store.write() as tx:
+        sid = store.conn.execute(
+            "INSERT INTO supervision (project_id, unit_id, issued_date, reply_by, level, reason,"
+            " request) VALUES (?,?,?,?,?,?,?)",
+            (
+                project_id,
+                unit_id,
+                iso(issued_date),
+                iso(reply_by),
+                level,
+                reason.strip(),
+                (request or "").strip() or None,
+            ),
+        ).lastrowid
+        tx.audit(
+            "supervision", sid, "督办", None, f"{level} {reason.strip()}", project_id=project_id
+        )
+    return sid
+
+
+def update_supervision(
+    store: Store, supervision_id: int, changes: dict, *, expected_version: int | None = None
+) -> dict[str, tuple]:
+    """Record a reply, close, change level or reply-by; returns what changed."""
+    allowed = {
+        "status",
+        "reply_text",
+        "replied_date",
+        "closed_date",
+        "level",
+        "reply_by",
+        "request",
+    }
+    if set(changes) - allowed:
+        raise ValueError(f"unknown supervision fields: {sorted(set(changes) - allowed)}")
+    if "status" in changes and changes["status"] not in STATES:
+        raise ValidationError({"status": f"督办状态应为 {'/'.join(STATES)} 之一"})
+    if "level" in changes and changes["level"] not in LEVELS:
+        raise ValidationError({"level": f"督办等级应为 {'/'.join(LEVELS)} 之一"})
+    with store.write() as tx:
+        check_version(store, "supervision", "id", supervision_id, expected_version)
+        current = get_supervision(store, supervision_id)
+        old = {
+            "status": current.status,
+            "reply_text": current.reply_text,
+            "replied_date": iso(current.replied_date),
+            "closed_date": iso(current.closed_date),
+            "level": current.level,
+            "reply_by": iso(current.reply_by),
+            "request": current.request,
+        }
+        new = {
+            k: (
+                iso(v)
+                if isinstance(v, date)
+                else ((v or "").strip() or None if isinstance(v, str) or v is None else v)
+            )
+            for k, v in changes.items()
+        }
+        diff = {k: (old[k], v) for k, v in new.items() if old[k] != v}
+        if not diff:
+            return {}
+        sets = ", ".join(f"{k} = ?" for k in diff)
+        store.conn.execute(
+            f"UPDATE supervision SET {sets}, version = version + 1 WHERE id = ?",
+            (*(v for _, v in diff.values()), supervision_id),
+        )
+        for field, (a, b) in diff.items():
+            tx.audit("supervision", supervision_id, field, a, b, project_id=current.project_id)
+    return diff
+
+
+def delete_supervision(store: Store, supervision_id: int) -> None:
+    current = get_supervision(store, supervision_id)
+    with store.write() as tx:
+        store.conn.execute("DELETE FROM supervision WHERE id = ?", (supervision_id,))
+        tx.audit(
+            "supervision",
+            supervision_id,
+            "删除",
+            current.reason,
+            None,
+            project_id=current.project_id,
+        )

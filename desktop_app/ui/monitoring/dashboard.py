@@ -1,0 +1,316 @@
+"""首页: where the plan stands today — lights, stages, investment, reporting, the most-late list.
+
+Every figure comes from services.monitoring.dashboard (the numbers the CLI and register give);
+clicking a bar shows the register filtered to those projects.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.fields import STAGES
+from ...domain.money import format_amount
+from ...domain.status import LIGHT_COLORS, LIGHT_NAMES, LIGHTS
+from ...services.changes import Changes
+from ...services.monitoring import Dashboard, dashboard
+from ..context import AppContext
+
+STAGE_COLORS = {"储备": "#9AA0A6", "前期": "#8E63CE", "在建": "#F29900", "竣工": "#1A73E8"}
+
+
+class Tile(QFrame):
+    """One headline number with its label."""
+
+    def __init__(self, title: str, color: str = "#202124"):
+        super().__init__()
+        self.setFrameShape(QFrame.StyledPanel)
+        self.setStyleSheet(
+            "Tile { background: white; border: 1px solid #dadce0; border-radius: 6px; }"
+        )
+        self.value = QLabel("—")
+        font = QFont(self.font())
+        font.setPointSize(20)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.value.setStyleSheet(f"color: {color}")
+        self.caption = QLabel(title)
+        self.caption.setStyleSheet("color: #5f6368")
+        self.detail = QLabel("")
+        self.detail.setStyleSheet("color: #5f6368")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+        layout.addWidget(self.detail)
+
+    def set(self, value: str, detail: str = "") -> None:
+        self.value.setText(value)
+        self.detail.setText(detail)
+
+
+def _chart(title: str) -> tuple[QChart, QChartView]:
+    chart = QChart()
+    chart.setTitle(title)
+    font = QFont(chart.titleFont())
+    font.setBold(True)
+    chart.setTitleFont(font)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setAnimationOptions(QChart.NoAnimation)
+    view = QChartView(chart)
+    view.setRenderHint(QPainter.Antialiasing)
+    view.setMinimumHeight(260)
+    return chart, view
+
+
+class DashboardPage(QWidget):
+    """首页 of the application."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.figures: Dashboard | None = None
+        self.tiles = {
+            "total": Tile("项目总数"),
+            "red": Tile("红灯（滞后/逾期）", LIGHT_COLORS["红"]),
+            "yellow": Tile("黄灯（预警）", LIGHT_COLORS["黄"]),
+            "reporting": Tile("本期报送率"),
+            "investment": Tile("年度投资完成率"),
+        }
+        tiles = QHBoxLayout()
+        for tile in self.tiles.values():
+            tiles.addWidget(tile)
+
+        self.light_chart, light_view = _chart("项目状态（红黄绿灯）")
+        self.stage_chart, stage_view = _chart("建设阶段")
+        self.district_chart, district_view = _chart("年度投资：计划与完成（按区县，亿元）")
+        self.column_chart, column_view = _chart("年度投资：计划与完成（按专栏，亿元）")
+        self.late = QTableWidget(0, 5)
+        self.late.setHorizontalHeaderLabels(
+            ["项目编码", "项目名称", "牵头单位", "逾期天数", "原因"]
+        )
+        self.late.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.late.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.late.verticalHeader().setVisible(False)
+        self.late.horizontalHeader().setStretchLastSection(True)
+        self.late.doubleClicked.connect(self._open_late)
+        late_box = QWidget()
+        late_layout = QVBoxLayout(late_box)
+        late_layout.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("最滞后的十个项目（双击打开）")
+        title.setStyleSheet("font-weight: bold")
+        late_layout.addWidget(title)
+        late_layout.addWidget(self.late)
+
+        grid = QGridLayout()
+        grid.addWidget(light_view, 0, 0)
+        grid.addWidget(stage_view, 0, 1)
+        grid.addWidget(district_view, 1, 0)
+        grid.addWidget(column_view, 1, 1)
+        grid.addWidget(late_box, 2, 0, 1, 2)
+
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 15px; font-weight: bold")
+        export = QPushButton("导出为图片…")
+        export.clicked.connect(self.export_png_dialog)
+        head = QHBoxLayout()
+        head.addWidget(self.heading, 1)
+        head.addWidget(export)
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.addLayout(head)
+        body_layout.addLayout(tiles)
+        body_layout.addLayout(grid)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QFrame.NoFrame)
+        self.body = body
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self.reload()
+
+    def refresh(self, changes: Changes) -> None:
+        if changes.touches_projects or changes.reports or changes.units or changes.database:
+            self.reload()
+
+    def reload(self) -> None:
+        d = dashboard(self.ctx.store, self.ctx.today())
+        self.figures = d
+        self.heading.setText(
+            f"成德同城化重大项目推进情况 · {d.today.isoformat()} · 填报周期 {d.period}"
+        )
+        self.tiles["total"].set(str(d.total), "、".join(f"{s}{d.by_stage[s]}" for s in STAGES))
+        self.tiles["red"].set(str(d.by_light["红"]), "点击左下柱形查看")
+        self.tiles["yellow"].set(str(d.by_light["黄"]))
+        reported, expected = d.reporting
+        rate = d.reporting_rate
+        self.tiles["reporting"].set(
+            "—" if rate is None else f"{rate:g}%", f"{reported}/{expected} 个单位已报送"
+        )
+        planned = sum(r.planned for r in d.investment_by_district)
+        done = sum(r.done for r in d.investment_by_district)
+        self.tiles["investment"].set(
+            f"{done / planned * 100:.1f}%" if planned else "—",
+            f"完成 {format_amount(done)} / 计划 {format_amount(planned)}"
+            if planned
+            else "年度计划投资待填报",
+        )
+        self._light_bars(d)
+        self._stage_bars(d)
+        self._investment(self.district_chart, d.investment_by_district, "district")
+        self._investment(self.column_chart, d.investment_by_column, "column")
+        self._late(d)
+
+    # -- charts ----------------------------------------------------------------------------
+
+    def _reset(self, chart: QChart) -> None:
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+
+    def _counts(
+        self, chart: QChart, labels: list[str], values: list[int], colors: list[str], on_click
+    ) -> None:
+        self._reset(chart)
+        series = QStackedBarSeries()
+        # One set per category, zero elsewhere: each bar gets its own colour and click target.
+        for i, (label, color) in enumerate(zip(labels, colors, strict=True)):
+            bar = QBarSet(label)
+            bar.append([values[i] if j == i else 0 for j in range(len(labels))])
+            bar.setColor(QColor(color))
+            bar.clicked.connect(lambda _index, key=label: on_click(key))
+            series.append(bar)
+        series.setBarWidth(0.6)
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append([f"{label}\n{value}" for label, value in zip(labels, values, strict=True)])
+        axis_y = QValueAxis()
+        axis_y.setRange(0, max(values + [1]))
+        axis_y.applyNiceNumbers()
+        axis_y.setLabelFormat("%d")
+        chart.addAxis(axis_x, Qt.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignLeft)
+        series.attachAxis(axis_x)
+        series.attachAxis(axis_y)
+        chart.legend().setVisible(False)
+
+    def _light_bars(self, d: Dashboard) -> None:
+        names = [LIGHT_NAMES[light] for light in LIGHTS]
+        by_name = dict(zip(names, LIGHTS, strict=True))
+        self._counts(
+            self.light_chart,
+            names,
+            [d.by_light[light] for light in LIGHTS],
+            [LIGHT_COLORS[light] for light in LIGHTS],
+            lambda name: self.show_projects({"light": by_name[name]}),
+        )
+
+    def _stage_bars(self, d: Dashboard) -> None:
+        self._counts(
+            self.stage_chart,
+            list(STAGES),
+            [d.by_stage[s] for s in STAGES],
+            [STAGE_COLORS[s] for s in STAGES],
+            lambda s: self.show_projects({"stage": s}),
+        )
+
+    def _investment(self, chart: QChart, rows, key: str) -> None:
+        self._reset(chart)
+        rows = [r for r in rows if r.planned or r.done] or rows
+        labels = [r.label for r in rows]
+        planned, done = QBarSet("年度计划"), QBarSet("本年完成")
+        planned.setColor(QColor("#AECBFA"))
+        done.setColor(QColor("#1A73E8"))
+        planned.append([r.planned / 10000 for r in rows])
+        done.append([r.done / 10000 for r in rows])
+        series = QBarSeries()
+        series.append(planned)
+        series.append(done)
+        chart.addSeries(series)
+
+        def click(index: int) -> None:
+            label = labels[index]
+            if key == "district":
+                self.show_projects({"district": label})
+            elif label.startswith("专栏"):
+                self.show_projects({"column": int(label[2:])})
+
+        planned.clicked.connect(click)
+        done.clicked.connect(click)
+        axis_x = QBarCategoryAxis()
+        axis_x.append(
+            [label.replace("专栏", "") if len(labels) > 8 else label for label in labels] or ["—"]
+        )
+        axis_y = QValueAxis()
+        axis_y.setRange(0, max([r.planned for r in rows] + [r.done for r in rows] + [1]) / 10000)
+        axis_y.applyNiceNumbers()
+        axis_y.setLabelFormat("%.1f")
+        chart.addAxis(axis_x, Qt.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignLeft)
+        series.attachAxis(axis_x)
+        series.attachAxis(axis_y)
+        chart.legend().setVisible(True)
+        chart.legend().setAlignment(Qt.AlignBottom)
+        total_planned = sum(r.planned for r in rows)
+        if not total_planned:
+            chart.setTitle(chart.title().split("——")[0] + "——年度计划投资待填报")
+
+    def _late(self, d: Dashboard) -> None:
+        self.late.setRowCount(len(d.most_late))
+        for row, s in enumerate(d.most_late):
+            p, st = s.project, s.status
+            values = (p.code, p.name, p.lead_unit or "待填报", str(st.days_late or ""), st.reason)
+            for col, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if col == 0:
+                    item.setForeground(QBrush(QColor(LIGHT_COLORS[st.light])))
+                self.late.setItem(row, col, item)
+        for col, width in enumerate((110, 320, 150, 70)):
+            self.late.setColumnWidth(col, width)
+        self.late.setMinimumHeight(30 + 26 * max(len(d.most_late), 3))
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def show_projects(self, filters: dict) -> None:
+        self.ctx.show_projects_requested.emit(filters)
+
+    def _open_late(self, index) -> None:
+        if self.figures and 0 <= index.row() < len(self.figures.most_late):
+            self.ctx.edit_project_requested.emit(self.figures.most_late[index.row()].project.id)
+
+    def export_png(self, path: Path) -> Path:
+        """The whole dashboard (not only the visible part) as a PNG image."""
+        self.body.grab().save(str(path))
+        return path
+
+    def export_png_dialog(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "导出首页图片", "首页.png", "PNG 图片 (*.png)")
+        if name:
+            self.export_png(Path(name))

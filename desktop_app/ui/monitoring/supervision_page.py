@@ -1,0 +1,371 @@
+"""督办预警: the red and yellow projects with their reasons, and the 督办 notices sent about them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QBrush, QColor, QUndoCommand
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.errors import UserError
+from ...domain.status import LIGHT_COLORS, LIGHT_NAMES
+from ...domain.supervision import DEFAULT_REPLY_DAYS, STATES, escalated_level, overdue_days
+from ...services.changes import Changes
+from ...services.monitoring import ProjectStatus, issue_supervisions, project_statuses, watch_list
+from ...store.supervision import (
+    Supervision,
+    delete_supervision,
+    list_supervisions,
+    update_supervision,
+)
+from ..context import AppContext
+
+WATCH_COLUMNS = ("灯", "项目编码", "项目名称", "牵头单位", "原因", "逾期天数", "最近报送", "督办")
+NOTICE_COLUMNS = (
+    "项目编码",
+    "项目名称",
+    "责任单位",
+    "发出日期",
+    "回复期限",
+    "等级",
+    "状态",
+    "逾期",
+    "事由",
+    "回复",
+)
+LEVEL_COLORS = {"蓝": "#1A73E8", "黄": "#F2A900", "红": "#D93025"}
+
+
+def _item(text: object, *, data: object = None, color: str | None = None) -> QTableWidgetItem:
+    item = QTableWidgetItem("" if text is None else str(text))
+    item.setFlags(Qt.ItemIsSelectable | Qt.ItemIsEnabled)
+    if data is not None:
+        item.setData(Qt.UserRole, data)
+    if color:
+        item.setForeground(QBrush(QColor(color)))
+    return item
+
+
+class IssueCommand(QUndoCommand):
+    """发督办 for the selected projects; undo removes the notices again."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        statuses: list[ProjectStatus],
+        issued: date,
+        reply_days: int,
+        request: str,
+    ):
+        names = statuses[0].project.name if len(statuses) == 1 else f"{len(statuses)} 个项目"
+        super().__init__(f"督办 {names}")
+        self.ctx, self.statuses = ctx, statuses
+        self.issued, self.reply_days, self.request = issued, reply_days, request
+        self.ids: list[int] = []
+
+    def redo(self) -> None:
+        self.ids = issue_supervisions(
+            self.ctx.store,
+            self.statuses,
+            issued=self.issued,
+            reply_days=self.reply_days,
+            request=self.request,
+        )
+        self.ctx.notify(Changes(supervision=True))
+
+    def undo(self) -> None:
+        with self.ctx.store.write():
+            for sid in self.ids:
+                delete_supervision(self.ctx.store, sid)
+        self.ctx.notify(Changes(supervision=True))
+
+
+class UpdateCommand(QUndoCommand):
+    """Record a reply or close a notice; undo puts the old values back."""
+
+    def __init__(self, ctx: AppContext, record: Supervision, changes: dict, text: str):
+        super().__init__(f"{text} {record.project_name}")
+        self.ctx, self.id, self.changes = ctx, record.id, changes
+        self.before = {k: getattr(record, k) for k in changes}
+
+    def redo(self) -> None:
+        update_supervision(self.ctx.store, self.id, self.changes)
+        self.ctx.notify(Changes(supervision=True))
+
+    def undo(self) -> None:
+        update_supervision(self.ctx.store, self.id, self.before)
+        self.ctx.notify(Changes(supervision=True))
+
+
+class IssueDialog(QDialog):
+    def __init__(self, count: int, today: date, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("发出督办")
+        form = QFormLayout(self)
+        form.addRow(
+            QLabel(
+                f"将对选中的 {count} 个项目发出督办，发送给各项目的牵头单位（无牵头单位时为所在区县）。"
+            )
+        )
+        self.issued = QDateEdit(QDate(today.year, today.month, today.day))
+        self.issued.setCalendarPopup(True)
+        self.issued.setDisplayFormat("yyyy-MM-dd")
+        self.days = QSpinBox()
+        self.days.setRange(1, 90)
+        self.days.setValue(DEFAULT_REPLY_DAYS)
+        self.days.setSuffix(" 天内回复")
+        self.request = QPlainTextEdit("请说明滞后原因，提出整改措施和完成时限，按期书面回复。")
+        self.request.setFixedHeight(70)
+        form.addRow("发出日期", self.issued)
+        form.addRow("回复期限", self.days)
+        form.addRow("督办要求", self.request)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Ok).setText("发出督办")
+        buttons.button(QDialogButtonBox.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[date, int, str]:
+        return self.issued.date().toPython(), self.days.value(), self.request.toPlainText().strip()
+
+
+class ReplyDialog(QDialog):
+    def __init__(self, record: Supervision, today: date, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"登记回复 — {record.project_name}")
+        form = QFormLayout(self)
+        form.addRow("督办事由", QLabel(record.reason))
+        self.status = QComboBox()
+        self.status.addItems(STATES)
+        self.status.setCurrentText("已回复" if record.status == "已发" else record.status)
+        self.date = QDateEdit(QDate(today.year, today.month, today.day))
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.text = QPlainTextEdit(record.reply_text or "")
+        form.addRow("状态", self.status)
+        form.addRow("回复/办结日期", self.date)
+        form.addRow("回复内容", self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Ok).setText("保存")
+        buttons.button(QDialogButtonBox.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def changes(self) -> dict:
+        day = self.date.date().toPython()
+        changes: dict = {"status": self.status.currentText(), "reply_text": self.text.toPlainText()}
+        if changes["status"] == "已回复":
+            changes["replied_date"] = day
+        elif changes["status"] == "已办结":
+            changes["closed_date"] = day
+        return changes
+
+
+class SupervisionPage(QWidget):
+    """督办预警: what is late and why; the notices sent and their replies."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.statuses: list[ProjectStatus] = []
+        self.records: list[Supervision] = []
+        self.summary = QLabel()
+        self.watch = self._table(WATCH_COLUMNS)
+        self.watch.doubleClicked.connect(self._edit_watch)
+        self.notices = self._table(NOTICE_COLUMNS)
+        self.notices.doubleClicked.connect(lambda _: self.reply())
+
+        issue = QPushButton("对选中项目发督办…")
+        issue.clicked.connect(self.issue)
+        reply = QPushButton("登记回复/办结…")
+        reply.clicked.connect(self.reply)
+        print_button = QPushButton("打印督办通知单…")
+        print_button.clicked.connect(self.print_notices)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        for b in (issue, reply, print_button):
+            top.addWidget(b)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.watch, "预警清单（红灯、黄灯）")
+        self.tabs.addTab(self.notices, "督办记录")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs)
+        self.reload()
+
+    def _table(self, columns: tuple[str, ...]) -> QTableWidget:
+        table = QTableWidget(0, len(columns))
+        table.setHorizontalHeaderLabels(columns)
+        table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setStretchLastSection(True)
+        return table
+
+    # -- data ------------------------------------------------------------------------------
+
+    def refresh(self, changes: Changes) -> None:
+        if changes.touches_projects or changes.supervision or changes.reports or changes.units:
+            self.reload()
+
+    def reload(self) -> None:
+        today = self.ctx.today()
+        store = self.ctx.store
+        self.statuses = watch_list(
+            project_statuses(
+                store, today, rules=self.ctx.status_rules(), period=self.ctx.current_period().key
+            )
+        )
+        self.records = list_supervisions(store)
+        open_by_project: dict[str, Supervision] = {}
+        for r in self.records:
+            if r.status != "已办结":
+                open_by_project.setdefault(r.project_id, r)
+        self._fill_watch(open_by_project)
+        self._fill_notices(today)
+        red = sum(1 for s in self.statuses if s.status.light == "红")
+        overdue = sum(1 for r in self.records if overdue_days(r.status, r.reply_by, today))
+        self.summary.setText(
+            f"红灯 {red} 个，黄灯 {len(self.statuses) - red} 个；督办 {len(self.records)} 件，"
+            f"其中逾期未回复 {overdue} 件（评价日期 {today.isoformat()}）"
+        )
+
+    def _fill_watch(self, open_by_project: dict[str, Supervision]) -> None:
+        table = self.watch
+        table.setRowCount(len(self.statuses))
+        for row, s in enumerate(self.statuses):
+            p, st = s.project, s.status
+            light = _item("●", data=row, color=LIGHT_COLORS[st.light])
+            light.setToolTip(LIGHT_NAMES[st.light])
+            notice = open_by_project.get(p.id)
+            cells = (
+                light,
+                _item(p.code),
+                _item(p.name),
+                _item(p.lead_unit or "待填报"),
+                _item(st.reason),
+                _item(st.days_late or ""),
+                _item(p.last_period or "未报送"),
+                _item(f"{notice.status}（{notice.issued_date.isoformat()}）" if notice else ""),
+            )
+            for col, cell in enumerate(cells):
+                table.setItem(row, col, cell)
+            table.item(row, 4).setToolTip("\n".join(st.reasons))
+        self._widths(table, (34, 110, 300, 140, 420, 70, 80))
+
+    def _fill_notices(self, today: date) -> None:
+        table = self.notices
+        table.setRowCount(len(self.records))
+        for row, r in enumerate(self.records):
+            level = escalated_level(r.level, r.status, r.reply_by, today)
+            late = overdue_days(r.status, r.reply_by, today)
+            cells = (
+                _item(r.project_code, data=row),
+                _item(r.project_name),
+                _item(r.unit or ""),
+                _item(r.issued_date.isoformat()),
+                _item(r.reply_by.isoformat()),
+                _item(level, color=LEVEL_COLORS[level]),
+                _item(r.status),
+                _item(f"逾期 {late} 天" if late else "", color="#D93025" if late else None),
+                _item(r.reason),
+                _item(r.reply_text or ""),
+            )
+            for col, cell in enumerate(cells):
+                table.setItem(row, col, cell)
+        self._widths(table, (110, 260, 130, 90, 90, 50, 60, 90, 320))
+
+    @staticmethod
+    def _widths(table: QTableWidget, widths: tuple[int, ...]) -> None:
+        for col, width in enumerate(widths):
+            table.setColumnWidth(col, width)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def selected_statuses(self) -> list[ProjectStatus]:
+        rows = sorted({i.row() for i in self.watch.selectionModel().selectedRows()})
+        return [self.statuses[r] for r in rows]
+
+    def selected_record(self) -> Supervision | None:
+        rows = self.notices.selectionModel().selectedRows()
+        return self.records[rows[0].row()] if rows else None
+
+    def issue(self) -> None:
+        chosen = self.selected_statuses()
+        if not chosen:
+            QMessageBox.information(self, "发督办", "请先在预警清单中选择要督办的项目（可多选）。")
+            return
+        dialog = IssueDialog(len(chosen), self.ctx.today(), self)
+        if dialog.exec() != QDialog.Accepted:
+            return
+        self.issue_for(chosen, *dialog.values())
+
+    def issue_for(
+        self, chosen: list[ProjectStatus], issued: date, reply_days: int, request: str
+    ) -> None:
+        try:
+            self.ctx.undo_stack.push(IssueCommand(self.ctx, chosen, issued, reply_days, request))
+        except UserError as exc:
+            QMessageBox.warning(self, "发督办", exc.message)
+            return
+        self.tabs.setCurrentWidget(self.notices)
+
+    def reply(self) -> None:
+        record = self.selected_record()
+        if record is None:
+            QMessageBox.information(self, "登记回复", "请先在督办记录中选择一条。")
+            return
+        dialog = ReplyDialog(record, self.ctx.today(), self)
+        if dialog.exec() != QDialog.Accepted:
+            return
+        self.record_reply(record, dialog.changes())
+
+    def record_reply(self, record: Supervision, changes: dict) -> None:
+        text = "办结督办" if changes.get("status") == "已办结" else "登记督办回复"
+        try:
+            self.ctx.undo_stack.push(UpdateCommand(self.ctx, record, changes, text))
+        except UserError as exc:
+            QMessageBox.warning(self, "登记回复", exc.message)
+
+    def print_notices(self) -> None:
+        record = self.selected_record()
+        unit = record.unit if record else None
+        if unit is None and self.selected_statuses():
+            unit = self.selected_statuses()[0].project.lead_unit
+        try:
+            from ..reports.print_dialog import PrintDialog
+        except ImportError:
+            QMessageBox.information(self, "打印", "打印功能不可用。")
+            return
+        PrintDialog(self.ctx, self, sheet="notice", unit=unit).exec()
+
+    def _edit_watch(self, index) -> None:
+        if 0 <= index.row() < len(self.statuses):
+            self.ctx.edit_project_requested.emit(self.statuses[index.row()].project.id)

@@ -40,6 +40,16 @@ def current_user() -> str:
         return "未知用户"
 
 
+def _writable(path: Path) -> bool:
+    """Whether the file can be opened for writing (os.access is wrong for administrators and
+    for files made immutable or on read-only shares)."""
+    try:
+        with open(path, "r+b"):
+            return True
+    except OSError:
+        return False
+
+
 def schema_sections(text: str | None = None) -> dict[int, str]:
     """The schema split by version: ``{1: sql, 2: sql, ...}``.
 
@@ -145,7 +155,7 @@ class Store:
                 raise StoreError(
                     f"无法创建文件夹「{path.parent}」：{exc.strerror}。请选择其他位置。"
                 ) from exc
-        read_only = exists and not os.access(path, os.W_OK)
+        read_only = exists and not _writable(path)
         try:
             if read_only:
                 conn = sqlite3.connect(

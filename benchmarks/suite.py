@@ -1,0 +1,170 @@
+"""The benchmark suite: every figure the issues set a target for, beside its reference.
+
+Each area's benchmark module measures itself (register_bench, gantt_bench, excel_bench,
+pdf_bench); this module builds the demo database once, runs them, measures start-up and memory
+in a fresh process, and prints a table (and JSON).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# key: (label, reference key or None, target text, check(value, reference) -> bool)
+TARGETS = {
+    "start_s": ("冷启动到首次绘制 (s)", None, "≤ 2 s", lambda v, r: v <= 2),
+    "filter_ms": ("项目库筛选 (ms)", None, "≤ 50 ms", lambda v, r: v <= 50),
+    "list_scroll_ms": ("左侧列表滚动一帧 (ms)", None, "≤ 16 ms", lambda v, r: v <= 16),
+    "gantt_repaint_ms": ("甘特图重绘 (ms)", "gantt_repaint_ref_ms", "≤ 5 ms", lambda v, r: v <= 5),
+    "gantt_zoom_ms": ("甘特图缩放 (ms)", None, "≤ 30 ms", lambda v, r: v <= 30),
+    "export_s": (
+        "导出项目库 xlsx (s)",
+        "export_ref_s",
+        "≤ 1.3× openpyxl",
+        lambda v, r: v <= 1.3 * r,
+    ),
+    "import_s": ("导入填报表 (s)", "import_ref_s", "≤ 2× calamine", lambda v, r: v <= 2 * r),
+    "pdf_s": ("总体进度表 PDF (s)", "pdf_ref_s", "≤ 1.5× reportlab", lambda v, r: v <= 1.5 * r),
+    "peak_rss_mb": ("内存峰值 (MB)", None, "≤ 400 MB", lambda v, r: v <= 400),
+}
+MEASURES = [
+    ("benchmarks.register_bench", "measure_filter_ms", "filter_ms"),
+    ("benchmarks.register_bench", "measure_scroll_ms", "register_scroll_ms"),
+    ("benchmarks.gantt_bench", "measure_gantt", None),
+    ("benchmarks.excel_bench", "measure_excel", None),
+    ("benchmarks.pdf_bench", "measure_pdf", None),
+]
+
+
+def demo_database(projects: int, folder: Path) -> Path:
+    db = folder / f"demo-{projects}.db"
+    if not db.exists():
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "desktop_app.cli",
+                "--db",
+                str(db),
+                "demo",
+                "--projects",
+                str(projects),
+            ],
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+        )
+    return db
+
+
+def measure_startup(db: Path) -> dict:
+    """Cold start (fresh process: imports, open the database, build and paint the window)."""
+    env = os.environ | {"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    start = time.time()
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks.startup_probe", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
+    if run.returncode != 0 or not lines:
+        return {
+            "start_s": None,
+            "peak_rss_mb": None,
+            "notes": [f"startup failed: {run.stderr[-300:]}"],
+        }
+    data = json.loads(lines[-1])
+    return {
+        "start_s": round(data["painted_at"] - start, 3),
+        "peak_rss_mb": round(data["peak_rss_mb"], 1),
+    }
+
+
+def run_suite(projects: int, folder: Path) -> dict:
+    folder.mkdir(parents=True, exist_ok=True)
+    db = demo_database(projects, folder)
+    figures: dict = {
+        "date": date.today().isoformat(),
+        "projects": projects,
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+        "notes": [],
+    }
+    figures |= {
+        k: None
+        for k in (
+            "start_s",
+            "filter_ms",
+            "list_scroll_ms",
+            "gantt_repaint_ms",
+            "gantt_repaint_ref_ms",
+            "gantt_zoom_ms",
+            "export_s",
+            "export_ref_s",
+            "import_s",
+            "import_ref_s",
+            "pdf_s",
+            "pdf_ref_s",
+            "pdf_libreoffice_s",
+            "peak_rss_mb",
+        )
+    }
+    startup = measure_startup(db)
+    figures["notes"] += startup.pop("notes", [])
+    figures |= startup
+    for module_name, function, key in MEASURES:
+        try:
+            module = importlib.import_module(module_name)
+            fn = getattr(module, function)
+        except (ImportError, AttributeError):
+            figures["notes"].append(f"{module_name}.{function} missing")
+            continue
+        try:
+            value = fn(db)
+        except Exception as exc:  # a broken benchmark must not hide the others' figures
+            figures["notes"].append(f"{module_name}.{function} failed: {exc!r}")
+            continue
+        if isinstance(value, dict):
+            figures |= {k: (round(v, 4) if isinstance(v, float) else v) for k, v in value.items()}
+        else:
+            figures[key] = round(value, 4)
+    if figures.get("list_scroll_ms") is None and figures.get("register_scroll_ms") is not None:
+        figures["list_scroll_ms"] = figures["register_scroll_ms"]
+    return figures
+
+
+def table(figures: dict) -> str:
+    lines = [f"{figures['date']} · {figures['machine']} · demo {figures['projects']} 个项目", ""]
+    lines.append(f"{'指标':<24}{'本程序':>12}{'参照':>12}{'比值':>8}  目标        结果")
+    for key, (label, ref_key, target, ok) in TARGETS.items():
+        value = figures.get(key)
+        ref = figures.get(ref_key) if ref_key else None
+        ratio = f"{value / ref:.2f}" if value is not None and ref else ""
+        verdict = "—" if value is None else ("达标" if ok(value, ref or 0) else "未达标")
+        lines.append(
+            f"{label:<24}{_fmt(value):>12}{_fmt(ref):>12}{ratio:>8}  {target:<12}{verdict}"
+        )
+    lo = figures.get("pdf_libreoffice_s")
+    if figures.get("pdf_s") and lo:
+        lines.append(
+            f"{'LibreOffice 转 PDF (s)':<24}{_fmt(lo):>12}{'':>12}{lo / figures['pdf_s']:>8.1f}×  本程序快 ≥ 10×"
+        )
+    for note in figures.get("notes", []):
+        lines.append(f"注：{note}")
+    return "\n".join(lines)
+
+
+def _fmt(value) -> str:
+    return "—" if value is None else f"{value:g}"

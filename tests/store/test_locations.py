@@ -1,0 +1,33 @@
+"""Where the user's files go: Documents by default, a data folder next to the program when
+portable, and the override used for shared folders and tests."""
+
+from pathlib import Path
+
+from desktop_app import locations
+
+
+def test_override_puts_everything_in_one_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("CHENGDE_DATA_DIR", str(tmp_path / "共享"))
+    assert locations.default_db_path() == tmp_path / "共享" / "projects.db"
+    assert locations.log_dir() == tmp_path / "共享" / "logs"
+
+
+def test_default_is_documents(monkeypatch, tmp_path):
+    monkeypatch.delenv("CHENGDE_DATA_DIR", raising=False)
+    monkeypatch.setattr(locations, "portable_dir", lambda: None)
+    monkeypatch.setattr(locations, "documents_dir", lambda: tmp_path / "文档")
+    assert locations.default_db_path() == tmp_path / "文档" / "成德同城化" / "projects.db"
+
+
+def test_portable_mode_when_marker_present(monkeypatch, tmp_path):
+    monkeypatch.delenv("CHENGDE_DATA_DIR", raising=False)
+    monkeypatch.setattr(locations, "program_dir", lambda: tmp_path)
+    assert locations.portable_dir() is None
+    (tmp_path / locations.PORTABLE_MARKER).write_text("", encoding="utf-8")
+    assert locations.default_db_path() == tmp_path / "data" / "projects.db"
+    assert locations.app_data_dir() == tmp_path / "data"
+
+
+def test_backups_sit_beside_the_database():
+    db = Path("/共享盘/成德/projects.db")
+    assert locations.backups_dir(db) == Path("/共享盘/成德/备份/projects")

@@ -1,0 +1,189 @@
+"""督办通知单: for one unit, its lagging and overdue projects — what is late, by how much, what is
+asked and by when to reply — with the unit's open 督办 records. One notice per unit, each on new pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, PageBreak, Spacer
+
+from ..domain.model import Project
+from ..domain.status import RED, Status
+from .page import PageSetup, SheetDocument
+from .table import Column, GridLayout, LightDot, Row
+from .text import TextBlock
+
+ITEM_COLUMNS = (
+    Column("seq", "序号", 5, "CENTER"),
+    Column("code", "项目编码", 15),
+    Column("name", "项目名称", 22, wrap=True),
+    Column("light", "状态", 8),
+    Column("late", "滞后情况", 28, wrap=True),
+    Column("days", "逾期\n(天)", 6, "RIGHT"),
+    Column("points", "落后序时\n(百分点)", 8, "RIGHT"),
+    Column("ask", "督办要求", 23, wrap=True),
+)
+RECORD_COLUMNS = (
+    Column("issued", "督办日期", 12, "CENTER"),
+    Column("project", "项目", 26, wrap=True),
+    Column("level", "等级", 7, "CENTER"),
+    Column("reason", "督办事由", 30, wrap=True),
+    Column("reply_by", "反馈期限", 12, "CENTER"),
+    Column("state", "状态", 9, "CENTER"),
+)
+DEFAULT_REQUESTS = {
+    RED: "查明原因，制定赶工计划并明确完成时限，每周报送进展直至恢复正常。",
+    "": "分析滞后原因，采取措施加快推进，按月报送进展。",
+}
+
+
+@dataclass
+class NoticeItem:
+    project: Project
+    status: Status
+    request: str | None = None  # from an open 督办 record, when there is one
+
+
+@dataclass
+class NoticeRecord:
+    issued: date
+    project: str
+    level: str
+    reason: str
+    reply_by: date
+    state: str
+
+
+@dataclass
+class UnitNotice:
+    unit: str
+    items: list[NoticeItem]
+    records: list[NoticeRecord] = field(default_factory=list)
+
+
+@dataclass
+class NoticeSheet:
+    setup: PageSetup
+    notices: list[UnitNotice]
+    issued: date
+    reply_by: date
+    period_label: str
+    request: str | None = None  # the office's own wording for every item
+
+
+def _cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _notice_story(n: UnitNotice, sheet: NoticeSheet, doc: SheetDocument) -> list:
+    f = doc.fonts
+    width = doc.frame_width
+    size = 9.0 if width < 700 else 10.0
+    body = 12.0
+    story: list = [TextBlock(f"{n.unit}：", f.fang, body, leading=body * 1.8)]
+    reds = sum(1 for i in n.items if i.status.light == RED)
+    if n.items:
+        text = (
+            f"根据{sheet.period_label}重大项目推进情况跟踪分析，你单位牵头或负责的以下 "
+            f"{len(n.items)} 个项目进度滞后或逾期（红灯 {reds} 个、黄灯 {len(n.items) - reds} 个），"
+            f"现予督办。请对照所列问题逐项分析原因、落实整改措施，并于 {_cn_date(sheet.reply_by)}"
+            f"前将整改情况书面反馈{sheet.setup.org}。"
+        )
+    else:
+        text = (
+            f"根据{sheet.period_label}重大项目推进情况跟踪分析，你单位目前无滞后或逾期项目，"
+            "请继续按计划推进，按时报送进度。"
+        )
+    story += [
+        TextBlock(text, f.fang, body, leading=body * 1.8, indent_first=2 * body, space_after=4 * mm)
+    ]
+    if n.items:
+        grid = GridLayout(
+            ITEM_COLUMNS,
+            width,
+            font=f.body,
+            heading_font=f.heading,
+            size=size,
+            max_row_height=doc.frame_height,
+        )
+        rows = []
+        for i, item in enumerate(n.items, start=1):
+            st = item.status
+            ask = (
+                item.request
+                or sheet.request
+                or DEFAULT_REQUESTS.get(st.light, DEFAULT_REQUESTS[""])
+            )
+            values = [
+                str(i),
+                item.project.code,
+                item.project.name,
+                LightDot(st.color, st.name, f.body, size),
+                "；".join(st.reasons) if st.reasons else st.reason,
+                str(st.days_late) if st.days_late else "",
+                f"{st.behind_points:g}" if st.behind_points > 0 else "",
+                ask,
+            ]
+            rows += [Row(c) for c in grid.data_row(values)]
+        story.append(grid.table(rows))
+    if n.records:
+        story += [
+            Spacer(1, 4 * mm),
+            CondPageBreak(25 * mm),
+            TextBlock("未办结的督办事项", f.heading, 11, fake_bold=True, space_after=1.5 * mm),
+        ]
+        grid = GridLayout(
+            RECORD_COLUMNS,
+            width,
+            font=f.body,
+            heading_font=f.heading,
+            size=size,
+            max_row_height=doc.frame_height,
+        )
+        rows = []
+        for r in n.records:
+            values = [
+                r.issued.isoformat(),
+                r.project,
+                r.level,
+                r.reason,
+                r.reply_by.isoformat(),
+                r.state,
+            ]
+            overdue = r.reply_by < sheet.issued
+            rows += [
+                Row(c, colors={4: "#C00000"} if overdue else {}) for c in grid.data_row(values)
+            ]
+        story.append(grid.table(rows))
+    story += [Spacer(1, 10 * mm), CondPageBreak(30 * mm)]
+    if n.items or n.records:
+        story += [
+            TextBlock(f"反馈期限：{_cn_date(sheet.reply_by)}", f.fang, body, leading=body * 1.8),
+            Spacer(1, 8 * mm),
+        ]
+    story += [
+        TextBlock(sheet.setup.org, f.fang, body, leading=body * 1.8, align="right"),
+        TextBlock(_cn_date(sheet.issued), f.fang, body, leading=body * 1.8, align="right"),
+    ]
+    return story
+
+
+def render_notices(
+    sheet: NoticeSheet, out: Path, *, on_page: Callable[[int], None] | None = None
+) -> Path:
+    """Write the notices (one per unit, each from a new page) to ``out``."""
+    doc = SheetDocument(out, sheet.setup, on_page=on_page)
+    story: list = []
+    for i, notice in enumerate(sheet.notices):
+        if i:
+            story.append(PageBreak())
+        story += _notice_story(notice, sheet, doc)
+    if not story:
+        story = [TextBlock("无项目", doc.fonts.heading, 14, fake_bold=True)]
+    doc.build_story(story)
+    return out

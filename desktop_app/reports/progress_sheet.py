@@ -1,0 +1,279 @@
+"""总体进度表 and 分单位进度表: every project of the scope, grouped, with subtotals and a total.
+
+Columns: 序号, 项目编码, 项目名称, 牵头单位, 阶段, 计划开工, 计划完工, 完成%, 年度计划投资,
+累计完成, 状态 (a coloured light), 进度 (a mini timeline bar) and 最新进展. Groups are 专栏, 区县
+or 牵头单位; each ends with a 小计 row and the sheet with a 合计 row. The column header is drawn by
+the page, so it is on every page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.platypus import Flowable
+
+from ..domain.model import Project
+from ..domain.money import format_wan
+from ..domain.status import LIGHT_NAMES, LIGHTS, Status
+from .page import PageSetup, SheetDocument
+from .table import Column, GridLayout, LightDot, Row, grid_chunks
+
+COLUMNS = (
+    Column("seq", "序号", 22, "CENTER", sample="9999"),
+    Column("code", "项目编码", 48, sample="DEMO-00000"),
+    Column("name", "项目名称", 118, wrap=True),
+    Column("lead", "牵头单位", 62, wrap=True),
+    Column("stage", "阶段", 24, "CENTER", sample="在建"),
+    Column("start", "计划开工", 46, "CENTER", sample="2026-11-29"),
+    Column("end", "计划完工", 46, "CENTER", sample="2026-11-29"),
+    Column("percent", "完成\n(%)", 28, "RIGHT", sample="100"),
+    Column("plan", "年度计划\n投资(万元)", 50, "RIGHT", sample="99,999.99"),
+    Column("done", "累计完成\n投资(万元)", 50, "RIGHT", sample="999,999.99"),
+    Column("light", "状态", 36, sample="● 未开工"),
+    Column("bar", "进度", 58),
+    Column("text", "最新进展", 150, wrap=True),
+)
+# Below this frame width (portrait A4) the timeline column is left out: the text needs the room.
+NARROW = 600.0
+KEYS = [c.key for c in COLUMNS]
+BASE_WIDTH = 770.0  # the frame width of A4 landscape, for which the font size is 7.5 pt
+
+GROUPINGS = {"column": "专栏", "district": "区县", "lead": "牵头单位"}
+
+
+@dataclass
+class SheetRow:
+    project: Project
+    status: Status
+    annual_plan: float | None
+
+
+@dataclass
+class SheetGroup:
+    label: str
+    rows: list[SheetRow] = field(default_factory=list)
+
+
+@dataclass
+class ProgressSheet:
+    setup: PageSetup
+    groups: list[SheetGroup]
+    today: date
+    year: int  # the year of 年度计划投资
+    empty_text: str = "无项目"
+
+
+def group_key(project: Project, grouping: str) -> tuple:
+    """Sort key and label of the group a project belongs to."""
+    if grouping == "district":
+        return (project.district is None, project.district or "", project.district or "未填区县")
+    if grouping == "lead":
+        lead = project.lead_unit
+        return (lead is None, lead or "", lead or "未定牵头单位")
+    column = project.column
+    title = project.section_title or ""
+    label = f"专栏{column} {title}".strip() if column else "未归入专栏"
+    return (column is None, column or 0, label)
+
+
+def make_groups(rows: list[SheetRow], grouping: str) -> list[SheetGroup]:
+    """Rows grouped by ``grouping`` (column / district / lead), groups in a stable order."""
+    buckets: dict[tuple, SheetGroup] = {}
+    for row in rows:
+        key = group_key(row.project, grouping)
+        group = buckets.get(key[:2])
+        if group is None:
+            group = buckets[key[:2]] = SheetGroup(key[2])
+        group.rows.append(row)
+    return [buckets[k] for k in sorted(buckets)]
+
+
+_AXIS = colors.HexColor("#C8C8C8")
+_PLAN_FILL = colors.HexColor("#E3E7ED")
+_PLAN_EDGE = colors.HexColor("#8A96A8")
+_TODAY = colors.HexColor("#C00000")
+_colors: dict[str, colors.Color] = {}
+
+
+def _color(hex_code: str) -> colors.Color:
+    found = _colors.get(hex_code)
+    if found is None:
+        found = _colors[hex_code] = colors.HexColor(hex_code)
+    return found
+
+
+class TimelineBar(Flowable):
+    """A small bar: planned span on the sheet's time axis, filled to the percent complete."""
+
+    def __init__(
+        self,
+        axis: tuple[date, date],
+        project: Project,
+        status: Status,
+        today: date,
+        width: float,
+        height: float,
+    ):
+        super().__init__()
+        self.axis, self.project, self.status, self.today = axis, project, status, today
+        self.width, self.height = width, height
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def _x(self, day: date) -> float:
+        a, b = self.axis
+        span = max((b - a).days, 1)
+        return min(max((day - a).days / span, 0.0), 1.0) * self.width
+
+    def draw(self) -> None:
+        c = self.canv
+        p = self.project
+        h = self.height
+        mid = h * 0.45
+        c.setStrokeColor(_AXIS)
+        c.setLineWidth(0.3)
+        c.line(0, mid, self.width, mid)
+        if p.planned_start and p.planned_end:
+            x0, x1 = self._x(p.planned_start), self._x(p.planned_end)
+            bar_h = h * 0.5
+            c.setFillColor(_PLAN_FILL)
+            c.setStrokeColor(_PLAN_EDGE)
+            c.rect(x0, mid - bar_h / 2, max(x1 - x0, 0.8), bar_h, stroke=1, fill=1)
+            done = min(max(p.percent_complete or 0.0, 0.0), 100.0) / 100.0
+            if done > 0:
+                c.setFillColor(_color(self.status.color))
+                c.rect(x0, mid - bar_h / 2, max((x1 - x0) * done, 0.8), bar_h, stroke=0, fill=1)
+        tx = self._x(self.today)
+        c.setStrokeColor(_TODAY)
+        c.setLineWidth(0.5)
+        c.line(tx, 0, tx, h * 0.9)
+
+
+def timeline_axis(groups: list[SheetGroup], today: date) -> tuple[date, date]:
+    """From 1 January of the earliest planned start to 31 December of the latest planned end."""
+    years = [today.year]
+    for g in groups:
+        for r in g.rows:
+            for d in (r.project.planned_start, r.project.planned_end):
+                if d is not None:
+                    years.append(d.year)
+    return date(min(years), 1, 1), date(max(years), 12, 31)
+
+
+def _sum(values) -> float | None:
+    vals = [v for v in values if v is not None]
+    return sum(vals) if vals else None
+
+
+def _light_summary(rows: list[SheetRow]) -> str:
+    counts = Counter(r.status.light for r in rows)
+    return "，".join(f"{LIGHT_NAMES[k]} {counts[k]}" for k in LIGHTS if counts.get(k))
+
+
+def layout_for(doc: SheetDocument, columns=COLUMNS) -> GridLayout:
+    size = min(max(7.5 * doc.frame_width / BASE_WIDTH, 6.5), 10.0)
+    return GridLayout(
+        columns,
+        doc.frame_width,
+        font=doc.fonts.body,
+        heading_font=doc.fonts.heading,
+        size=round(size, 1),
+        max_row_height=doc.frame_height,
+    )
+
+
+def sheet_rows(sheet: ProgressSheet, layout: GridLayout) -> list[Row]:
+    """The table rows of the sheet: groups, data rows, subtotals, total (or 无项目)."""
+    rows: list[Row] = []
+    n_cols = len(layout.columns)
+    all_rows = [r for g in sheet.groups for r in g.rows]
+    if not all_rows:
+        return [Row([sheet.empty_text] + [""] * (n_cols - 1), "empty")]
+    axis = timeline_axis(sheet.groups, sheet.today)
+    keys = [c.key for c in layout.columns]
+    bar_w = layout.inner(keys.index("bar")) if "bar" in keys else 0.0
+    bar_h = layout.size
+    font, size = layout.font, layout.size
+    seq = 0
+    grouped = len(sheet.groups) > 1 or sheet.groups[0].label != ""
+    for group in sheet.groups:
+        if grouped:
+            label = f"{group.label}（{len(group.rows)} 个项目）"
+            rows.append(Row([label] + [""] * (n_cols - 1), "group"))
+        for r in group.rows:
+            seq += 1
+            p, st = r.project, r.status
+            values = dict(
+                zip(
+                    KEYS,
+                    [
+                        str(seq),
+                        p.code,
+                        p.name,
+                        p.lead_unit or "",
+                        p.stage,
+                        p.planned_start.isoformat() if p.planned_start else "",
+                        p.planned_end.isoformat() if p.planned_end else "",
+                        f"{p.percent_complete:g}" if p.percent_complete is not None else "",
+                        format_wan(r.annual_plan),
+                        format_wan(p.investment_to_date),
+                        LightDot(st.color, st.name, font, size),
+                        TimelineBar(axis, p, st, sheet.today, bar_w, bar_h),
+                        p.last_progress_text or "—",
+                    ],
+                    strict=True,
+                )
+            )
+            if not bar_w:
+                values.pop("bar")
+            rows.extend(Row(cells) for cells in layout.data_row([values[k] for k in keys]))
+        if grouped:
+            rows.append(
+                _total_row(f"小计：{len(group.rows)} 个项目", group.rows, layout, "subtotal")
+            )
+    rows.append(_total_row(f"合计：{len(all_rows)} 个项目", all_rows, layout, "total"))
+    return rows
+
+
+def _total_row(label: str, rows: list[SheetRow], layout: GridLayout, kind: str) -> Row:
+    lights = _light_summary(rows)
+    values = dict.fromkeys(KEYS, "")
+    values["seq"] = label
+    values["plan"] = format_wan(_sum(r.annual_plan for r in rows), missing="—")
+    values["done"] = format_wan(_sum(r.project.investment_to_date for r in rows), missing="—")
+    values["text"] = lights
+    cells = layout.data_row([values[c.key] for c in layout.columns])[0]
+    cells[0] = label  # the label spans the empty cells after it: not cut to the first column
+    return Row(cells, kind)
+
+
+def render_progress_sheet(
+    sheet: ProgressSheet, out: Path, *, on_page: Callable[[int], None] | None = None
+) -> Path:
+    """Write the sheet to ``out`` (PDF)."""
+    axis = timeline_axis(sheet.groups, sheet.today)
+    # The bar column's header names the years its axis spans.
+    columns = [
+        replace(c, header=f"进度\n{axis[0].year}—{axis[1].year}") if c.key == "bar" else c
+        for c in COLUMNS
+    ]
+    probe = SheetDocument(out, sheet.setup)  # the frame size decides the font size
+    if probe.frame_width < NARROW:
+        columns = [c for c in columns if c.key != "bar"]
+    layout = layout_for(probe, columns)
+    doc = SheetDocument(
+        out,
+        sheet.setup,
+        header_height=layout.header_height,
+        header_painter=layout.paint_header,
+        on_page=on_page,
+    )
+    layout = layout_for(doc, columns)
+    doc.build_story(grid_chunks(layout, sheet_rows(sheet, layout)))
+    return out

@@ -1,0 +1,410 @@
+"""Rendering the printed sheets (进度表): gather projects, lights and reports, write the PDF.
+
+One function per sheet; the CLI and the print dialog's worker call the same functions. Each
+writes to a temporary file beside the target and moves it into place at the end, so a cancelled
+or failed render never leaves half a PDF (nor overwrites a good one).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+from ..domain.errors import UserError
+from ..domain.model import Project, Unit
+from ..domain.period import Period
+from ..domain.status import RED, YELLOW, StatusRules, evaluate
+from ..reports.indicators_sheet import IndicatorSheet, render_indicators
+from ..reports.notice import NoticeItem, NoticeRecord, NoticeSheet, UnitNotice, render_notices
+from ..reports.page import DEFAULT_ORG, PageSetup
+from ..reports.progress_sheet import (
+    GROUPINGS,
+    ProgressSheet,
+    SheetRow,
+    make_groups,
+    render_progress_sheet,
+)
+from ..reports.project_card import CardSheet, ProjectCard
+from ..store import Store
+from ..store.progress import list_reports
+from ..store.projects import get_project, list_projects
+from ..store.supervision import list_supervisions
+from ..store.units import get_unit, list_units
+from . import monitoring
+from .progress import Progress, no_progress
+
+SHEETS: dict[str, str] = {
+    "overall": "总体进度表",
+    "unit": "分单位进度表",
+    "project": "项目进度卡",
+    "notice": "督办通知单",
+    "indicators": "主要指标完成情况表",
+}
+HISTORY_PERIODS = 6
+
+
+@dataclass
+class ReportOptions:
+    """What the user chose in the print dialog or on the command line."""
+
+    paper: str = "A4"
+    landscape: bool = True
+    org: str = DEFAULT_ORG
+    internal: bool = False
+    grouping: str = "column"  # column / district / lead
+    period: str | None = None  # YYYY-MM; default: the current reporting period
+    today: date | None = None
+    reply_days: int = 10  # 督办通知单: reply within this many days of the issue date
+    request: str | None = None  # 督办通知单: the office's request for every item
+
+    def checked(self) -> ReportOptions:
+        if self.paper.upper() not in ("A4", "A3"):
+            raise UserError(f"纸张「{self.paper}」不支持，请选择 A4 或 A3。")
+        if self.grouping not in GROUPINGS:
+            raise UserError(
+                f"分组方式「{self.grouping}」不支持，请选择 column（专栏）、district（区县）或 lead（牵头单位）。"
+            )
+        if self.reply_days < 0:
+            raise UserError("反馈期限天数不能为负数。")
+        return replace(self, paper=self.paper.upper(), org=self.org.strip() or DEFAULT_ORG)
+
+
+@dataclass
+class _Context:
+    options: ReportOptions
+    today: date
+    period: Period
+    rules: StatusRules
+    progress: Progress
+    pages_expected: int = 1
+    done: list[Path] = field(default_factory=list)
+
+    def setup(self, sheet: str, subtitle: str = "") -> PageSetup:
+        o = self.options
+        return PageSetup(
+            title=SHEETS[sheet],
+            period_label=self.period.label,
+            org=o.org,
+            printed=self.today,
+            paper=o.paper,
+            landscape=o.landscape,
+            internal=o.internal,
+            subtitle=subtitle,
+        )
+
+    def on_page(self, text: str) -> Callable[[int], None]:
+        def report(page: int) -> None:
+            total = max(self.pages_expected, page + 1)
+            self.progress(page, total, f"{text}：第 {page} 页")
+
+        return report
+
+
+def _context(store: Store, options: ReportOptions, progress: Progress) -> _Context:
+    options = options.checked()
+    today = options.today or date.today()
+    try:
+        period = Period.parse(options.period) if options.period else None
+    except ValueError as exc:
+        raise UserError(str(exc), field="period") from exc
+    period = period or monitoring.current_period(store, today)
+    return _Context(options, today, period, monitoring.status_rules(store), progress)
+
+
+def _rows(ctx: _Context, projects: list[Project]) -> list[SheetRow]:
+    key, year = ctx.period.key, ctx.period.year
+    return [
+        SheetRow(p, evaluate(p, ctx.today, ctx.rules, current_period=key), p.annual_plan(year))
+        for p in projects
+    ]
+
+
+def _write(out: Path, render: Callable[[Path], object]) -> Path:
+    """Render into a temporary file beside ``out``, then move it into place."""
+    out = Path(out)
+    if out.exists() and out.is_dir():
+        raise UserError(f"「{out}」是一个文件夹，请给出 PDF 文件名。")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(
+            f"无法创建文件夹「{out.parent}」：{exc.strerror or exc}。请换一个保存位置。"
+        ) from exc
+    part = out.with_name(out.stem + ".part.pdf")
+    try:
+        render(part)
+        os.replace(part, out)
+    except PermissionError as exc:
+        raise UserError(
+            f"无法写入「{out}」：文件可能正被其他程序打开，请关闭后重试，或换一个文件名。"
+        ) from exc
+    finally:
+        if part.exists():
+            try:
+                part.unlink()
+            except OSError:
+                pass
+    return out
+
+
+# -- sheets --------------------------------------------------------------------------------------
+
+
+def render_overall(
+    store: Store,
+    out: Path,
+    options: ReportOptions = ReportOptions(),
+    *,
+    progress: Progress = no_progress,
+) -> Path:
+    """总体进度表: every project, grouped by 专栏 (or 区县 / 牵头单位)."""
+    ctx = _context(store, options, progress)
+    progress(0, 1, "正在读取项目")
+    rows = _rows(ctx, list_projects(store))
+    return _render_progress(ctx, "overall", rows, out)
+
+
+def _render_progress(
+    ctx: _Context, sheet: str, rows: list[SheetRow], out: Path, subtitle: str = ""
+) -> Path:
+    ctx.pages_expected = max(1, len(rows) // 22 + 1)
+    data = ProgressSheet(
+        ctx.setup(sheet, subtitle),
+        make_groups(rows, ctx.options.grouping),
+        ctx.today,
+        ctx.period.year,
+    )
+    return _write(
+        out,
+        lambda p: render_progress_sheet(data, p, on_page=ctx.on_page(f"正在排版{SHEETS[sheet]}")),
+    )
+
+
+def render_unit(
+    store: Store,
+    unit: str,
+    out: Path,
+    options: ReportOptions = ReportOptions(),
+    *,
+    progress: Progress = no_progress,
+) -> Path:
+    """分单位进度表 of one unit (its projects in any role, or located in it for a district)."""
+    ctx = _context(store, options, progress)
+    u = get_unit(store, unit)
+    return _unit_sheet(store, ctx, u, out)
+
+
+def _unit_sheet(store: Store, ctx: _Context, u: Unit, out: Path) -> Path:
+    rows = _rows(ctx, list_projects(store, unit_id=u.id))
+    return _render_progress(ctx, "unit", rows, out, subtitle=u.name)
+
+
+def safe_file_name(text: str) -> str:
+    """A file name Windows accepts: no \\ / : * ? \" < > | and no trailing dots or spaces."""
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip(" .") or "未命名"
+
+
+def render_unit_all(
+    store: Store,
+    folder: Path,
+    options: ReportOptions = ReportOptions(),
+    *,
+    progress: Progress = no_progress,
+) -> list[Path]:
+    """One 分单位进度表 per active unit, written into ``folder``."""
+    ctx = _context(store, options, no_progress)
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"「{folder}」是一个文件；「--unit all」需要一个文件夹，每个单位一个 PDF。")
+    units = list_units(store, include_inactive=False)
+    paths = []
+    for i, u in enumerate(units):
+        progress(i, len(units), f"正在生成 {u.name} 的分单位进度表")
+        name = f"{safe_file_name(u.name)}_分单位进度表_{ctx.period.key}.pdf"
+        paths.append(_unit_sheet(store, ctx, u, folder / name))
+    progress(len(units), len(units), "完成")
+    return paths
+
+
+def render_project_cards(
+    store: Store,
+    out: Path,
+    options: ReportOptions = ReportOptions(),
+    *,
+    projects: list[str] | None = None,
+    unit: str | None = None,
+    progress: Progress = no_progress,
+) -> Path:
+    """项目进度卡: the given projects (codes or ids), a unit's projects, or all of them."""
+    from ..reports import project_card
+
+    ctx = _context(store, options, progress)
+    if projects:
+        chosen = [get_project(store, key) for key in projects]
+    elif unit:
+        chosen = list_projects(store, unit_id=get_unit(store, unit).id)
+    else:
+        chosen = list_projects(store)
+    rows = _rows(ctx, chosen)
+    cards = []
+    for i, r in enumerate(rows):
+        if i % 50 == 0:
+            progress(i, len(rows) * 2, "正在读取进度填报")
+        reports = list_reports(store, r.project.id, limit=HISTORY_PERIODS)
+        cards.append(ProjectCard(r.project, r.status, r.annual_plan, reports))
+    ctx.pages_expected = max(1, len(cards))
+    data = CardSheet(ctx.setup("project", unit or ""), cards, ctx.today, ctx.period.year)
+    return _write(
+        out,
+        lambda p: project_card.render_project_cards(
+            data, p, on_page=ctx.on_page("正在排版项目进度卡")
+        ),
+    )
+
+
+def _unit_notice(store: Store, ctx: _Context, u: Unit) -> UnitNotice:
+    rows = _rows(ctx, list_projects(store, unit_id=u.id))
+    late = monitoring.watch_list([monitoring.ProjectStatus(r.project, r.status) for r in rows])
+    records = list_supervisions(store, unit_id=u.id, open_only=True)
+    asked = {}
+    for rec in records:
+        asked.setdefault(rec.project_id, rec.request)
+    items = [
+        NoticeItem(s.project, s.status, asked.get(s.project.id))
+        for s in late
+        if s.status.light in (RED, YELLOW)
+    ]
+    notice_records = [
+        NoticeRecord(
+            r.issued_date,
+            f"{r.project_code} {r.project_name}",
+            r.level,
+            r.reason,
+            r.reply_by,
+            r.status,
+        )
+        for r in records
+    ]
+    return UnitNotice(u.name, items, notice_records)
+
+
+def render_notice(
+    store: Store,
+    out: Path,
+    options: ReportOptions = ReportOptions(),
+    *,
+    unit: str | None = None,
+    progress: Progress = no_progress,
+) -> Path:
+    """督办通知单 for ``unit``; without a unit, one notice for every unit with late projects."""
+    ctx = _context(store, options, progress)
+    if unit:
+        notices = [_unit_notice(store, ctx, get_unit(store, unit))]
+    else:
+        units = list_units(store, include_inactive=False)
+        notices = []
+        for i, u in enumerate(units):
+            progress(i, len(units) * 2, f"正在检查 {u.name}")
+            n = _unit_notice(store, ctx, u)
+            if n.items or n.records:
+                notices.append(n)
+    ctx.pages_expected = max(1, len(notices))
+    o = ctx.options
+    data = NoticeSheet(
+        ctx.setup("notice", unit or ""),
+        notices,
+        ctx.today,
+        ctx.today + timedelta(days=o.reply_days),
+        ctx.period.label,
+        o.request,
+    )
+    return _write(out, lambda p: render_notices(data, p, on_page=ctx.on_page("正在排版督办通知单")))
+
+
+def render_notice_all(
+    store: Store,
+    folder: Path,
+    options: ReportOptions = ReportOptions(),
+    *,
+    progress: Progress = no_progress,
+) -> list[Path]:
+    """One 督办通知单 per unit with late projects or open 督办, written into ``folder``."""
+    ctx = _context(store, options, no_progress)
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"「{folder}」是一个文件；「--unit all」需要一个文件夹，每个单位一个 PDF。")
+    units = list_units(store, include_inactive=False)
+    paths = []
+    for i, u in enumerate(units):
+        progress(i, len(units), f"正在生成 {u.name} 的督办通知单")
+        if _unit_notice(store, ctx, u).items or list_supervisions(
+            store, unit_id=u.id, open_only=True
+        ):
+            name = f"{safe_file_name(u.name)}_督办通知单_{ctx.period.key}.pdf"
+            paths.append(render_notice(store, folder / name, options, unit=u.name))
+    progress(len(units), len(units), "完成")
+    return paths
+
+
+def render_indicator_sheet(
+    store: Store,
+    out: Path,
+    options: ReportOptions = ReportOptions(),
+    *,
+    progress: Progress = no_progress,
+) -> Path:
+    """主要指标完成情况表."""
+    ctx = _context(store, options, progress)
+    data = IndicatorSheet(ctx.setup("indicators"), monitoring.indicator_results(store))
+    return _write(
+        out, lambda p: render_indicators(data, p, on_page=ctx.on_page("正在排版主要指标完成情况表"))
+    )
+
+
+def render_sheet(
+    store: Store,
+    sheet: str,
+    out: Path,
+    options: ReportOptions = ReportOptions(),
+    *,
+    unit: str | None = None,
+    project: str | None = None,
+    progress: Progress = no_progress,
+) -> list[Path]:
+    """Any sheet by its key (``overall``, ``unit``, ``project``, ``notice``, ``indicators``).
+
+    ``unit="all"`` with ``unit`` or ``notice`` writes one file per unit into the folder ``out``.
+    """
+    if sheet not in SHEETS:
+        raise UserError(
+            f"没有「{sheet}」这种报表，可选：{'、'.join(f'{k}（{v}）' for k, v in SHEETS.items())}。"
+        )
+    out = Path(out)
+    if sheet == "overall":
+        return [render_overall(store, out, options, progress=progress)]
+    if sheet == "unit":
+        if not unit:
+            raise UserError(
+                "分单位进度表需要指定单位（--unit 单位名称，或 --unit all 每个单位一个文件）。"
+            )
+        if unit == "all":
+            return render_unit_all(store, out, options, progress=progress)
+        return [render_unit(store, unit, out, options, progress=progress)]
+    if sheet == "project":
+        if unit == "all":
+            raise UserError(
+                "项目进度卡不支持「--unit all」，请指定一个单位或用 --project 指定项目。"
+            )
+        codes = [project] if project else None
+        return [
+            render_project_cards(store, out, options, projects=codes, unit=unit, progress=progress)
+        ]
+    if sheet == "notice":
+        if unit == "all":
+            return render_notice_all(store, out, options, progress=progress)
+        return [render_notice(store, out, options, unit=unit, progress=progress)]
+    return [render_indicator_sheet(store, out, options, progress=progress)]

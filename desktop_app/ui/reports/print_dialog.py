@@ -1,0 +1,434 @@
+"""打印进度表: choose the sheet and its scope, preview the pages, print them or save the PDF.
+
+The PDF is rendered by the same service the CLI uses (``services.reports.render_sheet``), in a
+worker with its own database connection; the dialog shows a progress bar with 取消, then the pages
+in a QPdfView. Printing paints the previewed pages onto the chosen printer; without a printer the
+dialog says so and offers 保存 PDF. The last choices are kept in QSettings.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.errors import UserError
+from ...reports.page import DEFAULT_ORG
+from ...services.progress import Cancelled
+from ...services.reports import SHEETS, ReportOptions, render_sheet, safe_file_name
+from ...store.projects import list_projects
+from ...store.units import list_units
+from ..context import AppContext
+from ..worker import Job, start_job
+
+log = logging.getLogger(__name__)
+
+ALL_UNITS = "__all__"
+GROUPINGS = (("column", "专栏"), ("district", "区县"), ("lead", "牵头单位"))
+SETTINGS = "print_dialog/"
+# Sheets whose scope is a unit (required for 分单位进度表, optional for the others).
+UNIT_SHEETS = ("unit", "project", "notice")
+
+
+class PrintDialog(QDialog):
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        sheet: str | None = None,
+        unit: str | None = None,
+        project_id: str | None = None,
+    ):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("打印进度表")
+        self.resize(1180, 760)
+        self._job: Job | None = None
+        self._tmp = Path(tempfile.mkdtemp(prefix="进度表_"))
+        self.files: list[Path] = []
+        self._build()
+        self._load_choices()
+        self._restore_settings()
+        if sheet in SHEETS:
+            self.sheet_box.setCurrentIndex(self.sheet_box.findData(sheet))
+        if unit:
+            i = self.unit_box.findData(unit)
+            if i >= 0:
+                self.unit_box.setCurrentIndex(i)
+        if project_id:
+            i = self.project_box.findData(project_id)
+            if i >= 0:
+                self.project_box.setCurrentIndex(i)
+            # The selected project's card is the natural first choice, unless the user printed
+            # something else last time (Ctrl+P from the register should not lose that choice).
+            if sheet is None and self.ctx.settings.value(SETTINGS + "sheet") is None:
+                self.sheet_box.setCurrentIndex(self.sheet_box.findData("project"))
+        self._sheet_changed()
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.sheet_box = QComboBox()
+        for key, title in SHEETS.items():
+            self.sheet_box.addItem(title, key)
+        self.unit_box = QComboBox()
+        self.project_box = QComboBox()
+        self.project_box.setEditable(True)
+        self.project_box.setInsertPolicy(QComboBox.NoInsert)
+        self.group_box = QComboBox()
+        for key, title in GROUPINGS:
+            self.group_box.addItem(title, key)
+        self.paper_box = QComboBox()
+        self.paper_box.addItems(["A4", "A3"])
+        self.orient_box = QComboBox()
+        self.orient_box.addItem("横向", True)
+        self.orient_box.addItem("纵向", False)
+        self.org_edit = QLineEdit()
+        self.org_edit.setPlaceholderText(DEFAULT_ORG)
+        self.internal_box = QCheckBox("标注「内部资料」")
+        self.reply_days = QSpinBox()
+        self.reply_days.setRange(1, 90)
+        self.reply_days.setValue(10)
+        self.reply_days.setSuffix(" 天")
+
+        form = QFormLayout()
+        form.addRow("报表", self.sheet_box)
+        form.addRow("单位", self.unit_box)
+        form.addRow("项目", self.project_box)
+        form.addRow("分组", self.group_box)
+        form.addRow("纸张", self.paper_box)
+        form.addRow("方向", self.orient_box)
+        form.addRow("编制单位", self.org_edit)
+        form.addRow("反馈期限", self.reply_days)
+        form.addRow("", self.internal_box)
+        self._form = form
+
+        self.preview_button = QPushButton("生成预览")
+        self.preview_button.setDefault(True)
+        self.print_button = QPushButton("打印…")
+        self.save_button = QPushButton("保存 PDF…")
+        self.cancel_button = QPushButton("取消")
+        self.close_button = QPushButton("关闭")
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.status = QLabel("选择报表后点「生成预览」。")
+        self.status.setWordWrap(True)
+
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addWidget(self.preview_button)
+        left.addWidget(self.progress)
+        left.addWidget(self.cancel_button)
+        left.addWidget(self.status)
+        left.addStretch(1)
+        left.addWidget(self.print_button)
+        left.addWidget(self.save_button)
+        left.addWidget(self.close_button)
+        panel = QWidget()
+        panel.setLayout(left)
+        panel.setFixedWidth(300)
+
+        self.document = QPdfDocument(self)
+        self.view = QPdfView()
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setPageSpacing(12)
+        self.page_label = QLabel("")
+        right = QVBoxLayout()
+        right.addWidget(self.view, 1)
+        right.addWidget(self.page_label)
+
+        root = QHBoxLayout(self)
+        root.addWidget(panel)
+        root.addLayout(right, 1)
+
+        self.sheet_box.currentIndexChanged.connect(self._sheet_changed)
+        self.preview_button.clicked.connect(self.render_preview)
+        self.print_button.clicked.connect(self.print_pages)
+        self.save_button.clicked.connect(self.save_pdf)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button.clicked.connect(self.reject)
+        self._set_busy(False)
+
+    def _load_choices(self) -> None:
+        store = self.ctx.store
+        self.unit_box.addItem("（全部单位）", ALL_UNITS)
+        for u in list_units(store, include_inactive=False):
+            self.unit_box.addItem(u.name, u.name)
+        self.project_box.addItem("（全部项目）", None)
+        for p in list_projects(store):
+            self.project_box.addItem(f"{p.code}  {p.name}", p.id)
+
+    def _sheet_changed(self) -> None:
+        sheet = self.sheet_key()
+        self._form.setRowVisible(self.unit_box, sheet in UNIT_SHEETS)
+        self._form.setRowVisible(self.project_box, sheet == "project")
+        self._form.setRowVisible(self.group_box, sheet in ("overall", "unit"))
+        self._form.setRowVisible(self.reply_days, sheet == "notice")
+
+    # -- choices ---------------------------------------------------------------------------------
+
+    def sheet_key(self) -> str:
+        return self.sheet_box.currentData()
+
+    def options(self) -> ReportOptions:
+        return ReportOptions(
+            paper=self.paper_box.currentText(),
+            landscape=bool(self.orient_box.currentData()),
+            org=self.org_edit.text().strip() or DEFAULT_ORG,
+            internal=self.internal_box.isChecked(),
+            grouping=self.group_box.currentData(),
+            today=self.ctx.today(),
+            period=self.ctx.current_period().key,
+            reply_days=self.reply_days.value(),
+        )
+
+    def _scope(self) -> tuple[str | None, str | None]:
+        sheet = self.sheet_key()
+        unit = self.unit_box.currentData() if sheet in UNIT_SHEETS else None
+        project = self.project_box.currentData() if sheet == "project" else None
+        if project:
+            return None, project
+        if unit == ALL_UNITS:
+            # 分单位进度表 / 督办通知单 for all units: one file per unit; cards: every project.
+            return ("all" if sheet in ("unit", "notice") else None), None
+        return unit, None
+
+    def _restore_settings(self) -> None:
+        s = self.ctx.settings
+
+        def pick(box: QComboBox, key: str, by_data: bool = True) -> None:
+            value = s.value(SETTINGS + key)
+            if value is None:
+                return
+            i = box.findData(value) if by_data else box.findText(str(value))
+            if i >= 0:
+                box.setCurrentIndex(i)
+
+        pick(self.sheet_box, "sheet")
+        pick(self.group_box, "grouping")
+        pick(self.paper_box, "paper", by_data=False)
+        landscape = s.value(SETTINGS + "landscape")
+        if landscape is not None:
+            self.orient_box.setCurrentIndex(0 if str(landscape).lower() in ("true", "1") else 1)
+        self.org_edit.setText(str(s.value(SETTINGS + "org", "") or ""))
+        self.internal_box.setChecked(
+            str(s.value(SETTINGS + "internal", "false")).lower() in ("true", "1")
+        )
+        pick(self.unit_box, "unit")
+
+    def _save_settings(self) -> None:
+        s = self.ctx.settings
+        s.setValue(SETTINGS + "sheet", self.sheet_key())
+        s.setValue(SETTINGS + "grouping", self.group_box.currentData())
+        s.setValue(SETTINGS + "paper", self.paper_box.currentText())
+        s.setValue(SETTINGS + "landscape", bool(self.orient_box.currentData()))
+        s.setValue(SETTINGS + "org", self.org_edit.text().strip())
+        s.setValue(SETTINGS + "internal", self.internal_box.isChecked())
+        s.setValue(SETTINGS + "unit", self.unit_box.currentData())
+        s.sync()
+
+    # -- rendering -------------------------------------------------------------------------------
+
+    def render_preview(self) -> None:
+        if self._job is not None:
+            return
+        sheet = self.sheet_key()
+        unit, project = self._scope()
+        if sheet == "unit" and not unit:
+            self.status.setText("分单位进度表需要选择单位。")
+            return
+        self._save_settings()
+        options = self.options()
+        self.document.close()
+        out_dir = Path(tempfile.mkdtemp(dir=self._tmp))
+        name = f"{SHEETS[sheet]}_{options.period}"
+        if unit and unit != "all":
+            name = f"{safe_file_name(unit)}_{name}"
+        out = out_dir / "全部单位" if unit == "all" else out_dir / f"{name}.pdf"
+
+        def job(store, progress):
+            return render_sheet(
+                store, sheet, out, options, unit=unit, project=project, progress=progress
+            )
+
+        self._set_busy(True)
+        self.status.setText(f"正在生成{SHEETS[sheet]}…")
+        self._job = start_job(
+            Path(self.ctx.store.path),
+            job,
+            on_done=self._done,
+            on_error=self._failed,
+            on_progress=self._progress,
+            user=self.ctx.store.user,
+        )
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+        if text:
+            self.status.setText(text)
+
+    def _done(self, paths: object) -> None:
+        self._job = None
+        self._set_busy(False)
+        self.files = [Path(p) for p in paths]  # type: ignore[union-attr]
+        if not self.files:
+            self.status.setText("没有需要生成的内容（没有单位符合条件）。")
+            return
+        self.document.load(str(self.files[0]))
+        pages = self.document.pageCount()
+        more = f"；共 {len(self.files)} 个文件，预览第一个" if len(self.files) > 1 else ""
+        self.status.setText(f"已生成 {pages} 页{more}。可以打印或保存 PDF。")
+        self.page_label.setText(f"{self.files[0].name}  共 {pages} 页")
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self._set_busy(False)
+
+    def _failed(self, exc: BaseException, trace: str) -> None:
+        self._job = None
+        self._set_busy(False)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        if isinstance(exc, Cancelled):
+            self.status.setText("已取消，没有生成文件。")
+        elif isinstance(exc, UserError):
+            self.status.setText(exc.message)
+            QMessageBox.warning(self, "无法生成进度表", exc.message)
+        else:
+            log.error("生成进度表出错：\n%s", trace)
+            self.status.setText("生成进度表时出现内部错误，已记录到日志。")
+            QMessageBox.critical(
+                self, "程序错误", "生成进度表时出现内部错误，已记录到日志文件。您的数据未受影响。"
+            )
+
+    def cancel(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self.status.setText("正在取消…")
+
+    def _set_busy(self, busy: bool) -> None:
+        ready = not busy and bool(self.files)
+        self.preview_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        self.print_button.setEnabled(ready)
+        self.save_button.setEnabled(ready)
+        self.progress.setVisible(busy or bool(self.files))
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+    # -- output ----------------------------------------------------------------------------------
+
+    def save_pdf(self) -> list[Path]:
+        """Copy the rendered file (or, for 全部单位, every file into a folder) where the user says."""
+        if not self.files:
+            return []
+        if len(self.files) > 1:
+            folder = QFileDialog.getExistingDirectory(self, "选择保存的文件夹")
+            if not folder:
+                return []
+            targets = [Path(folder) / f.name for f in self.files]
+        else:
+            start = str(Path.home() / self.files[0].name)
+            name, _ = QFileDialog.getSaveFileName(self, "保存 PDF", start, "PDF 文件 (*.pdf)")
+            if not name:
+                return []
+            target = Path(name)
+            if target.suffix.lower() != ".pdf":
+                target = target.with_name(target.name + ".pdf")
+            targets = [target]
+        try:
+            for src, dst in zip(self.files, targets, strict=True):
+                shutil.copyfile(src, dst)
+        except OSError as exc:
+            QMessageBox.warning(
+                self,
+                "无法保存",
+                f"无法写入「{dst}」：{exc.strerror or exc}。\n文件可能正被其他程序打开，请关闭后重试或换一个位置。",
+            )
+            return []
+        self.status.setText(
+            f"已保存到 {targets[0].parent}。" if len(targets) > 1 else f"已保存到 {targets[0]}。"
+        )
+        return targets
+
+    def print_pages(self) -> bool:
+        """Print the previewed pages on a printer the user picks; offer 保存 PDF when there is none."""
+        if not self.files:
+            return False
+        if not QPrinterInfo.availablePrinters():
+            answer = QMessageBox.question(
+                self,
+                "未找到打印机",
+                "这台电脑上没有可用的打印机。\n可以先「保存 PDF」，再拷到连接打印机的电脑上打印。\n\n现在保存 PDF 吗？",
+                QMessageBox.Save | QMessageBox.Cancel,
+                QMessageBox.Save,
+            )
+            if answer == QMessageBox.Save:
+                self.save_pdf()
+            return False
+        printer = QPrinter(QPrinter.HighResolution)
+        printer.setDocName(self.files[0].stem)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.Accepted:
+            return False
+        self.paint_pages(printer)
+        self.status.setText("已发送到打印机。")
+        return True
+
+    def paint_pages(self, printer: QPrinter) -> None:
+        """Paint every page of the preview onto ``printer`` (each page scaled to the paper)."""
+        painter = QPainter()
+        if not painter.begin(printer):
+            QMessageBox.warning(self, "无法打印", "打印机无法开始打印，请检查打印机是否就绪。")
+            return
+        try:
+            dpi = min(printer.resolution(), 300)
+            for index in range(self.document.pageCount()):
+                if index:
+                    printer.newPage()
+                points = self.document.pagePointSize(index)
+                size = QSize(int(points.width() / 72 * dpi), int(points.height() / 72 * dpi))
+                image: QImage = self.document.render(index, size)
+                area = painter.viewport()
+                scaled = image.size().scaled(area.size(), Qt.KeepAspectRatio)
+                painter.setViewport(area.x(), area.y(), scaled.width(), scaled.height())
+                painter.setWindow(image.rect())
+                painter.drawImage(QPointF(0, 0), image)
+                painter.setViewport(area)
+        finally:
+            painter.end()
+
+    def done(self, result: int) -> None:
+        if self._job is not None:
+            self._job.cancel()
+        self.document.close()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+        super().done(result)

@@ -1,0 +1,136 @@
+"""项目进度卡, 督办通知单 and 主要指标完成情况表 read back from the PDF."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from desktop_app.domain.model import Milestone, ProgressReport
+from desktop_app.services.reports import (
+    ReportOptions,
+    render_indicator_sheet,
+    render_notice,
+    render_project_cards,
+    render_sheet,
+)
+from desktop_app.store.indicators import list_indicators, set_actual
+from desktop_app.store.progress import record_report
+from desktop_app.store.projects import set_milestones
+from desktop_app.store.supervision import create_supervision
+from desktop_app.store.units import get_unit
+
+
+@pytest.fixture
+def options(today: date) -> ReportOptions:
+    return ReportOptions(today=today, period="2026-11", landscape=False)
+
+
+@pytest.fixture
+def late_project(store, make_project):
+    pid = make_project(
+        "ZZ-100",
+        "德阳北站站前广场改造",
+        lead="市交通运输局",
+        stage="在建",
+        planned_start=date(2024, 1, 1),
+        planned_end=date(2026, 6, 30),
+        percent_complete=60,
+    )
+    set_milestones(
+        store,
+        pid,
+        [
+            Milestone("开工", date(2024, 1, 1), date(2024, 1, 20)),
+            Milestone("主体完工", date(2026, 3, 31)),
+        ],
+    )
+    record_report(
+        store,
+        ProgressReport(
+            pid,
+            "2026-10",
+            percent_complete=60,
+            progress_text="站房主体结构完成，正在进行装饰装修。",
+            problems="征地拆迁尚有 3 户未签约。",
+            next_steps="11月底前完成剩余拆迁。",
+        ),
+    )
+    return pid
+
+
+def test_project_card(pdf, store, late_project, options, tmp_path):
+    out = render_project_cards(store, tmp_path / "卡.pdf", options, projects=["ZZ-100"])
+    text = "".join(pdf.text(out)).replace("\n", "").replace(" ", "")
+    assert "项目进度卡" in text and "ZZ-100" in text and "德阳北站站前广场改造" in text
+    assert "市交通运输局" in text
+    assert "主体完工" in text and "未完成，已逾期243天" in text  # 2026-03-31 → 2026-11-29
+    assert "已完成，延期19天" in text
+    assert "站房主体结构完成" in text and "征地拆迁尚有3户未签约" in text
+    assert "11月底前完成剩余拆迁" in text
+    assert "第1页共1页" in text
+
+
+def test_cards_of_a_unit_start_each_on_a_new_page(
+    pdf, store, late_project, make_project, options, tmp_path
+):
+    make_project("ZZ-101", "交通局第二个项目", lead="市交通运输局")
+    out = render_project_cards(store, tmp_path / "u.pdf", options, unit="市交通运输局")
+    pages = pdf.text(out)
+    starts = [i for i, p in enumerate(pages) if "ZZ-10" in p]
+    assert any("德阳北站站前广场改造" in p for p in pages)
+    assert any("交通局第二个项目" in p for p in pages)
+    assert len(starts) >= 2
+
+
+def test_notice_lists_late_projects_and_reply_date(pdf, store, late_project, options, tmp_path):
+    unit = get_unit(store, "市交通运输局")
+    create_supervision(
+        store,
+        late_project,
+        unit_id=unit.id,
+        issued_date=date(2026, 11, 1),
+        reply_by=date(2026, 11, 11),
+        reason="计划完工已逾期",
+        request="请于 11 月底前提交赶工计划",
+        level="黄",
+    )
+    out = render_notice(store, tmp_path / "督办.pdf", options, unit="市交通运输局")
+    # Cells wrap (and a break swallows a space): compare without line breaks and spaces.
+    text = "".join(pdf.text(out)).replace("\n", "").replace(" ", "")
+    assert "督办通知单" in text and "市交通运输局：" in text
+    assert "德阳北站站前广场改造" in text and "已逾期152天" in text  # 2026-06-30 → 2026-11-29
+    assert "2026年12月9日" in text  # issue date + 10 days
+    assert "请于11月底前提交赶工计划" in text and "未办结的督办事项" in text
+
+
+def test_notice_for_unit_without_late_projects(pdf, store, options, tmp_path):
+    from desktop_app.store.units import add_unit
+
+    add_unit(store, "市测试局", "市级部门")
+    out = render_notice(store, tmp_path / "n.pdf", options, unit="市测试局")
+    text = "".join(pdf.text(out)).replace("\n", "")
+    assert "无滞后或逾期项目" in text and "反馈期限" not in text
+
+
+def test_indicators_met_and_not_met(pdf, store, options, tmp_path):
+    inds = list_indicators(store)
+    first, second = inds[0], inds[1]
+    set_actual(store, first.id, 2025, first.target + 1)
+    set_actual(
+        store,
+        second.id,
+        2025,
+        second.target - 1 if second.operator in ("≥", ">") else second.target + 1,
+    )
+    text = "\n".join(pdf.text(render_indicator_sheet(store, tmp_path / "i.pdf", options)))
+    assert "主要指标完成情况表" in text and first.name in text
+    assert "已达标 1 项，未达标 1 项" in text
+    assert "已达标" in text and "未达标" in text
+
+
+def test_unit_all_writes_one_file_per_unit(store, options, tmp_path):
+    paths = render_sheet(store, "unit", tmp_path / "分单位", options, unit="all")
+    assert len(paths) >= 20
+    assert all(p.exists() and p.parent.name == "分单位" for p in paths)
+    assert any("旌阳区" in p.name for p in paths)

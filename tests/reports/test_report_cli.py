@@ -1,0 +1,49 @@
+"""``desktop-app-cli report …``: files written, errors in Chinese."""
+
+from __future__ import annotations
+
+from desktop_app.cli import main
+
+
+def test_report_commands(pdf, store, tmp_path, capsys):
+    db = str(store.path)
+    store.close()
+    out = tmp_path / "总体.pdf"
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "report",
+                "overall",
+                str(out),
+                "--paper",
+                "A3",
+                "--landscape",
+                "--group",
+                "district",
+            ]
+        )
+        == 0
+    )
+    assert out.exists() and "已生成" in capsys.readouterr().out
+    assert "总体进度表" in pdf.text(out)[0]
+    assert main(["--db", db, "report", "indicators", str(tmp_path / "i.pdf")]) == 0
+    assert main(["--db", db, "report", "unit", str(tmp_path / "units"), "--unit", "all"]) == 0
+    assert len(list((tmp_path / "units").glob("*.pdf"))) >= 20
+
+
+def test_report_errors(store, tmp_path, capsys):
+    db = str(store.path)
+    store.close()
+    assert (
+        main(["--db", db, "report", "unit", str(tmp_path / "x.pdf"), "--unit", "不存在的局"]) == 1
+    )
+    assert "找不到单位「不存在的局」" in capsys.readouterr().err
+    assert (
+        main(["--db", db, "report", "overall", str(tmp_path / "x.pdf"), "--period", "2026-13"]) == 1
+    )
+    assert "不是填报周期" in capsys.readouterr().err
+    assert main(["--db", db, "report", "unit", str(tmp_path / "x.pdf")]) == 1
+    assert "需要指定单位" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()

@@ -1,0 +1,132 @@
+"""The print dialog driven as a user would: choose, preview (worker), save, print without printer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.reports.print_dialog import PrintDialog
+
+
+@pytest.fixture
+def ctx(store, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    return AppContext(store, settings, today=date(2026, 11, 29))
+
+
+def _preview(qtbot, dialog: PrintDialog) -> None:
+    dialog.preview_button.click()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
+
+
+def test_preview_shows_the_pages_and_settings_are_remembered(qtbot, ctx):
+    dialog = PrintDialog(ctx, sheet="overall")
+    qtbot.addWidget(dialog)
+    dialog.paper_box.setCurrentText("A3")
+    dialog.group_box.setCurrentIndex(dialog.group_box.findData("district"))
+    dialog.org_edit.setText("德阳市发展改革委")
+    dialog.internal_box.setChecked(True)
+    assert not dialog.print_button.isEnabled()
+    _preview(qtbot, dialog)
+    assert dialog.document.pageCount() >= 1
+    assert "已生成" in dialog.status.text()
+    assert dialog.print_button.isEnabled() and dialog.save_button.isEnabled()
+    text = PdfReader(str(dialog.files[0])).pages[0].extract_text()
+    assert "德阳市发展改革委" in text and "内部资料" in text and "旌阳区（" in text
+    dialog.done(0)
+
+    again = PrintDialog(ctx)
+    qtbot.addWidget(again)
+    assert again.sheet_key() == "overall"
+    assert again.paper_box.currentText() == "A3"
+    assert again.group_box.currentData() == "district"
+    assert again.org_edit.text() == "德阳市发展改革委" and again.internal_box.isChecked()
+    again.done(0)
+
+
+def test_save_pdf(qtbot, ctx, tmp_path, monkeypatch):
+    dialog = PrintDialog(ctx, sheet="unit", unit="旌阳区")
+    qtbot.addWidget(dialog)
+    _preview(qtbot, dialog)
+    target = tmp_path / "旌阳区进度表"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    saved = dialog.save_pdf()
+    assert saved == [target.with_name("旌阳区进度表.pdf")]
+    text = PdfReader(str(saved[0])).pages[0].extract_text()
+    assert "分单位进度表" in text and "旌阳区" in text
+    dialog.done(0)
+
+
+def test_print_without_printer_offers_save(qtbot, ctx, tmp_path, monkeypatch):
+    dialog = PrintDialog(ctx, sheet="indicators")
+    qtbot.addWidget(dialog)
+    _preview(qtbot, dialog)
+    asked = []
+
+    def question(parent, title, text, *args):
+        asked.append((title, text))
+        return QMessageBox.Save
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    target = tmp_path / "指标.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    assert dialog.print_pages() is False
+    assert asked and asked[0][0] == "未找到打印机"
+    assert target.exists()
+    dialog.done(0)
+
+
+def test_project_card_preselected_and_unit_required(qtbot, ctx, store):
+    from desktop_app.store.projects import list_projects
+
+    project = list_projects(store)[0]
+    dialog = PrintDialog(ctx, project_id=project.id)
+    qtbot.addWidget(dialog)
+    assert dialog.sheet_key() == "project" and dialog.project_box.currentData() == project.id
+    _preview(qtbot, dialog)
+    assert project.code in PdfReader(str(dialog.files[0])).pages[0].extract_text()
+    dialog.done(0)
+
+
+def test_cancel_leaves_nothing(qtbot, ctx):
+    dialog = PrintDialog(ctx, sheet="project")
+    qtbot.addWidget(dialog)
+    dialog.project_box.setCurrentIndex(0)  # all projects
+    dialog.unit_box.setCurrentIndex(0)
+    dialog.preview_button.click()
+    dialog.cancel()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
+    # Either the job was stopped (nothing to print) or it had already finished.
+    assert ("已取消" in dialog.status.text()) == (not dialog.files)
+    dialog.done(0)
+
+
+def test_printing_paints_every_page(qtbot, ctx, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    dialog = PrintDialog(ctx, sheet="overall")
+    qtbot.addWidget(dialog)
+    _preview(qtbot, dialog)
+    printer = QPrinter(QPrinter.ScreenResolution)
+    printer.setOutputFormat(QPrinter.PdfFormat)  # a file stands in for the printer
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    dialog.paint_pages(printer)
+    assert len(PdfReader(str(tmp_path / "printed.pdf")).pages) == dialog.document.pageCount()
+    dialog.done(0)
+
+
+def test_remembered_sheet_wins_over_selected_project(qtbot, ctx, store):
+    from desktop_app.store.projects import list_projects
+
+    ctx.settings.setValue("print_dialog/sheet", "indicators")
+    project = list_projects(store)[0]
+    dialog = PrintDialog(ctx, project_id=project.id)
+    qtbot.addWidget(dialog)
+    assert dialog.sheet_key() == "indicators"
+    assert dialog.project_box.currentData() == project.id  # ready when the card is chosen
+    dialog.done(0)

@@ -21,6 +21,7 @@ class AppContext(QObject):
     changed = Signal(object)  # Changes
     edit_project_requested = Signal(str)  # project id: the main window opens the editor
     show_projects_requested = Signal(object)  # a dict of register filters (from dashboard clicks)
+    error_reported = Signal(object)  # a UserError from an operation nobody waits on (undo, redo)
 
     def __init__(
         self, store: Store, settings: QSettings | None = None, *, today: date | None = None
@@ -30,6 +31,19 @@ class AppContext(QObject):
         self.settings = settings or QSettings()
         self.undo_stack = QUndoStack(self)
         self._today = today
+        # The one register model shared by 项目库 and 甘特图 (set by the main window).
+        self.register_model = None
+
+    def report_error(self, exc) -> None:
+        """Show a UserError raised where no dialog waits for it (an undo that was refused)."""
+        self.error_reported.emit(exc)
+
+    def keep_backups(self) -> int:
+        """How many automatic backups to keep (设置 → 备份)."""
+        try:
+            return max(1, int(self.settings.value("backup/keep", 10)))
+        except (TypeError, ValueError):
+            return 10
 
     def today(self) -> date:
         """The date status is judged on (fixed in tests and screenshots)."""

@@ -1,67 +1,583 @@
-"""The main window: the project register over the open database."""
+"""The main window: navigation between the pages, menus, toolbar, status bar, open/new database.
+
+It only wires things: pages come from ``ui/pages.py``, edits go through ``ui/undo.py``
+commands, and every view reloads itself from ``ctx.changed``.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QMainWindow, QTableView
+from datetime import date
+from pathlib import Path
 
-from .. import APP_NAME
-from ..domain.fields import MISSING
-from ..domain.model import Project
-from ..domain.money import format_wan
-from ..store import Store
-from ..store.projects import list_projects
-
-_COLUMNS = (
-    ("项目编码", lambda p: p.code),
-    ("项目名称", lambda p: p.name),
-    ("专栏", lambda p: f"专栏{p.column}" if p.column else None),
-    ("类别", lambda p: p.category),
-    ("建设阶段", lambda p: p.stage),
-    ("所在区县", lambda p: p.district),
-    ("牵头单位", lambda p: p.lead_unit),
-    ("总投资（万元）", lambda p: format_wan(p.total_investment) or None),
-    ("计划开工", lambda p: p.planned_start.isoformat() if p.planned_start else None),
-    ("计划完工", lambda p: p.planned_end.isoformat() if p.planned_end else None),
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
 )
 
+from .. import APP_NAME
+from ..domain.errors import UserError
+from ..services.backup import daily_backup
+from ..services.changes import Changes
+from ..services.setup import init_database
+from ..store import Store
+from ..store.history import last_import
+from ..store.projects import count_projects
+from .context import AppContext
+from .pages import PAGES, load_class
+from .register.model import RegisterModel
+from .undo import DeleteProjectsCommand, execute
 
-class ProjectTableModel(QAbstractTableModel):
-    def __init__(self, projects: list[Project]):
-        super().__init__()
-        self._rows = [[get(p) for _, get in _COLUMNS] for p in projects]
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(_COLUMNS)
-
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if role == Qt.DisplayRole:
-            return self._rows[index.row()][index.column()] or MISSING
-        if role == Qt.ForegroundRole and self._rows[index.row()][index.column()] is None:
-            return QColor("#9AA0A6")
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return _COLUMNS[section][0]
-        return None
+MAX_RECENT = 8
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store):
+    def __init__(
+        self,
+        store: Store,
+        settings: QSettings | None = None,
+        *,
+        today: date | None = None,
+        backup_on_open: bool = True,
+    ):
         super().__init__()
-        self.store = store
-        self.setWindowTitle(f"{APP_NAME} — {store.path}")
-        self.table = QTableView()
-        self.table.setModel(ProjectTableModel(list_projects(store)))
-        self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(1, 320)
-        self.setCentralWidget(self.table)
-        self.statusBar().addWidget(QLabel(f"数据库：{store.path}"))
-        self.statusBar().addPermanentWidget(QLabel(f"项目 {self.table.model().rowCount()} 个"))
-        self.resize(1280, 760)
+        self.ctx = AppContext(store, settings, today=today)
+        self.ctx.register_model = RegisterModel(self.ctx)
+        self.settings = self.ctx.settings
+        self.editor = None
+        self.setAcceptDrops(True)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(132)
+        self.nav.setStyleSheet(
+            "QListWidget#navigation { font-size: 11pt; border: none; background: #F1F3F4; }"
+            "QListWidget#navigation::item { padding: 10px 14px; }"
+            "QListWidget#navigation::item:selected { background: #D2E3FC; color: #174EA6; }"
+        )
+        self.stack = QStackedWidget()
+        # Pages are built when first shown, and a hidden page gets the changes it missed when
+        # it is shown again: at 10,000 projects reloading every page on each edit takes seconds.
+        self.pages: dict[str, QWidget] = {}
+        self.page_keys: list[str] = []
+        self._page_classes: dict[str, type] = {}
+        self._pending: dict[str, Changes] = {}
+        for key, title, spec in PAGES:
+            cls = load_class(spec)
+            if cls is None:
+                continue
+            self._page_classes[key] = cls
+            self.page_keys.append(key)
+            self.stack.addWidget(QWidget())  # placeholder until the page is first shown
+            self.nav.addItem(QListWidgetItem(title))
+        self.nav.currentRowChanged.connect(self._page_changed)
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        register = self.page("register")
+        if register is not None:
+            register.context_actions = [
+                self.act_edit,
+                self.act_history,
+                None,
+                self.act_delete,
+            ]
+            register.view.selectionModel().selectionChanged.connect(self._update_actions)
+
+        self.ctx.changed.connect(self._changed)
+        self.ctx.edit_project_requested.connect(self.open_editor)
+        self.ctx.show_projects_requested.connect(self.show_projects)
+        self.ctx.error_reported.connect(self.show_error)
+
+        self._restore_window()
+        self._update_title()
+        self._update_status()
+        self._update_actions()
+        if backup_on_open:
+            self._daily_backup()
+
+    # -- building --------------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        stack = self.ctx.undo_stack
+        self.act_undo = stack.createUndoAction(self, "撤销")
+        self.act_undo.setShortcut(QKeySequence.Undo)
+        self.act_redo = stack.createRedoAction(self, "重做")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.Redo])
+        # Short toolbar twins of undo/redo: the menu items carry the full step name.
+        self.tb_undo = QAction("撤销", self)
+        self.tb_undo.triggered.connect(stack.undo)
+        self.tb_undo.setEnabled(False)
+        stack.canUndoChanged.connect(self.tb_undo.setEnabled)
+        stack.undoTextChanged.connect(self._undo_text_changed)
+        self.tb_redo = QAction("重做", self)
+        self.tb_redo.triggered.connect(stack.redo)
+        self.tb_redo.setEnabled(False)
+        stack.canRedoChanged.connect(self.tb_redo.setEnabled)
+        stack.redoTextChanged.connect(self._redo_text_changed)
+        self.act_new_project = self._action("新建项目…", self.new_project, "Ctrl+N")
+        self.act_edit = self._action("编辑项目…", self.edit_current, "Ctrl+E")
+        self.act_delete = self._action("删除项目", self.delete_selected, QKeySequence.Delete)
+        self.act_history = self._action("修改历史…", self.show_project_history, "Ctrl+H")
+        self.act_find = self._action("查找", self.focus_search, QKeySequence.Find)
+        self.act_refresh = self._action("刷新", self.refresh_all, "F5")
+        self.act_print = self._action("打印…", self.print_dialog, QKeySequence.Print)
+        self.act_import = self._action("导入填报表…", self.import_files, "Ctrl+I")
+        self.act_open = self._action("打开数据库…", self.open_database_dialog, QKeySequence.Open)
+        self.act_new_db = self._action("新建数据库…", self.new_database_dialog, "Ctrl+Shift+N")
+        self.act_backups = self._action("备份与恢复…", self.show_backups)
+        self.act_log = self._action("导入与备份日志…", self.show_database_log)
+        self.act_settings = self._action("设置…", self.show_settings)
+        self.act_quit = self._action("退出", self.close, QKeySequence.Quit)
+
+    def _undo_text_changed(self, text: str) -> None:
+        self.tb_undo.setToolTip(f"撤销 {text}（Ctrl+Z）")
+
+    def _redo_text_changed(self, text: str) -> None:
+        self.tb_redo.setToolTip(f"重做 {text}（Ctrl+Y）")
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        file_menu.addAction(self.act_new_db)
+        file_menu.addAction(self.act_open)
+        self.recent_menu = file_menu.addMenu("最近打开")
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_import)
+        file_menu.addAction(self.act_print)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_backups)
+        file_menu.addAction(self.act_log)
+        file_menu.addAction(self.act_settings)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        self._fill_recent_menu()
+
+        edit_menu = bar.addMenu("编辑(&E)")
+        edit_menu.addAction(self.act_undo)
+        edit_menu.addAction(self.act_redo)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.act_new_project)
+        edit_menu.addAction(self.act_edit)
+        edit_menu.addAction(self.act_delete)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.act_find)
+        edit_menu.addAction(self.act_history)
+
+        view_menu = bar.addMenu("视图(&V)")
+        for i, key in enumerate(self.page_keys):
+            title = self.nav.item(i).text()
+            action = self._action(title, lambda _=False, k=key: self.show_page(k), f"Ctrl+{i + 1}")
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.act_refresh)
+
+        help_menu = bar.addMenu("帮助(&H)")
+        help_menu.addAction(self._action("关于", self.about))
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("常用")
+        bar.setObjectName("main_toolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        for action in (
+            self.act_new_project,
+            self.act_edit,
+            self.act_delete,
+            None,
+            self.tb_undo,
+            self.tb_redo,
+            None,
+            self.act_find,
+            self.act_refresh,
+            None,
+            self.act_import,
+            self.act_print,
+            self.act_backups,
+        ):
+            if action is None:
+                bar.addSeparator()
+            else:
+                bar.addAction(action)
+        self.addToolBar(bar)
+
+    def _build_status_bar(self) -> None:
+        self.path_label = QLabel()
+        self.count_label = QLabel()
+        self.import_label = QLabel()
+        bar = self.statusBar()
+        bar.addWidget(self.path_label, 1)
+        bar.addPermanentWidget(self.count_label)
+        bar.addPermanentWidget(self.import_label)
+
+    # -- pages -----------------------------------------------------------------------------
+
+    @property
+    def register_page(self):
+        return self.page("register")
+
+    def page(self, key: str) -> QWidget | None:
+        """The page ``key``, built now if it was not shown yet (None if not installed)."""
+        if key in self.pages:
+            return self.pages[key]
+        if key not in self._page_classes:
+            return None
+        index = self.page_keys.index(key)
+        placeholder = self.stack.widget(index)
+        current = self.stack.currentIndex()
+        page = self._page_classes[key](self.ctx, self)
+        self.pages[key] = page
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.stack.setCurrentIndex(current)
+        return page
+
+    def show_page(self, key: str) -> None:
+        if key in self.page_keys:
+            self.nav.setCurrentRow(self.page_keys.index(key))
+
+    def current_page_key(self) -> str | None:
+        i = self.nav.currentRow()
+        return self.page_keys[i] if 0 <= i < len(self.page_keys) else None
+
+    def _page_changed(self, row: int) -> None:
+        if 0 <= row < len(self.page_keys):
+            key = self.page_keys[row]
+            page = self.page(key)
+            self.stack.setCurrentIndex(row)
+            pending = self._pending.pop(key, None)
+            if pending is not None:
+                page.refresh(pending)
+            self.settings.setValue("window/page", key)
+        self._update_actions()
+
+    def show_projects(self, request: dict) -> None:
+        """Show the register filtered as another view asked (e.g. {"status": "红"})."""
+        self.ctx.register_model.apply_request(dict(request or {}))
+        self.show_page("register")
+
+    # -- project actions -------------------------------------------------------------------
+
+    def selected_project_ids(self) -> list[str]:
+        page = self.stack.currentWidget()
+        if hasattr(page, "selected_project_ids"):
+            return page.selected_project_ids()
+        return []
+
+    def _current_project_id(self) -> str | None:
+        page = self.stack.currentWidget()
+        if hasattr(page, "current_project_id"):
+            return page.current_project_id()
+        ids = self.selected_project_ids()
+        return ids[0] if ids else None
+
+    def new_project(self) -> None:
+        self.open_editor(None)
+
+    def edit_current(self) -> None:
+        pid = self._current_project_id()
+        if pid:
+            self.open_editor(pid)
+
+    def open_editor(self, project_id: str | None):
+        from .editor.dialog import ProjectEditor
+
+        try:
+            editor = ProjectEditor(self.ctx, project_id, self)
+        except UserError as exc:
+            self.show_error(exc)
+            return None
+        editor.setAttribute(Qt.WA_DeleteOnClose)
+        self.editor = editor
+        editor.finished.connect(lambda _r, e=editor: self._editor_closed(e))
+        editor.open()
+        return editor
+
+    def _editor_closed(self, editor) -> None:
+        if editor.saved and editor.project_id and self.register_page is not None:
+            self.register_page.select_project(editor.project_id)
+        if self.editor is editor:
+            self.editor = None
+
+    def delete_selected(self, *, confirm: bool = True) -> bool:
+        ids = self.selected_project_ids()
+        if not ids:
+            return False
+        model = self.ctx.register_model
+        names = [model.project(i).name for i in ids if model.project(i)]
+        if confirm:
+            what = f"「{names[0]}」" if len(ids) == 1 else f"选中的 {len(ids)} 个项目"
+            answer = QMessageBox.question(
+                self,
+                "删除项目",
+                f"删除{what}？\n删除前会自动备份数据库；删除后可用「撤销」（Ctrl+Z）恢复。",
+            )
+            if answer != QMessageBox.Yes:
+                return False
+        try:
+            execute(
+                self.ctx,
+                DeleteProjectsCommand(self.ctx, ids, keep_backups=self.ctx.keep_backups()),
+            )
+        except UserError as exc:
+            self.show_error(exc)
+            return False
+        return True
+
+    def show_project_history(self) -> None:
+        from .history import HistoryDialog
+
+        pid = self._current_project_id()
+        if pid:
+            dialog = HistoryDialog(self.ctx, pid, self)
+            dialog.setAttribute(Qt.WA_DeleteOnClose)
+            dialog.open()
+
+    def focus_search(self) -> None:
+        page = self.stack.currentWidget()
+        if not hasattr(page, "focus_search"):
+            self.show_page("register")
+            page = self.register_page
+        if page is not None and hasattr(page, "focus_search"):
+            page.focus_search()
+
+    def refresh_all(self) -> None:
+        self.ctx.notify(Changes.everything())
+
+    # -- other dialogs ---------------------------------------------------------------------
+
+    def print_dialog(self) -> None:
+        cls = load_class("desktop_app.ui.reports.print_dialog:PrintDialog")
+        if cls is None:
+            self.statusBar().showMessage("打印功能未安装。", 5000)
+            return
+        dialog = cls(self.ctx, self, project_id=self._current_project_id())
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()
+
+    def import_files(self, files: list[Path] | None = None) -> None:
+        cls = load_class("desktop_app.ui.exchange.wizard:ImportWizard")
+        if cls is None:
+            self.statusBar().showMessage("导入功能未安装。", 5000)
+            return
+        dialog = cls(self.ctx, self, files=list(files or []))
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_backups(self):
+        from .backups import BackupsDialog
+
+        dialog = BackupsDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_database_log(self) -> None:
+        from .history import HistoryDialog
+
+        dialog = HistoryDialog(self.ctx, None, self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()
+
+    def about(self) -> None:
+        from .. import __version__
+
+        QMessageBox.about(
+            self,
+            "关于",
+            f"{APP_NAME}\n版本 {__version__}\n成德同城化发展领导小组办公室\n\n"
+            f"数据库：{self.ctx.store.path}",
+        )
+
+    def show_error(self, exc: UserError) -> None:
+        """A refused operation: a message box that does not block, and a line in the status bar."""
+        text = getattr(exc, "message", str(exc))
+        self.last_error = text
+        self.statusBar().showMessage(text, 10000)
+        box = QMessageBox(QMessageBox.Warning, "操作未完成", text, QMessageBox.Ok, self)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()
+
+    # -- databases -------------------------------------------------------------------------
+
+    def open_database_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "打开数据库", str(self.ctx.store.path.parent), "项目数据库 (*.db);;所有文件 (*)"
+        )
+        if path:
+            self.open_database(Path(path))
+
+    def new_database_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "新建数据库", str(self.ctx.store.path.parent / "新项目库.db"), "项目数据库 (*.db)"
+        )
+        if path:
+            self.new_database(Path(path))
+
+    def open_database(self, path: Path) -> bool:
+        """Switch to another database file (e.g. on a shared folder)."""
+        try:
+            store = Store.open(path)
+        except UserError as exc:
+            self.show_error(exc)
+            return False
+        self._switch_to(store)
+        return True
+
+    def new_database(self, path: Path, *, empty: bool = False) -> bool:
+        """Create a database with the built-in plan dataset (or empty) and switch to it."""
+        try:
+            store, _ = init_database(path, empty=empty)
+        except UserError as exc:
+            self.show_error(exc)
+            return False
+        self._switch_to(store)
+        return True
+
+    def _switch_to(self, store: Store) -> None:
+        self.ctx.replace_store(store)
+        self._add_recent(store.path)
+        self._update_title()
+        self._daily_backup()
+
+    def _daily_backup(self) -> None:
+        if self.ctx.store.read_only:
+            return
+        try:
+            daily_backup(self.ctx.store, keep=self.ctx.keep_backups())
+        except UserError as exc:
+            self.statusBar().showMessage(f"自动备份未完成：{exc.message}", 10000)
+
+    def recent_databases(self) -> list[str]:
+        value = self.settings.value("recent/databases", [])
+        if isinstance(value, str):
+            value = [value]
+        return [v for v in (value or []) if v]
+
+    def _add_recent(self, path: Path) -> None:
+        text = str(path)
+        recent = [text] + [r for r in self.recent_databases() if r != text]
+        self.settings.setValue("recent/databases", recent[:MAX_RECENT])
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_databases()
+        for text in recent:
+            self.recent_menu.addAction(text, lambda t=text: self.open_database(Path(t)))
+        self.recent_menu.setEnabled(bool(recent))
+
+    # -- state -----------------------------------------------------------------------------
+
+    def _changed(self, changes: Changes) -> None:
+        current = self.current_page_key()
+        for key, page in self.pages.items():
+            if key == current:
+                page.refresh(changes)
+            else:
+                self._pending[key] = self._pending.get(key, Changes()) | changes
+        if changes.database:
+            self._update_title()
+        self._update_status()
+        self._update_actions()
+
+    def _update_title(self) -> None:
+        path = self.ctx.store.path
+        ro = "（只读）" if self.ctx.store.read_only else ""
+        self.setWindowTitle(f"{path.name}{ro} — {APP_NAME} — {path}")
+        self.path_label.setText(f"数据库：{path}")
+
+    def _update_status(self) -> None:
+        store = self.ctx.store
+        self.count_label.setText(f"项目 {count_projects(store)} 个")
+        batch = last_import(store)
+        if batch:
+            self.import_label.setText(
+                f"最近导入：{batch['at'].replace('T', ' ')[:16]} {batch['file_name']}"
+            )
+        else:
+            self.import_label.setText("最近导入：无")
+
+    def _update_actions(self, *_args) -> None:
+        on_projects = self.current_page_key() in ("register", "gantt")
+        has = bool(self.selected_project_ids()) if on_projects else False
+        self.act_edit.setEnabled(has)
+        self.act_delete.setEnabled(has)
+        self.act_history.setEnabled(has)
+
+    def _restore_window(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 780)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        page = self.settings.value("window/page") or "register"
+        self.show_page(page if page in self.page_keys else "register")
+        if self.nav.currentRow() < 0 and self.page_keys:
+            self.nav.setCurrentRow(0)
+        self._add_recent(self.ctx.store.path)
+
+    def closeEvent(self, event) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        if self.register_page is not None:
+            self.register_page.save_columns()
+        self.settings.sync()
+        super().closeEvent(event)
+
+    # -- drop files to import --------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(
+            u.toLocalFile().lower().endswith((".xlsx", ".xls", ".xlsm"))
+            for u in event.mimeData().urls()
+        ):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = [
+            Path(u.toLocalFile())
+            for u in event.mimeData().urls()
+            if u.toLocalFile().lower().endswith((".xlsx", ".xls", ".xlsm"))
+        ]
+        if files:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.import_files(files))

@@ -1,5 +1,6 @@
 """The application starts, renders Chinese with its own font, and lists the plan's projects."""
 
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFontMetrics, QImage
 from PySide6.QtWidgets import QAbstractItemView
 
@@ -16,13 +17,14 @@ def test_bundled_font_covers_chinese(qapp):
 def test_first_run_creates_database_and_lists_projects(qtbot, tmp_path):
     path = tmp_path / "新用户" / "projects.db"
     store = open_or_create(path)
-    window = MainWindow(store)
+    window = MainWindow(store, QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
     qtbot.addWidget(window)
     window.show()
+    window.show_page("register")
     assert path.exists()
     assert "projects.db" in window.windowTitle()
     views = window.findChildren(QAbstractItemView)
     assert any(v.model() is not None and v.model().rowCount() == 126 for v in views)
     image: QImage = window.grab().toImage()
     assert image.width() > 600 and not image.isNull()
-    store.close()
+    window.ctx.store.close()

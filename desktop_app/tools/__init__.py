@@ -1,0 +1,1 @@
+"""Developer-facing tools shipped with the application (screenshots of every view)."""

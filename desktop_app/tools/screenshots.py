@@ -1,0 +1,129 @@
+"""Render every main view and the main dialogs offscreen to PNG, one file per view.
+
+Usage: ``python -m desktop_app.tools.screenshots OUTDIR``. Works on a temporary copy of the
+built-in plan dataset with a fixed "today" (2026-11-29), so the pictures are reproducible.
+Pages that are not installed are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+TODAY = date(2026, 11, 29)
+SIZE = (1440, 880)
+
+
+def _settle(app) -> None:
+    for _ in range(3):
+        app.processEvents()
+
+
+def _save(widget, out: Path, name: str, app) -> Path:
+    _settle(app)
+    path = out / f"{name}.png"
+    widget.grab().save(str(path))
+    return path
+
+
+def render_all(out: Path) -> list[Path]:
+    """Write the PNGs into ``out``; returns their paths."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from .. import APP_NAME
+    from ..services.setup import init_database
+    from ..store.projects import list_projects
+    from ..ui.fonts import apply_app_font
+
+    app = QApplication.instance() or QApplication([])
+    app.setApplicationName(APP_NAME)
+    apply_app_font(app)
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="screenshots-"))
+    os.environ["CHENGDE_DATA_DIR"] = str(work / "userdata")
+    store, _ = init_database(work / "项目库.db")
+
+    from ..ui.backups import BackupsDialog
+    from ..ui.editor.dialog import ProjectEditor
+    from ..ui.history import HistoryDialog
+    from ..ui.main_window import MainWindow
+    from ..ui.settings_dialog import SettingsDialog
+
+    settings = QSettings(str(work / "settings.ini"), QSettings.IniFormat)
+    window = MainWindow(store, settings, today=TODAY)
+    window.resize(*SIZE)
+    window.show()
+    written: list[Path] = []
+
+    # A first edit, so that the history and the undo menu have something to show.
+    s11 = next(p for p in list_projects(store) if "S11" in p.name)
+    editor = ProjectEditor(window.ctx, s11.id, window)
+    editor.inputs["planned_start"].setText("2024-06-01")
+    editor.inputs["planned_end"].setText("2028-12-31")
+    editor.inputs["total_investment"].setText("1.5亿")
+    editor.inputs["percent_complete"].setText("35")
+    editor.save()
+
+    window.show_page("register")
+    window.register_page.select_project(s11.id)
+    written.append(_save(window, out, "main_window", app))
+    page = window.register_page
+    page.group_combo.setCurrentIndex(page.group_combo.findData("column"))
+    page.view.clearSelection()
+    page.view.scrollToTop()
+    written.append(_save(window, out, "register", app))
+    page.group_combo.setCurrentIndex(0)
+    for key in window.page_keys:
+        if key == "register":
+            continue
+        window.show_page(key)
+        written.append(_save(window, out, key, app))
+    window.show_page("register")
+
+    dialogs = []
+    editor = ProjectEditor(window.ctx, s11.id, window)
+    editor.show()
+    dialogs.append(("editor", editor))
+    invalid = ProjectEditor(window.ctx, s11.id, window)
+    invalid.inputs["percent_complete"].setText("120")
+    invalid.inputs["planned_end"].setText("2020-01-01")
+    invalid.show()
+    dialogs.append(("editor_invalid", invalid))
+    history = ProjectEditor(window.ctx, s11.id, window)
+    history.tabs.setCurrentIndex(history.tabs.count() - 1)
+    history.show()
+    dialogs.append(("history", history))
+    log = HistoryDialog(window.ctx, None, window)
+    log.show()
+    dialogs.append(("database_log", log))
+    backups = BackupsDialog(window.ctx, window)
+    backups.show()
+    dialogs.append(("backups", backups))
+    settings_dialog = SettingsDialog(window.ctx, window)
+    settings_dialog.show()
+    dialogs.append(("settings", settings_dialog))
+    for name, dialog in dialogs:
+        written.append(_save(dialog, out, name, app))
+        dialog.close()
+    window.close()
+    window.ctx.store.close()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("用法：python -m desktop_app.tools.screenshots 输出文件夹", file=sys.stderr)
+        return 2
+    for path in render_all(Path(args[0])):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

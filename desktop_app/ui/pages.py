@@ -1,0 +1,32 @@
+"""The navigation pages of the main window, in order: (key, title, "module:Class").
+
+Each page is a QWidget built as ``Class(ctx, parent)`` with ``refresh(changes)``; a page whose
+module is not installed is shown as a short notice instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("dashboard", "首页", "desktop_app.ui.monitoring.dashboard:DashboardPage"),
+    ("register", "项目库", "desktop_app.ui.register.page:RegisterPage"),
+    ("gantt", "甘特图", "desktop_app.ui.gantt.page:GanttPage"),
+    ("reporting", "进度填报", "desktop_app.ui.exchange.page:ReportingPage"),
+    ("supervision", "督办预警", "desktop_app.ui.monitoring.supervision_page:SupervisionPage"),
+    ("indicators", "主要指标", "desktop_app.ui.monitoring.indicators_page:IndicatorsPage"),
+    ("units", "单位管理", "desktop_app.ui.units_page:UnitsPage"),
+)
+
+
+def load_class(spec: str) -> type | None:
+    """The class named by ``"module:Class"``, or None when that module is not there."""
+    module_name, _, class_name = spec.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        # Only a missing page module is expected; a missing dependency inside it is a bug.
+        if exc.name and module_name.startswith(exc.name):
+            return None
+        raise
+    return getattr(module, class_name, None)

@@ -1,0 +1,259 @@
+"""Undoable edits: every change a user makes is a QUndoCommand on ``ctx.undo_stack``.
+
+A command does its first run through ``execute(ctx, command)``: when the service refuses the
+change (a ``UserError``), nothing is pushed and the error goes to the caller. Later redo/undo
+calls the same services; a failure then (another user changed the row meanwhile) is reported
+through ``ctx.report_error`` and the views reload.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from ..domain.errors import ConflictError, UserError
+from ..domain.fields import label
+from ..services import editing
+from ..services.changes import Changes
+
+
+class StoreCommand(QUndoCommand):
+    """A command whose ``apply``/``revert`` call services and return ``Changes``."""
+
+    def __init__(self, ctx, text: str):
+        super().__init__(text)
+        self.ctx = ctx
+        self._first = True
+
+    def apply(self) -> Changes:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def revert(self) -> Changes:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        if self._first:  # already applied by execute()
+            self._first = False
+            return
+        self._run(self.apply)
+
+    def undo(self) -> None:
+        self._run(self.revert)
+
+    def _run(self, step) -> None:
+        try:
+            changes = step()
+        except UserError as exc:
+            self.setObsolete(True)
+            self.ctx.report_error(exc)
+            self.ctx.notify(Changes(all_projects=True, units=True))
+            return
+        self.ctx.notify(changes)
+
+
+def execute(ctx, command: StoreCommand) -> bool:
+    """Apply ``command`` now and push it on the undo stack; ``UserError`` if refused.
+
+    A version conflict reloads the views before the error is raised, so the user sees the
+    other person's values.
+    """
+    try:
+        changes = command.apply()
+    except ConflictError:
+        ctx.notify(Changes(all_projects=True, units=True))
+        raise
+    ctx.undo_stack.push(command)
+    ctx.notify(changes)
+    return True
+
+
+def _project_label(ctx, project_id: str) -> str:
+    model = getattr(ctx, "register_model", None)
+    p = model.project(project_id) if model is not None else None
+    if p is None:
+        from ..store.projects import get_project
+
+        try:
+            p = get_project(ctx.store, project_id, include_deleted=True)
+        except UserError:
+            return project_id
+    return p.name if len(p.name) <= 20 else p.name[:19] + "…"
+
+
+def _same(a: object, b: object) -> bool:
+    """Whether a form value equals a stored one (dates as ISO text, blanks as None)."""
+
+    def norm(v: object) -> object:
+        if hasattr(v, "isoformat"):
+            return v.isoformat()
+        if isinstance(v, str):
+            return v.strip() or None
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return round(float(v), 2)
+        return v
+
+    return norm(a) == norm(b)
+
+
+def _form_changes(before: dict, form: editing.ProjectForm) -> list[str]:
+    """Labels of what a save changes, for the command's name."""
+    changed = [k for k, v in form.fields.items() if not _same(v, before["fields"].get(k))]
+    if sorted(form.units) != sorted(before["units"]):
+        changed.append("units")
+    if list(form.milestones) != list(before["milestones"]):
+        changed.append("milestones")
+    if sorted(form.annual_targets, key=lambda t: t.year) != list(before["annual_targets"]):
+        changed.append("annual_targets")
+    return [label(k) for k in changed]
+
+
+class EditFieldsCommand(StoreCommand):
+    """Change some fields of one project (table cell, Gantt drag): "修改 S11线 计划完工"."""
+
+    def __init__(
+        self,
+        ctx,
+        project_id: str,
+        values: dict,
+        *,
+        expected_version: int | None = None,
+        text: str | None = None,
+    ):
+        fields = "、".join(label(k) for k in values)
+        super().__init__(ctx, text or f"修改 {_project_label(ctx, project_id)} {fields}")
+        self.project_id = project_id
+        self.values = dict(values)
+        self.expected_version = expected_version
+        self.before: dict = {}
+
+    def apply(self) -> Changes:
+        from ..store.projects import update_project
+
+        diff = update_project(
+            self.ctx.store, self.project_id, self.values, expected_version=self.expected_version
+        )
+        if self._first:
+            self.before = {k: old for k, (old, _) in diff.items()}
+        self.expected_version = None
+        return Changes(projects=frozenset({self.project_id}), schedule=True)
+
+    def revert(self) -> Changes:
+        return editing.update_fields(self.ctx.store, self.project_id, self.before)
+
+
+class SaveProjectCommand(StoreCommand):
+    """Save the editor's form; undo puts the project back as it was before the save."""
+
+    def __init__(self, ctx, project_id: str, form: editing.ProjectForm, *, expected_version: int):
+        self.before: dict | None = editing.snapshot(ctx.store, project_id)
+        what = _form_changes(self.before, form)
+        shown = "、".join(what[:3]) + ("等" if len(what) > 3 else "")
+        super().__init__(ctx, f"修改 {_project_label(ctx, project_id)} {shown}".strip())
+        self.project_id = project_id
+        self.form = form
+        self.expected_version: int | None = expected_version
+
+    def apply(self) -> Changes:
+        if self._first:  # the state the user's save replaces (not the one the form was read at)
+            self.before = editing.snapshot(self.ctx.store, self.project_id)
+        changes = editing.save_form(
+            self.ctx.store, self.project_id, self.form, expected_version=self.expected_version
+        )
+        self.expected_version = None
+        return changes
+
+    def revert(self) -> Changes:
+        return editing.restore(self.ctx.store, self.project_id, self.before)
+
+
+class CreateProjectCommand(StoreCommand):
+    """A new project; undo deletes it again (softly), redo brings it back."""
+
+    def __init__(self, ctx, form: editing.ProjectForm):
+        super().__init__(ctx, f"新建项目 {form.fields.get('name') or ''}".strip())
+        self.form = form
+        self.project_id: str | None = None
+
+    def apply(self) -> Changes:
+        if self.project_id is None:
+            self.project_id = editing.create_from_form(self.ctx.store, self.form)
+            return Changes(projects=frozenset({self.project_id}))
+        return editing.set_deleted(self.ctx.store, [self.project_id], False)
+
+    def revert(self) -> Changes:
+        return editing.set_deleted(self.ctx.store, [self.project_id], True, backup=False)
+
+
+class DeleteProjectsCommand(StoreCommand):
+    """Delete projects (soft, after a backup); undo brings them back."""
+
+    def __init__(self, ctx, project_ids: list[str], *, keep_backups: int = 10):
+        if len(project_ids) == 1:
+            text = f"删除 {_project_label(ctx, project_ids[0])}"
+        else:
+            text = f"删除 {len(project_ids)} 个项目"
+        super().__init__(ctx, text)
+        self.project_ids = list(project_ids)
+        self.keep = keep_backups
+
+    def apply(self) -> Changes:
+        return editing.set_deleted(
+            self.ctx.store, self.project_ids, True, backup=self._first, keep=self.keep
+        )
+
+    def revert(self) -> Changes:
+        return editing.set_deleted(self.ctx.store, self.project_ids, False)
+
+
+class AddUnitCommand(StoreCommand):
+    def __init__(self, ctx, values: dict):
+        super().__init__(ctx, f"新建单位 {values.get('name') or ''}".strip())
+        self.values = dict(values)
+        self.unit_id: int | None = None
+
+    def apply(self) -> Changes:
+        if self.unit_id is None:
+            self.unit_id, changes = editing.add_unit(self.ctx.store, self.values)
+            return changes
+        return editing.update_unit(self.ctx.store, self.unit_id, {"active": True})
+
+    def revert(self) -> Changes:
+        # A unit is never deleted once created (it may be referenced): undo deactivates it.
+        return editing.update_unit(self.ctx.store, self.unit_id, {"active": False})
+
+
+class EditUnitCommand(StoreCommand):
+    """Rename a unit, change its contact, (de)activate it."""
+
+    def __init__(self, ctx, unit_id: int, values: dict, text: str):
+        super().__init__(ctx, text)
+        self.unit_id = unit_id
+        self.values = dict(values)
+        self.before = {
+            k: v for k, v in editing.unit_values(ctx.store, unit_id).items() if k in values
+        }
+
+    def apply(self) -> Changes:
+        return editing.update_unit(self.ctx.store, self.unit_id, self.values)
+
+    def revert(self) -> Changes:
+        return editing.update_unit(self.ctx.store, self.unit_id, self.before)
+
+
+class MergeUnitsCommand(StoreCommand):
+    """Merge unit ``source`` into ``target`` (backup first); undo moves the links back."""
+
+    def __init__(self, ctx, source_id: int, target_id: int, text: str, *, keep_backups: int = 10):
+        super().__init__(ctx, text)
+        self.source_id, self.target_id = source_id, target_id
+        self.keep = keep_backups
+        self.moved = 0
+        self.undo_info: editing.MergeUndo | None = None
+
+    def apply(self) -> Changes:
+        self.moved, self.undo_info, changes = editing.merge_units(
+            self.ctx.store, self.source_id, self.target_id, backup=self._first, keep=self.keep
+        )
+        return changes
+
+    def revert(self) -> Changes:
+        return editing.unmerge(self.ctx.store, self.undo_info)

@@ -1,0 +1,79 @@
+"""Safety: a backup when the database opens and before deleting; restore one from the list."""
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from desktop_app.locations import backups_dir
+from desktop_app.services.backup import list_backups
+from desktop_app.store.projects import count_projects
+from desktop_app.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, store, tmp_path):
+    w = MainWindow(
+        store,
+        QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat),
+        today=date(2026, 11, 29),
+    )
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_daily_backup_on_open(window, store):
+    backups = list_backups(store.path)
+    assert [b.reason for b in backups] == ["每日"]
+    assert backups[0].path.parent == backups_dir(store.path)
+
+
+def test_restore_a_backup_brings_the_data_back(qtbot, window, store):
+    dialog = window.show_backups()
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 1).text() == "每日"
+    assert dialog.table.item(0, 2).text().endswith("KB")  # size shown
+    window.show_page("register")
+    window.register_page.view.selectRow(0)
+    assert window.delete_selected(confirm=False), getattr(window, "last_error", "")
+    assert count_projects(window.ctx.store) == 125
+    dialog.reload()
+    reasons = [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())]
+    assert "删除前" in reasons
+    row = reasons.index("每日")
+    dialog.table.selectRow(row)
+    assert dialog.restore(dialog.selected_backup())
+    assert count_projects(window.ctx.store) == 126
+    assert window.ctx.register_model.total_count == 126
+    assert window.ctx.undo_stack.count() == 0  # another database state: nothing to undo
+    assert "恢复前" in [b.reason for b in list_backups(window.ctx.store.path)]
+    dialog.close()
+
+
+def test_a_broken_backup_is_refused(window, store, tmp_path):
+    from desktop_app.ui.backups import BackupsDialog
+
+    bad = tmp_path / "坏备份.db"
+    bad.write_bytes(b"not a database at all")
+    dialog = BackupsDialog(window.ctx, window)
+    assert not dialog.restore(bad)
+    assert "已损坏" in window.last_error
+    assert count_projects(window.ctx.store) == 126
+    dialog.close()
+
+
+def test_keep_setting_limits_backups(window, store):
+    from desktop_app.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.ctx, window)
+    dialog.keep.setValue(2)
+    dialog.accept()
+    assert window.ctx.keep_backups() == 2
+    from desktop_app.ui.backups import BackupsDialog
+
+    backups = BackupsDialog(window.ctx, window)
+    for _ in range(3):
+        backups.backup_now()
+    assert len(list_backups(store.path)) <= 2
+    backups.close()

@@ -1,0 +1,168 @@
+"""The project editor: change a date, see the table follow, undo, redo; nothing wrong is saved."""
+
+import sqlite3
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from desktop_app.store.projects import get_project, list_projects
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.register.model import column_index
+
+
+@pytest.fixture
+def window(qtbot, store, tmp_path):
+    w = MainWindow(
+        store,
+        QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat),
+        today=date(2026, 11, 29),
+    )
+    qtbot.addWidget(w)
+    w.show()
+    w.show_page("register")
+    return w
+
+
+def s11(store):
+    return next(p.id for p in list_projects(store) if "S11" in p.name)
+
+
+def cell(window, project_id, key):
+    model = window.ctx.register_model
+    return model.index(model.row_of(project_id), column_index(key)).data()
+
+
+def open_editor_by_double_click(qtbot, window, project_id):
+    page = window.register_page
+    row = page.model.row_of(project_id)
+    page.view.doubleClicked.emit(page.model.index(row, 2))
+    assert window.editor is not None
+    return window.editor
+
+
+def test_change_a_date_then_undo_and_redo(qtbot, window, store):
+    pid = s11(store)
+    page = window.register_page
+    qtbot.keyClicks(page.search, "S11")
+    editor = open_editor_by_double_click(qtbot, window, pid)
+    assert cell(window, pid, "planned_end") == "待填报"
+    editor.inputs["planned_start"].setText("2024-01-01")
+    qtbot.keyClicks(editor.inputs["planned_end"], "2027-12-31")
+    assert editor.save_button.isEnabled()
+    qtbot.mouseClick(editor.save_button, Qt.LeftButton)
+    assert cell(window, pid, "planned_end") == "2027-12-31"
+    assert get_project(store, pid).planned_end == date(2027, 12, 31)
+
+    assert window.act_undo.text().startswith("撤销 修改 ")
+    assert window.act_undo.text() == "撤销 修改 成都经广汉至德阳市域铁路S11线 计划开工、计划完工"
+    window.act_undo.trigger()
+    assert cell(window, pid, "planned_end") == "待填报"
+    assert get_project(store, pid).planned_end is None
+    window.act_redo.trigger()
+    assert cell(window, pid, "planned_end") == "2027-12-31"
+
+
+def test_invalid_values_are_refused_with_their_reason(qtbot, window, store):
+    editor = window.open_editor(s11(store))
+    editor.inputs["percent_complete"].setText("120")
+    assert not editor.save_button.isEnabled()
+    assert "超出 0–100" in editor.error_labels["percent_complete"].text()
+    editor.inputs["percent_complete"].setText("60")
+    editor.inputs["planned_start"].setText("2027-01-01")
+    editor.inputs["planned_end"].setText("2026-01-01")
+    assert not editor.save_button.isEnabled()
+    assert "早于计划开工" in editor.error_labels["planned_end"].text()
+    editor.inputs["planned_end"].setText("下个月")
+    assert "计划完工" in editor.error_labels["planned_end"].text()
+    editor.inputs["planned_end"].setText("2028-06")
+    editor.inputs["total_investment"].setText("-5")
+    assert "不能小于 0" in editor.error_labels["total_investment"].text()
+    editor.inputs["total_investment"].setText("")
+    other = next(
+        p for p in window.ctx.register_model._entries.values() if p.project.id != editor.project_id
+    )
+    editor.inputs["code"].setText(other.project.code)
+    assert "已被其他项目使用" in editor.error_labels["code"].text()
+    assert not editor.save_button.isEnabled()
+    editor.save()  # even when forced, nothing is saved
+    assert get_project(store, editor.project_id).percent_complete is None
+    editor.reject()  # 取消 loses nothing that was saved
+    assert get_project(store, editor.project_id).planned_start is None
+    assert window.ctx.undo_stack.count() == 0
+
+
+def test_units_milestones_and_targets(qtbot, window, store):
+    pid = s11(store)
+    editor = window.open_editor(pid)
+    units = window.ctx.register_model
+    editor.add_unit_row()
+    editor.add_unit_row()
+    t = editor.units_table
+    t.cellWidget(0, 1).setCurrentText("牵头")
+    t.cellWidget(1, 1).setCurrentText("牵头")
+    t.cellWidget(1, 0).setCurrentIndex(1)
+    assert "只能有一个牵头单位" in editor.error_labels["units"].text()
+    t.cellWidget(1, 1).setCurrentText("配合")
+    editor.add_milestone_row("立项", "2024-03-01", "2024-03-10")
+    editor.add_milestone_row("开工", "2024-06-01")
+    editor.ms_table.setCurrentCell(1, 0)
+    editor._move(editor.ms_table, -1)
+    assert editor.ms_table.item(0, 0).text() == "开工"
+    editor.add_target_row("2026", "5000", "完成主体")
+    assert editor.save_button.isEnabled(), editor.errors
+    editor.save()
+    p = get_project(store, pid)
+    assert p.lead_unit == t.cellWidget(0, 0).currentText()
+    assert [m.name for m in p.milestones] == ["开工", "立项"]
+    assert p.annual_plan(2026) == 5000
+    assert units.project(pid).lead_unit == p.lead_unit
+
+
+def test_new_project_then_undo(qtbot, window, store):
+    window.act_new_project.trigger()
+    editor = window.editor
+    assert editor.inputs["code"].text()  # a free code is proposed
+    assert not editor.save_button.isEnabled()  # a name is required
+    editor.inputs["name"].setText("新建的测试项目")
+    editor.save()
+    model = window.ctx.register_model
+    assert model.total_count == 127
+    window.act_undo.trigger()
+    assert model.total_count == 126
+    window.act_redo.trigger()
+    assert model.total_count == 127
+
+
+def test_edit_from_an_old_version_is_refused_and_reloaded(qtbot, window, store):
+    pid = s11(store)
+    editor = window.open_editor(pid)
+    other = sqlite3.connect(str(store.path))  # another user saves first
+    other.execute(
+        "UPDATE project SET name = '他人修改的名称', version = version + 1 WHERE id = ?", (pid,)
+    )
+    other.commit()
+    other.close()
+    editor.inputs["percent_complete"].setText("30")
+    editor.save()
+    assert "该项目已被他人修改" in editor.last_message
+    assert editor.inputs["name"].text() == "他人修改的名称"  # the form shows the new version
+    assert get_project(store, pid).percent_complete is None
+    assert window.ctx.register_model.project(pid).name == "他人修改的名称"
+    editor.inputs["percent_complete"].setText("30")
+    editor.save()
+    assert get_project(store, pid).percent_complete == 30
+
+
+def test_history_tab_shows_the_audit_trail(qtbot, window, store):
+    pid = s11(store)
+    editor = window.open_editor(pid)
+    editor.inputs["planned_end"].setText("2028-01-01")
+    editor.save()
+    editor = window.open_editor(pid)
+    titles = [editor.tabs.tabText(i) for i in range(editor.tabs.count())]
+    assert titles == ["基本信息", "责任单位", "关键节点", "年度目标", "进度报告", "修改历史"]
+    history = editor.tabs.widget(5)
+    assert history.table.item(0, 2).text() == "计划完工"
+    assert history.table.item(0, 4).text() == "2028-01-01"
+    assert history.table.item(0, 5).text() == "手工"

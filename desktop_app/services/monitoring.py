@@ -81,6 +81,8 @@ class UnitReporting:
     reported_projects: int  # of those, with a report for the period
     returned_at: str | None  # latest Excel return imported for the period
     last_report: str | None  # latest report time of any of its projects for the period
+    # Its projects without a report for the period (what the register shows on a click).
+    pending_project_ids: tuple[str, ...] = ()
 
     @property
     def reported(self) -> bool:
@@ -115,6 +117,7 @@ def unit_reporting(store: Store, period: str) -> list[UnitReporting]:
                 len(times),
                 returns.get(unit.id),
                 max(times) if times else None,
+                tuple(sorted(p for p in projects if p not in reports)),
             )
         )
     return out
@@ -146,6 +149,9 @@ class Dashboard:
     investment_by_district: list[InvestmentRow]
     investment_by_column: list[InvestmentRow]
     reporting: tuple[int, int]  # (units reported, units expected)
+    # Projects of the units that have not reported, for the click-through to the register.
+    missing_project_ids: tuple[str, ...] = ()
+    reported_project_ids: tuple[str, ...] = ()
     most_late: list[ProjectStatus] = field(default_factory=list)
 
     @property
@@ -194,6 +200,10 @@ def dashboard(
         investment_by_district=by_district,
         investment_by_column=by_column,
         reporting=(sum(1 for u in reporting if u.reported), len(reporting)),
+        missing_project_ids=tuple(
+            sorted({pid for u in reporting if not u.reported for pid in u.pending_project_ids})
+        ),
+        reported_project_ids=tuple(sorted(queries.reports_in_period(store, period))),
         most_late=[s for s in watch_list(statuses) if s.status.light == RED][:10]
         or watch_list(statuses)[:10],
     )

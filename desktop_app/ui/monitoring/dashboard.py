@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
@@ -47,8 +48,11 @@ STAGE_COLORS = {"储备": "#9AA0A6", "前期": "#8E63CE", "在建": "#F29900", "
 class Tile(QFrame):
     """One headline number with its label."""
 
-    def __init__(self, title: str, color: str = "#202124"):
+    def __init__(self, title: str, color: str = "#202124", on_click=None):
         super().__init__()
+        self.on_click = on_click
+        if on_click is not None:
+            self.setCursor(Qt.PointingHandCursor)
         self.setFrameShape(QFrame.StyledPanel)
         self.setStyleSheet(
             "Tile { background: white; border: 1px solid #dadce0; border-radius: 6px; }"
@@ -72,8 +76,17 @@ class Tile(QFrame):
         self.value.setText(value)
         self.detail.setText(detail)
 
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self.on_click is not None and event.button() == Qt.LeftButton:
+            self.on_click()
+        super().mouseReleaseEvent(event)
 
-def _chart(title: str) -> tuple[QChart, QChartView]:
+
+CHART_NAMES = ("light_chart", "stage_chart", "reporting_chart", "district_chart", "column_chart")
+
+
+def _chart(title: str, view: QChartView | None = None) -> tuple[QChart, QChartView]:
+    """A chart with the dashboard's look, shown in ``view`` (a new one if not given)."""
     chart = QChart()
     chart.setTitle(title)
     font = QFont(chart.titleFont())
@@ -81,9 +94,12 @@ def _chart(title: str) -> tuple[QChart, QChartView]:
     chart.setTitleFont(font)
     chart.setMargins(QMargins(4, 4, 4, 4))
     chart.setAnimationOptions(QChart.NoAnimation)
-    view = QChartView(chart)
-    view.setRenderHint(QPainter.Antialiasing)
-    view.setMinimumHeight(260)
+    if view is None:
+        view = QChartView(chart)
+        view.setRenderHint(QPainter.Antialiasing)
+        view.setMinimumHeight(260)
+    else:
+        view.setChart(chart)
     return chart, view
 
 
@@ -95,10 +111,21 @@ class DashboardPage(QWidget):
         self.ctx = ctx
         self.figures: Dashboard | None = None
         self.tiles = {
-            "total": Tile("项目总数"),
-            "red": Tile("红灯（滞后/逾期）", LIGHT_COLORS["红"]),
-            "yellow": Tile("黄灯（预警）", LIGHT_COLORS["黄"]),
-            "reporting": Tile("本期报送率"),
+            "total": Tile("项目总数", on_click=lambda: self.show_projects({})),
+            "red": Tile(
+                "红灯（滞后/逾期）",
+                LIGHT_COLORS["红"],
+                lambda: self.show_projects({"status": "红"}),
+            ),
+            "yellow": Tile(
+                "黄灯（预警）", LIGHT_COLORS["黄"], lambda: self.show_projects({"status": "黄"})
+            ),
+            "reporting": Tile(
+                "本期报送率",
+                on_click=lambda: self.show_projects(
+                    {"ids": list(self.figures.missing_project_ids if self.figures else ())}
+                ),
+            ),
             "investment": Tile("年度投资完成率"),
         }
         tiles = QHBoxLayout()
@@ -107,6 +134,7 @@ class DashboardPage(QWidget):
 
         self.light_chart, light_view = _chart("项目状态（红黄绿灯）")
         self.stage_chart, stage_view = _chart("建设阶段")
+        self.reporting_chart, reporting_view = _chart("本期报送（单位数）")
         self.district_chart, district_view = _chart("年度投资：计划与完成（按区县，亿元）")
         self.column_chart, column_view = _chart("年度投资：计划与完成（按专栏，亿元）")
         self.late = QTableWidget(0, 5)
@@ -127,11 +155,15 @@ class DashboardPage(QWidget):
         late_layout.addWidget(self.late)
 
         grid = QGridLayout()
-        grid.addWidget(light_view, 0, 0)
-        grid.addWidget(stage_view, 0, 1)
-        grid.addWidget(district_view, 1, 0)
-        grid.addWidget(column_view, 1, 1)
-        grid.addWidget(late_box, 2, 0, 1, 2)
+        # Seven equal columns: the light chart has five bars with longer labels, so it gets three.
+        grid.addWidget(light_view, 0, 0, 1, 3)
+        grid.addWidget(stage_view, 0, 3, 1, 2)
+        grid.addWidget(reporting_view, 0, 5, 1, 2)
+        grid.addWidget(district_view, 1, 0, 1, 4)
+        grid.addWidget(column_view, 1, 4, 1, 3)
+        grid.addWidget(late_box, 2, 0, 1, 7)
+        for col in range(7):
+            grid.setColumnStretch(col, 1)
 
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 15px; font-weight: bold")
@@ -167,12 +199,13 @@ class DashboardPage(QWidget):
             f"成德同城化重大项目推进情况 · {d.today.isoformat()} · 填报周期 {d.period}"
         )
         self.tiles["total"].set(str(d.total), "、".join(f"{s}{d.by_stage[s]}" for s in STAGES))
-        self.tiles["red"].set(str(d.by_light["红"]), "点击左下柱形查看")
-        self.tiles["yellow"].set(str(d.by_light["黄"]))
+        self.tiles["red"].set(str(d.by_light["红"]), "点击下方柱形查看项目")
+        self.tiles["yellow"].set(str(d.by_light["黄"]), "点击查看项目")
         reported, expected = d.reporting
         rate = d.reporting_rate
         self.tiles["reporting"].set(
-            "—" if rate is None else f"{rate:g}%", f"{reported}/{expected} 个单位已报送"
+            "—" if rate is None else f"{rate:g}%",
+            f"{reported}/{expected} 个单位已报送，点击看未报送项目",
         )
         planned = sum(r.planned for r in d.investment_by_district)
         done = sum(r.done for r in d.investment_by_district)
@@ -184,21 +217,31 @@ class DashboardPage(QWidget):
         )
         self._light_bars(d)
         self._stage_bars(d)
+        self._reporting_bars(d)
         self._investment(self.district_chart, d.investment_by_district, "district")
         self._investment(self.column_chart, d.investment_by_column, "column")
         self._late(d)
 
     # -- charts ----------------------------------------------------------------------------
 
-    def _reset(self, chart: QChart) -> None:
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
+    def _reset(self, chart: QChart) -> QChart:
+        """A fresh chart in ``chart``'s place.
+
+        Removing series and axes from a QChart leaves the old axis labels drawn over the new
+        ones, so each reload starts from a new chart with the same title.
+        """
+        view = chart.scene().views()[0]
+        fresh, _ = _chart(chart.title(), view)
+        for name in CHART_NAMES:
+            if getattr(self, name, None) is chart:
+                setattr(self, name, fresh)
+        shiboken6.delete(chart)
+        return fresh
 
     def _counts(
         self, chart: QChart, labels: list[str], values: list[int], colors: list[str], on_click
     ) -> None:
-        self._reset(chart)
+        chart = self._reset(chart)
         series = QStackedBarSeries()
         # One set per category, zero elsewhere: each bar gets its own colour and click target.
         for i, (label, color) in enumerate(zip(labels, colors, strict=True)):
@@ -210,7 +253,10 @@ class DashboardPage(QWidget):
         series.setBarWidth(0.6)
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
-        axis_x.append([f"{label}\n{value}" for label, value in zip(labels, values, strict=True)])
+        axis_x.append([f"{label} {value}" for label, value in zip(labels, values, strict=True)])
+        small = QFont(axis_x.labelsFont())
+        small.setPointSizeF(max(small.pointSizeF() - 1, 7))
+        axis_x.setLabelsFont(small)  # keeps "在建 153" whole in the narrower charts
         axis_y = QValueAxis()
         axis_y.setRange(0, max(values + [1]))
         axis_y.applyNiceNumbers()
@@ -229,7 +275,7 @@ class DashboardPage(QWidget):
             names,
             [d.by_light[light] for light in LIGHTS],
             [LIGHT_COLORS[light] for light in LIGHTS],
-            lambda name: self.show_projects({"light": by_name[name]}),
+            lambda name: self.show_projects({"status": by_name[name]}),
         )
 
     def _stage_bars(self, d: Dashboard) -> None:
@@ -241,8 +287,20 @@ class DashboardPage(QWidget):
             lambda s: self.show_projects({"stage": s}),
         )
 
+    def _reporting_bars(self, d: Dashboard) -> None:
+        reported, expected = d.reporting
+        ids = {"已报送": d.reported_project_ids, "未报送": d.missing_project_ids}
+        self._counts(
+            self.reporting_chart,
+            list(ids),
+            [reported, expected - reported],
+            [LIGHT_COLORS["绿"], LIGHT_COLORS["红"]],
+            lambda label: self.show_projects({"ids": list(ids[label])}),
+        )
+        self.reporting_chart.setTitle(f"{d.period} 报送情况（单位数，点击看项目）")
+
     def _investment(self, chart: QChart, rows, key: str) -> None:
-        self._reset(chart)
+        chart = self._reset(chart)
         rows = [r for r in rows if r.planned or r.done] or rows
         labels = [r.label for r in rows]
         planned, done = QBarSet("年度计划"), QBarSet("本年完成")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QUndoCommand
@@ -28,8 +29,15 @@ from ..context import AppContext
 
 STATE_COLORS = {MET: "#2E9D47", NOT_MET: "#D93025"}
 FIXED = ("序号", "类别", "指标", "单位", "2025年目标")
-TAIL = ("最新实际", "完成情况", "趋势", "走势")
+TAIL = ("最新实际", "完成情况", "与目标差距", "趋势", "走势")
 SPARK_ROLE = Qt.UserRole + 10
+
+
+def gap_text(gap: float | None, unit: str | None) -> str:
+    """Latest actual minus target, signed, in the indicator's unit: "-0.12 %", "+3 件"."""
+    if gap is None:
+        return ""
+    return f"{gap:+.4g} {unit or ''}".strip()
 
 
 class ActualCommand(QUndoCommand):
@@ -120,7 +128,7 @@ class IndicatorsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
-        splitter.setSizes([1000, 400])
+        splitter.setSizes([1080, 320])
         self.reload()
 
     def years(self) -> list[int]:
@@ -169,17 +177,20 @@ class IndicatorsPage(QWidget):
             if result.state in STATE_COLORS:
                 state.setForeground(QBrush(QColor(STATE_COLORS[result.state])))
             self.table.setItem(row, base + 1, state)
+            gap = self._readonly(gap_text(result.gap, ind.unit))
+            gap.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            self.table.setItem(row, base + 2, gap)
             trend = self._readonly(result.trend)
             if result.trend_good is not None:
                 trend.setForeground(QBrush(QColor("#2E9D47" if result.trend_good else "#D93025")))
-            self.table.setItem(row, base + 2, trend)
+            self.table.setItem(row, base + 3, trend)
             spark = self._readonly("")
             spark.setData(SPARK_ROLE, (sorted(ind.actuals.items()), ind.target))
-            self.table.setItem(row, base + 3, spark)
+            self.table.setItem(row, base + 4, spark)
         self._filling = False
         self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(2, 240)
-        self.table.setColumnWidth(1, 90)
+        self.table.setColumnWidth(2, 220)
+        self.table.setColumnWidth(1, 72)
         self.table.setColumnWidth(len(headers) - 1, 110)
         with_data = sum(1 for i in self.indicators if i.actuals)
         self.summary.setText(
@@ -227,9 +238,13 @@ class IndicatorsPage(QWidget):
 
     def _show_chart(self) -> None:
         row = self.table.currentRow()
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
+        # A new chart each time: removing series and axes from a QChart leaves the old axis
+        # labels drawn over the new ones.
+        old, self.chart = self.chart, QChart()
+        self.chart.legend().setVisible(True)
+        self.chart.legend().setAlignment(Qt.AlignBottom)
+        self.chart_view.setChart(self.chart)
+        shiboken6.delete(old)
         if not 0 <= row < len(self.indicators):
             return
         ind = self.indicators[row]

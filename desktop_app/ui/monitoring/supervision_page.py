@@ -31,7 +31,15 @@ from ...domain.errors import UserError
 from ...domain.status import LIGHT_COLORS, LIGHT_NAMES
 from ...domain.supervision import DEFAULT_REPLY_DAYS, STATES, escalated_level, overdue_days
 from ...services.changes import Changes
-from ...services.monitoring import ProjectStatus, issue_supervisions, project_statuses, watch_list
+from ...services.monitoring import (
+    ProjectStatus,
+    UnitReporting,
+    issue_supervisions,
+    project_statuses,
+    unit_reporting,
+    watch_list,
+)
+from ...store.monitoring import last_report_per_project
 from ...store.supervision import (
     Supervision,
     delete_supervision,
@@ -53,6 +61,7 @@ NOTICE_COLUMNS = (
     "事由",
     "回复",
 )
+REPORTING_COLUMNS = ("状态", "单位", "类型", "应报项目", "已报项目", "最近报送", "导入填报表")
 LEVEL_COLORS = {"蓝": "#1A73E8", "黄": "#F2A900", "红": "#D93025"}
 
 
@@ -211,6 +220,24 @@ class SupervisionPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.watch, "预警清单（红灯、黄灯）")
         self.tabs.addTab(self.notices, "督办记录")
+
+        # 报送情况: who has (not) reported for a period; 未报送 first.
+        self.units: list[UnitReporting] = []
+        self.period_box = QComboBox()
+        self.period_box.currentIndexChanged.connect(lambda _: self._fill_reporting())
+        self.reporting_summary = QLabel()
+        self.reporting = self._table(REPORTING_COLUMNS)
+        self.reporting.doubleClicked.connect(self._show_unit_projects)
+        reporting_box = QWidget()
+        reporting_layout = QVBoxLayout(reporting_box)
+        period_row = QHBoxLayout()
+        period_row.addWidget(QLabel("填报周期："))
+        period_row.addWidget(self.period_box)
+        period_row.addWidget(self.reporting_summary, 1)
+        reporting_layout.addLayout(period_row)
+        reporting_layout.addWidget(self.reporting)
+        self.tabs.addTab(reporting_box, "报送情况（未报送单位）")
+
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs)
@@ -232,7 +259,13 @@ class SupervisionPage(QWidget):
     # -- data ------------------------------------------------------------------------------
 
     def refresh(self, changes: Changes) -> None:
-        if changes.touches_projects or changes.supervision or changes.reports or changes.units:
+        if (
+            changes.touches_projects
+            or changes.supervision
+            or changes.reports
+            or changes.units
+            or changes.database
+        ):
             self.reload()
 
     def reload(self) -> None:
@@ -248,8 +281,10 @@ class SupervisionPage(QWidget):
         for r in self.records:
             if r.status != "已办结":
                 open_by_project.setdefault(r.project_id, r)
+        self.last_reports = last_report_per_project(store)
         self._fill_watch(open_by_project)
         self._fill_notices(today)
+        self._fill_periods()
         red = sum(1 for s in self.statuses if s.status.light == "红")
         overdue = sum(1 for r in self.records if overdue_days(r.status, r.reply_by, today))
         self.summary.setText(
@@ -272,13 +307,20 @@ class SupervisionPage(QWidget):
                 _item(p.lead_unit or "待填报"),
                 _item(st.reason),
                 _item(st.days_late or ""),
-                _item(p.last_period or "未报送"),
+                _item(self._last_report(p.id, p.last_period)),
                 _item(f"{notice.status}（{notice.issued_date.isoformat()}）" if notice else ""),
             )
             for col, cell in enumerate(cells):
                 table.setItem(row, col, cell)
             table.item(row, 4).setToolTip("\n".join(st.reasons))
-        self._widths(table, (34, 110, 300, 140, 420, 70, 80))
+        self._widths(table, (34, 110, 300, 140, 380, 70, 140))
+
+    def _last_report(self, project_id: str, last_period: str | None) -> str:
+        """The latest period reported and the day it came in: "2026-11（11-28）"."""
+        period, at = self.last_reports.get(project_id, (last_period, None))
+        if not period:
+            return "从未报送"
+        return f"{period}（{at[5:10]}）" if at and len(at) >= 10 else period
 
     def _fill_notices(self, today: date) -> None:
         table = self.notices
@@ -301,6 +343,56 @@ class SupervisionPage(QWidget):
             for col, cell in enumerate(cells):
                 table.setItem(row, col, cell)
         self._widths(table, (110, 260, 130, 90, 90, 50, 60, 90, 320))
+
+    def _fill_periods(self) -> None:
+        """The current period and the eleven before it (months or quarters)."""
+        current = self.ctx.current_period()
+        step = 3 if self.ctx.period_kind() == "quarter" else 1
+        keys = [current.shift(-step * i).key for i in range(12)]
+        chosen = self.period_box.currentText() if self.period_box.count() else current.key
+        self.period_box.blockSignals(True)
+        self.period_box.clear()
+        self.period_box.addItems(keys)
+        self.period_box.setCurrentIndex(keys.index(chosen) if chosen in keys else 0)
+        self.period_box.blockSignals(False)
+        self._fill_reporting()
+
+    def _fill_reporting(self) -> None:
+        period = self.period_box.currentText()
+        if not period:
+            return
+        units = unit_reporting(self.ctx.store, period)
+        self.units = sorted(units, key=lambda u: (u.reported, u.kind, u.unit))
+        table = self.reporting
+        table.setRowCount(len(self.units))
+        for row, u in enumerate(self.units):
+            cells = (
+                _item(u.state, data=row, color=None if u.reported else LIGHT_COLORS["红"]),
+                _item(u.unit),
+                _item(u.kind),
+                _item(u.projects),
+                _item(u.reported_projects),
+                _item((u.last_report or "")[:16].replace("T", " ")),
+                _item((u.returned_at or "")[:16].replace("T", " ")),
+            )
+            for col, cell in enumerate(cells):
+                table.setItem(row, col, cell)
+        self._widths(table, (70, 220, 70, 70, 70, 140))
+        missing = sum(1 for u in self.units if not u.reported)
+        self.reporting_summary.setText(
+            f"应报单位 {len(self.units)} 个，未报送 {missing} 个（双击单位在项目库中查看其未报项目）"
+        )
+
+    def _show_unit_projects(self, index) -> None:
+        if 0 <= index.row() < len(self.units):
+            u = self.units[index.row()]
+            ids = u.pending_project_ids if not u.reported else ()
+            if ids:
+                self.ctx.show_projects_requested.emit({"ids": list(ids)})
+            elif u.kind == "区县":
+                self.ctx.show_projects_requested.emit({"district": u.unit})
+            else:
+                self.ctx.show_projects_requested.emit({"lead": u.unit})
 
     @staticmethod
     def _widths(table: QTableWidget, widths: tuple[int, ...]) -> None:

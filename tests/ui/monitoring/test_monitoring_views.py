@@ -60,8 +60,8 @@ def test_dashboard_click_asks_for_filtered_register(qtbot, ctx, tmp_path):
     page = DashboardPage(ctx)
     qtbot.addWidget(page)
     with qtbot.waitSignal(ctx.show_projects_requested) as blocker:
-        page.show_projects({"light": "红"})
-    assert blocker.args == [{"light": "红"}]
+        page.show_projects({"status": "红"})
+    assert blocker.args == [{"status": "红"}]
     out = page.export_png(tmp_path / "首页.png")
     assert out.exists() and out.stat().st_size > 10_000
 
@@ -116,7 +116,8 @@ def test_indicator_actual_typed_in_then_undone(qtbot, ctx):
     page.set_value(0, 2024, "5.3")
     first = list_indicators(ctx.store)[0]
     assert first.actuals == {2024: 5.3}
-    assert page.table.item(0, page.table.columnCount() - 3).text() == "已达标"
+    assert page.table.item(0, page.table.columnCount() - 4).text() == "已达标"
+    assert page.table.item(0, page.table.columnCount() - 3).text() == "+0.3 %"
     ctx.undo_stack.undo()
     assert list_indicators(ctx.store)[0].actuals == {}
 

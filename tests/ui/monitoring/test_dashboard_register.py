@@ -1,0 +1,93 @@
+"""The 首页 numbers are the register's numbers: each click shows exactly that many projects."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from desktop_app.domain.fields import STAGES
+from desktop_app.domain.status import LIGHTS
+from desktop_app.services.demo import generate_demo
+from desktop_app.services.monitoring import missing_units
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.monitoring.dashboard import DashboardPage
+from desktop_app.ui.monitoring.supervision_page import SupervisionPage
+from desktop_app.ui.register.model import RegisterModel
+
+TODAY = date(2026, 11, 29)
+
+
+@pytest.fixture
+def ctx(store, make_project):
+    # The plan's 126 projects plus demo projects with dates and monthly reports, and three
+    # projects of two units that have not reported for 2026-11.
+    generate_demo(store, 40, today=TODAY)
+    make_project("U-1", "未报项目一", lead="德阳高新区")
+    make_project("U-2", "未报项目二", lead="德阳高新区")
+    make_project("U-3", "未报项目三", lead="天府旌城直管区")
+    return AppContext(store, today=TODAY)
+
+
+def _clicked(qtbot, ctx, model: RegisterModel, click) -> int:
+    """Projects the register shows after a dashboard click."""
+    with qtbot.waitSignal(ctx.show_projects_requested) as blocker:
+        click()
+    model.apply_request(blocker.args[0])
+    return model.shown_count
+
+
+def test_every_dashboard_count_is_what_the_register_shows(qtbot, ctx):
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    model = RegisterModel(ctx)
+    d = page.figures
+    assert model.total_count == d.total == int(page.tiles["total"].value.text()) == 169
+    assert _clicked(qtbot, ctx, model, lambda: page.tiles["total"].on_click()) == d.total
+    for light in LIGHTS:
+        shown = _clicked(
+            qtbot, ctx, model, lambda light=light: page.show_projects({"status": light})
+        )
+        assert shown == d.by_light[light], light
+    assert int(page.tiles["red"].value.text()) == d.by_light["红"]
+    assert _clicked(qtbot, ctx, model, lambda: page.tiles["red"].on_click()) == d.by_light["红"]
+    for stage in STAGES:
+        shown = _clicked(
+            qtbot, ctx, model, lambda stage=stage: page.show_projects({"stage": stage})
+        )
+        assert shown == d.by_stage[stage], stage
+    assert sum(d.by_light.values()) == sum(d.by_stage.values()) == d.total
+
+
+def test_reporting_click_shows_the_unreported_projects(qtbot, ctx):
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    model = RegisterModel(ctx)
+    d = page.figures
+    reported, expected = d.reporting
+    missing = missing_units(ctx.store, "2026-11")
+    assert expected - reported == len(missing) > 0
+    assert page.tiles["reporting"].detail.text().startswith(f"{reported}/{expected} 个单位已报送")
+    assert [(u.unit, u.projects) for u in missing] == [("德阳高新区", 2), ("天府旌城直管区", 1)]
+    shown = _clicked(qtbot, ctx, model, lambda: page.tiles["reporting"].on_click())
+    assert shown == 3
+    codes = {model.project_at(r).code for r in range(model.rowCount())}
+    assert codes == {"U-1", "U-2", "U-3"}
+
+
+def test_supervision_page_lists_unreported_units_first(qtbot, ctx):
+    page = SupervisionPage(ctx)
+    qtbot.addWidget(page)
+    assert page.period_box.currentText() == "2026-11"
+    missing = {u.unit for u in missing_units(ctx.store, "2026-11")}
+    table = page.reporting
+    first = [table.item(r, 1).text() for r in range(len(missing))]
+    assert set(first) == missing
+    assert all(table.item(r, 0).text() == "未报送" for r in range(len(missing)))
+    assert table.item(len(missing), 0).text() == "已报送"
+    assert f"未报送 {len(missing)} 个" in page.reporting_summary.text()
+    with qtbot.waitSignal(ctx.show_projects_requested) as blocker:
+        page._show_unit_projects(table.model().index(0, 1))
+    assert blocker.args[0]["ids"]
+    page.period_box.setCurrentText("2026-01")  # an earlier month: nobody had reported then
+    assert table.item(0, 0).text() == "未报送"

@@ -46,9 +46,8 @@ SELECT p.id, p.code, p.name, p.stage, p.category, p.section_id, s.number AS colu
 FROM project p
 LEFT JOIN plan_section s ON s.id = p.section_id
 LEFT JOIN unit d ON d.id = p.district_id
-LEFT JOIN (SELECT project_id, max(period) AS period FROM progress_report GROUP BY project_id) lp
-       ON lp.project_id = p.id
-LEFT JOIN progress_report r ON r.project_id = lp.project_id AND r.period = lp.period
+LEFT JOIN progress_report r ON r.project_id = p.id
+       AND r.period = (SELECT max(period) FROM progress_report WHERE project_id = p.id)
 """
 
 
@@ -137,16 +136,22 @@ def _attach_children(store: Store, projects: list[Project]) -> None:
     for pid, items in links.items():
         if pid in by_id:
             by_id[pid].units.extend(UnitLink(u, n, r) for _, _, n, u, r in sorted(items))
-    stones: dict[str, list[tuple]] = defaultdict(list)
-    for mid, pid, name, planned, actual, sort in store.conn.execute(
-        f"SELECT id, project_id, name, planned_date, actual_date, sort FROM milestone{scope}",
+    # Index order (milestone_project): already grouped by project and sorted.
+    fromiso = date.fromisoformat
+    for mid, pid, name, planned, actual in store.conn.execute(
+        f"SELECT id, project_id, name, planned_date, actual_date FROM milestone{scope}"
+        " ORDER BY project_id, sort, id",
         params,
     ):
-        stones[pid].append((sort, mid, name, planned, actual))
-    for pid, items in stones.items():
-        if pid in by_id:
-            by_id[pid].milestones.extend(
-                Milestone(n, from_iso(p), from_iso(a), m) for _, m, n, p, a in sorted(items)
+        project = by_id.get(pid)
+        if project is not None:
+            project.milestones.append(
+                Milestone(
+                    name,
+                    fromiso(planned) if planned else None,
+                    fromiso(actual) if actual else None,
+                    mid,
+                )
             )
     for pid, year, planned, goal in store.conn.execute(
         f"SELECT project_id, year, planned_investment, goal FROM project_annual_target{scope}"

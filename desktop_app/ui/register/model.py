@@ -292,47 +292,68 @@ class GroupRow:
 
 
 class _Entry:
-    """A project with everything the table shows, computed once."""
+    """A project with everything the table shows; display texts, search text and group keys
+    are computed the first time they are needed (most rows of 10,000 are never painted)."""
 
-    __slots__ = ("project", "status", "texts", "lead", "haystack", "missing", "group_keys")
+    __slots__ = ("project", "status", "lead", "missing", "_texts", "_haystack", "_group_keys")
 
     def __init__(self, project: Project, status: Status):
         self.project = project
         self.status = status
-        self.texts = tuple(c.text(project, status) for c in COLUMNS)
         self.lead = project.lead_unit
-        units = " ".join(u.name for u in project.units)
-        self.haystack = " ".join(
-            x
-            for x in (
-                project.code,
-                project.name,
-                units,
-                project.district or "",
-                project.scope or "",
-                project.notes or "",
-                project.category or "",
-                project.last_progress_text or "",
-            )
-            if x
-        ).lower()
         self.missing = bool(missing_fields(project))
-        self.group_keys = {
-            "column": (
-                f"{project.column:03d}" if project.column else "999",
-                f"专栏{project.column} {project.section_title or ''}".strip()
-                if project.column
-                else "未归入专栏",
-            ),
-            "district": (project.district or "~", project.district or "未填区县"),
-            "lead": (project.lead_unit or "~", project.lead_unit or "未定牵头单位"),
-            "stage": (
-                str(("储备", "前期", "在建", "竣工").index(project.stage))
-                if project.stage in ("储备", "前期", "在建", "竣工")
-                else "9",
-                project.stage,
-            ),
-        }
+        self._texts = None
+        self._haystack = None
+        self._group_keys = None
+
+    @property
+    def texts(self) -> tuple:
+        if self._texts is None:
+            self._texts = tuple(c.text(self.project, self.status) for c in COLUMNS)
+        return self._texts
+
+    @property
+    def haystack(self) -> str:
+        if self._haystack is None:
+            project = self.project
+            units = " ".join(u.name for u in project.units)
+            self._haystack = " ".join(
+                x
+                for x in (
+                    project.code,
+                    project.name,
+                    units,
+                    project.district or "",
+                    project.scope or "",
+                    project.notes or "",
+                    project.category or "",
+                    project.last_progress_text or "",
+                )
+                if x
+            ).lower()
+        return self._haystack
+
+    @property
+    def group_keys(self) -> dict:
+        if self._group_keys is None:
+            project = self.project
+            self._group_keys = {
+                "column": (
+                    f"{project.column:03d}" if project.column else "999",
+                    f"专栏{project.column} {project.section_title or ''}".strip()
+                    if project.column
+                    else "未归入专栏",
+                ),
+                "district": (project.district or "~", project.district or "未填区县"),
+                "lead": (project.lead_unit or "~", project.lead_unit or "未定牵头单位"),
+                "stage": (
+                    str(("储备", "前期", "在建", "竣工").index(project.stage))
+                    if project.stage in ("储备", "前期", "在建", "竣工")
+                    else "9",
+                    project.stage,
+                ),
+            }
+        return self._group_keys
 
 
 def _light_icon(color: str) -> QIcon:

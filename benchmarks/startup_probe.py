@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ def main() -> None:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QStackedWidget
 
+    from benchmarks.suite import peak_rss_mb
     from desktop_app.services.setup import open_or_create
     from desktop_app.ui.fonts import apply_app_font
     from desktop_app.ui.main_window import MainWindow
@@ -41,7 +41,7 @@ def main() -> None:
                 stack.setCurrentIndex(i)
                 stack.currentWidget().repaint()
                 app.processEvents()
-        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["peak_rss_mb"] = peak_rss_mb()
         print(json.dumps(result), flush=True)
         app.quit()
 

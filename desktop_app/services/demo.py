@@ -94,7 +94,7 @@ def generate_demo(
     districts = [u for u in units if u.kind == "区县"] or units
     leads = [u for u in units if u.kind in ("市级部门", "功能区")] or units
     columns = [s.id for s in list_sections(store, "专栏")] or [None]
-    start_no = (store.scalar("SELECT count(*) FROM project WHERE is_demo = 1") or 0) + 1
+    start_no = seed.demo_count(store) + 1
     current = Period.of(today)
     periods = [current.shift(-i) for i in range(11, -1, -1)]
 

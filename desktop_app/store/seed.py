@@ -148,6 +148,11 @@ def load_dataset(store: Store, data: dict, *, with_projects: bool = True) -> dic
     return counts
 
 
+def demo_count(store: Store) -> int:
+    """How many demo projects the database holds (new ones are numbered after them)."""
+    return store.scalar("SELECT count(*) FROM project WHERE is_demo = 1") or 0
+
+
 def bulk_insert(store: Store, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
     """Insert many rows into one table inside the current transaction (for demo data)."""
     assert store.in_write, "bulk_insert must run inside store.write()"

@@ -6,6 +6,7 @@ commands, and every view reloads itself from ``ctx.changed``.
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import date
 from pathlib import Path
 
@@ -72,10 +73,11 @@ class MainWindow(QMainWindow):
         self._page_classes: dict[str, type] = {}
         self._pending: dict[str, Changes] = {}
         for key, title, spec in PAGES:
-            cls = load_class(spec)
-            if cls is None:
+            # Only check the module is installed: importing every page at start-up costs time
+            # the first paint does not need; a page's module is imported when first shown.
+            if importlib.util.find_spec(spec.split(":")[0]) is None:
                 continue
-            self._page_classes[key] = cls
+            self._page_classes[key] = spec
             self.page_keys.append(key)
             self.stack.addWidget(QWidget())  # placeholder until the page is first shown
             self.nav.addItem(QListWidgetItem(title))
@@ -249,10 +251,16 @@ class MainWindow(QMainWindow):
             return self.pages[key]
         if key not in self._page_classes:
             return None
+        cls = self._page_classes[key]
+        if isinstance(cls, str):
+            cls = load_class(cls)
+            if cls is None:
+                return None
+            self._page_classes[key] = cls
         index = self.page_keys.index(key)
         placeholder = self.stack.widget(index)
         current = self.stack.currentIndex()
-        page = self._page_classes[key](self.ctx, self)
+        page = cls(self.ctx, self)
         self.pages[key] = page
         self.stack.insertWidget(index, page)
         self.stack.removeWidget(placeholder)

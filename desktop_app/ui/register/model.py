@@ -433,7 +433,10 @@ class RegisterModel(QAbstractTableModel):
     def _resort(self) -> None:
         col = COLUMNS[self._sort_column]
         entries = list(self._entries.values())
-        entries.sort(key=lambda e: (col.sort(e.project, e.status), e.project.code))
+        if col.key == "code":  # the usual order: no per-row key function needed
+            entries.sort(key=lambda e: e.project.code)
+        else:
+            entries.sort(key=lambda e: (col.sort(e.project, e.status), e.project.code))
         if self._sort_order == Qt.DescendingOrder:
             entries.reverse()
         self._ordered = entries

@@ -89,6 +89,18 @@ def _sheet(wb: Workbook, title: str, columns) -> object:
     return ws
 
 
+_MONEY_FORMAT = "#,##0.00"
+
+
+def _money(ws, value: float | None):
+    """An amount in 万元 shown with thousands separators (the value stays a number)."""
+    if value is None:
+        return None
+    cell = WriteOnlyCell(ws, value)
+    cell.number_format = _MONEY_FORMAT
+    return cell
+
+
 def _text_safe(ws, row: list) -> list:
     """Strings that Excel would take for a formula become explicit text cells."""
     for i, value in enumerate(row):
@@ -144,14 +156,14 @@ def export_register(
             "、".join(units["牵头"]) or None,
             "、".join(units["责任"]) or None,
             "、".join(units["配合"]) or None,
-            p.total_investment,
-            plans.get(p.id),
+            _money(ws, p.total_investment),
+            _money(ws, plans.get(p.id)),
             p.planned_start,
             p.planned_end,
             p.actual_start,
             p.actual_end,
             p.percent_complete,
-            p.investment_to_date,
+            _money(ws, p.investment_to_date),
             p.last_period,
             p.last_progress_text,
             p.scope,

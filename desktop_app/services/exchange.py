@@ -7,13 +7,13 @@ proposals and the audit rows), so a failed or cancelled import leaves the databa
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from ..domain.errors import UserError
+from ..domain.file_names import safe_file_name
 from ..domain.parsing import ParseError
 from ..domain.period import Period
 from ..exchange.columns import PROJECT_KEYS, REPORT_KEYS
@@ -30,11 +30,6 @@ def _period(text: str) -> Period:
         return Period.parse(text)
     except ParseError as exc:
         raise UserError(exc.reason) from None
-
-
-def safe_file_name(text: str) -> str:
-    """A Windows-safe file name part (Chinese kept; \\ / : * ? " < > | replaced)."""
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("._") or "单位"
 
 
 def template_file_name(unit: str, period: Period) -> str:

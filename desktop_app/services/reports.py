@@ -8,13 +8,13 @@ or failed render never leaves half a PDF (nor overwrites a good one).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 from ..domain.errors import UserError
+from ..domain.file_names import safe_file_name
 from ..domain.model import Project, Unit
 from ..domain.period import Period
 from ..domain.status import RED, YELLOW, StatusRules, evaluate
@@ -203,9 +203,12 @@ def _unit_sheet(store: Store, ctx: _Context, u: Unit, out: Path) -> Path:
     return _render_progress(ctx, "unit", rows, out, subtitle=u.name)
 
 
-def safe_file_name(text: str) -> str:
-    """A file name Windows accepts: no \\ / : * ? \" < > | and no trailing dots or spaces."""
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip(" .") or "未命名"
+def _output_folder(folder: Path) -> Path:
+    """The folder ``--unit all`` writes one PDF per unit into (a file there is refused)."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"「{folder}」是一个文件；「--unit all」需要一个文件夹，每个单位一个 PDF。")
+    return folder
 
 
 def render_unit_all(
@@ -217,9 +220,7 @@ def render_unit_all(
 ) -> list[Path]:
     """One 分单位进度表 per active unit, written into ``folder``."""
     ctx = _context(store, options, no_progress)
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise UserError(f"「{folder}」是一个文件；「--unit all」需要一个文件夹，每个单位一个 PDF。")
+    folder = _output_folder(folder)
     units = list_units(store, include_inactive=False)
     paths = []
     for i, u in enumerate(units):
@@ -334,9 +335,7 @@ def render_notice_all(
 ) -> list[Path]:
     """One 督办通知单 per unit with late projects or open 督办, written into ``folder``."""
     ctx = _context(store, options, no_progress)
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise UserError(f"「{folder}」是一个文件；「--unit all」需要一个文件夹，每个单位一个 PDF。")
+    folder = _output_folder(folder)
     units = list_units(store, include_inactive=False)
     paths = []
     for i, u in enumerate(units):

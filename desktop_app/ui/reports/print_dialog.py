@@ -36,9 +36,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import UserError
+from ...domain.file_names import safe_file_name
 from ...reports.page import DEFAULT_ORG
 from ...services.progress import Cancelled
-from ...services.reports import SHEETS, ReportOptions, render_sheet, safe_file_name
+from ...services.reports import SHEETS, ReportOptions, render_sheet
 from ...store.projects import list_projects
 from ...store.units import list_units
 from ..context import AppContext

@@ -65,14 +65,7 @@ def render_indicators(
         story.append(TextBlock("无指标", f.heading, 14, fake_bold=True))
         doc.build_story(story)
         return out
-    grid = GridLayout(
-        COLUMNS,
-        doc.frame_width,
-        font=f.body,
-        heading_font=f.heading,
-        size=size,
-        max_row_height=doc.frame_height,
-    )
+    grid = GridLayout.for_document(COLUMNS, doc, size)
     rows = []
     for ind, res in sheet.items:
         values = [

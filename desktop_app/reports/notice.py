@@ -103,14 +103,7 @@ def _notice_story(n: UnitNotice, sheet: NoticeSheet, doc: SheetDocument) -> list
         TextBlock(text, f.fang, body, leading=body * 1.8, indent_first=2 * body, space_after=4 * mm)
     ]
     if n.items:
-        grid = GridLayout(
-            ITEM_COLUMNS,
-            width,
-            font=f.body,
-            heading_font=f.heading,
-            size=size,
-            max_row_height=doc.frame_height,
-        )
+        grid = GridLayout.for_document(ITEM_COLUMNS, doc, size)
         rows = []
         for i, item in enumerate(n.items, start=1):
             st = item.status
@@ -137,14 +130,7 @@ def _notice_story(n: UnitNotice, sheet: NoticeSheet, doc: SheetDocument) -> list
             CondPageBreak(25 * mm),
             TextBlock("未办结的督办事项", f.heading, 11, fake_bold=True, space_after=1.5 * mm),
         ]
-        grid = GridLayout(
-            RECORD_COLUMNS,
-            width,
-            font=f.body,
-            heading_font=f.heading,
-            size=size,
-            max_row_height=doc.frame_height,
-        )
+        grid = GridLayout.for_document(RECORD_COLUMNS, doc, size)
         rows = []
         for r in n.records:
             values = [

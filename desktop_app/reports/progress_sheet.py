@@ -178,14 +178,7 @@ def _light_summary(rows: list[SheetRow]) -> str:
 
 def layout_for(doc: SheetDocument, columns=COLUMNS) -> GridLayout:
     size = min(max(7.5 * doc.frame_width / BASE_WIDTH, 6.5), 10.0)
-    return GridLayout(
-        columns,
-        doc.frame_width,
-        font=doc.fonts.body,
-        heading_font=doc.fonts.heading,
-        size=round(size, 1),
-        max_row_height=doc.frame_height,
-    )
+    return GridLayout.for_document(columns, doc, round(size, 1))
 
 
 def sheet_rows(sheet: ProgressSheet, layout: GridLayout) -> list[Row]:

@@ -93,14 +93,7 @@ def _card_story(card: ProjectCard, doc: SheetDocument, today: date, year: int) -
     story: list = [
         TextBlock(f"{p.code}  {p.name}", f.heading, 14, fake_bold=True, space_after=3 * mm),
     ]
-    facts = GridLayout(
-        FACT_COLUMNS,
-        width,
-        font=f.body,
-        heading_font=f.heading,
-        size=size,
-        max_row_height=doc.frame_height,
-    )
+    facts = GridLayout.for_document(FACT_COLUMNS, doc, size)
     latest = card.reports[0] if card.reports else None
     column = f"专栏{p.column} {p.section_title or ''}".strip() if p.column else (p.category or "")
     pairs = [
@@ -147,14 +140,7 @@ def _card_story(card: ProjectCard, doc: SheetDocument, today: date, year: int) -
 
     story += [CondPageBreak(30 * mm), _heading("关键节点", doc)]
     if p.milestones:
-        grid = GridLayout(
-            MILESTONE_COLUMNS,
-            width,
-            font=f.body,
-            heading_font=f.heading,
-            size=size,
-            max_row_height=doc.frame_height,
-        )
+        grid = GridLayout.for_document(MILESTONE_COLUMNS, doc, size)
         rows = []
         for i, ms in enumerate(p.milestones, start=1):
             late, state = milestone_state(ms, today)
@@ -180,14 +166,7 @@ def _card_story(card: ProjectCard, doc: SheetDocument, today: date, year: int) -
         _heading(f"近期进展（最近 {len(card.reports)} 期）" if card.reports else "近期进展", doc),
     ]
     if card.reports:
-        grid = GridLayout(
-            HISTORY_COLUMNS,
-            width,
-            font=f.body,
-            heading_font=f.heading,
-            size=size,
-            max_row_height=doc.frame_height,
-        )
+        grid = GridLayout.for_document(HISTORY_COLUMNS, doc, size)
         rows = []
         for r in card.reports:
             values = [

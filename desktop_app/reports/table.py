@@ -71,6 +71,18 @@ class GridLayout:
         header_lines = max(len(c.header.split("\n")) for c in self.columns)
         self.header_height = header_lines * self.leading + 2 * PAD + 2
 
+    @classmethod
+    def for_document(cls, columns: Sequence[Column], doc, size: float) -> GridLayout:
+        """A grid across the whole frame of ``doc`` in its body and heading fonts."""
+        return cls(
+            columns,
+            doc.frame_width,
+            font=doc.fonts.body,
+            heading_font=doc.fonts.heading,
+            size=size,
+            max_row_height=doc.frame_height,
+        )
+
     def _fit_samples(self) -> None:
         """Widen columns whose sample (or header word) would be cut; the wrapped columns pay.
 

@@ -100,6 +100,7 @@ class PrintDialog(QDialog):
         self.project_box = QComboBox()
         self.project_box.setEditable(True)
         self.project_box.setInsertPolicy(QComboBox.NoInsert)
+        self.period_box = QComboBox()
         self.group_box = QComboBox()
         for key, title in GROUPINGS:
             self.group_box.addItem(title, key)
@@ -118,6 +119,7 @@ class PrintDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("报表", self.sheet_box)
+        form.addRow("周期", self.period_box)
         form.addRow("单位", self.unit_box)
         form.addRow("项目", self.project_box)
         form.addRow("分组", self.group_box)
@@ -178,6 +180,13 @@ class PrintDialog(QDialog):
 
     def _load_choices(self) -> None:
         store = self.ctx.store
+        # The current reporting period first (the default every time the dialog opens: last
+        # month's choice would be wrong next month), then the eleven before it.
+        current = self.ctx.current_period()
+        step = 3 if self.ctx.period_kind() == "quarter" else 1
+        for i in range(12):
+            period = current.shift(-step * i)
+            self.period_box.addItem(period.label + ("（本期）" if i == 0 else ""), period.key)
         self.unit_box.addItem("（全部单位）", ALL_UNITS)
         for u in list_units(store, include_inactive=False):
             self.unit_box.addItem(u.name, u.name)
@@ -205,7 +214,7 @@ class PrintDialog(QDialog):
             internal=self.internal_box.isChecked(),
             grouping=self.group_box.currentData(),
             today=self.ctx.today(),
-            period=self.ctx.current_period().key,
+            period=self.period_box.currentData(),
             reply_days=self.reply_days.value(),
         )
 

@@ -130,3 +130,22 @@ def test_remembered_sheet_wins_over_selected_project(qtbot, ctx, store):
     assert dialog.sheet_key() == "indicators"
     assert dialog.project_box.currentData() == project.id  # ready when the card is chosen
     dialog.done(0)
+
+
+def test_an_earlier_period_can_be_printed_and_the_current_one_comes_back(qtbot, ctx):
+    dialog = PrintDialog(ctx, sheet="overall")
+    qtbot.addWidget(dialog)
+    assert dialog.period_box.currentData() == "2026-11"
+    assert dialog.period_box.currentText() == "2026年11月（本期）"
+    assert dialog.period_box.count() == 12
+    dialog.period_box.setCurrentIndex(dialog.period_box.findData("2026-10"))
+    _preview(qtbot, dialog)
+    assert "2026-10" in dialog.files[0].name
+    text = PdfReader(str(dialog.files[0])).pages[0].extract_text()
+    assert "2026年10月" in text and "2026年11月" not in text
+    dialog.done(0)
+
+    again = PrintDialog(ctx)
+    qtbot.addWidget(again)
+    assert again.period_box.currentData() == "2026-11"
+    again.done(0)

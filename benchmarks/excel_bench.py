@@ -69,6 +69,25 @@ def _one_unit_for_all(store: Store) -> str:
     return name
 
 
+def prepare_return(store: Store, work: Path) -> tuple[Path, int]:
+    """A filled-in return covering every project: issued to one unit, then every row changed."""
+    from desktop_app.services.exchange import issue_template
+
+    unit = _one_unit_for_all(store)
+    issue_template(store, unit, PERIOD, work / "template.xlsx")
+    template_id = store.scalar("SELECT id FROM template_issue ORDER BY issued_at DESC LIMIT 1")
+    spec = build_template_spec(
+        store,
+        store.scalar("SELECT id FROM unit WHERE name = ?", (unit,)),
+        Period.parse(PERIOD),
+    )
+    spec.template_id = template_id
+    for i, row in enumerate(spec.rows):
+        row.values["percent_complete"] = min(100, (row.values.get("percent_complete") or 0) + 1)
+        row.values["progress_text"] = f"本月进展 {i}"
+    return write_template(spec, work / "return.xlsx"), len(spec.rows)
+
+
 def measure_excel(db_path: Path) -> dict:
     """Seconds for the export and the import, and for the raw passes they are compared with."""
     work = Path(tempfile.mkdtemp(prefix="excel_bench_"))
@@ -83,26 +102,7 @@ def measure_excel(db_path: Path) -> dict:
             cells = [row for sheet in sheets for row in sheet]
             export_ref_s, _ = _timed(lambda: _raw_write(cells, work / "raw.xlsx"))
 
-            unit = _one_unit_for_all(store)
-            from desktop_app.services.exchange import issue_template
-
-            issue_template(store, unit, PERIOD, work / "template.xlsx")
-            template_id = store.scalar(
-                "SELECT id FROM template_issue ORDER BY issued_at DESC LIMIT 1"
-            )
-            spec = build_template_spec(
-                store,
-                store.scalar("SELECT id FROM unit WHERE name = ?", (unit,)),
-                Period.parse(PERIOD),
-            )
-            spec.template_id = template_id
-            for i, row in enumerate(spec.rows):
-                row.values["percent_complete"] = min(
-                    100, (row.values.get("percent_complete") or 0) + 1
-                )
-                row.values["progress_text"] = f"本月进展 {i}"
-            ret = write_template(spec, work / "return.xlsx")
-            rows = len(spec.rows)
+            ret, rows = prepare_return(store, work)
 
             def do_import():
                 preview = read_return(store, ret)

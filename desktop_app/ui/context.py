@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoStack
 from ..domain.period import Period, reporting_period
 from ..domain.status import StatusRules
 from ..services.changes import Changes
+from ..services.monitoring import ProjectStatus, project_statuses
 from ..store import Store
 
 
@@ -57,6 +58,19 @@ class AppContext(QObject):
 
     def current_period(self) -> Period:
         return reporting_period(self.today(), kind=self.period_kind())
+
+    def project_statuses(self) -> list[ProjectStatus]:
+        """Every project with its light today.
+
+        The register model's copy when there is one (loaded once, kept current by ``changed``,
+        which reaches the model before any page), so that 首页 and 督办预警 do not read and hold
+        10,000 projects a second and a third time.
+        """
+        if self.register_model is not None:
+            return self.register_model.project_statuses()
+        return project_statuses(
+            self.store, self.today(), rules=self.status_rules(), period=self.current_period().key
+        )
 
     def notify(self, changes: Changes) -> None:
         self.changed.emit(changes)

@@ -193,7 +193,7 @@ class DashboardPage(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        d = dashboard(self.ctx.store, self.ctx.today())
+        d = dashboard(self.ctx.store, self.ctx.today(), statuses=self.ctx.project_statuses())
         self.figures = d
         self.heading.setText(
             f"成德同城化重大项目推进情况 · {d.today.isoformat()} · 填报周期 {d.period}"

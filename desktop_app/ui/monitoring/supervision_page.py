@@ -35,7 +35,6 @@ from ...services.monitoring import (
     ProjectStatus,
     UnitReporting,
     issue_supervisions,
-    project_statuses,
     unit_reporting,
     watch_list,
 )
@@ -271,11 +270,7 @@ class SupervisionPage(QWidget):
     def reload(self) -> None:
         today = self.ctx.today()
         store = self.ctx.store
-        self.statuses = watch_list(
-            project_statuses(
-                store, today, rules=self.ctx.status_rules(), period=self.ctx.current_period().key
-            )
-        )
+        self.statuses = watch_list(self.ctx.project_statuses())
         self.records = list_supervisions(store)
         open_by_project: dict[str, Supervision] = {}
         for r in self.records:

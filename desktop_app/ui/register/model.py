@@ -38,6 +38,7 @@ from ...domain.model import Project
 from ...domain.money import format_wan
 from ...domain.status import LIGHT_COLORS, LIGHT_NAMES, LIGHT_RANK, Status, evaluate
 from ...services.changes import Changes
+from ...services.monitoring import ProjectStatus
 from ...store.projects import list_projects
 from ..roles import GroupRole, ProjectIdRole, ProjectRole, SortRole, StatusRole
 
@@ -427,6 +428,10 @@ class RegisterModel(QAbstractTableModel):
             self.reload_projects(changes.projects)
         elif changes.reports or changes.supervision:
             self.reload()  # lights and 最近填报 depend on reports
+
+    def project_statuses(self) -> list[ProjectStatus]:
+        """Every project with its light, as loaded (and kept current) for the table."""
+        return [ProjectStatus(e.project, e.status) for e in self._entries.values()]
 
     # -- sorting, filtering, grouping ------------------------------------------------------
 

@@ -91,3 +91,38 @@ def test_supervision_page_lists_unreported_units_first(qtbot, ctx):
     assert blocker.args[0]["ids"]
     page.period_box.setCurrentText("2026-01")  # an earlier month: nobody had reported then
     assert table.item(0, 0).text() == "未报送"
+
+
+def test_pages_sharing_the_register_model_follow_an_edit(qtbot, ctx, store, make_project):
+    """首页 and 督办预警 read the shared register model's projects; an edit reaches all three."""
+    from datetime import date as _date
+
+    from desktop_app.services.editing import update_fields
+    from desktop_app.services.monitoring import dashboard, project_statuses
+
+    pid = make_project("LATE-1", "将要逾期的项目", lead="德阳高新区", stage="在建")
+    ctx.register_model = RegisterModel(ctx)
+    home = DashboardPage(ctx)
+    watch = SupervisionPage(ctx)
+    qtbot.addWidget(home)
+    qtbot.addWidget(watch)
+    red_before = home.figures.by_light["红"]
+    assert pid not in {s.project.id for s in watch.statuses if s.status.light == "红"}
+
+    changes = update_fields(
+        store,
+        pid,
+        {
+            "planned_start": _date(2024, 1, 1),
+            "planned_end": _date(2025, 6, 30),
+            "percent_complete": 10,
+        },
+    )
+    ctx.notify(changes)
+    home.refresh(changes)
+    watch.refresh(changes)
+
+    fresh = dashboard(store, TODAY, statuses=project_statuses(store, TODAY))
+    assert home.figures.by_light == fresh.by_light
+    assert home.figures.by_light["红"] == red_before + 1
+    assert pid in {s.project.id for s in watch.statuses if s.status.light == "红"}

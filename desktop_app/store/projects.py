@@ -51,35 +51,64 @@ LEFT JOIN progress_report r ON r.project_id = p.id
 """
 
 
-def _to_project(row: tuple, cols: list[str]) -> Project:
-    r = dict(zip(cols, row, strict=True))
+def _to_project(row: tuple) -> Project:
+    """A row of ``_SELECT`` (its columns in that order) as a Project."""
+    (
+        pid,
+        code,
+        name,
+        stage,
+        category,
+        section_id,
+        column_no,
+        section_kind,
+        section_title,
+        district_id,
+        district,
+        scope,
+        total_investment,
+        planned_start,
+        planned_end,
+        actual_start,
+        actual_end,
+        percent_complete,
+        investment_to_date,
+        source_text,
+        notes,
+        is_demo,
+        version,
+        updated_at,
+        last_period,
+        last_progress_text,
+        last_reported_at,
+    ) = row
     return Project(
-        id=r["id"],
-        code=r["code"],
-        name=r["name"],
-        stage=r["stage"],
-        category=r["category"],
-        section_id=r["section_id"],
-        column=r["column_no"] if r["section_kind"] == "专栏" else None,
-        section_title=r["section_title"],
-        district_id=r["district_id"],
-        district=r["district"],
-        scope=r["scope"],
-        total_investment=r["total_investment"],
-        planned_start=from_iso(r["planned_start"]),
-        planned_end=from_iso(r["planned_end"]),
-        actual_start=from_iso(r["actual_start"]),
-        actual_end=from_iso(r["actual_end"]),
-        percent_complete=r["percent_complete"],
-        investment_to_date=r["investment_to_date"],
-        source_text=r["source_text"],
-        notes=r["notes"],
-        is_demo=bool(r["is_demo"]),
-        version=r["version"],
-        updated_at=r["updated_at"],
-        last_period=r["last_period"],
-        last_progress_text=r["last_progress_text"],
-        last_reported_at=r["last_reported_at"],
+        id=pid,
+        code=code,
+        name=name,
+        stage=stage,
+        category=category,
+        section_id=section_id,
+        column=column_no if section_kind == "专栏" else None,
+        section_title=section_title,
+        district_id=district_id,
+        district=district,
+        scope=scope,
+        total_investment=total_investment,
+        planned_start=from_iso(planned_start),
+        planned_end=from_iso(planned_end),
+        actual_start=from_iso(actual_start),
+        actual_end=from_iso(actual_end),
+        percent_complete=percent_complete,
+        investment_to_date=investment_to_date,
+        source_text=source_text,
+        notes=notes,
+        is_demo=bool(is_demo),
+        version=version,
+        updated_at=updated_at,
+        last_period=last_period,
+        last_progress_text=last_progress_text,
+        last_reported_at=last_reported_at,
     )
 
 
@@ -106,9 +135,7 @@ def list_projects(
         where.append(f"p.id IN ({','.join('?' * len(ids))})")
         params += ids
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY p.code"
-    cursor = store.conn.execute(sql, params)
-    cols = [c[0] for c in cursor.description]
-    projects = [_to_project(row, cols) for row in cursor.fetchall()]
+    projects = [_to_project(row) for row in store.conn.execute(sql, params)]
     _attach_children(store, projects)
     return projects
 

@@ -185,7 +185,7 @@ def merge_units(
 def unmerge(store: Store, undo: MergeUndo) -> Changes:
     """Undo a merge: the projects' links and districts as before, the source unit active again."""
     with store.write():
-        unit_store.update_unit(store, undo.source_id, {"active": undo.source_active})
+        unit_store.unmerge_unit(store, undo.source_id, active=undo.source_active)
         for pid, snap in undo.snapshots.items():
             project_store.save_project(
                 store,

@@ -227,3 +227,14 @@ def merge_units(store: Store, source_id: int, target_id: int) -> int:
         )
         tx.audit("unit", source_id, "合并", source.name, target.name)
     return moved
+
+
+def unmerge_unit(store: Store, unit_id: int, *, active: bool) -> None:
+    """Undo a merge's mark on the source unit: no longer merged, active as it was before."""
+    unit = get_unit(store, unit_id)
+    with store.write() as tx:
+        store.conn.execute(
+            "UPDATE unit SET active = ?, merged_into_id = NULL, version = version + 1 WHERE id = ?",
+            (int(active), unit_id),
+        )
+        tx.audit("unit", unit_id, "撤销合并", None, unit.name)

@@ -82,3 +82,5 @@ def test_merge_units_moves_links_and_unmerge_puts_them_back(store, make_project)
     assert get_unit(store, a.id).active
     assert unit_project_count(store, a.id) == count_a
     assert unit_project_count(store, b.id) == count_b
+    merged = store.scalar("SELECT merged_into_id FROM unit WHERE id = ?", (a.id,))
+    assert merged is None  # no longer marked as merged into 市水利局

@@ -187,7 +187,7 @@ def generate_demo(
                     (
                         pid,
                         period.key,
-                        f"{period.last_day.isoformat()}T17:00:00",
+                        _reported_at(period, today),
                         p_pct,
                         round_wan(total * p_pct / 100),
                         year_done,
@@ -254,3 +254,10 @@ def generate_demo(
         tx.audit("database", store.path.name, "演示数据", None, f"新增 {count} 个演示项目")
     store.log_event("demo", f"生成演示数据 {count} 个项目（编码 DEMO-{start_no:05d} 起）")
     return count
+
+
+def _reported_at(period: Period, today: date) -> str:
+    """When a demo report was filed: the period's last afternoon, or yesterday's for the
+    period still running (never a time that has not come yet)."""
+    day = max(period.first_day, min(period.last_day, today - timedelta(days=1)))
+    return f"{day.isoformat()}T17:00:00"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 
@@ -111,6 +112,9 @@ def test_demo_adds_marked_projects(tmp_path, capsys):
     with Store.open(path) as store:
         assert store.scalar("SELECT count(DISTINCT period) FROM progress_report") == 12
         assert store.check() == []
+        # No report is filed at a time that has not come yet.
+        latest = store.scalar("SELECT max(reported_at) FROM progress_report")
+        assert latest < datetime.now().isoformat(timespec="seconds")
 
 
 def test_errors_are_chinese_without_traceback(tmp_path, capsys):

@@ -7,6 +7,7 @@ through ui/worker.py and call the same services as the CLI.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -29,9 +30,13 @@ from PySide6.QtWidgets import (
 
 from ...domain.errors import UserError
 from ...services.changes import Changes
+from ...services.proposals import pending_count
 from ...store.exchange import return_status
 from ..context import AppContext
 from ..worker import start_job
+
+if TYPE_CHECKING:
+    from .proposals import ProposalsDialog
 
 STATUS_COLUMNS = (
     "单位",
@@ -63,15 +68,18 @@ class ReportingPage(QWidget):
         buttons.addWidget(QLabel("填报周期："))
         buttons.addWidget(self.period_combo)
         buttons.addSpacing(16)
-        for text, slot in (
-            ("生成填报模板（单个单位）…", self.issue_one),
-            ("生成全部单位模板…", self.issue_all),
-            ("导入填报表…", self.open_import),
-            ("导出项目库…", self.export_register),
+        self.proposals_button = QPushButton()
+        self.proposals_button.setToolTip("各单位填报表中列出、项目库中还没有的项目：采纳或驳回")
+        self.proposals_button.clicked.connect(self.open_proposals)
+        self.proposals_dialog: ProposalsDialog | None = None
+        for widget in (
+            self._button("生成填报模板（单个单位）…", self.issue_one),
+            self._button("生成全部单位模板…", self.issue_all),
+            self._button("导入填报表…", self.open_import),
+            self.proposals_button,
+            self._button("导出项目库…", self.export_register),
         ):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
+            buttons.addWidget(widget)
         buttons.addStretch()
         self.table = QTableWidget(0, len(STATUS_COLUMNS))
         self.table.setHorizontalHeaderLabels(STATUS_COLUMNS)
@@ -98,6 +106,12 @@ class ReportingPage(QWidget):
         layout.addLayout(status_row)
         self.reload()
 
+    @staticmethod
+    def _button(text: str, slot) -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        return button
+
     def _fill_periods(self) -> None:
         current = self.ctx.current_period()
         for i in range(-1, 13):
@@ -111,6 +125,13 @@ class ReportingPage(QWidget):
     def refresh(self, changes: Changes) -> None:
         if changes.reports or changes.units or changes.database or changes.touches_projects:
             self.reload()
+        else:
+            self.update_proposals_button()  # a proposal rejected (or its rejection undone)
+
+    def update_proposals_button(self) -> None:
+        pending = pending_count(self.ctx.store)
+        self.proposals_button.setText(f"新增项目建议（{pending}）")
+        self.proposals_button.setStyleSheet("font-weight: bold;" if pending else "")
 
     def reload(self) -> None:
         rows = return_status(self.ctx.store, self.period())
@@ -145,6 +166,7 @@ class ReportingPage(QWidget):
             f"{self.period_combo.currentText()}：应报送 {len(rows)} 个单位，已报送 {returned}，"
             f"未报送 {len(rows) - returned}。"
         )
+        self.update_proposals_button()
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -197,6 +219,18 @@ class ReportingPage(QWidget):
 
         wizard = ImportWizard(self.ctx, self, files=list(files))
         wizard.exec()
+
+    def open_proposals(self) -> ProposalsDialog:
+        """The 新增项目建议 window (pending ones first; the history is one filter away)."""
+        from .proposals import ProposalsDialog
+
+        if self.proposals_dialog is None:
+            self.proposals_dialog = ProposalsDialog(self.ctx, self)
+            self.proposals_dialog.handled.connect(self.update_proposals_button)
+        else:
+            self.proposals_dialog.reload()
+        self.proposals_dialog.open()
+        return self.proposals_dialog
 
     def export_register(self) -> None:
         name, _ = QFileDialog.getSaveFileName(

@@ -83,16 +83,31 @@ class SaveBaselineCommand(StoreCommand):
 
 
 class AddLinkCommand(StoreCommand):
-    def __init__(self, ctx, pred_id: str, succ_id: str, lag_days: int = 0):
+    def __init__(
+        self,
+        ctx,
+        pred_id: str,
+        succ_id: str,
+        lag_days: int = 0,
+        *,
+        pred_milestone_id: int | None = None,
+        succ_milestone_id: int | None = None,
+    ):
         super().__init__(
             ctx, f"添加前置关系 {_project_label(ctx, pred_id)} → {_project_label(ctx, succ_id)}"
         )
         self.args = (pred_id, succ_id, lag_days)
+        self.milestones = {
+            "pred_milestone_id": pred_milestone_id,
+            "succ_milestone_id": succ_milestone_id,
+        }
         self.link_id: int | None = None
 
     def apply(self) -> Changes:
         pred, succ, lag = self.args
-        self.link_id, changes = schedule.add_dependency(self.ctx.store, pred, succ, lag_days=lag)
+        self.link_id, changes = schedule.add_dependency(
+            self.ctx.store, pred, succ, lag_days=lag, **self.milestones
+        )
         return changes
 
     def revert(self) -> Changes:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -43,6 +44,7 @@ from ..worker import start_job
 from . import export
 from .chart import GanttChart
 from .commands import AddLinkCommand, RemoveLinkCommand, SaveBaselineCommand, SetSpanCommand
+from .link_dialog import LinkDialog, link_label
 from .listmodel import GanttListModel
 from .painter import HEADER_HEIGHT
 from .rows import ROW_HEIGHT
@@ -386,30 +388,38 @@ class GanttPage(QWidget):
         for li in self.chart.layout_.links:
             link = li.link
             if info.key in (link.pred_project_id, link.succ_project_id):
-                other = (
-                    link.succ_project_id
-                    if link.pred_project_id == info.key
-                    else link.pred_project_id
-                )
-                p = self.chart._projects.get(other)
                 mark = "（未满足）" if li.violated_days else ""
-                menu.addAction(
-                    f"删除与「{p.name if p else other}」的前后置关系{mark}",
-                    lambda link=link: self.unlink(link),
-                )
+                label = link_label(link, self.chart._projects, info.key)
+                menu.addAction(f"删除{label}{mark}", lambda link=link: self.unlink(link))
         menu.exec(self.chart.viewport().mapToGlobal(pos))
 
     def _ask_link(self, pred: str, succ: str) -> None:
-        lag, ok = QInputDialog.getInt(
-            self, "前后置关系", "前置项目完工后间隔多少天开工：", 0, -3650, 3650
-        )
-        if ok:
-            self.link(pred, succ, lag)
+        projects = self.chart._projects
+        dialog = LinkDialog(projects[pred], projects[succ], self)
+        if dialog.exec() == QDialog.Accepted:
+            pred_ms, succ_ms, lag = dialog.choice()
+            self.link(pred, succ, lag, pred_milestone_id=pred_ms, succ_milestone_id=succ_ms)
 
-    def link(self, pred: str, succ: str, lag_days: int = 0) -> bool:
-        """Add a finish-to-start link (undoable)."""
+    def link(
+        self,
+        pred: str,
+        succ: str,
+        lag_days: int = 0,
+        *,
+        pred_milestone_id: int | None = None,
+        succ_milestone_id: int | None = None,
+    ) -> bool:
+        """Add a finish-to-start link, between the projects or some of their milestones (undoable)."""
+        command = AddLinkCommand(
+            self.ctx,
+            pred,
+            succ,
+            lag_days,
+            pred_milestone_id=pred_milestone_id,
+            succ_milestone_id=succ_milestone_id,
+        )
         try:
-            execute(self.ctx, AddLinkCommand(self.ctx, pred, succ, lag_days))
+            execute(self.ctx, command)
         except UserError as exc:
             show_user_error(self, exc)
             return False

@@ -176,3 +176,68 @@ def test_links_added_from_the_page_are_undoable(gantt):
     [li] = page.chart.layout_.links
     page.unlink(li.link)
     assert page.chart.layout_.links == []
+
+
+def test_a_link_between_milestones_is_chosen_in_the_dialog_and_drawn(gantt, qtbot, monkeypatch):
+    """成德S11线 may only reach 主体完工 after 天府大道北延's 通车 milestone, 30 days later."""
+    from PySide6.QtWidgets import QDialog
+
+    from desktop_app.domain.model import Milestone
+    from desktop_app.services.changes import Changes
+    from desktop_app.store.projects import save_project
+    from desktop_app.ui.gantt.link_dialog import LinkDialog
+
+    page, ctx, ids = gantt
+    save_project(ctx.store, ids["b"], fields={}, milestones=[Milestone("通车", date(2026, 11, 30))])
+    save_project(
+        ctx.store, ids["a"], fields={}, milestones=[Milestone("主体完工", date(2026, 12, 15))]
+    )
+    ctx.notify(Changes(projects=frozenset(ids.values())))
+    pred, succ = get_project(ctx.store, ids["b"]), get_project(ctx.store, ids["a"])
+
+    dialog = LinkDialog(pred, succ)
+    qtbot.addWidget(dialog)
+    texts = [dialog.pred_end.itemText(i) for i in range(dialog.pred_end.count())]
+    assert texts == ["项目完工（2026-12-31）", "节点「通车」（计划 2026-11-30）"]
+    assert dialog.succ_start.itemText(1) == "节点「主体完工」（计划 2026-12-15）"
+
+    def choose(self):
+        self.pred_end.setCurrentIndex(1)
+        self.succ_start.setCurrentIndex(1)
+        self.lag.setValue(30)
+        return QDialog.Accepted
+
+    monkeypatch.setattr(LinkDialog, "exec", choose)
+    page._ask_link(ids["b"], ids["a"])
+    [li] = page.chart.layout_.links
+    assert li.link.pred_milestone_id == pred.milestones[0].id
+    assert li.link.succ_milestone_id == succ.milestones[0].id
+    # drawn from the 通车 diamond to the 主体完工 diamond; 11-30 + 30 days > 12-15: 15 days early
+    assert (li.finish, li.start) == (date(2026, 11, 30).toordinal(), date(2026, 12, 15).toordinal())
+    assert li.violated_days == 15
+    ctx.undo_stack.undo()
+    assert page.chart.layout_.links == []
+    ctx.undo_stack.redo()
+    [li] = page.chart.layout_.links
+    assert li.link.succ_milestone_id == succ.milestones[0].id
+
+
+def test_the_menu_names_the_milestones_of_a_link(gantt):
+    from desktop_app.domain.model import Milestone, Project
+    from desktop_app.domain.schedule import Link
+    from desktop_app.ui.gantt.link_dialog import link_label
+
+    a = Project(
+        "A", "GT-1", "成德S11线", milestones=[Milestone("主体完工", date(2026, 12, 15), None, 7)]
+    )
+    b = Project(
+        "B", "GT-2", "天府大道北延", milestones=[Milestone("通车", date(2026, 11, 30), None, 8)]
+    )
+    projects = {"A": a, "B": b}
+    plain = Link(1, "B", "A")
+    assert link_label(plain, projects, "A") == "与「天府大道北延」的前后置关系"
+    between = Link(2, "B", "A", 30, 8, 7)
+    assert (
+        link_label(between, projects, "B")
+        == "与「成德S11线」的前后置关系（节点「通车」 → 节点「主体完工」）"
+    )

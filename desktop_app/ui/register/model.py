@@ -19,6 +19,8 @@ Public API (stable; the Gantt chart builds on it):
 - Lookup: ``project_at(row)``, ``group_at(row)``, ``row_of(project_id)``,
   ``visible_project_ids()``, ``shown_count`` (projects passing the filter), ``total_count``,
   ``choices(key)`` (values present, for filter combo boxes), ``project(project_id)``.
+- Painting: ``paint_row(row)`` gives a row's texts, kind and light in one call (the register
+  view paints its visible rows from it; ``data()`` stays the reference for every role).
 - Signal ``filtersChanged`` after filters / grouping change (views update their widgets).
 
 Display strings are computed once per project at load (``data()`` is called thousands of times
@@ -688,18 +690,21 @@ class RegisterModel(QAbstractTableModel):
             return None
         return self._group_data(item, index.column(), role)
 
+    def _group_text(self, item: GroupRow, col: int) -> str | None:
+        key = COLUMNS[col].key
+        if key == "status":
+            return ("▸ " if item.collapsed else "▾ ") + f"{item.count} 项"
+        if key == "name":
+            return item.label
+        if key == "code":
+            return GROUPINGS[self._group_by]
+        if key == "total_investment":
+            return format_wan(item.total_investment) or "0"
+        return None
+
     def _group_data(self, item: GroupRow, col: int, role: int):
         if role == _DISPLAY:
-            key = COLUMNS[col].key
-            if key == "status":
-                return ("▸ " if item.collapsed else "▾ ") + f"{item.count} 项"
-            if key == "name":
-                return item.label
-            if key == "code":
-                return GROUPINGS[self._group_by]
-            if key == "total_investment":
-                return format_wan(item.total_investment) or "0"
-            return None
+            return self._group_text(item, col)
         if role == _FONT:
             return self._bold
         if role == _BACKGROUND:
@@ -711,6 +716,20 @@ class RegisterModel(QAbstractTableModel):
         if role == _ALIGN and col in _RIGHT_COLUMNS:
             return self._right
         return None
+
+    def paint_row(self, row: int) -> tuple[bool, tuple, str | None]:
+        """Everything the register view paints for ``row``, in one call instead of one
+        ``data()`` call per cell and role: ``(is_group, texts, light)``.
+
+        ``texts`` holds one display string per column. For a project, None means 待填报 (the
+        view paints ``MISSING`` in grey); for a group header, None is an empty cell and the row
+        is painted bold on the group background. ``light`` is the project's status light (None
+        for a group). What this returns must agree with ``data()``, which tests check.
+        """
+        kind, item = self._rows[row]
+        if kind == "p":
+            return False, item.texts, item.status.light
+        return True, tuple(self._group_text(item, c) for c in range(len(COLUMNS))), None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -22,6 +23,7 @@ from ...domain.status import LIGHT_NAMES, LIGHTS
 from ...services.changes import Changes
 from ..context import AppContext
 from .model import COLUMNS, DEFAULT_VISIBLE, GROUPINGS, RegisterModel
+from .row_painter import RowPainter
 
 ANY = "（全部）"
 
@@ -31,6 +33,7 @@ class RegisterView(QTableView):
 
     def __init__(self, model: RegisterModel, parent: QWidget | None = None):
         super().__init__(parent)
+        self._row_painter = RowPainter(self)
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setSelectionMode(QAbstractItemView.ExtendedSelection)
@@ -53,6 +56,24 @@ class RegisterView(QTableView):
         for i, col in enumerate(COLUMNS):
             self.setColumnWidth(i, col.width)
             self.setColumnHidden(i, col.key not in DEFAULT_VISIBLE)
+
+    def paintEvent(self, event) -> None:
+        # The visible rows are painted in one pass from the model's precomputed texts: Qt's
+        # per-cell painting calls data() about seven times a cell, most of a frame in Python.
+        # Header, selection, editing, scrolling and keyboard handling stay QTableView's.
+        if not isinstance(self.model(), RegisterModel) or self.showGrid() or self.isRightToLeft():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self.viewport())
+        try:
+            self._row_painter.paint(painter, event.rect())
+        finally:
+            painter.end()
+
+    def changeEvent(self, event) -> None:
+        if event.type() in (QEvent.FontChange, QEvent.StyleChange):
+            self._row_painter.invalidate()
+        super().changeEvent(event)
 
 
 class RegisterPage(QWidget):

@@ -19,8 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlite_utils
-
 from ..domain.errors import ConflictError, UserError
 from ..paths import schema_path
 
@@ -128,11 +126,24 @@ class Store:
 
     def __init__(self, conn: sqlite3.Connection, path: Path, *, user: str, read_only: bool = False):
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._db = None
         self.path = path
         self.user = user
         self.read_only = read_only
         self._tx: list[WriteContext] = []
+
+    @property
+    def db(self):
+        """The connection as a ``sqlite_utils.Database`` (savepoints of nested writes).
+
+        Made on first use: importing sqlite-utils also imports numpy where it is installed,
+        which would add a fifth of a second to every start of the application.
+        """
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # -- opening ---------------------------------------------------------------------------
 

@@ -190,3 +190,24 @@ def test_edit_a_cell_in_the_table_and_undo(window, store):
     window.act_undo.trigger()
     assert get_project(store, pid).percent_complete is None
     assert model.index(model.row_of(pid), column_index("percent_complete")).data() == "待填报"
+
+
+def test_only_what_a_project_still_owes_reads_待填报(window, make_project):
+    """A 前期 project is not asked for its 实际开工 or 完成百分比; a 在建 one is. A project the
+    plan names outside any 专栏 is never asked for one."""
+    model = window.ctx.register_model
+    early = make_project("T-EARLY", "前期项目", stage="前期", lead="市交通运输局")
+    busy = make_project("T-BUSY", "在建项目", stage="在建", lead="市交通运输局")
+    model.reload()
+
+    def cell(pid, key):
+        index = model.index(model.row_of(pid), column_index(key))
+        return index.data(), index.data(Qt.ForegroundRole)
+
+    for key in ("actual_start", "percent_complete", "investment_to_date", "column", "category"):
+        assert cell(early, key) == ("", None), key
+    for key in ("actual_start", "percent_complete", "investment_to_date", "last_period"):
+        text, colour = cell(busy, key)
+        assert text == "待填报" and colour.color().name() == "#9aa0a6", key
+    assert cell(busy, "actual_end")[0] == ""  # not finished yet
+    assert cell(early, "planned_start")[0] == "待填报"  # required of every project

@@ -56,10 +56,16 @@ class Column:
     sort: Callable[[Project, Status], object]
     align_right: bool = False
     width: int = 100
+    # Whether an empty value is 待填报 for this project (else the cell is simply empty): the
+    # required fields always, progress fields once a project is under way, never a 专栏.
+    expected: Callable[[Project], bool] = lambda p: True
 
 
 def _date(value) -> str | None:
     return value.isoformat() if value else None
+
+
+_UNDER_WAY = ("在建", "竣工")
 
 
 def _num(value) -> float:
@@ -82,8 +88,16 @@ COLUMNS: tuple[Column, ...] = (
         lambda p, s: f"专栏{p.column}" if p.column else None,
         lambda p, s: p.column if p.column is not None else 999,
         width=70,
+        expected=lambda p: False,  # chapter texts and the glossary name projects outside 专栏
     ),
-    Column("category", "类别", lambda p, s: p.category, lambda p, s: p.category or "", width=110),
+    Column(
+        "category",
+        "类别",
+        lambda p, s: p.category,
+        lambda p, s: p.category or "",
+        width=110,
+        expected=lambda p: False,
+    ),
     Column(
         "stage",
         "建设阶段",
@@ -105,6 +119,7 @@ COLUMNS: tuple[Column, ...] = (
         lambda p, s: "、".join(p.units_with_role("责任")) or None,
         lambda p, s: "、".join(p.units_with_role("责任")),
         width=160,
+        expected=lambda p: False,
     ),
     Column(
         "total_investment",
@@ -134,6 +149,7 @@ COLUMNS: tuple[Column, ...] = (
         lambda p, s: _date(p.actual_start),
         lambda p, s: _date(p.actual_start) or "",
         width=95,
+        expected=lambda p: p.stage in _UNDER_WAY,
     ),
     Column(
         "actual_end",
@@ -141,6 +157,7 @@ COLUMNS: tuple[Column, ...] = (
         lambda p, s: _date(p.actual_end),
         lambda p, s: _date(p.actual_end) or "",
         width=95,
+        expected=lambda p: p.stage == "竣工",
     ),
     Column(
         "percent_complete",
@@ -149,6 +166,7 @@ COLUMNS: tuple[Column, ...] = (
         lambda p, s: _num(p.percent_complete),
         align_right=True,
         width=85,
+        expected=lambda p: p.stage in _UNDER_WAY,
     ),
     Column(
         "investment_to_date",
@@ -157,6 +175,7 @@ COLUMNS: tuple[Column, ...] = (
         lambda p, s: _num(p.investment_to_date),
         align_right=True,
         width=130,
+        expected=lambda p: p.stage in _UNDER_WAY,
     ),
     Column(
         "last_period",
@@ -164,6 +183,7 @@ COLUMNS: tuple[Column, ...] = (
         lambda p, s: p.last_period,
         lambda p, s: p.last_period or "",
         width=80,
+        expected=lambda p: p.stage in _UNDER_WAY,
     ),
     Column("reason", "状态说明", lambda p, s: s.reason, lambda p, s: s.reason, width=260),
 )
@@ -312,7 +332,11 @@ class _Entry:
     @property
     def texts(self) -> tuple:
         if self._texts is None:
-            self._texts = tuple(c.text(self.project, self.status) for c in COLUMNS)
+            p, s = self.project, self.status
+            # None: 待填报 (painted grey); "": nothing expected there for this project.
+            self._texts = tuple(
+                "" if (t := c.text(p, s)) is None and not c.expected(p) else t for c in COLUMNS
+            )
         return self._texts
 
     @property
@@ -657,7 +681,8 @@ class RegisterModel(QAbstractTableModel):
         kind, item = self._rows[index.row()]
         if kind == "p":
             if role == _DISPLAY:
-                return item.texts[index.column()] or MISSING
+                text = item.texts[index.column()]
+                return MISSING if text is None else text
             if role == _FOREGROUND:
                 return self._grey if item.texts[index.column()] is None else None
             if role == _DECORATION:
@@ -677,7 +702,8 @@ class RegisterModel(QAbstractTableModel):
                     col = index.column()
                     if col == 0:
                         return "\n".join(item.status.reasons or (item.status.reason,))
-                    return item.texts[col] or f"{COLUMNS[col].title}：{MISSING}"
+                    text = item.texts[col]
+                    return f"{COLUMNS[col].title}：{MISSING}" if text is None else text or None
                 return None
             if role == ProjectRole:
                 return item.project

@@ -115,6 +115,7 @@ class SheetDocument(BaseDocTemplate):
         self.header_height = header_height
         self.header_painter = header_painter
         self.on_page = on_page
+        self._prepare: Callable[[Canvas], None] | None = None
         width, height = setup.size
         super().__init__(
             str(out),
@@ -150,12 +151,18 @@ class SheetDocument(BaseDocTemplate):
         _, height = self.setup.size
         return height - MARGIN_TOP - MARGIN_BOTTOM - RUNNING_HEAD - self.header_height
 
-    def build_story(self, story: list) -> None:
+    def build_story(self, story: list, *, prepare: Callable[[Canvas], None] | None = None) -> None:
+        """Lay out ``story`` and write the file; ``prepare(canvas)`` runs before the first page."""
         fonts = self.fonts
+        self._prepare = prepare
         self.build(
             [NextPageTemplate("later"), *story],
             canvasmaker=lambda *a, **k: NumberedCanvas(*a, footer_font=fonts.body, **k),
         )
+
+    def beforeDocument(self) -> None:  # noqa: N802 - reportlab's hook
+        if self._prepare is not None:
+            self._prepare(self.canv)
 
     def afterPage(self) -> None:  # noqa: N802 - reportlab's hook
         if self.on_page is not None:

@@ -4,9 +4,9 @@ Short cells are plain strings and long ones are pre-wrapped into lines (``text.w
 reportlab only stacks lines instead of laying out a Paragraph per cell — the difference between
 seconds and minutes at 10,000 rows. Rows are cut into tables of ``CHUNK`` rows, which reportlab
 splits far faster than one long table, and a row taller than a page is continued on further rows.
-The long progress sheets go one step further with :class:`GridChunk`, which draws its rows
-directly instead of through reportlab's ``Table``; the short tables of the other sheets use
-``Table`` (repeated header rows, spans).
+The long progress sheets go one step further with :class:`GridChunk`, which writes its rows
+straight into the page content (``content``) instead of through reportlab's ``Table``; the short
+tables of the other sheets use ``Table`` (repeated header rows, spans).
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Table, TableStyle
 
+from .content import FontEncoder, Paint, Paths, frequent_first, rgb
 from .page import HEADER_FILL, INK
-from .text import draw_text, fit_line, text_width, wrap_lines
+from .text import char_widths, draw_text, fit_line, text_width, wrap_lines
 
 CHUNK = 40
+SAMPLE_ROWS = 2000  # rows whose characters decide the order of the font's subsets
 GRID = colors.HexColor("#808080")
 GROUP_FILL = colors.HexColor("#EEF2F7")
 TOTAL_FILL = colors.HexColor("#F5F5F5")
@@ -70,6 +72,18 @@ class GridLayout:
         self.max_lines = max(3, int((max_row_height - 2 * PAD) // self.leading) - 1)
         header_lines = max(len(c.header.split("\n")) for c in self.columns)
         self.header_height = header_lines * self.leading + 2 * PAD + 2
+        self.edges = [0.0]
+        for w in self.widths:
+            self.edges.append(self.edges[-1] + w)
+        self._rooms = [w - 2 * PAD for w in self.widths]  # room for text in each column
+        # Widths of aligned single-line cells (body font) measured while fitting them, reused
+        # to place them when drawn.
+        self.measured: dict[str, float] = {}
+        # Drawing state of the document being written (see ``encoder`` and ``paint_header``).
+        self.charset = ""  # characters of the sheet's cells, most frequent first
+        self._doc = None
+        self._encoders: dict[str, FontEncoder] = {}
+        self._header_code: dict[tuple[float, float], str] = {}
 
     @classmethod
     def for_document(cls, columns: Sequence[Column], doc, size: float) -> GridLayout:
@@ -105,6 +119,27 @@ class GridLayout:
         for i in flexible:
             self.widths[i] -= deficit * self.widths[i] / room
 
+    def _bind(self, canvas: Canvas) -> None:
+        """Start the drawing state afresh for a new document."""
+        if self._doc is not canvas._doc:
+            self._doc = canvas._doc
+            self._encoders = {}
+            self._header_code = {}
+
+    def encoder(self, canvas: Canvas, font: str) -> FontEncoder:
+        """The line encoder of ``font`` for the document ``canvas`` writes."""
+        self._bind(canvas)
+        found = self._encoders.get(font)
+        if found is None:
+            # The body font gets the sheet's characters first, most frequent first.
+            chars = self.charset if font == self.font else ""
+            found = self._encoders[font] = FontEncoder(font, canvas._doc, chars)
+        return found
+
+    def prepare(self, canvas: Canvas) -> None:
+        """Register the sheet's characters with the body font before anything else is drawn."""
+        self.encoder(canvas, self.font)
+
     def inner(self, index: int) -> float:
         return self.widths[index] - 2 * PAD
 
@@ -112,16 +147,25 @@ class GridLayout:
 
     def data_row(self, values: Sequence) -> list[list]:
         """Cells of a data row, as one or more table rows (a very long cell continues below)."""
+        measure = char_widths(self.font, self.size).__getitem__
         cells, tall = [], 1
-        for i, (col, value) in enumerate(zip(self.columns, values, strict=True)):
+        for col, room, value in zip(self.columns, self._rooms, values, strict=True):
             if isinstance(value, Flowable):
                 cells.append(value)
-            elif col.wrap:
-                lines = wrap_lines(value, self.font, self.size, self.inner(i))
+                continue
+            # Most cells fit as they are: one measurement settles it.
+            width = sum(map(measure, value)) if isinstance(value, str) else room + 1
+            fits = width <= room
+            if not col.wrap:
+                if fits and col.align != "LEFT":
+                    self.measured[value] = width
+                cells.append(value if fits else fit_line(value, self.font, self.size, room))
+            elif fits and "\n" not in value and "\r" not in value:
+                cells.append([value])
+            else:
+                lines = wrap_lines(value, self.font, self.size, room)
                 cells.append(lines)
                 tall = max(tall, len(lines))
-            else:
-                cells.append(fit_line(value, self.font, self.size, self.inner(i)))
         if tall <= self.max_lines:
             return [[("\n".join(c) if isinstance(c, list) else c) for c in cells]]
         rows = []
@@ -216,7 +260,20 @@ class GridLayout:
         return out
 
     def paint_header(self, canvas: Canvas, x: float, y_top: float, width: float) -> None:
-        """The column headers, drawn by the page template at the top of every page."""
+        """The column headers, drawn by the page template at the top of every page.
+
+        Every page repeats the same drawing operators: they are worked out once per position.
+        """
+        self._bind(canvas)
+        code = self._header_code.get((x, y_top))
+        if code is None:
+            mark = len(canvas._code)
+            self._draw_header(canvas, x, y_top)
+            code = self._header_code[(x, y_top)] = "\n".join(canvas._code[mark:])
+        else:
+            canvas.addLiteral(code)
+
+    def _draw_header(self, canvas: Canvas, x: float, y_top: float) -> None:
         h = self.header_height
         canvas.saveState()
         canvas.setFillColor(HEADER_FILL)
@@ -248,6 +305,17 @@ def _label_span(cells: list) -> int:
     return k
 
 
+_paints: dict[str, Paint] = {}
+
+
+def fill_paint(hex_code: str) -> Paint:
+    """The paint that fills shapes with ``hex_code`` (one object per colour)."""
+    found = _paints.get(hex_code)
+    if found is None:
+        found = _paints[hex_code] = Paint(fill=colors.HexColor(hex_code))
+    return found
+
+
 class LightDot(Flowable):
     """A status light: a coloured dot and its name (红灯, 黄灯 …)."""
 
@@ -269,15 +337,31 @@ class LightDot(Flowable):
         c.setFont(self.font, self.size)
         c.drawString(self.size * 0.9, 0, self.name)
 
+    def paint(self, paths: Paths, x: float, baseline: float) -> None:
+        """The dot, for a :class:`GridChunk` (which writes the name with the rest of the text)."""
+        r = self.size * 0.32
+        paths.circle(0, fill_paint(self.color), x + r, baseline + self.size * 0.3, r)
+
+
+_ROW_FILLS = {
+    "group": Paint(fill=GROUP_FILL),
+    "subtotal": Paint(fill=TOTAL_FILL),
+    "total": Paint(fill=TOTAL_FILL),
+    "header": Paint(fill=HEADER_FILL),
+}
+_GRID_LINES = Paint(stroke=GRID, width=0.4)
+
 
 class GridChunk(Flowable):
-    """A run of table rows drawn straight onto the canvas: the fast path for long sheets.
+    """A run of table rows written straight into the page: the fast path for long sheets.
 
-    reportlab's ``Table`` styles and draws every cell on its own (a text object per cell); at
-    10,000 projects that is most of the time spent. Here all the text of a chunk goes into one
-    text object, grid lines are long strokes over runs of rows, and the light dots and timeline
-    bars are painted in place. The look matches :meth:`GridLayout.tables` (same widths, padding,
-    fills and fonts), and the chunk splits between rows when a page is full.
+    reportlab's ``Table`` styles and draws every cell on its own; at 10,000 projects that is most
+    of the time a sheet takes. Here the rows become PDF operators directly (``content``): lines
+    encoded once per document, grid lines as long strokes over runs of rows, fills, light dots
+    and timeline bars collected into one path per colour. Cell shapes other than strings and
+    :class:`LightDot` have a ``paint(paths, x, y)`` method (else they are drawn as flowables).
+    The look matches :meth:`GridLayout.tables` (same widths, padding, fills and fonts), and the
+    chunk splits between rows when a page is full.
     """
 
     def __init__(
@@ -322,38 +406,27 @@ class GridChunk(Flowable):
         return 0
 
     def draw(self) -> None:
-        c, lay = self.canv, self.layout
-        edges = [0.0]
-        for w in lay.widths:
-            edges.append(edges[-1] + w)
-        total_w = edges[-1]
         tops, y = [], self.height
         for h in self.heights:
             tops.append(y)
             y -= h
-        fills = {
-            "group": GROUP_FILL,
-            "subtotal": TOTAL_FILL,
-            "total": TOTAL_FILL,
-            "header": HEADER_FILL,
-        }
-        c.saveState()
+        under, over = Paths(), Paths()
+        width = self.layout.edges[-1]
         for row, top, h in zip(self.rows, tops, self.heights, strict=True):
-            fill = fills.get(row.kind)
+            fill = _ROW_FILLS.get(row.kind)
             if fill is not None:
-                c.setFillColor(fill)
-                c.rect(0, top - h, total_w, h, stroke=0, fill=1)
-        self._draw_grid(c, edges, tops)
-        self._draw_cells(c, edges, tops)
-        c.restoreState()
+                under.rect(0, fill, 0, top - h, width, h)
+        self._grid(under, tops)
+        flowables: list[tuple[Flowable, float, float]] = []
+        text = self._text(tops, over, flowables)
+        self.canv.addLiteral("\n".join(("q", under.code(), text, over.code(), "Q")))
+        for cell, x, y in flowables:
+            cell.drawOn(self.canv, x, y)
 
-    def _draw_grid(self, c: Canvas, edges: list[float], tops: list[float]) -> None:
-        c.setStrokeColor(GRID)
-        c.setLineWidth(0.4)
-        path = c.beginPath()
+    def _grid(self, paths: Paths, tops: list[float]) -> None:
+        edges = self.layout.edges
         for top in [*tops, 0.0]:
-            path.moveTo(0, top)
-            path.lineTo(edges[-1], top)
+            paths.line(1, _GRID_LINES, 0, top, edges[-1], top)
         # Vertical edges as long strokes over runs of rows that share the same spans.
         run_start, run_span = 0, None
         spans = [self._spans(r) for r in self.rows] + [None]
@@ -364,88 +437,113 @@ class GridChunk(Flowable):
                     for k, x in enumerate(edges):
                         if 0 < k <= run_span:
                             continue
-                        path.moveTo(x, y0)
-                        path.lineTo(x, y1)
+                        paths.line(1, _GRID_LINES, x, y0, x, y1)
                 run_start, run_span = i, span
-        c.drawPath(path, stroke=1, fill=0)
 
-    def _draw_cells(self, c: Canvas, edges: list[float], tops: list[float]) -> None:
-        lay = self.layout
-        size, leading = lay.size, lay.leading
-        text = c.beginText()
-        font = None
-        color = INK
-        text.setFillColor(INK)
-        aligns = [col.align for col in lay.columns]
-        shapes: list = []
+    def _geometry(self) -> list[tuple[float, float, str]]:
+        """Left and right text edge and alignment of each column."""
+        edges = self.layout.edges
+        return [
+            (x0 + PAD, x1 - PAD, col.align)
+            for x0, x1, col in zip(edges[:-1], edges[1:], self.layout.columns, strict=True)
+        ]
+
+    def _text(self, tops: list[float], shapes: Paths, flowables: list) -> str:
+        """The text operators of the rows; their dots and bars go into ``shapes``.
+
+        Each cell is its own text block (font and colour carry over: they are graphics state),
+        so that text extraction and copy-paste keep the cells apart.
+        """
+        lay, canvas = self.layout, self.canv
+        size = lay.size
+        fonts = {
+            font: (lay.encoder(canvas, font), char_widths(font, size))
+            for font in (lay.font, lay.heading_font)
+        }
+        plain = self._geometry()
+        ink = rgb(INK)
+        out = [f"{ink} rg 0 Tr"]
+        state = [ink, None]  # colour and font resource in effect
         for row, top in zip(self.rows, tops, strict=True):
-            row_font = lay.heading_font if row.kind in ("group", "subtotal", "total") else lay.font
-            if row_font != font:
-                font = row_font
-                text.setFont(font, size, leading)
+            heading = row.kind in ("group", "subtotal", "total")
+            encoder, widths = fonts[lay.heading_font if heading else lay.font]
+            measured = {} if heading else lay.measured
+            runs = encoder.runs
             span = self._spans(row)
-            base = top - PAD - size * 0.88
-            for i, cell in enumerate(row.cells):
-                if i and i <= span:
+            geometry = plain
+            if span:  # the first cell runs across the next ones
+                x0, x1 = plain[0][0], plain[span][1]
+                first = (x0, x1, "CENTER" if row.kind == "empty" else "LEFT")
+                geometry = [first] + [None] * span + plain[span + 1 :]
+            y = top - PAD - size * 0.88
+            at_y = f"{y:.2f} Td"
+            for i, (cell, place) in enumerate(zip(row.cells, geometry, strict=True)):
+                if not cell or place is None:
                     continue
-                x0 = edges[i]
-                x1 = edges[span + 1] if i == 0 and span else edges[i + 1]
-                want = row.colors.get(i)
-                if isinstance(cell, LightDot):
-                    shapes.append((cell, x0 + PAD, base))
-                    cell_color = _hex(want) if want else INK
-                    if cell_color is not color:
-                        color = cell_color
-                        text.setFillColor(color)
-                    text.setTextOrigin(x0 + PAD + cell.size * 0.9, base)
-                    text.textOut(cell.name)
-                    continue
-                if isinstance(cell, Flowable):
-                    shapes.append((cell, x0 + PAD, top - PAD - cell.height))
-                    continue
-                if not cell:
-                    continue
-                # Each cell its own text block (font and colour carry over: they are graphics
-                # state), so that text extraction and copy-paste keep the cells apart.
-                text._code.append("ET BT")
-                cell_color = _hex(want) if want else INK
-                if cell_color is not color:
-                    color = cell_color
-                    text.setFillColor(color)
-                align = (
-                    "CENTER" if row.kind == "empty" else ("LEFT" if i == 0 and span else aligns[i])
-                )
-                y = base
-                for line in cell.split("\n"):
-                    if align == "LEFT":
-                        x = x0 + PAD
+                x0, x1, align = place
+                if not isinstance(cell, str):
+                    if isinstance(cell, LightDot):
+                        cell.paint(shapes, x0, y)
+                        x0, cell = x0 + cell.size * 0.9, cell.name
+                    elif hasattr(cell, "paint"):
+                        cell.paint(shapes, x0, top - PAD - cell.height)
+                        continue
                     else:
-                        w = text_width(line, font, size)
-                        x = x1 - PAD - w if align == "RIGHT" else x0 + (x1 - x0 - w) / 2
-                    text.setTextOrigin(x, y)
-                    # textOut would also measure the line to advance the cursor: not needed here,
-                    # every line is placed by its own origin.
-                    text._code.append(text._formatText(line))
-                    y -= leading
-        c.drawText(text)
-        for shape, x, y in shapes:
-            if isinstance(shape, LightDot):
-                r = shape.size * 0.32
-                c.setFillColor(_hex(shape.color))
-                c.circle(x + r, y + shape.size * 0.3, r, stroke=0, fill=1)
+                        flowables.append((cell, x0, top - PAD - cell.height))
+                        continue
+                if row.colors or state[0] is not ink:
+                    color = rgb(_hex(row.colors[i])) if row.colors.get(i) else ink
+                    if color != state[0]:
+                        state[0] = color
+                        out.append(f"{color} rg")
+                if "\n" in cell:
+                    self._lines(out, state, encoder, widths, cell, align, x0, x1, y)
+                    continue
+                if align != "LEFT":
+                    w = measured.get(cell)
+                    if w is None:
+                        w = sum(map(widths.__getitem__, cell))
+                    x0 = x1 - w if align == "RIGHT" else (x0 + x1 - w) / 2
+                pieces = runs(cell)
+                if len(pieces) == 1 and pieces[0][0] == state[1]:
+                    out.append(f"BT {x0:.2f} {at_y} {pieces[0][1]} ET")
+                else:
+                    out.append(f"BT {x0:.2f} {at_y}")
+                    self._show(out, state, pieces, size)
+                    out.append("ET")
+        return "\n".join(out)
+
+    def _lines(self, out, state, encoder, widths, cell, align, x0, x1, y) -> None:
+        """A cell of several lines, each placed from the one before."""
+        size, down = self.layout.size, -self.layout.leading
+        out.append("BT")
+        at_x = at_y = 0.0
+        for line in cell.split("\n"):
+            if align == "LEFT":
+                x = x0
             else:
-                c.saveState()
-                c.translate(x, y)
-                shape.canv = c
-                shape.draw()
-                c.restoreState()
+                w = sum(map(widths.__getitem__, line))
+                x = x1 - w if align == "RIGHT" else (x0 + x1 - w) / 2
+            out.append(f"{x - at_x:.2f} {y - at_y:.2f} Td")
+            at_x, at_y = x, y
+            y += down
+            self._show(out, state, encoder.runs(line), size)
+        out.append("ET")
+
+    @staticmethod
+    def _show(out: list[str], state: list, pieces, size: float) -> None:
+        for name, shown in pieces:
+            if name != state[1]:
+                state[1] = name
+                out.append(f"{name} {size:g} Tf")
+            out.append(shown)
 
 
 _hex_colors: dict[str, colors.Color] = {}
 
 
 def _hex(code: str) -> colors.Color:
-    """One colour object per hex code (compared by identity while drawing)."""
+    """One colour object per hex code."""
     found = _hex_colors.get(code)
     if found is None:
         found = _hex_colors[code] = colors.HexColor(code)
@@ -454,4 +552,10 @@ def _hex(code: str) -> colors.Color:
 
 def grid_chunks(layout: GridLayout, rows: Sequence[Row], chunk: int = CHUNK) -> list[GridChunk]:
     """The rows as :class:`GridChunk` flowables of at most ``chunk`` rows each."""
+    # Character frequencies from an even sample of rows are enough to order the font's subsets;
+    # characters outside the sample are registered when first drawn.
+    sample = rows[:: max(1, len(rows) // SAMPLE_ROWS)]
+    layout.charset = frequent_first(
+        cell for row in sample for cell in row.cells if isinstance(cell, str)
+    )
     return [GridChunk(layout, rows[i : i + chunk]) for i in range(0, len(rows), chunk)]

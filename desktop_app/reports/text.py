@@ -9,7 +9,9 @@ Lines are cut to fit the width, so a wrapped cell never spills out of its column
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
@@ -20,16 +22,33 @@ NO_START = frozenset("，。、；：？！）》」』】〕〉”’…—·�
 NO_END = frozenset("（《「『【〔〈“‘([{〖〘〚")
 _WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_/#+%")
 
-_widths: dict[tuple[str, float], dict[str, float]] = {}
+
+class _Widths(dict):
+    """Glyph widths of one font at one size, by character, measured on first use."""
+
+    def __init__(self, font: str, size: float):
+        super().__init__()
+        self.font, self.size = font, size
+
+    def __missing__(self, ch: str) -> float:
+        w = self[ch] = stringWidth(ch, self.font, self.size)
+        return w
 
 
-def _char_widths(font: str, size: float) -> dict[str, float]:
-    return _widths.setdefault((font, size), {})
+_widths: dict[tuple[str, float], _Widths] = {}
+
+
+def char_widths(font: str, size: float) -> _Widths:
+    """The width of each character (a dict filled on demand), shared by every sheet."""
+    found = _widths.get((font, size))
+    if found is None:
+        found = _widths[(font, size)] = _Widths(font, size)
+    return found
 
 
 def text_width(text: str, font: str, size: float) -> float:
-    """Width of ``text`` in points."""
-    return stringWidth(text, font, size)
+    """Width of ``text`` in points (the sum of its glyph widths; the fonts have no kerning)."""
+    return sum(map(char_widths(font, size).__getitem__, text))
 
 
 def wrap_lines(text: str | None, font: str, size: float, width: float) -> list[str]:
@@ -39,32 +58,27 @@ def wrap_lines(text: str | None, font: str, size: float, width: float) -> list[s
     """
     if not text:
         return [""]
+    text = str(text)
+    widths = char_widths(font, size)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines: list[str] = []
-    for paragraph in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        lines.extend(_wrap_paragraph(paragraph, font, size, width))
+    for paragraph in text.split("\n"):
+        lines.extend(_wrap_paragraph(paragraph, widths, width))
     return lines
 
 
-def _wrap_paragraph(text: str, font: str, size: float, width: float) -> list[str]:
-    # Most cells fit on one line: one measurement of the whole text settles it.
-    if stringWidth(text, font, size) <= width:
-        return [text]
-    cache = _char_widths(font, size)
-    widths = []
-    for ch in text:
-        w = cache.get(ch)
-        if w is None:
-            w = cache[ch] = stringWidth(ch, font, size)
-        widths.append(w)
-    if sum(widths) <= width:
+def _wrap_paragraph(text: str, widths: _Widths, width: float) -> list[str]:
+    # Running totals of the glyph widths: the end of each line is found by bisection.
+    ends = list(accumulate(map(widths.__getitem__, text)))
+    n = len(text)
+    if not n or ends[-1] <= width:
         return [text]
     lines: list[str] = []
-    start, n = 0, len(text)
+    start = 0
     while start < n:
-        end, used = start, 0.0
-        while end < n and used + widths[end] <= width:
-            used += widths[end]
-            end += 1
+        before = ends[start - 1] if start else 0.0
+        end = bisect_right(ends, before + width, start)
         if end == start:  # a glyph wider than the column: put it alone rather than loop
             end = start + 1
         if end < n:
@@ -98,17 +112,12 @@ def _adjust_break(text: str, start: int, end: int) -> int:
 def fit_line(text: str | None, font: str, size: float, width: float) -> str:
     """``text`` on one line, cut with "…" when wider than ``width`` (for dates, codes, lights)."""
     text = "" if text is None else str(text)
-    if text_width(text, font, size) <= width:
+    widths = char_widths(font, size)
+    if sum(map(widths.__getitem__, text)) <= width:
         return text
-    ell = text_width("…", font, size)
-    out, used = [], 0.0
-    for ch in text:
-        w = text_width(ch, font, size)
-        if used + w + ell > width:
-            break
-        out.append(ch)
-        used += w
-    return "".join(out) + "…"
+    ends = list(accumulate(map(widths.__getitem__, text)))
+    keep = bisect_right(ends, width - widths["…"])
+    return text[:keep] + "…"
 
 
 class TextBlock(Flowable):

@@ -163,6 +163,34 @@ def test_long_name_and_long_progress_text_stay_in_their_cells(tmp_path, today):
     assert len(PdfReader(str(out)).pages) >= 2  # the 2,000 characters continue on a next page
 
 
+def test_more_characters_than_one_font_subset_all_print(pdf, tmp_path, today):
+    from desktop_app.domain.model import Project
+
+    # 752 different characters: the embedded font is split into several 256-glyph subsets, and
+    # a line often switches between them.
+    hanzi = "".join(
+        bytes([hi, lo]).decode("gb2312") for hi in range(0xB0, 0xB8) for lo in range(0xA1, 0xFF)
+    )
+    names = [hanzi[i : i + 10] for i in range(0, len(hanzi), 10)]
+    texts = [hanzi[::-1][i : i + 10] + "（S11线）" for i in range(0, len(hanzi), 10)]
+    lacking = "缺字𪚥测试"  # the font has no 𪚥: it prints blank without stopping the sheet
+    rows = []
+    for i, (name, text) in enumerate(zip([lacking, *names], ["—", *texts], strict=True)):
+        project = Project(f"p{i}", f"MANY-{i:03d}", name, stage="在建", last_progress_text=text)
+        rows.append(SheetRow(project, evaluate(project, today), None))
+    setup = PageSetup("总体进度表", "2026年11月", printed=today)
+    out = render_progress_sheet(
+        ProgressSheet(setup, make_groups(rows, "column"), today, 2026), tmp_path / "many.pdf"
+    )
+
+    printed = "".join("".join(pdf.text(out)).split())
+    for text in names + texts:
+        assert text in printed
+    assert "缺字" in printed and "测试" in printed
+    fonts = pdf.fonts(out)
+    assert fonts and all(pdf.embedded(f) for f in fonts)
+
+
 def test_cancel_leaves_no_file(store, options, tmp_path):
     out = tmp_path / "cancelled.pdf"
 

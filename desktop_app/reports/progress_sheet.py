@@ -226,6 +226,24 @@ def sheet_rows(sheet: ProgressSheet, layout: GridLayout) -> list[Row]:
     return rows
 
 
+def _sized_to_data(columns: list[Column], sheet: ProgressSheet) -> list[Column]:
+    """Columns whose sample is the widest value this sheet prints there: the last 序号 and the
+    grand totals (amounts are never negative, so no row or subtotal is wider). A number is
+    never cut short; the wrapped text columns give the room."""
+    rows = [r for g in sheet.groups for r in g.rows]
+    widest = {
+        "seq": str(len(rows)),
+        "plan": format_wan(_sum(r.annual_plan for r in rows)),
+        "done": format_wan(_sum(r.project.investment_to_date for r in rows)),
+    }
+    return [
+        replace(c, sample=widest[c.key])
+        if c.key in widest and len(widest[c.key] or "") > len(c.sample)
+        else c
+        for c in columns
+    ]
+
+
 def _total_row(label: str, rows: list[SheetRow], layout: GridLayout, kind: str) -> Row:
     lights = _light_summary(rows)
     values = dict.fromkeys(KEYS, "")
@@ -248,6 +266,7 @@ def render_progress_sheet(
         replace(c, header=f"进度\n{axis[0].year}—{axis[1].year}") if c.key == "bar" else c
         for c in COLUMNS
     ]
+    columns = _sized_to_data(columns, sheet)
     probe = SheetDocument(out, sheet.setup)  # the frame size decides the font size
     if probe.frame_width < NARROW:
         columns = [c for c in columns if c.key != "bar"]

@@ -231,3 +231,23 @@ def test_portrait_a4_keeps_codes_and_dates_whole(pdf, store, make_project, today
     assert "DEMO-12345" in text and "2025-01-01" in text and "2027-12-31" in text
     assert "123,456.78" in text
     assert "…" not in text  # nothing cut short to fit a column
+
+
+def test_big_totals_are_printed_whole_on_portrait_paper(pdf, store, make_project, today, tmp_path):
+    """Totals of a large register (hundreds of millions of 万元) are never cut to fit."""
+    for i in range(3):
+        make_project(
+            f"BIG-{i}",
+            f"特大项目{i}",
+            lead="市交通运输局",
+            stage="在建",
+            planned_start=date(2025, 1, 1),
+            planned_end=date(2030, 12, 31),
+            investment_to_date=96_296_001.34,
+        )
+    options = ReportOptions(today=today, period="2026-11", paper="A4", landscape=False)
+    out = render_unit(store, "市交通运输局", tmp_path / "big.pdf", options)
+    text = "\n".join(pdf.text(out))
+    assert "288,888,004.02" in text  # the unit's total
+    assert "96,296,001.34" in text
+    assert "…" not in text

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import python_calamine
 
+from ..collector import gc_paused
 from ..domain.errors import UserError
+from ..domain.model import Unit
 from ..domain.money import round_wan
 from ..domain.parsing import (
     ParseError,
@@ -42,7 +44,10 @@ from .columns import (
     DATA_SHEET,
     EDITABLE_KEYS,
     META_SHEET,
+    PROJECT_KEYS,
     STAGE_CHOICES,
+    TEMPLATE_COLUMNS,
+    Column,
     column_letter,
     header_key,
 )
@@ -245,7 +250,7 @@ def percent_styled(path: Path, sheet_name: str, refs: set[str]) -> set[str]:
         with zipfile.ZipFile(path) as archive:
             target = _sheet_part(archive, sheet_name)
             styles = archive.read("xl/styles.xml").decode("utf-8", "replace")
-            xml = archive.read(target).decode("utf-8", "replace")
+            xml = archive.read(target)
     except (KeyError, zipfile.BadZipFile, OSError):
         return set()
     custom = {int(i): code for i, code in _NUMFMT.findall(styles)}
@@ -259,13 +264,40 @@ def percent_styled(path: Path, sheet_name: str, refs: set[str]) -> set[str]:
             percent_xf.add(i)
     if not percent_xf:
         return set()
-    found = set()
-    for m in re.finditer(r'<c r="([A-Z]+\d+)"([^>]*)>', xml):
-        if m.group(1) in refs:
-            s = re.search(r'\bs="(\d+)"', m.group(2))
-            if s and int(s.group(1)) in percent_xf:
-                found.add(m.group(1))
-    return found
+    return {ref for ref, style in _cell_styles(xml, refs).items() if style in percent_xf}
+
+
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+_STYLE = re.compile(rb'\bs="(\d+)"')
+
+
+def _cell_styles(xml: bytes, refs: set[str]) -> dict[str, int]:
+    """The style index of each of ``refs`` found in a sheet's XML (unstyled cells left out).
+
+    Cells are written row by row, so each one is searched for from where the previous one was
+    found: one pass over the sheet, where a regular expression over every cell costs more than
+    the rest of the lookup at 10,000 rows.
+    """
+
+    def order(ref: str) -> tuple[int, int, str]:
+        letters, row = _CELL_REF.fullmatch(ref).groups()
+        return int(row), len(letters), letters
+
+    styles: dict[str, int] = {}
+    pos = 0
+    for ref in sorted(refs, key=order):
+        needle = f' r="{ref}"'.encode()
+        at = xml.find(needle, pos)
+        if at < 0:
+            at = xml.find(needle)  # a file written out of order
+            if at < 0:
+                continue
+        pos = at
+        start, end = xml.rfind(b"<", 0, at), xml.find(b">", at)
+        match = _STYLE.search(xml, start, end)
+        if match:
+            styles[ref] = int(match.group(1))
+    return styles
 
 
 def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str:
@@ -296,6 +328,7 @@ def _xml_unescape(text: str) -> str:
 # -- reading a return -------------------------------------------------------------------------
 
 
+@gc_paused()
 def read_return(
     store: Store,
     path: Path,
@@ -320,31 +353,60 @@ def read_return(
     finally:
         book.close()
     progress(1, 4, "核对单位和周期")
-    unit_obj = _resolve_unit(store, path.name, meta_header, unit)
-    period_key = _resolve_period(path.name, meta_header, period)
-    template_id = str(meta_header["template_id"]) if meta_header.get("template_id") else None
+    stored = _read_stored(store, path.name, meta_header, unit, period, sha)
     preview = ReturnPreview(
         path=path,
         file_name=path.name,
         sha256=sha,
-        unit_id=unit_obj.id,
-        unit=unit_obj.name,
-        period=period_key,
-        template_id=template_id,
+        unit_id=stored.unit.id,
+        unit=stored.unit.name,
+        period=stored.period,
+        template_id=stored.template_id,
         sheet=sheet_name,
+        already_imported=stored.already_imported,
     )
     if info.has_macros:
         preview.notes.append("文件含宏（VBA），已忽略，未执行。")
     if info.has_external_links:
         preview.notes.append("文件含外部链接，已忽略，只读取单元格中保存的值。")
-    preview.already_imported = xstore.batch_by_sha(store, sha, "return")
-    issued = xstore.issue_rows(store, template_id) if template_id else {}
-    if template_id and not issued and meta_rows:
+    if stored.template_id and not stored.issued and meta_rows:
         preview.notes.append("数据库中没有该模板的发放记录，按文件中记录的发放时数据核对冲突。")
     progress(2, 4, "校验数据")
-    _parse_rows(store, preview, rows, meta_rows, issued)
+    _parse_rows(preview, rows, meta_rows, stored)
     progress(4, 4, "完成")
     return preview
+
+
+@dataclass(slots=True)
+class _Stored:
+    """What a return is checked against: its unit and period, and the database's state."""
+
+    unit: Unit
+    period: str
+    template_id: str | None
+    already_imported: dict | None
+    keys: dict[str, tuple[str, str, int]]  # code -> (project id, name, version)
+    scope: set[str]  # the projects the unit reports on
+    current: dict[str, dict]  # project id -> editable values now
+    issued: dict[str, xstore.IssueRow]  # project id -> the row as issued
+
+
+def _read_stored(
+    store: Store, file_name: str, meta: dict, unit: str | None, period: str | None, sha: str
+) -> _Stored:
+    unit_obj = _resolve_unit(store, file_name, meta, unit)
+    period_key = _resolve_period(file_name, meta, period)
+    template_id = str(meta["template_id"]) if meta.get("template_id") else None
+    return _Stored(
+        unit=unit_obj,
+        period=period_key,
+        template_id=template_id,
+        already_imported=xstore.batch_by_sha(store, sha, "return"),
+        keys=xstore.project_keys(store),
+        scope=set(xstore.reporting_project_ids(store, unit_obj.id)),
+        current=xstore.current_values(store, period_key),
+        issued=xstore.issue_rows(store, template_id) if template_id else {},
+    )
 
 
 def _data_rows(book, names: list[str], file_name: str) -> tuple[str, list[list]]:
@@ -407,80 +469,92 @@ def _resolve_period(file_name: str, meta: dict, given: str | None) -> str:
         raise UserError(exc.reason) from None
 
 
-def _parse_cell(col, raw: object, *, percent_format: bool) -> object:
-    # Fast paths for what a template cell usually holds; anything else goes to the parsers.
-    kind = col.kind
-    if kind == "text" and type(raw) is str:
+# One parser per column kind: ``(column, raw cell value, percent-formatted?) -> value``. Each
+# takes the shape a template cell usually holds directly and leaves the rest to the shared
+# parsers of ``domain.parsing`` (raising ``ParseError`` with the reason).
+
+
+def _text_cell(col: Column, raw: object, percent_format: bool) -> str | None:
+    if type(raw) is str:
         text = raw.strip() or None
-        if text is not None and col.max_length and len(text) > col.max_length:
-            raise ParseError(f"共 {len(text)} 字，超过 {col.max_length} 字的上限")
-        return text
-    if kind == "money" and type(raw) is float and raw >= 0:
-        return round_wan(raw)
-    if kind == "percent" and type(raw) is float and not percent_format and 0 <= raw <= 100:
-        return round(raw, 2)
-    if kind == "stage" and raw in STAGE_CHOICES:
-        return raw
-    if kind == "percent":
-        return parse_percent(raw, percent_format=percent_format)
-    if col.kind == "money":
-        return parse_money(raw)
-    if col.kind == "date":
-        return parse_date(raw, month_end=col.key == "actual_end")
-    if col.kind == "stage":
-        return parse_choice(raw, STAGE_CHOICES)
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    text = clean_text(raw)
+    else:
+        text = clean_text(int(raw) if type(raw) is float and raw.is_integer() else raw)
     if text is not None and col.max_length and len(text) > col.max_length:
         raise ParseError(f"共 {len(text)} 字，超过 {col.max_length} 字的上限")
     return text
 
 
+def _money_cell(col: Column, raw: object, percent_format: bool) -> float | None:
+    if type(raw) is float and raw >= 0:
+        return round_wan(raw)
+    return parse_money(raw)
+
+
+def _percent_cell(col: Column, raw: object, percent_format: bool) -> float | None:
+    if type(raw) is float and not percent_format and 0 <= raw <= 100:
+        return round(raw, 2)
+    return parse_percent(raw, percent_format=percent_format)
+
+
+def _date_cell(col: Column, raw: object, percent_format: bool) -> date | None:
+    if type(raw) is date:
+        return raw
+    return parse_date(raw, month_end=col.key == "actual_end")
+
+
+def _stage_cell(col: Column, raw: object, percent_format: bool) -> str | None:
+    if raw in STAGE_CHOICES:
+        return raw
+    return parse_choice(raw, STAGE_CHOICES)
+
+
+_CELL_PARSERS = {
+    "text": _text_cell,
+    "money": _money_cell,
+    "percent": _percent_cell,
+    "date": _date_cell,
+    "stage": _stage_cell,
+}
+
+
 def _same(a: object, b: object) -> bool:
+    if a == b:
+        return True
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return abs(float(a) - float(b)) < 1e-6
-    return a == b
+    return False
+
+
+_DATE_KEYS = frozenset(c.key for c in TEMPLATE_COLUMNS if c.kind == "date")
 
 
 def _typed(key: str, value: object) -> object:
     """A snapshot value (JSON) back to the parsed type."""
-    if value is None:
-        return None
-    if BY_KEY[key].kind == "date" and isinstance(value, str):
+    if key in _DATE_KEYS and isinstance(value, str):
         return from_iso(value)
     return value
 
 
 def _parse_rows(
-    store: Store,
-    preview: ReturnPreview,
-    rows: list[list],
-    meta_rows: dict[str, dict],
-    issued: dict,
+    preview: ReturnPreview, rows: list[list], meta_rows: dict[str, dict], stored: _Stored
 ) -> None:
     header, cols = find_header(rows)
     start = header + 1
     if _two_row_header(rows, header):
         start += 1
     sheet = preview.sheet
-    keys = xstore.project_keys(store)
-    by_id = {pid: (code, name) for code, (pid, name, _) in keys.items()}
-    names = {normalize_text(name): code for code, (_, name, _) in keys.items()}
-    scope = set(xstore.reporting_project_ids(store, preview.unit_id))
-    current = xstore.current_values(store, preview.period)
-    editable = [(k, cols[k], BY_KEY[k], column_letter(cols[k])) for k in EDITABLE_KEYS if k in cols]
-    pcol = cols.get("percent_complete")
-    # Cells that hold a fraction may be percent-formatted (45% is stored as 0.45).
-    maybe_percent = set()
-    if pcol is not None:
-        letter = column_letter(pcol)
-        for r in range(start, len(rows)):
-            row = rows[r]
-            v = row[pcol] if pcol < len(row) else ""
-            if isinstance(v, float) and 0 < v <= 1:
-                maybe_percent.add(f"{letter}{r + 1}")
-    percent_cells = percent_styled(preview.path, sheet, maybe_percent) if maybe_percent else set()
+    keys, scope, current, issued = stored.keys, stored.scope, stored.current, stored.issued
+    by_id = {pid: name for pid, name, _ in keys.values()}
+    names: dict[str, str] | None = None  # normalized name -> code, built when a row lacks a code
+    letters = {k: column_letter(c) for k, c in cols.items()}
+    percent_rows = _percent_rows(preview, rows, start, cols.get("percent_complete"))
+    # (field, column, its definition, its parser, the rows where its cell is percent-formatted)
+    editable = []
+    for key in EDITABLE_KEYS:
+        if key in cols:
+            col = BY_KEY[key]
+            formatted = percent_rows if col.kind == "percent" else set()
+            editable.append((key, cols[key], col, _CELL_PARSERS[col.kind], formatted))
     seen: dict[str, int] = {}
     code_col, name_col = cols.get("code"), cols.get("name")
     width = max(cols.values()) + 1
@@ -488,87 +562,84 @@ def _parse_rows(
         row = rows[r]
         if len(row) < width:
             row = row + [""] * (width - len(row))
-        if all(is_blank(row[c]) for c in cols.values()):
-            continue
         excel_row = r + 1
         code = code_text(row[code_col]) if code_col is not None else ""
-        name = (
-            normalize_text(row[name_col])
-            if name_col is not None and not is_blank(row[name_col])
-            else ""
-        )
         if not code:
+            name = _name_text(row, name_col)
             if not name:
-                continue  # notes and totals under the list
+                continue  # blank rows, notes and totals under the list
+            if names is None:
+                names = {normalize_text(n): c for c, (_, n, _) in keys.items()}
             _proposal_or_refusal(preview, sheet, row, cols, excel_row, name, names, code_col)
             continue
         meta = meta_rows.get(code)
         pid = meta["project_id"] if meta else None
         if pid not in by_id:
             pid = keys[code][0] if code in keys else None
-        result = RowResult(excel_row, pid, code, by_id[pid][1] if pid else name)
-        cell_ref = f"{column_letter(code_col)}{excel_row}"
-        if pid is None:
-            result.errors.append(
-                CellError(
-                    sheet,
-                    cell_ref,
-                    "项目编码",
-                    code,
-                    f"{sheet}!{cell_ref} 项目编码「{code}」在项目库中不存在。请核对编码；"
-                    "新项目请不填编码，作为新增项目建议报送。",
-                )
-            )
-            preview.rows.append(result)
-            continue
-        if pid not in scope:
-            result.errors.append(
-                CellError(
-                    sheet,
-                    cell_ref,
-                    "项目编码",
-                    code,
-                    f"{sheet}!{cell_ref} 项目「{code} {result.name}」不属于「{preview.unit}」的填报范围，"
-                    "不能由该单位报送。",
-                )
-            )
-            preview.rows.append(result)
-            continue
-        if pid in seen:
-            result.errors.append(
-                CellError(
-                    sheet,
-                    cell_ref,
-                    "项目编码",
-                    code,
-                    f"{sheet}!{cell_ref} 项目「{code}」在第 {seen[pid]} 行已出现，同一项目只能填一行。",
-                )
-            )
-            preview.rows.append(result)
-            continue
-        seen[pid] = excel_row
-        for key, c, col, letter in editable:
-            raw = row[c]
-            if raw == "" or raw is None or (isinstance(raw, str) and not raw.strip()):
-                continue
-            ref = f"{letter}{excel_row}"
-            try:
-                value = _parse_cell(col, raw, percent_format=ref in percent_cells)
-            except ParseError as exc:
-                result.errors.append(
-                    CellError(
-                        sheet,
-                        ref,
-                        col.header,
-                        _shown(raw),
-                        f"{sheet}!{ref} {col.header}{exc.reason}",
-                    )
-                )
-                continue
-            if value is not None:
-                result.values[key] = (value, ref)
-        _diff_row(preview, result, current[pid], issued.get(pid), meta, cols)
+        result = RowResult(excel_row, pid, code, by_id[pid] if pid else _name_text(row, name_col))
         preview.rows.append(result)
+        if pid is None:
+            reason = (
+                f"项目编码「{code}」在项目库中不存在。请核对编码；"
+                "新项目请不填编码，作为新增项目建议报送。"
+            )
+        elif pid not in scope:
+            reason = (
+                f"项目「{code} {result.name}」不属于「{preview.unit}」的填报范围，"
+                "不能由该单位报送。"
+            )
+        elif pid in seen:
+            reason = f"项目「{code}」在第 {seen[pid]} 行已出现，同一项目只能填一行。"
+        else:
+            seen[pid] = excel_row
+            _read_cells(result, row, editable, letters, sheet)
+            _diff_row(preview, result, current[pid], issued.get(pid), meta, letters)
+            continue
+        ref = f"{letters['code']}{excel_row}"
+        result.errors.append(CellError(sheet, ref, "项目编码", code, f"{sheet}!{ref} {reason}"))
+
+
+def _name_text(row: list, name_col: int | None) -> str:
+    if name_col is None or is_blank(row[name_col]):
+        return ""
+    return normalize_text(row[name_col])
+
+
+def _percent_rows(preview: ReturnPreview, rows: list[list], start: int, pcol: int | None) -> set:
+    """The rows whose percent cell holds a fraction in a percent-formatted cell (0.45 = 45%)."""
+    if pcol is None:
+        return set()
+    letter = column_letter(pcol)
+    maybe = {
+        f"{letter}{r + 1}"
+        for r in range(start, len(rows))
+        if pcol < len(rows[r]) and type(v := rows[r][pcol]) is float and 0 < v <= 1
+    }
+    styled = percent_styled(preview.path, preview.sheet, maybe) if maybe else set()
+    return {int(ref.removeprefix(letter)) for ref in styled}
+
+
+def _read_cells(
+    result: RowResult, row: list, editable: list, letters: dict[str, str], sheet: str
+) -> None:
+    """Parse a row's filled editable cells into ``result.values`` (or its per-cell errors)."""
+    excel_row = result.row
+    for key, c, col, parse, percent_rows in editable:
+        raw = row[c]
+        if raw == "" or raw is None or (type(raw) is str and not raw.strip()):
+            continue
+        try:
+            value = parse(col, raw, excel_row in percent_rows)
+        except ParseError as exc:
+            ref = f"{letters[key]}{excel_row}"
+            result.errors.append(
+                CellError(
+                    sheet, ref, col.header, _shown(raw), f"{sheet}!{ref} {col.header}{exc.reason}"
+                )
+            )
+            continue
+        if value is not None:
+            result.values[key] = value
 
 
 def _shown(raw: object) -> str:
@@ -617,18 +688,19 @@ def _diff_row(
     now: dict,
     issue_row,
     meta: dict | None,
-    cols: dict[str, int],
+    letters: dict[str, str],
 ) -> None:
     snapshot = None
-    for key, (value, ref) in result.values.items():
+    for key, value in result.values.items():
         old = now.get(key)
         if value == old or _same(value, old):
             continue
         if snapshot is None:
             snapshot = (issue_row.snapshot if issue_row else _meta_snapshot(meta)) or {}
+        ref = f"{letters[key]}{result.row}"
         change = FieldChange(result.project_id, result.code, result.name, key, old, value, cell=ref)
         if key in snapshot:
-            base = _typed(key, snapshot.get(key))
+            base = _typed(key, snapshot[key])
             change.issued = base
             if _same(value, base):
                 continue  # the unit left it as issued; the office's later change stands
@@ -636,7 +708,7 @@ def _diff_row(
                 result.conflicts.append(change)
                 continue
         result.changes.append(change)
-    if not any(c.field in ("stage", "actual_start", "actual_end") for c in result.changes):
+    if not result.changes or all(c.field not in PROJECT_KEYS for c in result.changes):
         return
     # Cross-field rules against the merged project (e.g. 实际完工 before 实际开工).
     merged = {k: now.get(k) for k in ("stage", "actual_start", "actual_end")}
@@ -645,9 +717,7 @@ def _diff_row(
             merged[c.field] = c.new
     problems = project_problems(merged)
     for key, reason in problems.items():
-        ref = result.values.get(key, (None, ""))[1] or (
-            f"{column_letter(cols[key])}{result.row}" if key in cols else ""
-        )
+        ref = f"{letters[key]}{result.row}" if key in letters else ""
         label = BY_KEY[key].header if key in BY_KEY else key
         result.errors.append(
             CellError(

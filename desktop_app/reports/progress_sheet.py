@@ -8,10 +8,8 @@ the page, so it is on every page.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -19,6 +17,7 @@ from pathlib import Path
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
+from ..collector import gc_paused
 from ..domain.model import Project
 from ..domain.money import format_wan
 from ..domain.status import LIGHT_NAMES, LIGHTS, Status
@@ -279,24 +278,6 @@ def render_progress_sheet(
         on_page=on_page,
     )
     layout = layout_for(doc, columns)
-    with _collector_paused():
+    with gc_paused():
         doc.build_story(grid_chunks(layout, sheet_rows(sheet, layout)), prepare=layout.prepare)
     return out
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a sheet is laid out and written.
-
-    A sheet of 10,000 projects makes hundreds of thousands of small objects that all live until
-    the file is written, and the collector would walk them over and over for nothing (a sixth
-    of the time). The few cycles made here (the document and its page templates) are collected
-    once it runs again.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..collector import gc_paused
 from ..domain.errors import UserError
 from ..domain.file_names import safe_file_name
 from ..domain.parsing import ParseError
@@ -153,6 +154,7 @@ def _j(value: object) -> object:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
+@gc_paused()
 def apply_return(
     store: Store,
     preview: ReturnPreview,
@@ -196,7 +198,7 @@ def apply_return(
             counts=counts,
         )
         outer.batch_id = batch_id
-        reports = []
+        project_changes, reports = [], []
         for i, row in enumerate(rows):
             if i % 500 == 0:
                 progress(i, len(rows), "写入数据库")
@@ -205,19 +207,18 @@ def apply_return(
             ]
             if not chosen:
                 continue
-            project_changes = {c.field: c.new for c in chosen if c.field in PROJECT_KEYS}
+            fields = {c.field: c.new for c in chosen if c.field in PROJECT_KEYS}
+            if fields:
+                project_changes.append((row.project_id, fields))
             report_values = {c.field: c.new for c in chosen if c.field in REPORT_KEYS}
-            if project_changes:
-                xstore.apply_project_fields(
-                    store, row.project_id, project_changes, batch_id=batch_id
-                )
             # The period's report holds everything the unit filled in for the row, except
             # the conflicting fields the user left at the database's value.
-            filled = {k: v for k, (v, _) in row.values.items() if k in REPORT_KEYS}
+            filled = {k: v for k, v in row.values.items() if k in REPORT_KEYS}
             for key in {c.field for c in row.conflicts} - set(report_values):
                 filled.pop(key, None)
             reports.append((row.project_id, filled | report_values))
             applied.extend(chosen)
+        xstore.apply_project_fields(store, project_changes, batch_id=batch_id)
         xstore.record_reports_bulk(store, preview.period, reports, batch_id=batch_id)
         for proposal in preview.proposals:
             xstore.add_proposal(store, batch_id, preview.unit_id, proposal.name, proposal.payload)
@@ -235,6 +236,7 @@ def apply_return(
     )
 
 
+@gc_paused()
 def import_return(
     store: Store,
     path: Path,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..domain.errors import ValidationError
+from ..domain.money import round_wan
 from ..domain.parsing import from_iso
 from ..domain.validation import project_problems
 from .database import Store
@@ -237,35 +238,67 @@ def list_proposals(store: Store, status: str | None = "待审核") -> list[dict]
 
 
 def apply_project_fields(
-    store: Store, project_id: str, changes: dict, *, batch_id: int | None
-) -> dict[str, tuple]:
-    """Write the project fields a return changes (stage, actual dates), audited as 导入."""
-    unknown = set(changes) - set(IMPORT_PROJECT_FIELDS)
+    store: Store, changes: list[tuple[str, dict]], *, batch_id: int | None
+) -> dict[str, dict[str, tuple]]:
+    """Write the project fields a return changes (stage, actual dates), audited as 导入.
+
+    ``changes`` holds ``(project_id, {field: value})``. Each project is checked against its
+    merged values (e.g. 实际完工 before 实际开工); one refusal refuses them all. Returns
+    ``project_id -> {field: (old, new)}`` for the projects that changed.
+    """
+    unknown = {f for _, fields in changes for f in fields} - set(IMPORT_PROJECT_FIELDS)
     if unknown:
         raise ValueError(f"fields not importable: {sorted(unknown)}")
+    if not changes:
+        return {}
     with store.write(source="导入", batch_id=batch_id) as tx:
-        row = store.conn.execute(
-            "SELECT code, stage, actual_start, actual_end FROM project WHERE id = ?",
-            (project_id,),
-        ).fetchone()
-        current = dict(zip(("stage", "actual_start", "actual_end"), row[1:], strict=True))
-        new = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in changes.items()}
-        diff = {k: (current[k], v) for k, v in new.items() if current[k] != v}
-        if not diff:
-            return {}
-        merged = {k: (from_iso(v) if k != "stage" else v) for k, v in (current | new).items()}
-        problems = project_problems(merged)
-        if problems:
-            raise ValidationError(problems, subject=f"项目「{row[0]}」")
-        sets = ", ".join(f"{k} = ?" for k in diff)
-        store.conn.execute(
-            f"UPDATE project SET {sets}, version = version + 1,"
-            " updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') WHERE id = ?",
-            (*(v for _, v in diff.values()), project_id),
+        stored = _project_states(store, [pid for pid, _ in changes])
+        now = _now(store)
+        updates: dict[tuple[str, ...], list[tuple]] = {}
+        audits, out = [], {}
+        for pid, fields in changes:
+            code, *values = stored[pid]
+            current = dict(zip(IMPORT_PROJECT_FIELDS, values, strict=True))
+            new = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in fields.items()}
+            diff = {k: (current[k], v) for k, v in new.items() if current[k] != v}
+            if not diff:
+                continue
+            merged = {k: (from_iso(v) if k != "stage" else v) for k, v in (current | new).items()}
+            problems = project_problems(merged)
+            if problems:
+                raise ValidationError(problems, subject=f"项目「{code}」")
+            updates.setdefault(tuple(diff), []).append((*(v for _, v in diff.values()), now, pid))
+            audits.extend(("project", pid, pid, f, a, b) for f, (a, b) in diff.items())
+            out[pid] = diff
+        for fields, params in updates.items():
+            sets = ", ".join(f"{k} = ?" for k in fields)
+            store.conn.executemany(
+                f"UPDATE project SET {sets}, version = version + 1, updated_at = ? WHERE id = ?",
+                params,
+            )
+        _audit_many(store, tx, audits)
+    return out
+
+
+def _project_states(store: Store, ids: list[str]) -> dict[str, tuple]:
+    """``project_id -> (code, stage, actual_start, actual_end)`` for ``ids``."""
+    out = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        out.update(
+            (row[0], row[1:])
+            for row in store.conn.execute(
+                "SELECT id, code, stage, actual_start, actual_end FROM project"
+                f" WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
         )
-        for field, (old, value) in diff.items():
-            tx.audit("project", project_id, field, old, value, project_id=project_id)
-    return diff
+    return out
+
+
+def _now(store: Store) -> str:
+    """The time stamp of a bulk write, taken once (as the columns' defaults would give it)."""
+    return store.scalar("SELECT strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')")
 
 
 # -- 报送情况 -------------------------------------------------------------------------------
@@ -398,46 +431,51 @@ def record_reports_bulk(
                 "SELECT id, percent_complete, investment_to_date FROM project"
             )
         }
+        now = _now(store)
         inserts, updates, audits, follows = [], [], [], []
         for pid, raw in reports:
             values = _clean_report(raw)
             if pid in existing:
                 report_id, *old_values = existing[pid]
                 old = dict(zip(_REPORT_FIELDS, old_values, strict=True))
-                diff = {k: (old[k], v) for k, v in values.items() if v is not None and old[k] != v}
+                diff = {k: (old[k], v) for k, v in values.items() if old[k] != v}
                 if diff:
-                    updates.append((*(values[k] for k in _REPORT_FIELDS), batch_id, report_id))
+                    given = (values.get(k) for k in _REPORT_FIELDS)
+                    updates.append((*given, batch_id, now, report_id))
             else:
-                old = dict.fromkeys(_REPORT_FIELDS)
-                diff = {k: (None, v) for k, v in values.items() if v is not None}
+                diff = {k: (None, v) for k, v in values.items()}
                 report_id = None
-                inserts.append((pid, period, batch_id, *(values[k] for k in _REPORT_FIELDS)))
+                inserts.append((pid, *(values.get(k) for k in _REPORT_FIELDS)))
             audits.append((pid, report_id, diff))
             if pid not in later:
                 pc_old, itd_old = project_now.get(pid, (None, None))
-                pc = values["percent_complete"]
-                itd = values["investment_to_date"]
-                new_pc = pc if pc is not None else pc_old
-                new_itd = itd if itd is not None else itd_old
+                new_pc = values.get("percent_complete", pc_old)
+                new_itd = values.get("investment_to_date", itd_old)
                 if (new_pc, new_itd) != (pc_old, itd_old):
                     follows.append((pid, pc_old, new_pc, itd_old, new_itd))
         cols = ", ".join(_REPORT_FIELDS)
         store.conn.executemany(
-            f"INSERT INTO progress_report (project_id, period, source, batch_id, {cols})"
-            f" VALUES (?, ?, '导入', ?, {', '.join('?' * len(_REPORT_FIELDS))})",
-            inserts,
+            f"INSERT INTO progress_report (project_id, {cols}, period, source, batch_id,"
+            f" reported_at) VALUES (?, {', '.join('?' * len(_REPORT_FIELDS))}, ?, '导入', ?, ?)",
+            [(*row, period, batch_id, now) for row in inserts],
         )
-        sets = ", ".join(f"{k} = coalesce(?, {k})" for k in _REPORT_FIELDS)
-        store.conn.executemany(
-            f"UPDATE progress_report SET {sets}, source = '导入', batch_id = ?,"
-            " reported_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') WHERE id = ?",
-            updates,
-        )
+        # The new reports' ids, read before the updates below file the existing ones under
+        # this batch as well.
         new_ids = dict(
             store.conn.execute(
                 "SELECT project_id, id FROM progress_report WHERE period = ? AND batch_id = ?",
                 (period, batch_id),
             ).fetchall()
+            if inserts
+            else ()
+        )
+        # In the table's order: the period's rows lie scattered among the other periods'.
+        updates.sort(key=lambda u: u[-1])
+        sets = ", ".join(f"{k} = coalesce(?, {k})" for k in _REPORT_FIELDS)
+        store.conn.executemany(
+            f"UPDATE progress_report SET {sets}, source = '导入', batch_id = ?,"
+            " reported_at = ? WHERE id = ?",
+            updates,
         )
         store.conn.executemany(
             "UPDATE project SET percent_complete = ?, investment_to_date = ?, version = version + 1"
@@ -446,9 +484,8 @@ def record_reports_bulk(
         )
         rows = []
         for pid, report_id, diff in audits:
-            rid = report_id if report_id is not None else new_ids.get(pid)
-            for f, (a, b) in diff.items():
-                rows.append(("progress_report", str(rid), pid, f, a, b))
+            rid = str(report_id if report_id is not None else new_ids.get(pid))
+            rows.extend(("progress_report", rid, pid, f, a, b) for f, (a, b) in diff.items())
         for pid, pc_old, pc, itd_old, itd in follows:
             if pc != pc_old:
                 rows.append(("project", pid, pid, "percent_complete", pc_old, pc))
@@ -459,38 +496,41 @@ def record_reports_bulk(
 
 
 def _clean_report(raw: dict) -> dict:
-    from ..domain.money import round_wan
-
-    pc = raw.get("percent_complete")
-    return {
-        "percent_complete": None if pc is None else round(float(pc), 2),
-        "investment_to_date": round_wan(raw.get("investment_to_date")),
-        "investment_this_year": round_wan(raw.get("investment_this_year")),
-        "progress_text": (raw.get("progress_text") or "").strip() or None,
-        "problems": (raw.get("problems") or "").strip() or None,
-        "next_steps": (raw.get("next_steps") or "").strip() or None,
-    }
+    """The report values given (``None`` and blank text left out), rounded and trimmed."""
+    values = {}
+    for key in _REPORT_FIELDS:
+        value = raw.get(key)
+        if value is None:
+            continue
+        if key == "percent_complete":
+            value = round(float(value), 2)
+        elif key in ("investment_to_date", "investment_this_year"):
+            value = round_wan(value)
+        else:
+            value = value.strip() or None
+            if value is None:
+                continue
+        values[key] = value
+    return values
 
 
 def _audit_many(store: Store, tx, rows: list[tuple]) -> None:
+    """Audit rows ``(entity, entity_id, project_id, field, old, new)`` of a bulk write.
+
+    The rows share one time stamp, taken once: the column's default would ask the C library
+    for the local time again for every row.
+    """
     from .database import _audit_text
 
+    if not rows:
+        return
+    at = store.scalar("SELECT strftime('%Y-%m-%dT%H:%M:%f', 'now', 'localtime')")
+    user, source, batch_id, op_id = store.user, tx.source, tx.batch_id, tx.op_id
     store.conn.executemany(
-        "INSERT INTO audit_log (user, entity, entity_id, project_id, field, old, new, source,"
-        " batch_id, op_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO audit_log (at, user, entity, entity_id, project_id, field, old, new, source,"
+        " batch_id, op_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         [
-            (
-                store.user,
-                e,
-                eid,
-                pid,
-                f,
-                _audit_text(a),
-                _audit_text(b),
-                tx.source,
-                tx.batch_id,
-                tx.op_id,
-            )
+            (at, user, e, eid, pid, f, _audit_text(a), _audit_text(b), source, batch_id, op_id)
             for e, eid, pid, f, a, b in rows
         ],
     )

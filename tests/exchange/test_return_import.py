@@ -96,6 +96,18 @@ def test_percent_formatted_cell(setup):
     assert [c.new for c in preview.changes] == [45]
 
 
+def test_percent_format_is_read_cell_by_cell(setup):
+    # 0.45 shown as 45% is 45; 0.5 in a plain cell is half a percent.
+    wb, ws = _rows(setup.template)
+    gh1 = ws[_cell(setup, "GH-1", "percent_complete")]
+    gh1.value, gh1.number_format = 0.45, "0%"
+    ws[_cell(setup, "GH-2", "percent_complete")] = 0.5
+    path = setup.tmp / "百分比格式.xlsx"
+    wb.save(path)
+    preview = read_return(setup.store, path)
+    assert {c.code: c.new for c in preview.changes} == {"GH-1": 45, "GH-2": 0.5}
+
+
 @pytest.mark.parametrize(
     "typed, expected",
     [
@@ -281,6 +293,15 @@ def test_pasted_data_without_metadata_needs_the_unit(setup):
     assert len(preview.all_errors) == 1  # OT-1 belongs to 什邡市
     outcome = apply_return(setup.store, preview, skip_invalid=True)
     assert outcome.status == "applied"
+
+
+def test_a_workbook_without_a_return_sheet_says_so(setup):
+    wb = openpyxl.Workbook()
+    wb.active.append(["本月工作小结"])
+    path = setup.tmp / "其他表格.xlsx"
+    wb.save(path)
+    with pytest.raises(UserError, match="找不到填报表"):
+        read_return(setup.store, path)
 
 
 def test_wrong_unit_for_template_is_refused(setup):

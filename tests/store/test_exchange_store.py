@@ -1,0 +1,126 @@
+"""The stored side of a return import: reports and project fields written in bulk, audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.model import ProgressReport
+from desktop_app.store import exchange as xstore
+from desktop_app.store.progress import list_reports, record_report
+from desktop_app.store.projects import get_project
+
+PERIOD = "2026-11"
+
+
+def _batch(store) -> int:
+    return xstore.create_batch(
+        store,
+        kind="return",
+        file_name="回报.xlsx",
+        sha256="0" * 64,
+        unit_id=None,
+        period=PERIOD,
+        template_id=None,
+        counts={},
+    )
+
+
+def _audit(store, batch_id: int) -> list[tuple]:
+    return [
+        tuple(r)
+        for r in store.conn.execute(
+            "SELECT entity, project_id, field, old, new, source FROM audit_log"
+            " WHERE batch_id = ? ORDER BY id",
+            (batch_id,),
+        )
+    ]
+
+
+def test_bulk_reports_update_insert_follow_and_audit(store, make_project):
+    a = make_project("A-1", "已有本期报告的项目")
+    b = make_project("B-1", "本期未报告的项目")
+    record_report(store, ProgressReport(a, PERIOD, percent_complete=20, progress_text="旧"))
+    with store.write(source="导入"):
+        batch_id = _batch(store)
+        written = xstore.record_reports_bulk(
+            store,
+            PERIOD,
+            [
+                (a, {"percent_complete": 30, "progress_text": " 新 "}),
+                (b, {"investment_to_date": 12.345678, "problems": "   "}),
+            ],
+            batch_id=batch_id,
+        )
+    [ra] = list_reports(store, a)
+    assert (ra.percent_complete, ra.progress_text, ra.source, ra.batch_id) == (
+        30,
+        "新",
+        "导入",
+        batch_id,
+    )
+    [rb] = list_reports(store, b)
+    assert (rb.investment_to_date, rb.problems, rb.batch_id) == (12.3457, None, batch_id)
+    assert get_project(store, "A-1").percent_complete == 30
+    assert get_project(store, "B-1").investment_to_date == 12.3457
+    audit = _audit(store, batch_id)
+    assert audit == [
+        ("progress_report", a, "percent_complete", "20", "30", "导入"),
+        ("progress_report", a, "progress_text", "旧", "新", "导入"),
+        ("progress_report", b, "investment_to_date", None, "12.3457", "导入"),
+        ("project", a, "percent_complete", "20", "30", "导入"),
+        ("project", b, "investment_to_date", None, "12.3457", "导入"),
+    ]
+    assert written == len(audit)
+
+
+def test_bulk_reports_leave_a_project_reported_for_a_later_period(store, make_project):
+    a = make_project("A-1", "已报下期的项目")
+    record_report(store, ProgressReport(a, "2026-12", percent_complete=60))
+    with store.write(source="导入"):
+        batch_id = _batch(store)
+        xstore.record_reports_bulk(
+            store, PERIOD, [(a, {"percent_complete": 50})], batch_id=batch_id
+        )
+    assert get_project(store, "A-1").percent_complete == 60
+    assert [r.percent_complete for r in list_reports(store, a)] == [60, 50]
+
+
+def test_bulk_project_fields_write_version_and_audit(store, make_project):
+    a = make_project("A-1", "甲", stage="前期")
+    b = make_project("B-1", "乙", stage="前期")
+    before = get_project(store, "A-1").version
+    with store.write(source="导入"):
+        batch_id = _batch(store)
+        changed = xstore.apply_project_fields(
+            store,
+            [
+                (a, {"stage": "在建", "actual_start": date(2026, 3, 1)}),
+                (b, {"stage": "前期"}),  # as stored: nothing to write
+            ],
+            batch_id=batch_id,
+        )
+    assert set(changed) == {a}
+    p = get_project(store, "A-1")
+    assert (p.stage, p.actual_start, p.version) == ("在建", date(2026, 3, 1), before + 1)
+    assert get_project(store, "B-1").version == before
+    assert _audit(store, batch_id) == [
+        ("project", a, "stage", "前期", "在建", "导入"),
+        ("project", a, "actual_start", None, "2026-03-01", "导入"),
+    ]
+
+
+def test_bulk_project_fields_refuse_end_before_start_and_write_nothing(store, make_project):
+    a = make_project("A-1", "甲", stage="在建", actual_start=date(2026, 5, 1))
+    b = make_project("B-1", "乙", stage="前期")
+    with pytest.raises(ValidationError) as err:
+        xstore.apply_project_fields(
+            store,
+            [(b, {"stage": "在建"}), (a, {"actual_end": date(2026, 4, 1)})],
+            batch_id=None,
+        )
+    assert "A-1" in err.value.message
+    assert get_project(store, "B-1").stage == "前期"
+    assert get_project(store, "A-1").actual_end is None

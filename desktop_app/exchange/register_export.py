@@ -138,7 +138,7 @@ def export_register(
         if n % 1000 == 0:
             progress(n, total, "写出项目")
         status = evaluate(p, today, rules, current_period=period)
-        light = WriteOnlyCell(ws, status.light)
+        light = WriteOnlyCell(ws, status.name)  # 红灯, 未开工 … as in the register and the PDF
         light.fill = fills[status.light]
         light.font = white
         units = {"牵头": [], "责任": [], "配合": []}
@@ -176,7 +176,7 @@ def export_register(
         for m in p.milestones:
             ms.append(_text_safe(ms, [p.code, p.name, m.name, m.planned_date, m.actual_date]))
     hist = _sheet(wb, "进度历史", HISTORY_COLUMNS)
-    for pid, period_key, *values in xstore.all_reports(store):
+    for pid, period_key, *values in xstore.iter_reports(store):
         if pid in names:
             hist.append(_text_safe(hist, [*names[pid], period_key, *values]))
     progress(total, total, "保存文件")

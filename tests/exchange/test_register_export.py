@@ -1,0 +1,70 @@
+"""The register export as the office opens it in Excel, and read back by the 台账 import."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import openpyxl
+
+from desktop_app.domain.model import Milestone, ProgressReport
+from desktop_app.exchange.register_export import export_register
+from desktop_app.exchange.register_import import read_register
+from desktop_app.store.progress import record_report
+from desktop_app.store.projects import save_project
+
+TODAY = date(2026, 11, 29)
+
+
+def _register(store, make_project):
+    a = make_project(
+        "EX-2",
+        '=HYPERLINK("http://example.com")',
+        lead="市交通运输局",
+        stage="在建",
+        planned_start=date(2025, 1, 1),
+        planned_end=date(2026, 6, 30),
+        total_investment=123456.78,
+        percent_complete=40,
+    )
+    b = make_project("EX-1", "德阳东站综合交通枢纽", lead="市交通运输局", stage="前期")
+    save_project(store, a, fields={}, milestones=[Milestone("开工", date(2025, 1, 1))])
+    for period in ("2026-10", "2026-09"):
+        record_report(store, ProgressReport(a, period, 40, progress_text=f"{period} 进展"))
+    record_report(store, ProgressReport(b, "2026-10", progress_text="可研编制"))
+    return a, b
+
+
+def test_export_is_a_workbook_an_office_can_use(store, make_project, tmp_path):
+    _register(store, make_project)
+    out = export_register(store, tmp_path / "项目库.xlsx", today=TODAY)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["项目库"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:3] == ["项目编码", "项目名称", "专栏"]
+    assert ws.freeze_panes == "C2" and ws.auto_filter.ref.startswith("A1:")
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    col = {h: i for i, h in enumerate(headers)}
+    ex2 = rows["EX-2"]
+    # user text that looks like a formula stays text
+    assert ex2[col["项目名称"]].value == '=HYPERLINK("http://example.com")'
+    assert ex2[col["项目名称"]].data_type == "s"
+    # real dates and numbers, amounts with thousands separators
+    assert ex2[col["计划开工"]].value == datetime(2025, 1, 1)
+    assert ex2[col["总投资（万元）"]].value == 123456.78
+    assert ex2[col["总投资（万元）"]].number_format == "#,##0.00"
+    assert ex2[col["完成百分比"]].value == 40
+    # the light: its name on its colour (late: planned end passed)
+    light = ex2[col["状态"]]
+    assert light.value == "红灯" and light.fill.fgColor.rgb.endswith("D93025")
+    assert [c.value for c in wb["关键节点"][2]][:3] == ["EX-2", ex2[1].value, "开工"]
+    history = [(r[0].value, r[2].value) for r in wb["进度历史"].iter_rows(min_row=2)]
+    assert history == [("EX-1", "2026-10"), ("EX-2", "2026-09"), ("EX-2", "2026-10")]
+
+
+def test_exported_register_read_back_changes_nothing(store, make_project, tmp_path):
+    _register(store, make_project)
+    out = export_register(store, tmp_path / "项目库.xlsx", today=TODAY)
+    preview = read_register(store, out)
+    counts = preview.counts()
+    assert counts["created"] == 0 and counts["refused"] == 0 and counts["updated"] == 0
+    assert counts["unchanged"] >= 2

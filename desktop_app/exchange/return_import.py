@@ -570,7 +570,9 @@ def _parse_rows(
                 continue  # blank rows, notes and totals under the list
             if names is None:
                 names = {normalize_text(n): c for c, (_, n, _) in keys.items()}
-            _proposal_or_refusal(preview, sheet, row, cols, excel_row, name, names, code_col)
+            _proposal_or_refusal(
+                preview, sheet, row, cols, excel_row, name, names, code_col, percent_rows
+            )
             continue
         meta = meta_rows.get(code)
         pid = meta["project_id"] if meta else None
@@ -650,7 +652,9 @@ def _shown(raw: object) -> str:
     return str(raw).strip()
 
 
-def _proposal_or_refusal(preview, sheet, row, cols, excel_row, name, names, code_col) -> None:
+def _proposal_or_refusal(
+    preview, sheet, row, cols, excel_row, name, names, code_col, percent_rows
+) -> None:
     ref = f"{column_letter(code_col)}{excel_row}"
     if name in names:
         preview.errors.append(
@@ -667,8 +671,11 @@ def _proposal_or_refusal(preview, sheet, row, cols, excel_row, name, names, code
     payload = {}
     for key, c in cols.items():
         value = row[c]
-        if not is_blank(value):
-            payload[BY_KEY[key].header] = value.isoformat() if isinstance(value, date) else value
+        if is_blank(value):
+            continue
+        if key == "percent_complete" and excel_row in percent_rows:
+            value = round(value * 100, 2)  # 0.45 shown as 45% in the cell: the unit typed 45
+        payload[BY_KEY[key].header] = value.isoformat() if isinstance(value, date) else value
     preview.proposals.append(Proposal(excel_row, name, payload))
 
 

@@ -108,6 +108,20 @@ def test_percent_format_is_read_cell_by_cell(setup):
     assert {c.code: c.new for c in preview.changes} == {"GH-1": 45, "GH-2": 0.5}
 
 
+def test_a_proposal_keeps_the_percent_the_unit_saw(setup):
+    """A new project's 45% in a percent-formatted cell is proposed as 45, not 0.45."""
+    wb, ws = _rows(setup.template)
+    pcol = ws[_cell(setup, "GH-1", "percent_complete")].column
+    last = ws.max_row + 2
+    ws.cell(last, 2).value = "广汉新建停车场"
+    cell = ws.cell(last, pcol)
+    cell.value, cell.number_format = 0.45, "0%"
+    path = setup.tmp / "新增建议百分比.xlsx"
+    wb.save(path)
+    [proposal] = read_return(setup.store, path).proposals
+    assert proposal.payload["完成百分比"] == 45
+
+
 @pytest.mark.parametrize(
     "typed, expected",
     [

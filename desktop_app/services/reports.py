@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from ..collector import gc_paused
 from ..domain.errors import UserError
 from ..domain.file_names import safe_file_name
 from ..domain.model import Project, Unit
@@ -155,7 +154,6 @@ def _write(out: Path, render: Callable[[Path], object]) -> Path:
 # -- sheets --------------------------------------------------------------------------------------
 
 
-@gc_paused()
 def render_overall(
     store: Store,
     out: Path,
@@ -186,7 +184,6 @@ def _render_progress(
     )
 
 
-@gc_paused()
 def render_unit(
     store: Store,
     unit: str,
@@ -214,7 +211,6 @@ def _output_folder(folder: Path) -> Path:
     return folder
 
 
-@gc_paused()
 def render_unit_all(
     store: Store,
     folder: Path,
@@ -235,7 +231,6 @@ def render_unit_all(
     return paths
 
 
-@gc_paused()
 def render_project_cards(
     store: Store,
     out: Path,
@@ -298,7 +293,6 @@ def _unit_notice(store: Store, ctx: _Context, u: Unit) -> UnitNotice:
     return UnitNotice(u.name, items, notice_records)
 
 
-@gc_paused()
 def render_notice(
     store: Store,
     out: Path,
@@ -332,7 +326,6 @@ def render_notice(
     return _write(out, lambda p: render_notices(data, p, on_page=ctx.on_page("正在排版督办通知单")))
 
 
-@gc_paused()
 def render_notice_all(
     store: Store,
     folder: Path,
@@ -356,7 +349,6 @@ def render_notice_all(
     return paths
 
 
-@gc_paused()
 def render_indicator_sheet(
     store: Store,
     out: Path,

@@ -7,6 +7,7 @@ in a fresh process, and prints a table (and JSON).
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -193,6 +194,7 @@ def run_suite(projects: int, folder: Path) -> dict:
         except (ImportError, AttributeError):
             figures["notes"].append(f"{module_name}.{function} missing")
             continue
+        gc.collect()  # what the previous benchmark left must not slow this one down
         try:
             value = fn(db)
         except Exception as exc:  # a broken benchmark must not hide the others' figures

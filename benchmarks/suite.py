@@ -1,14 +1,13 @@
 """The benchmark suite: every figure the issues set a target for, beside its reference.
 
 Each area's benchmark module measures itself (register_bench, gantt_bench, excel_bench,
-pdf_bench); this module builds the demo database once, runs them, measures start-up and memory
-in a fresh process, and prints a table (and JSON).
+pdf_bench); this module builds the demo database once, runs each of them in a fresh Python
+process (no benchmark inherits another's objects, caches or garbage), measures start-up and
+memory in fresh processes of the application, and prints a table (and JSON).
 """
 
 from __future__ import annotations
 
-import gc
-import importlib
 import json
 import os
 import platform
@@ -155,6 +154,33 @@ def measure_startup(db: Path) -> dict:
     }
 
 
+_MEASURE = """
+import json, sys
+from importlib import import_module
+from pathlib import Path
+value = getattr(import_module(sys.argv[1]), sys.argv[2])(Path(sys.argv[3]))
+print("\\n" + json.dumps(value))
+"""
+
+
+def _measure_in_fresh_process(module_name: str, function: str, db: Path) -> object:
+    """``module.function(db)`` run in a new Python process, so that no benchmark inherits the
+    objects, caches or garbage of another; its result, or the error text."""
+    env = os.environ | {"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    run = subprocess.run(
+        [sys.executable, "-c", _MEASURE, module_name, function, str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
+    )
+    lines = run.stdout.strip().splitlines()
+    if run.returncode != 0 or not lines:
+        return (run.stderr.strip().splitlines() or ["no output"])[-1][-300:]
+    return json.loads(lines[-1])
+
+
 def run_suite(projects: int, folder: Path) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     db = demo_database(projects, folder)
@@ -188,17 +214,9 @@ def run_suite(projects: int, folder: Path) -> dict:
     figures["notes"] += startup.pop("notes", [])
     figures |= startup
     for module_name, function, key in MEASURES:
-        try:
-            module = importlib.import_module(module_name)
-            fn = getattr(module, function)
-        except (ImportError, AttributeError):
-            figures["notes"].append(f"{module_name}.{function} missing")
-            continue
-        gc.collect()  # what the previous benchmark left must not slow this one down
-        try:
-            value = fn(db)
-        except Exception as exc:  # a broken benchmark must not hide the others' figures
-            figures["notes"].append(f"{module_name}.{function} failed: {exc!r}")
+        value = _measure_in_fresh_process(module_name, function, db)
+        if isinstance(value, str):  # a broken benchmark must not hide the others' figures
+            figures["notes"].append(f"{module_name}.{function} failed: {value}")
             continue
         if isinstance(value, dict):
             figures |= {k: (round(v, 4) if isinstance(v, float) else v) for k, v in value.items()}

@@ -327,7 +327,8 @@ class DashboardPage(QWidget):
             [label.replace("专栏", "") if len(labels) > 8 else label for label in labels] or ["—"]
         )
         axis_y = QValueAxis()
-        axis_y.setRange(0, max([r.planned for r in rows] + [r.done for r in rows] + [1]) / 10000)
+        top = max([r.planned for r in rows] + [r.done for r in rows] + [0]) / 10000  # 亿元
+        axis_y.setRange(0, top or 1)  # no amounts yet: an axis of 0–1, not six ticks of 0.0
         axis_y.applyNiceNumbers()
         axis_y.setLabelFormat("%.1f")
         chart.addAxis(axis_x, Qt.AlignBottom)

@@ -388,6 +388,8 @@ class GridChunk(Flowable):
                 break
             used += h
             n += 1
+        while 1 < n < len(self.rows) and self.rows[n - 1].kind == "group":
+            n -= 1  # a group's label goes over with its first row, not alone at the page foot
         if n == 0 or n >= len(self.rows):
             return []
         return [

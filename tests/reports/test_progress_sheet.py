@@ -251,3 +251,20 @@ def test_big_totals_are_printed_whole_on_portrait_paper(pdf, store, make_project
     assert "288,888,004.02" in text  # the unit's total
     assert "96,296,001.34" in text
     assert "…" not in text
+
+
+def test_a_group_label_never_stands_alone_at_the_foot_of_a_page():
+    from desktop_app.reports.table import GridChunk, GridLayout, Row
+
+    fonts = register_fonts()
+    layout = GridLayout(
+        COLUMNS, 700, font=fonts.body, heading_font=fonts.heading, size=8, max_row_height=500
+    )
+    blank = [""] * (len(COLUMNS) - 1)
+    rows = [Row(["1", *blank]), Row(["2", *blank]), Row(["专栏7（2 个项目）", *blank], "group")]
+    rows += [Row(["3", *blank]), Row(["4", *blank])]
+    chunk = GridChunk(layout, rows)
+    room = sum(chunk.heights[:3]) + 1  # the page has room down to the group's label
+    first, rest = chunk.split(700, room)
+    assert [r.kind for r in first.rows] == ["data", "data"]
+    assert rest.rows[0].kind == "group" and rest.rows[1].cells[0] == "3"

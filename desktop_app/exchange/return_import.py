@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -51,8 +52,13 @@ from .columns import (
     column_letter,
     header_key,
 )
-from .template import read_meta_rows
-from .workbook_safety import WorkbookError, check_cell_count, check_workbook
+from .template import read_meta_rows, read_template_properties
+from .workbook_safety import (
+    WorkbookError,
+    check_cell_count,
+    check_workbook,
+    verify_zip_checksums,
+)
 
 HEADER_SCAN_ROWS = 15
 
@@ -248,21 +254,20 @@ def percent_styled(path: Path, sheet_name: str, refs: set[str]) -> set[str]:
         return set()
     try:
         with zipfile.ZipFile(path) as archive:
-            target = _sheet_part(archive, sheet_name)
             styles = archive.read("xl/styles.xml").decode("utf-8", "replace")
-            xml = archive.read(target)
+            custom = {int(i): code for i, code in _NUMFMT.findall(styles)}
+            xfs_part = re.search(r"<cellXfs\b.*?</cellXfs>", styles, re.S)
+            percent_xf = set()
+            for i, m in enumerate(_XF.finditer(xfs_part.group(0) if xfs_part else "")):
+                attrs = m.group(1) or m.group(2) or ""
+                fid = re.search(r'numFmtId="(\d+)"', attrs)
+                num = int(fid.group(1)) if fid else 0
+                if num in (9, 10) or "%" in custom.get(num, ""):
+                    percent_xf.add(i)
+            if not percent_xf:
+                return set()  # no percent format in the workbook: the sheet need not be read
+            xml = archive.read(_sheet_part(archive, sheet_name))
     except (KeyError, zipfile.BadZipFile, OSError):
-        return set()
-    custom = {int(i): code for i, code in _NUMFMT.findall(styles)}
-    xfs_part = re.search(r"<cellXfs\b.*?</cellXfs>", styles, re.S)
-    percent_xf = set()
-    for i, m in enumerate(_XF.finditer(xfs_part.group(0) if xfs_part else "")):
-        attrs = m.group(1) or m.group(2) or ""
-        fid = re.search(r'numFmtId="(\d+)"', attrs)
-        num = int(fid.group(1)) if fid else 0
-        if num in (9, 10) or "%" in custom.get(num, ""):
-            percent_xf.add(i)
-    if not percent_xf:
         return set()
     return {ref for ref, style in _cell_styles(xml, refs).items() if style in percent_xf}
 
@@ -339,21 +344,35 @@ def read_return(
 ) -> ReturnPreview:
     """Parse, validate and diff a return against the database (read only)."""
     path = Path(path)
-    info = check_workbook(path)
+    info = check_workbook(path, verify_checksums=False)
     progress(0, 4, "读取文件")
-    sha = file_sha256(path)
-    book = open_values(path)
-    try:
-        names = book.sheet_names
-        meta_header: dict = {}
-        meta_rows: dict[str, dict] = {}
-        if META_SHEET in names:
-            meta_header, meta_rows = read_meta_rows(sheet_rows(book, META_SHEET, path.name))
-        sheet_name, rows = _data_rows(book, names, path.name)
-    finally:
-        book.close()
-    progress(1, 4, "核对单位和周期")
-    stored = _read_stored(store, path.name, meta_header, unit, period, sha)
+    # calamine parses the sheets outside the GIL: the data sheet is read on a worker thread
+    # while this one checks the file and reads the database's state.
+    # A template names itself in its document properties; the metadata sheet is parsed only
+    # when they are missing or the database has no record of the template's rows.
+    with ThreadPoolExecutor(2, thread_name_prefix="return-read") as pool:
+        data_job = pool.submit(_read_data, path)
+        props = read_template_properties(path) if info.kind == "xlsx" else {}
+        meta_job = None if props else pool.submit(_read_meta, path)
+        try:
+            if info.kind == "xlsx":
+                verify_zip_checksums(path)
+            sha = file_sha256(path)
+            meta_header, meta_rows = meta_job.result() if meta_job else (props, None)
+            progress(1, 4, "核对单位和周期")
+            try:
+                stored = _read_stored(store, path.name, meta_header, unit, period, sha)
+            except UserError:
+                data_job.result()  # a file without a return sheet says that first
+                raise
+            if meta_rows is None:
+                meta_rows = _issued_codes(stored.issued)
+                if meta_rows is None:
+                    meta_rows = _read_meta(path)[1]
+            sheet_name, rows = data_job.result()
+        except BaseException:
+            data_job.cancel()
+            raise
     preview = ReturnPreview(
         path=path,
         file_name=path.name,
@@ -385,9 +404,8 @@ class _Stored:
     period: str
     template_id: str | None
     already_imported: dict | None
-    keys: dict[str, tuple[str, str, int]]  # code -> (project id, name, version)
+    projects: dict[str, xstore.ProjectState]  # code -> live project and its values now
     scope: set[str]  # the projects the unit reports on
-    current: dict[str, dict]  # project id -> editable values now
     issued: dict[str, xstore.IssueRow]  # project id -> the row as issued
 
 
@@ -402,11 +420,41 @@ def _read_stored(
         period=period_key,
         template_id=template_id,
         already_imported=xstore.batch_by_sha(store, sha, "return"),
-        keys=xstore.project_keys(store),
-        scope=set(xstore.reporting_project_ids(store, unit_obj.id)),
-        current=xstore.current_values(store, period_key),
+        projects=xstore.return_state(store, period_key),
+        scope=xstore.reporting_scope(store, unit_obj.id),
         issued=xstore.issue_rows(store, template_id) if template_id else {},
     )
+
+
+def _read_meta(path: Path) -> tuple[dict, dict[str, dict]]:
+    """The metadata sheet's header and rows (empty when the workbook has none)."""
+    book = open_values(path)
+    try:
+        if META_SHEET not in book.sheet_names:
+            return {}, {}
+        return read_meta_rows(sheet_rows(book, META_SHEET, path.name))
+    finally:
+        book.close()
+
+
+def _issued_codes(issued: dict[str, xstore.IssueRow]) -> dict[str, dict] | None:
+    """``code at issue -> {project_id, version}`` from the database's record of a template, as
+    the metadata sheet would give it; ``None`` when the record lacks the codes (or is missing)."""
+    out = {}
+    for row in issued.values():
+        code = row.snapshot.get("code")
+        if code is None:
+            return None
+        out[code] = {"project_id": row.project_id, "version": row.version, "snapshot": None}
+    return out or None
+
+
+def _read_data(path: Path) -> tuple[str, list[list]]:
+    book = open_values(path)
+    try:
+        return _data_rows(book, book.sheet_names, path.name)
+    finally:
+        book.close()
 
 
 def _data_rows(book, names: list[str], file_name: str) -> tuple[str, list[list]]:
@@ -535,6 +583,10 @@ def _typed(key: str, value: object) -> object:
     return value
 
 
+_STATE_INDEX = {key: i for i, key in enumerate(xstore.RETURN_STATE_KEYS)}
+_PLAIN_CODE = re.compile(r"[!-~]+")  # printable ASCII without spaces: already normalised
+
+
 def _parse_rows(
     preview: ReturnPreview, rows: list[list], meta_rows: dict[str, dict], stored: _Stored
 ) -> None:
@@ -543,42 +595,55 @@ def _parse_rows(
     if _two_row_header(rows, header):
         start += 1
     sheet = preview.sheet
-    keys, scope, current, issued = stored.keys, stored.scope, stored.current, stored.issued
-    by_id = {pid: name for pid, name, _ in keys.values()}
+    projects, scope, issued = stored.projects, stored.scope, stored.issued
+    by_id: dict[str, xstore.ProjectState] | None = None  # built when a meta row needs it
     names: dict[str, str] | None = None  # normalized name -> code, built when a row lacks a code
     letters = {k: column_letter(c) for k, c in cols.items()}
     percent_rows = _percent_rows(preview, rows, start, cols.get("percent_complete"))
-    # (field, column, its definition, its parser, the rows where its cell is percent-formatted)
+    # (field, column, index in the stored values, definition, parser, the rows where its cell
+    # is percent-formatted)
     editable = []
     for key in EDITABLE_KEYS:
         if key in cols:
             col = BY_KEY[key]
-            formatted = percent_rows if col.kind == "percent" else set()
-            editable.append((key, cols[key], col, _CELL_PARSERS[col.kind], formatted))
+            formatted = percent_rows if col.kind == "percent" else frozenset()
+            editable.append(
+                (key, cols[key], _STATE_INDEX[key], col, _CELL_PARSERS[col.kind], formatted)
+            )
     seen: dict[str, int] = {}
     code_col, name_col = cols.get("code"), cols.get("name")
+    plain_code = _PLAIN_CODE.fullmatch
     width = max(cols.values()) + 1
     for r in range(start, len(rows)):
         row = rows[r]
         if len(row) < width:
             row = row + [""] * (width - len(row))
         excel_row = r + 1
-        code = code_text(row[code_col]) if code_col is not None else ""
+        if code_col is None:
+            code = ""
+        else:
+            code = row[code_col]
+            if type(code) is not str or not plain_code(code):
+                code = code_text(code)
         if not code:
             name = _name_text(row, name_col)
             if not name:
                 continue  # blank rows, notes and totals under the list
             if names is None:
-                names = {normalize_text(n): c for c, (_, n, _) in keys.items()}
+                names = {normalize_text(p.name): c for c, p in projects.items()}
             _proposal_or_refusal(
                 preview, sheet, row, cols, excel_row, name, names, code_col, percent_rows
             )
             continue
+        state = projects.get(code)
         meta = meta_rows.get(code)
-        pid = meta["project_id"] if meta else None
-        if pid not in by_id:
-            pid = keys[code][0] if code in keys else None
-        result = RowResult(excel_row, pid, code, by_id[pid] if pid else _name_text(row, name_col))
+        if meta is not None and (state is None or state.id != meta["project_id"]):
+            # The project the template was issued for, should its code have changed since.
+            if by_id is None:
+                by_id = {p.id: p for p in projects.values()}
+            state = by_id.get(meta["project_id"], state)
+        pid = state.id if state is not None else None
+        result = RowResult(excel_row, pid, code, state.name if pid else _name_text(row, name_col))
         preview.rows.append(result)
         if pid is None:
             reason = (
@@ -594,11 +659,72 @@ def _parse_rows(
             reason = f"项目「{code}」在第 {seen[pid]} 行已出现，同一项目只能填一行。"
         else:
             seen[pid] = excel_row
-            _read_cells(result, row, editable, letters, sheet)
-            _diff_row(preview, result, current[pid], issued.get(pid), meta, letters)
+            _read_row(preview, result, row, state.values, editable, letters, issued.get(pid), meta)
             continue
         ref = f"{letters['code']}{excel_row}"
         result.errors.append(CellError(sheet, ref, "项目编码", code, f"{sheet}!{ref} {reason}"))
+
+
+def _read_row(
+    preview: ReturnPreview,
+    result: RowResult,
+    row: list,
+    now: tuple,
+    editable: list,
+    letters: dict[str, str],
+    issue_row,
+    meta: dict | None,
+) -> None:
+    """Parse a row's filled editable cells into ``result.values`` and diff them against the
+    stored values ``now``: changes, conflicts with the office's changes since the template was
+    issued, and per-cell errors."""
+    excel_row, values, sheet = result.row, result.values, preview.sheet
+    row_no = str(excel_row)
+    snapshot = None
+    for key, c, i, col, parse, percent_rows in editable:
+        raw, old = row[c], now[i]
+        if type(raw) is type(old) and raw == old and old is not None:
+            if excel_row not in percent_rows:
+                values[key] = old  # as stored: nothing to parse or compare
+                continue
+        elif raw == "" or raw is None or (type(raw) is str and not raw.strip()):
+            continue
+        try:
+            value = parse(col, raw, excel_row in percent_rows)
+        except ParseError as exc:
+            ref = f"{letters[key]}{excel_row}"
+            result.errors.append(
+                CellError(
+                    sheet, ref, col.header, _shown(raw), f"{sheet}!{ref} {col.header}{exc.reason}"
+                )
+            )
+            continue
+        if value is None:
+            continue
+        values[key] = value
+        if value == old:
+            continue
+        if type(value) is float and type(old) is float:
+            if -1e-6 < value - old < 1e-6:
+                continue
+        elif _same(value, old):
+            continue
+        if snapshot is None:
+            snapshot = (issue_row.snapshot if issue_row else _meta_snapshot(meta)) or {}
+        change = FieldChange(
+            result.project_id, result.code, result.name, key, old, value, None, letters[key] + row_no
+        )
+        if key in snapshot:
+            base = _typed(key, snapshot[key])
+            change.issued = base
+            if _same(value, base):
+                continue  # the unit left it as issued; the office's later change stands
+            if not _same(old, base):
+                result.conflicts.append(change)
+                continue
+        result.changes.append(change)
+    if result.changes and any(c.field in PROJECT_KEYS for c in result.changes):
+        _check_project_fields(preview, result, now, letters)
 
 
 def _name_text(row: list, name_col: int | None) -> str:
@@ -619,29 +745,6 @@ def _percent_rows(preview: ReturnPreview, rows: list[list], start: int, pcol: in
     }
     styled = percent_styled(preview.path, preview.sheet, maybe) if maybe else set()
     return {int(ref.removeprefix(letter)) for ref in styled}
-
-
-def _read_cells(
-    result: RowResult, row: list, editable: list, letters: dict[str, str], sheet: str
-) -> None:
-    """Parse a row's filled editable cells into ``result.values`` (or its per-cell errors)."""
-    excel_row = result.row
-    for key, c, col, parse, percent_rows in editable:
-        raw = row[c]
-        if raw == "" or raw is None or (type(raw) is str and not raw.strip()):
-            continue
-        try:
-            value = parse(col, raw, excel_row in percent_rows)
-        except ParseError as exc:
-            ref = f"{letters[key]}{excel_row}"
-            result.errors.append(
-                CellError(
-                    sheet, ref, col.header, _shown(raw), f"{sheet}!{ref} {col.header}{exc.reason}"
-                )
-            )
-            continue
-        if value is not None:
-            result.values[key] = value
 
 
 def _shown(raw: object) -> str:
@@ -689,36 +792,11 @@ def _meta_snapshot(meta: dict | None) -> dict | None:
         return None
 
 
-def _diff_row(
-    preview: ReturnPreview,
-    result: RowResult,
-    now: dict,
-    issue_row,
-    meta: dict | None,
-    letters: dict[str, str],
+def _check_project_fields(
+    preview: ReturnPreview, result: RowResult, now: tuple, letters: dict[str, str]
 ) -> None:
-    snapshot = None
-    for key, value in result.values.items():
-        old = now.get(key)
-        if value == old or _same(value, old):
-            continue
-        if snapshot is None:
-            snapshot = (issue_row.snapshot if issue_row else _meta_snapshot(meta)) or {}
-        ref = f"{letters[key]}{result.row}"
-        change = FieldChange(result.project_id, result.code, result.name, key, old, value, cell=ref)
-        if key in snapshot:
-            base = _typed(key, snapshot[key])
-            change.issued = base
-            if _same(value, base):
-                continue  # the unit left it as issued; the office's later change stands
-            if not _same(old, base):
-                result.conflicts.append(change)
-                continue
-        result.changes.append(change)
-    if not result.changes or all(c.field not in PROJECT_KEYS for c in result.changes):
-        return
-    # Cross-field rules against the merged project (e.g. 实际完工 before 实际开工).
-    merged = {k: now.get(k) for k in ("stage", "actual_start", "actual_end")}
+    """Cross-field rules against the merged project (e.g. 实际完工 before 实际开工)."""
+    merged = {k: now[_STATE_INDEX[k]] for k in ("stage", "actual_start", "actual_end")}
     for c in result.changes:
         if c.field in merged:
             merged[c.field] = c.new

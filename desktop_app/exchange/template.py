@@ -7,13 +7,17 @@ projects by id and its conflicts found. No database access here: the service pas
 
 from __future__ import annotations
 
+import html
 import json
+import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import IntProperty, StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
@@ -56,8 +60,11 @@ class TemplateRow:
     values: dict  # column key -> value (dates as date)
 
     def snapshot(self) -> dict:
-        """The editable values as issued, JSON-ready."""
-        return {c.key: _jsonable(self.values.get(c.key)) for c in TEMPLATE_COLUMNS if c.editable}
+        """The editable values as issued, JSON-ready, with the project's code at issue (a
+        return's row is matched to its project through it should the code change since)."""
+        snap = {c.key: _jsonable(self.values.get(c.key)) for c in TEMPLATE_COLUMNS if c.editable}
+        snap["code"] = str(self.values.get("code"))
+        return snap
 
 
 @dataclass(slots=True)
@@ -98,6 +105,11 @@ def write_template(spec: TemplateSpec, path: Path) -> Path:
         STAGE_LIST_NAME, attr_text=f"{LISTS_SHEET}!$A$1:$A${len(STAGE_CHOICES)}"
     )
     _meta_sheet(wb.create_sheet(META_SHEET), spec)
+    # The metadata header again as document properties: an import reads them without parsing
+    # the metadata sheet (needed only when the database has no record of the issue).
+    for key, value in _meta_header(spec):
+        prop = IntProperty if isinstance(value, int) else StringProperty
+        wb.custom_doc_props.append(prop(name=PROPERTY_PREFIX + key, value=value))
     wb.security = WorkbookProtection(workbookPassword=SHEET_PASSWORD, lockStructure=True)
     wb.active = 0
     path = Path(path)
@@ -289,8 +301,8 @@ def _guide_sheet(ws, spec: TemplateSpec) -> None:
     ws.protection.password = SHEET_PASSWORD
 
 
-def _meta_sheet(ws, spec: TemplateSpec) -> None:
-    header = [
+def _meta_header(spec: TemplateSpec) -> list[tuple[str, object]]:
+    return [
         ("template_id", spec.template_id),
         ("unit", spec.unit),
         ("unit_id", spec.unit_id),
@@ -298,6 +310,10 @@ def _meta_sheet(ws, spec: TemplateSpec) -> None:
         ("format", TEMPLATE_FORMAT),
         ("issued_at", spec.issued_at),
     ]
+
+
+def _meta_sheet(ws, spec: TemplateSpec) -> None:
+    header = _meta_header(spec)
     for i, (key, value) in enumerate(header, start=1):
         put(ws.cell(i, 1), key)
         put(ws.cell(i, 2), value)
@@ -342,3 +358,33 @@ def read_meta_rows(rows: list[list]) -> tuple[dict, dict[str, dict]]:
             "snapshot": snapshot,
         }
     return header, by_code
+
+
+PROPERTY_PREFIX = "cdtch_"
+_PROPERTY = re.compile(
+    r'<property\b[^>]*\bname="([^"]*)"[^>]*>\s*<vt:(\w+)>([^<]*)</vt:\w+>\s*</property>'
+)
+
+
+def read_template_properties(path: Path) -> dict:
+    """The metadata header from the workbook's document properties (``{}`` when it has none,
+    e.g. a template of an earlier version, or a file saved by a program that drops them)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            xml = archive.read("docProps/custom.xml").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return {}
+    props: dict = {}
+    for name, kind, text in _PROPERTY.findall(xml):
+        if not name.startswith(PROPERTY_PREFIX):
+            continue
+        value = html.unescape(text)
+        if kind in ("i4", "i8", "int"):
+            try:
+                value = int(value)
+            except ValueError:
+                continue
+        props[name.removeprefix(PROPERTY_PREFIX)] = value
+    if not all(props.get(k) not in (None, "") for k in ("template_id", "unit_id", "period")):
+        return {}
+    return props

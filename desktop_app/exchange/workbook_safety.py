@@ -38,8 +38,12 @@ class WorkbookInfo:
     has_external_links: bool = False
 
 
-def check_workbook(path: Path) -> WorkbookInfo:
-    """Refuse files that are not safe or not possible to read; say what kind of workbook it is."""
+def check_workbook(path: Path, *, verify_checksums: bool = True) -> WorkbookInfo:
+    """Refuse files that are not safe or not possible to read; say what kind of workbook it is.
+
+    ``verify_checksums=False`` leaves the parts' checksums to a later ``verify_checksums`` call
+    (the import runs it while the sheets are being parsed).
+    """
     path = Path(path)
     name = path.name
     if not path.exists():
@@ -65,7 +69,30 @@ def check_workbook(path: Path) -> WorkbookInfo:
             f"「{name}」不是 Excel 工作簿（文件内容无法识别）。请在 Excel 或 WPS 中打开后"
             "另存为「Excel 工作簿 (*.xlsx)」再导入。"
         )
-    return _check_zip(path)
+    info = _check_zip(path)
+    if verify_checksums:
+        verify_zip_checksums(path)
+    return info
+
+
+def verify_zip_checksums(path: Path) -> None:
+    """Refuse an .xlsx whose parts fail their checksums (calamine would read them silently).
+
+    Call after ``check_workbook``, which refuses oversized parts before this decompresses them.
+    """
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip() if len(archive.infolist()) < 200 else None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+        raise WorkbookError(
+            f"「{path.name}」已损坏或不完整（{type(exc).__name__}），无法读取。"
+            "可能是传输中断或未保存完整，请让报送单位重新发送。"
+        ) from None
+    if bad is not None:
+        raise WorkbookError(
+            f"「{path.name}」已损坏（内部部件 {bad} 校验失败）。请让报送单位重新发送。"
+        )
 
 
 def _check_ole2(path: Path) -> WorkbookInfo:
@@ -90,14 +117,11 @@ def _check_zip(path: Path) -> WorkbookInfo:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             names = {i.filename for i in infos}
-            bad = archive.testzip() if len(infos) < 200 else None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise WorkbookError(
             f"「{name}」已损坏或不完整（{type(exc).__name__}），无法读取。"
             "可能是传输中断或未保存完整，请让报送单位重新发送。"
         ) from None
-    if bad is not None:
-        raise WorkbookError(f"「{name}」已损坏（内部部件 {bad} 校验失败）。请让报送单位重新发送。")
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
         if "content.xml" in names:
             kind = "ODS 表格（WPS/LibreOffice）"

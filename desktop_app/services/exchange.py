@@ -199,24 +199,28 @@ def apply_return(
         )
         outer.batch_id = batch_id
         project_changes, reports = [], []
-        for i, row in enumerate(rows):
-            if i % 500 == 0:
-                progress(i, len(rows), "写入数据库")
-            chosen = list(row.changes) + [
-                c for c in row.conflicts if (c.project_id, c.field) in take_return
-            ]
+        progress(0, len(rows), "写入数据库")
+        for row in rows:
+            if row.conflicts:
+                chosen = row.changes + [
+                    c for c in row.conflicts if (c.project_id, c.field) in take_return
+                ]
+            else:
+                chosen = row.changes
             if not chosen:
                 continue
             fields = {c.field: c.new for c in chosen if c.field in PROJECT_KEYS}
             if fields:
                 project_changes.append((row.project_id, fields))
-            report_values = {c.field: c.new for c in chosen if c.field in REPORT_KEYS}
             # The period's report holds everything the unit filled in for the row, except
             # the conflicting fields the user left at the database's value.
             filled = {k: v for k, v in row.values.items() if k in REPORT_KEYS}
-            for key in {c.field for c in row.conflicts} - set(report_values):
-                filled.pop(key, None)
-            reports.append((row.project_id, filled | report_values))
+            if row.conflicts:
+                report_values = {c.field: c.new for c in chosen if c.field in REPORT_KEYS}
+                for key in {c.field for c in row.conflicts} - set(report_values):
+                    filled.pop(key, None)
+                filled |= report_values
+            reports.append((row.project_id, filled))
             applied.extend(chosen)
         xstore.apply_project_fields(store, project_changes, batch_id=batch_id)
         xstore.record_reports_bulk(store, preview.period, reports, batch_id=batch_id)

@@ -198,6 +198,10 @@ class Store:
         assert not self.conn.in_transaction
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Scratch tables of bulk writes stay in memory, never in a temporary file.
+        self.conn.execute("PRAGMA temp_store = MEMORY")
+        # Audit values formatted by SQL statements exactly as the Python side formats them.
+        self.conn.create_function("audit_text", 1, _audit_text, deterministic=True)
         # Checking the file is SQLite at all (raises "file is not a database" otherwise).
         self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         if not self.read_only:

@@ -97,6 +97,72 @@ def current_values(store: Store, period: str) -> dict[str, dict]:
     return out
 
 
+# What a return's rows are checked against: per live project, its identity and its editable
+# values now (``RETURN_STATE_KEYS`` order, dates as ``date``).
+RETURN_STATE_KEYS = (
+    "stage",
+    "actual_start",
+    "actual_end",
+    "percent_complete",
+    "investment_to_date",
+    "investment_this_year",
+    "progress_text",
+    "problems",
+    "next_steps",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectState:
+    id: str
+    code: str
+    name: str
+    version: int
+    values: tuple  # in RETURN_STATE_KEYS order
+
+
+def return_state(store: Store, period: str) -> dict[str, ProjectState]:
+    """``code -> ProjectState`` of every live project, the report fields from ``period``'s report
+    (same values as ``current_values``, read in one query)."""
+    fromiso = date.fromisoformat
+    out = {}
+    for pid, code, name, version, *values in store.conn.execute(
+        "SELECT p.id, p.code, p.name, p.version, p.stage, p.actual_start, p.actual_end,"
+        " p.percent_complete, p.investment_to_date, r.investment_this_year, r.progress_text,"
+        " r.problems, r.next_steps FROM project p"
+        " LEFT JOIN progress_report r ON r.project_id = p.id AND r.period = ?"
+        " WHERE p.deleted = 0",
+        (period,),
+    ):
+        if values[1] is not None:
+            values[1] = fromiso(values[1])
+        if values[2] is not None:
+            values[2] = fromiso(values[2])
+        out[code] = ProjectState(pid, code, name, version, tuple(values))
+    return out
+
+
+def reporting_scope(store: Store, unit_id: int) -> set[str]:
+    """The ids of the projects a unit reports on (as ``reporting_project_ids``, unordered and
+    including deleted ones: callers match them against live projects)."""
+    scope = {
+        pid
+        for (pid,) in store.conn.execute(
+            "SELECT project_id FROM project_unit WHERE unit_id = ? AND role IN ('牵头','责任')",
+            (unit_id,),
+        )
+    }
+    scope.update(
+        pid
+        for (pid,) in store.conn.execute(
+            "SELECT p.id FROM project p JOIN unit u ON u.id = p.district_id AND u.kind = '区县'"
+            " WHERE p.district_id = ?",
+            (unit_id,),
+        )
+    )
+    return scope
+
+
 def annual_plans(store: Store, year: int) -> dict[str, float]:
     return {
         pid: value
@@ -406,114 +472,158 @@ def record_reports_bulk(
 
     ``reports`` holds ``(project_id, {field: value})``; the values given (not ``None``) replace
     the stored ones, the project's percent complete and 累计完成投资 follow its latest period,
-    and every changed field gets an audit row (source 导入, the batch). One statement per kind
-    of write instead of several per row keeps a 10,000-row return import fast. Returns the
+    and every changed field gets an audit row (source 导入, the batch). The values go into a
+    temporary table and SQLite compares, writes and audits them in a few set-wise statements:
+    at 10,000 rows a Python loop over fields costs more than the writes themselves. Returns the
     number of audit rows written.
     """
     if not reports:
         return 0
+    merged: dict[str, dict] = {}
+    for pid, raw in reports:
+        merged[pid] = merged[pid] | raw if pid in merged else raw
     with store.write(source="导入", batch_id=batch_id) as tx:
-        existing: dict[str, tuple] = {}
-        for row in store.conn.execute(
-            f"SELECT project_id, id, {', '.join(_REPORT_FIELDS)} FROM progress_report"
-            " WHERE period = ?",
-            (period,),
-        ):
-            existing[row[0]] = row[1:]
-        # Projects already reported for a later period keep their current values.
-        later = {
-            pid
-            for (pid,) in store.conn.execute(
-                "SELECT DISTINCT project_id FROM progress_report WHERE period > ?", (period,)
-            )
-        }
-        project_now = {
-            pid: (pc, itd)
-            for pid, pc, itd in store.conn.execute(
-                "SELECT id, percent_complete, investment_to_date FROM project"
-            )
-        }
+        conn = store.conn
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_report (seq INTEGER PRIMARY KEY,"
+            " project_id TEXT NOT NULL, report_id INTEGER, project_row INTEGER, follows INTEGER,"
+            f" {', '.join(_REPORT_FIELDS)})"
+        )
+        conn.execute("DELETE FROM temp.import_report")
+        # With each row: its report for the period (if any), its project's row, and whether
+        # the project follows this period (no report for a later one).
+        conn.executemany(
+            f"INSERT INTO temp.import_report (project_id, {', '.join(_REPORT_FIELDS)},"
+            " report_id, project_row, follows) VALUES (?1,?2,?3,?4,?5,?6,?7,"
+            " (SELECT r.id FROM progress_report r WHERE r.project_id = ?1 AND r.period = ?8),"
+            " (SELECT p.rowid FROM project p WHERE p.id = ?1),"
+            " NOT EXISTS (SELECT 1 FROM progress_report l"
+            "  WHERE l.project_id = ?1 AND l.period > ?8))",
+            [(pid, *_clean_report_row(raw), period) for pid, raw in merged.items()],
+        )
         now = _now(store)
-        inserts, updates, audits, follows = [], [], [], []
-        for pid, raw in reports:
-            values = _clean_report(raw)
-            if pid in existing:
-                report_id, *old_values = existing[pid]
-                old = dict(zip(_REPORT_FIELDS, old_values, strict=True))
-                diff = {k: (old[k], v) for k, v in values.items() if old[k] != v}
-                if diff:
-                    given = (values.get(k) for k in _REPORT_FIELDS)
-                    updates.append((*given, batch_id, now, report_id))
-            else:
-                diff = {k: (None, v) for k, v in values.items()}
-                report_id = None
-                inserts.append((pid, *(values.get(k) for k in _REPORT_FIELDS)))
-            audits.append((pid, report_id, diff))
-            if pid not in later:
-                pc_old, itd_old = project_now.get(pid, (None, None))
-                new_pc = values.get("percent_complete", pc_old)
-                new_itd = values.get("investment_to_date", itd_old)
-                if (new_pc, new_itd) != (pc_old, itd_old):
-                    follows.append((pid, pc_old, new_pc, itd_old, new_itd))
+        audit = {
+            "at": store.scalar("SELECT strftime('%Y-%m-%dT%H:%M:%f', 'now', 'localtime')"),
+            "user": store.user,
+            "source": tx.source,
+            "batch": tx.batch_id,
+            "op": tx.op_id,
+            "period": period,
+        }
+        follow = ("percent_complete", "investment_to_date")
+        # 1. Changes to the period's existing reports, audited before they are written.
+        written = _audit_import(
+            conn,
+            audit,
+            entity="progress_report",
+            entity_id="CAST(n.report_id AS TEXT)",
+            old="r",
+            joins="JOIN progress_report r ON r.id = n.report_id",
+        )
+        differs = " OR ".join(
+            f"(n.{f} IS NOT NULL AND n.{f} IS NOT progress_report.{f})" for f in _REPORT_FIELDS
+        )
+        conn.execute(
+            "UPDATE progress_report SET "
+            + ", ".join(f"{f} = coalesce(n.{f}, progress_report.{f})" for f in _REPORT_FIELDS)
+            + ", source = '导入', batch_id = :batch, reported_at = :now"
+            f" FROM temp.import_report n WHERE progress_report.id = n.report_id AND ({differs})",
+            {"batch": batch_id, "now": now},
+        )
+        # 2. New reports for the period, then their audit rows (every value given is new).
         cols = ", ".join(_REPORT_FIELDS)
-        store.conn.executemany(
-            f"INSERT INTO progress_report (project_id, {cols}, period, source, batch_id,"
-            f" reported_at) VALUES (?, {', '.join('?' * len(_REPORT_FIELDS))}, ?, '导入', ?, ?)",
-            [(*row, period, batch_id, now) for row in inserts],
+        conn.execute(
+            f"INSERT INTO progress_report (project_id, period, {cols}, source, batch_id,"
+            f" reported_at) SELECT project_id, :period, {cols}, '导入', :batch, :now"
+            " FROM temp.import_report WHERE report_id IS NULL ORDER BY seq",
+            {"period": period, "batch": batch_id, "now": now},
         )
-        # The new reports' ids, read before the updates below file the existing ones under
-        # this batch as well.
-        new_ids = dict(
-            store.conn.execute(
-                "SELECT project_id, id FROM progress_report WHERE period = ? AND batch_id = ?",
-                (period, batch_id),
-            ).fetchall()
-            if inserts
-            else ()
+        written += _audit_import(
+            conn,
+            audit,
+            entity="progress_report",
+            entity_id="CAST(r.id AS TEXT)",
+            old=None,
+            joins="JOIN progress_report r ON r.project_id = n.project_id AND r.period = :period",
+            where="n.report_id IS NULL",
         )
-        # In the table's order: the period's rows lie scattered among the other periods'.
-        updates.sort(key=lambda u: u[-1])
-        sets = ", ".join(f"{k} = coalesce(?, {k})" for k in _REPORT_FIELDS)
-        store.conn.executemany(
-            f"UPDATE progress_report SET {sets}, source = '导入', batch_id = ?,"
-            " reported_at = ? WHERE id = ?",
-            updates,
+        # 3. The project's percent complete and 累计完成投资 follow its latest period (not for
+        #    projects already reported for a later one).
+        written += _audit_import(
+            conn,
+            audit,
+            entity="project",
+            entity_id="n.project_id",
+            old="p",
+            joins="JOIN project p ON p.rowid = n.project_row",
+            where="n.follows",
+            fields=follow,
+            # In the order of the audit indexes (entity id and project are the project's id):
+            # each index page is visited once instead of at random.
+            order="project_id, i",
         )
-        store.conn.executemany(
-            "UPDATE project SET percent_complete = ?, investment_to_date = ?, version = version + 1"
-            " WHERE id = ?",
-            [(pc, itd, pid) for pid, _, pc, _, itd in follows],
+        moved = " OR ".join(f"(n.{f} IS NOT NULL AND n.{f} IS NOT project.{f})" for f in follow)
+        conn.execute(
+            "UPDATE project SET "
+            + ", ".join(f"{f} = coalesce(n.{f}, project.{f})" for f in follow)
+            + ", version = version + 1"
+            f" FROM temp.import_report n WHERE project.rowid = n.project_row AND n.follows"
+            f" AND ({moved})"
         )
-        rows = []
-        for pid, report_id, diff in audits:
-            rid = str(report_id if report_id is not None else new_ids.get(pid))
-            rows.extend(("progress_report", rid, pid, f, a, b) for f, (a, b) in diff.items())
-        for pid, pc_old, pc, itd_old, itd in follows:
-            if pc != pc_old:
-                rows.append(("project", pid, pid, "percent_complete", pc_old, pc))
-            if itd != itd_old:
-                rows.append(("project", pid, pid, "investment_to_date", itd_old, itd))
-        _audit_many(store, tx, rows)
-    return len(rows)
+        conn.execute("DELETE FROM temp.import_report")
+    return written
 
 
-def _clean_report(raw: dict) -> dict:
-    """The report values given (``None`` and blank text left out), rounded and trimmed."""
-    values = {}
-    for key in _REPORT_FIELDS:
-        value = raw.get(key)
-        if value is None:
-            continue
-        if key == "percent_complete":
-            value = round(float(value), 2)
-        elif key in ("investment_to_date", "investment_this_year"):
-            value = round_wan(value)
-        else:
-            value = value.strip() or None
-            if value is None:
-                continue
-        values[key] = value
-    return values
+def _audit_import(
+    conn,
+    params: dict,
+    *,
+    entity: str,
+    entity_id: str,
+    old: str | None,
+    joins: str,
+    where: str = "1",
+    fields: tuple[str, ...] = _REPORT_FIELDS,
+    order: str = "seq, i",
+) -> int:
+    """Audit rows for the fields of ``temp.import_report`` (``n``) that differ from the stored
+    ones (table alias ``old``, or none for new rows): one per changed field, in input order
+    unless ``order`` says otherwise."""
+
+    def pick(alias: str) -> str:
+        whens = " ".join(f"WHEN {i} THEN {alias}.{f}" for i, f in enumerate(fields))
+        return f"CASE f.i {whens} END"
+
+    names = " UNION ALL ".join(f"SELECT {i} AS i, '{f}' AS name" for i, f in enumerate(fields))
+    cur = conn.execute(
+        "INSERT INTO audit_log (at, user, entity, entity_id, project_id, field, old, new, source,"
+        f" batch_id, op_id) SELECT :at, :user, '{entity}', entity_id, project_id, name,"
+        # Text as it is; numbers formatted as the Python side formats them.
+        " CASE typeof(old) WHEN 'text' THEN old ELSE audit_text(old) END,"
+        " CASE typeof(new) WHEN 'text' THEN new ELSE audit_text(new) END,"
+        " :source, :batch, :op FROM ("
+        f" SELECT n.seq, n.project_id, {entity_id} AS entity_id, f.i, f.name,"
+        f" {pick(old) if old else 'NULL'} AS old, {pick('n')} AS new"
+        f" FROM temp.import_report n {joins} CROSS JOIN ({names}) f WHERE {where}"
+        f") WHERE new IS NOT NULL AND old IS NOT new ORDER BY {order}",
+        params,
+    )
+    return cur.rowcount
+
+
+def _clean_report_row(raw: dict) -> tuple:
+    """The report values in ``_REPORT_FIELDS`` order, ``None`` where not given or blank."""
+    get = raw.get
+    pc, itd, ity = get("percent_complete"), get("investment_to_date"), get("investment_this_year")
+    text, problems, steps = get("progress_text"), get("problems"), get("next_steps")
+    return (
+        None if pc is None else round(float(pc), 2),
+        None if itd is None else round_wan(itd),
+        None if ity is None else round_wan(ity),
+        None if text is None else text.strip() or None,
+        None if problems is None else problems.strip() or None,
+        None if steps is None else steps.strip() or None,
+    )
 
 
 def _audit_many(store: Store, tx, rows: list[tuple]) -> None:

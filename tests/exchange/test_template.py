@@ -73,6 +73,13 @@ def test_meta_sheet_hidden_protected_and_issue_recorded(setup):
     assert values["unit"] == "广汉市" and values["period"] == PERIOD
     ids = {meta.cell(r, 2).value: meta.cell(r, 1).value for r in range(9, meta.max_row + 1)}
     assert ids["GH-1"] == setup.ids["GH-1"]
+    # The header again as document properties (visible in Excel's 文件 → 属性 → 自定义).
+    from desktop_app.exchange.template import read_template_properties
+
+    props = read_template_properties(setup.template)
+    assert {k: props[k] for k in ("template_id", "unit", "unit_id", "period")} == {
+        k: values[k] for k in ("template_id", "unit", "unit_id", "period")
+    }
     assert GUIDE_SHEET in wb.sheetnames
     issued = setup.store.query(
         "SELECT * FROM template_issue WHERE id = ?", (values["template_id"],)

@@ -712,7 +712,14 @@ def _read_row(
         if snapshot is None:
             snapshot = (issue_row.snapshot if issue_row else _meta_snapshot(meta)) or {}
         change = FieldChange(
-            result.project_id, result.code, result.name, key, old, value, None, letters[key] + row_no
+            result.project_id,
+            result.code,
+            result.name,
+            key,
+            old,
+            value,
+            None,
+            letters[key] + row_no,
         )
         if key in snapshot:
             base = _typed(key, snapshot[key])

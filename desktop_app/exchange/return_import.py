@@ -352,23 +352,26 @@ def read_return(
     # when they are missing or the database has no record of the template's rows.
     with ThreadPoolExecutor(2, thread_name_prefix="return-read") as pool:
         data_job = pool.submit(_read_data, path)
+        check_job = pool.submit(verify_zip_checksums, path) if info.kind == "xlsx" else None
         props = read_template_properties(path) if info.kind == "xlsx" else {}
         meta_job = None if props else pool.submit(_read_meta, path)
         try:
-            if info.kind == "xlsx":
-                verify_zip_checksums(path)
             sha = file_sha256(path)
             meta_header, meta_rows = meta_job.result() if meta_job else (props, None)
             progress(1, 4, "核对单位和周期")
             try:
                 stored = _read_stored(store, path.name, meta_header, unit, period, sha)
             except UserError:
-                data_job.result()  # a file without a return sheet says that first
+                if check_job:
+                    check_job.result()  # a damaged file says that first,
+                data_job.result()  # and a file without a return sheet
                 raise
             if meta_rows is None:
                 meta_rows = _issued_codes(stored.issued)
                 if meta_rows is None:
                     meta_rows = _read_meta(path)[1]
+            if check_job:
+                check_job.result()  # a damaged file is refused before what was read of it
             sheet_name, rows = data_job.result()
         except BaseException:
             data_job.cancel()
@@ -404,7 +407,7 @@ class _Stored:
     period: str
     template_id: str | None
     already_imported: dict | None
-    projects: dict[str, xstore.ProjectState]  # code -> live project and its values now
+    projects: dict[str, tuple]  # code -> live project and its values now (return_state)
     scope: set[str]  # the projects the unit reports on
     issued: dict[str, xstore.IssueRow]  # project id -> the row as issued
 
@@ -576,14 +579,8 @@ def _same(a: object, b: object) -> bool:
 _DATE_KEYS = frozenset(c.key for c in TEMPLATE_COLUMNS if c.kind == "date")
 
 
-def _typed(key: str, value: object) -> object:
-    """A snapshot value (JSON) back to the parsed type."""
-    if key in _DATE_KEYS and isinstance(value, str):
-        return from_iso(value)
-    return value
-
-
-_STATE_INDEX = {key: i for i, key in enumerate(xstore.RETURN_STATE_KEYS)}
+# Where each editable field's stored value sits in a ``return_state`` row.
+_STATE_INDEX = {key: xstore.STATE_VALUES + i for i, key in enumerate(xstore.RETURN_STATE_KEYS)}
 _PLAIN_CODE = re.compile(r"[!-~]+")  # printable ASCII without spaces: already normalised
 
 
@@ -596,7 +593,7 @@ def _parse_rows(
         start += 1
     sheet = preview.sheet
     projects, scope, issued = stored.projects, stored.scope, stored.issued
-    by_id: dict[str, xstore.ProjectState] | None = None  # built when a meta row needs it
+    by_id: dict[str, tuple] | None = None  # built when a meta row needs it
     names: dict[str, str] | None = None  # normalized name -> code, built when a row lacks a code
     letters = {k: column_letter(c) for k, c in cols.items()}
     percent_rows = _percent_rows(preview, rows, start, cols.get("percent_complete"))
@@ -630,20 +627,20 @@ def _parse_rows(
             if not name:
                 continue  # blank rows, notes and totals under the list
             if names is None:
-                names = {normalize_text(p.name): c for c, p in projects.items()}
+                names = {normalize_text(p[2]): c for c, p in projects.items()}
             _proposal_or_refusal(
                 preview, sheet, row, cols, excel_row, name, names, code_col, percent_rows
             )
             continue
         state = projects.get(code)
         meta = meta_rows.get(code)
-        if meta is not None and (state is None or state.id != meta["project_id"]):
+        if meta is not None and (state is None or state[0] != meta["project_id"]):
             # The project the template was issued for, should its code have changed since.
             if by_id is None:
-                by_id = {p.id: p for p in projects.values()}
+                by_id = {p[0]: p for p in projects.values()}
             state = by_id.get(meta["project_id"], state)
-        pid = state.id if state is not None else None
-        result = RowResult(excel_row, pid, code, state.name if pid else _name_text(row, name_col))
+        pid = state[0] if state is not None else None
+        result = RowResult(excel_row, pid, code, state[2] if pid else _name_text(row, name_col))
         preview.rows.append(result)
         if pid is None:
             reason = (
@@ -659,7 +656,7 @@ def _parse_rows(
             reason = f"项目「{code}」在第 {seen[pid]} 行已出现，同一项目只能填一行。"
         else:
             seen[pid] = excel_row
-            _read_row(preview, result, row, state.values, editable, letters, issued.get(pid), meta)
+            _read_row(preview, result, row, state, editable, letters, issued.get(pid), meta)
             continue
         ref = f"{letters['code']}{excel_row}"
         result.errors.append(CellError(sheet, ref, "项目编码", code, f"{sheet}!{ref} {reason}"))
@@ -722,11 +719,13 @@ def _read_row(
             letters[key] + row_no,
         )
         if key in snapshot:
-            base = _typed(key, snapshot[key])
+            base = snapshot[key]
+            if key in _DATE_KEYS and type(base) is str:
+                base = from_iso(base)
             change.issued = base
-            if _same(value, base):
+            if value == base or _same(value, base):
                 continue  # the unit left it as issued; the office's later change stands
-            if not _same(old, base):
+            if old != base and not _same(old, base):
                 result.conflicts.append(change)
                 continue
         result.changes.append(change)

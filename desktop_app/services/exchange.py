@@ -214,7 +214,9 @@ def apply_return(
                 project_changes.append((row.project_id, fields))
             # The period's report holds everything the unit filled in for the row, except
             # the conflicting fields the user left at the database's value.
-            filled = {k: v for k, v in row.values.items() if k in REPORT_KEYS}
+            filled = dict(row.values)
+            for key in PROJECT_KEYS:
+                filled.pop(key, None)
             if row.conflicts:
                 report_values = {c.field: c.new for c in chosen if c.field in REPORT_KEYS}
                 for key in {c.field for c in row.conflicts} - set(report_values):

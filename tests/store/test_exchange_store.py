@@ -129,3 +129,87 @@ def test_bulk_project_fields_refuse_end_before_start_and_write_nothing(store, ma
     assert "A-1" in err.value.message
     assert get_project(store, "B-1").stage == "前期"
     assert get_project(store, "A-1").actual_end is None
+
+
+def _state(store) -> tuple:
+    reports = sorted(
+        tuple(r)
+        for r in store.conn.execute(
+            "SELECT p.code, r.period, r.percent_complete, r.investment_to_date,"
+            " r.investment_this_year, r.progress_text, r.problems, r.next_steps"
+            " FROM progress_report r JOIN project p ON p.id = r.project_id"
+        )
+    )
+    projects = sorted(
+        tuple(r)
+        for r in store.conn.execute(
+            "SELECT code, percent_complete, investment_to_date FROM project"
+        )
+    )
+    audit = sorted(
+        (r[0], r[1], r[2], r[3], r[4])
+        for r in store.conn.execute(
+            "SELECT a.entity, p.code, a.field, a.old, a.new FROM audit_log a"
+            " JOIN project p ON p.id = a.project_id WHERE a.entity IN ('project', 'progress_report')"
+            " AND a.source = '导入'"
+        )
+    )
+    return reports, projects, audit
+
+
+def test_bulk_reports_write_what_one_by_one_reports_write(store, make_project, tmp_path):
+    """Many kinds of rows at once (new and existing reports, a later period already reported,
+    blanks, whitespace, unrounded amounts, a project twice): the bulk write leaves the same
+    reports, project values and audit rows as recording the reports one at a time."""
+    import random
+    import shutil
+
+    from desktop_app.store import Store
+
+    rng = random.Random(7)
+    ids = [
+        make_project(f"R-{i:02d}", f"项目{i}", percent_complete=rng.choice([None, 10]))
+        for i in range(24)
+    ]
+    for pid in ids[:12]:
+        record_report(
+            store,
+            ProgressReport(
+                pid, PERIOD, percent_complete=20, investment_to_date=5, problems="旧问题"
+            ),
+        )
+    for pid in ids[8:10]:
+        record_report(store, ProgressReport(pid, "2026-12", percent_complete=90))
+    choices = {
+        "percent_complete": [None, 20, 20.004, 35.5, 100],
+        "investment_to_date": [None, 5, 5.00001, 12.345678],
+        "investment_this_year": [None, 0, 3.3],
+        "progress_text": [None, "   ", " 新进展 ", "旧"],
+        "problems": [None, "旧问题", "", "新问题"],
+        "next_steps": [None, "下步"],
+    }
+    batch_rows = []
+    for pid in ids + ids[:3]:  # three projects twice: the later values win
+        raw = {k: rng.choice(v) for k, v in choices.items()}
+        batch_rows.append((pid, {k: v for k, v in raw.items() if v is not None}))
+    store.close()
+    one_path = tmp_path / "逐条.db"
+    shutil.copy(store.path, one_path)
+
+    bulk = Store.open(store.path, user="测试员")
+    with bulk.write(source="导入"):
+        batch_id = _batch(bulk)
+        xstore.record_reports_bulk(bulk, PERIOD, batch_rows, batch_id=batch_id)
+
+    single = Store.open(one_path, user="测试员")
+    merged: dict[str, dict] = {}
+    for pid, raw in batch_rows:
+        merged[pid] = merged.get(pid, {}) | raw
+    with single.write(source="导入"):
+        for pid, raw in merged.items():
+            record_report(single, ProgressReport(pid, PERIOD, source="导入", **raw))
+    try:
+        assert _state(bulk) == _state(single)
+    finally:
+        bulk.close()
+        single.close()

@@ -597,16 +597,12 @@ def _parse_rows(
     names: dict[str, str] | None = None  # normalized name -> code, built when a row lacks a code
     letters = {k: column_letter(c) for k, c in cols.items()}
     percent_rows = _percent_rows(preview, rows, start, cols.get("percent_complete"))
-    # (field, column, index in the stored values, definition, parser, the rows where its cell
-    # is percent-formatted)
-    editable = []
-    for key in EDITABLE_KEYS:
-        if key in cols:
-            col = BY_KEY[key]
-            formatted = percent_rows if col.kind == "percent" else frozenset()
-            editable.append(
-                (key, cols[key], _STATE_INDEX[key], col, _CELL_PARSERS[col.kind], formatted)
-            )
+    # (field, column, index in the stored values, the rows where its cell is percent-formatted)
+    editable = [
+        (key, cols[key], _STATE_INDEX[key], percent_rows if key == "percent_complete" else ())
+        for key in EDITABLE_KEYS
+        if key in cols
+    ]
     seen: dict[str, int] = {}
     code_col, name_col = cols.get("code"), cols.get("name")
     plain_code = _PLAIN_CODE.fullmatch
@@ -678,16 +674,18 @@ def _read_row(
     excel_row, values, sheet = result.row, result.values, preview.sheet
     row_no = str(excel_row)
     snapshot = None
-    for key, c, i, col, parse, percent_rows in editable:
+    project_change = False
+    for key, c, i, percent_rows in editable:
         raw, old = row[c], now[i]
-        if type(raw) is type(old) and raw == old and old is not None:
-            if excel_row not in percent_rows:
+        if raw == old and old is not None and type(raw) is type(old):
+            if not percent_rows or excel_row not in percent_rows:
                 values[key] = old  # as stored: nothing to parse or compare
                 continue
         elif raw == "" or raw is None or (type(raw) is str and not raw.strip()):
             continue
+        col = BY_KEY[key]
         try:
-            value = parse(col, raw, excel_row in percent_rows)
+            value = _CELL_PARSERS[col.kind](col, raw, excel_row in percent_rows)
         except ParseError as exc:
             ref = f"{letters[key]}{excel_row}"
             result.errors.append(
@@ -729,7 +727,9 @@ def _read_row(
                 result.conflicts.append(change)
                 continue
         result.changes.append(change)
-    if result.changes and any(c.field in PROJECT_KEYS for c in result.changes):
+        if key in PROJECT_KEYS:
+            project_change = True
+    if project_change:
         _check_project_fields(preview, result, now, letters)
 
 

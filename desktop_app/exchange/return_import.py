@@ -418,6 +418,15 @@ def _read_stored(
     unit_obj = _resolve_unit(store, file_name, meta, unit)
     period_key = _resolve_period(file_name, meta, period)
     template_id = str(meta["template_id"]) if meta.get("template_id") else None
+    issue = xstore.template_issue(store, template_id) if template_id else None
+    if issue and (issue["unit_id"] != unit_obj.id or issue["period"] != period_key):
+        # The file's own account of itself (document properties, metadata sheet) can be edited;
+        # the database's record of the template it was issued as cannot.
+        raise UserError(
+            f"「{file_name}」的模板信息（{unit_obj.name}，{period_key}）与发放记录不符："
+            f"该模板是 {issue['issued_at'][:10]} 发给「{issue['unit']}」的 {issue['period']} "
+            "填报模板。请核实文件来源，或让报送单位使用发给本单位的模板重新填报。"
+        )
     return _Stored(
         unit=unit_obj,
         period=period_key,

@@ -435,3 +435,29 @@ def test_a_code_changed_after_issue_still_finds_its_project(setup, issue_record)
     assert not preview.all_errors
     apply_return(setup.store, preview)
     assert get_project(setup.store, "GH-1A").percent_complete == 45
+
+
+def test_a_template_that_claims_another_unit_is_refused(setup):
+    """Document properties can be edited in Excel (文件 → 属性); the issue record decides."""
+    import zipfile
+
+    from desktop_app.store.units import get_unit
+
+    other = get_unit(setup.store, "什邡市")
+    path = setup.template
+    forged = setup.tmp / "改了属性.xlsx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(forged, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "docProps/custom.xml":
+                text = data.decode()
+                gid = get_unit(setup.store, "广汉市").id
+                text = text.replace("广汉市", "什邡市").replace(
+                    f"<vt:i4>{gid}</vt:i4>", f"<vt:i4>{other.id}</vt:i4>"
+                )
+                data = text.encode()
+            zout.writestr(item, data)
+    before = sha(setup.store.path)
+    with pytest.raises(UserError, match="与发放记录不符"):
+        import_return(setup.store, forged)
+    assert sha(setup.store.path) == before

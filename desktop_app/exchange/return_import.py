@@ -706,12 +706,7 @@ def _read_row(
         if value is None:
             continue
         values[key] = value
-        if value == old:
-            continue
-        if type(value) is float and type(old) is float:
-            if -1e-6 < value - old < 1e-6:
-                continue
-        elif _same(value, old):
+        if value == old or (type(value) is not str and _same(value, old)):
             continue
         if snapshot is None:
             snapshot = (issue_row.snapshot if issue_row else _meta_snapshot(meta)) or {}
@@ -730,9 +725,9 @@ def _read_row(
             if key in _DATE_KEYS and type(base) is str:
                 base = from_iso(base)
             change.issued = base
-            if value == base or _same(value, base):
+            if value == base or (type(value) is not str and _same(value, base)):
                 continue  # the unit left it as issued; the office's later change stands
-            if old != base and not _same(old, base):
+            if old != base and (type(old) is str or not _same(old, base)):
                 result.conflicts.append(change)
                 continue
         result.changes.append(change)

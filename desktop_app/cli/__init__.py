@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from ..domain.errors import UserError
-from . import core, exchange, monitoring, reports
+from . import core, exchange, monitoring, proposals, reports
 
 # Modules that add commands; each has register(subparsers).
-COMMAND_MODULES = [core, exchange, monitoring, reports]
+COMMAND_MODULES = [core, exchange, monitoring, reports, proposals]
 
 
 class _Parser(argparse.ArgumentParser):

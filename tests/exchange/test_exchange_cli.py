@@ -93,3 +93,67 @@ def test_unreadable_file_and_missing_unit_exit_2(setup, capsys):
         "--json",
     )
     assert code == 0 and json.loads(out)["counts"]["updated"] == 1
+
+
+def test_proposals_listed_accepted_and_rejected(setup, capsys):
+    """Two new projects under a return's list: the office accepts one (adding its 总投资) and
+    rejects the other, from the command line."""
+    db = str(setup.store.path)
+    wb = openpyxl.load_workbook(setup.template)
+    ws = wb.worksheets[0]
+    last = ws.max_row + 2
+    ws.cell(last, 2).value = "广汉新建停车场"
+    ws[f"{col('stage')}{last}"] = "前期"
+    ws.cell(last + 1, 2).value = "广汉口袋公园"
+    path = setup.tmp / "有建议.xlsx"
+    wb.save(path)
+    code, out, _ = run(capsys, "--db", db, "import", str(path))
+    assert code == 0
+
+    code, out, _ = run(capsys, "--db", db, "proposals", "--json")
+    listed = {p["name"]: p for p in json.loads(out)}
+    assert set(listed) == {"广汉新建停车场", "广汉口袋公园"}
+    park, garden = listed["广汉新建停车场"], listed["广汉口袋公园"]
+    assert (park["status"], park["unit"], park["file_name"]) == ("待审核", "广汉市", "有建议.xlsx")
+
+    code, out, err = run(
+        capsys,
+        "--db",
+        db,
+        "proposal-accept",
+        str(park["id"]),
+        "--set",
+        "总投资（万元）=5000",
+        "--set",
+        "code=GH-9",
+        "--json",
+    )
+    assert code == 0, err
+    assert json.loads(out)["project"] == "GH-9"
+    code, out, _ = run(capsys, "--db", db, "projects", "--json")
+    made = next(p for p in json.loads(out) if p["code"] == "GH-9")
+    assert (made["name"], made["stage"], made["total_investment"]) == (
+        "广汉新建停车场",
+        "前期",
+        5000,
+    )
+    assert made["district"] == "广汉市"
+
+    before = sha(setup.store.path)
+    code, _, err = run(capsys, "--db", db, "proposal-accept", str(park["id"]))
+    assert code == 1 and "已于" in err and "采纳" in err and "GH-9" in err
+    code, _, err = run(capsys, "--db", db, "proposal-accept", str(garden["id"]), "--set", "投资=1")
+    assert code == 1 and "无法理解 --set 投资=1" in err
+    code, _, err = run(capsys, "--db", db, "proposal-reject", str(garden["id"]), "--reason", "  ")
+    assert code == 1 and "请填写驳回理由" in err
+    assert sha(setup.store.path) == before  # refusals change nothing
+
+    code, out, _ = run(
+        capsys, "--db", db, "proposal-reject", str(garden["id"]), "--reason", "与既有公园项目重复"
+    )
+    assert code == 0 and "已驳回" in out
+    code, out, _ = run(capsys, "--db", db, "proposals", "--status", "全部")
+    assert "已采纳  广汉市  广汉新建停车场" in out and "→ GH-9" in out
+    assert "已驳回  广汉市  广汉口袋公园" in out and "理由：与既有公园项目重复" in out
+    code, out, _ = run(capsys, "--db", db, "proposals")
+    assert "共 0 条待审核的新增项目建议" in out

@@ -352,7 +352,6 @@ def read_return(
     # when they are missing or the database has no record of the template's rows.
     with ThreadPoolExecutor(2, thread_name_prefix="return-read") as pool:
         data_job = pool.submit(_read_data, path)
-        check_job = pool.submit(verify_zip_checksums, path) if info.kind == "xlsx" else None
         props = read_template_properties(path) if info.kind == "xlsx" else {}
         meta_job = None if props else pool.submit(_read_meta, path)
         try:
@@ -362,16 +361,18 @@ def read_return(
             try:
                 stored = _read_stored(store, path.name, meta_header, unit, period, sha)
             except UserError:
-                if check_job:
-                    check_job.result()  # a damaged file says that first,
+                if info.kind == "xlsx":
+                    verify_zip_checksums(path)  # a damaged file says that first,
                 data_job.result()  # and a file without a return sheet
                 raise
             if meta_rows is None:
                 meta_rows = _issued_codes(stored.issued)
                 if meta_rows is None:
                     meta_rows = _read_meta(path)[1]
-            if check_job:
-                check_job.result()  # a damaged file is refused before what was read of it
+            # While the data sheet is still being parsed: a damaged file is refused before
+            # anything read from it is used.
+            if info.kind == "xlsx":
+                verify_zip_checksums(path)
             sheet_name, rows = data_job.result()
         except BaseException:
             data_job.cancel()

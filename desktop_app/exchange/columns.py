@@ -20,6 +20,7 @@ class Column:
     width: float
     synonyms: tuple[str, ...] = ()
     max_length: int | None = None
+    wrap: bool = True  # text wraps in its cell (long reference text stays on one line)
 
 
 DATA_SHEET = "项目进展"
@@ -39,10 +40,21 @@ TEXT_LIMIT = 500
 TEMPLATE_COLUMNS: tuple[Column, ...] = (
     Column("code", "项目编码", "text", False, 14, ("编码", "项目代码", "项目编号", "编号")),
     Column("name", "项目名称", "text", False, 36, ("名称", "项目")),
+    # 建设内容 and 总投资: shown for reference on listed projects, typed for proposed ones.
+    Column(
+        "scope",
+        "建设内容",
+        "text",
+        False,
+        30,
+        ("主要建设内容", "建设规模及内容", "建设规模和内容", "建设规模及主要内容"),
+        wrap=False,
+    ),
     Column("lead_unit", "牵头单位", "text", False, 16, ("牵头部门",)),
     Column("responsible_units", "责任单位", "text", False, 20, ("责任部门",)),
     Column("planned_start", "计划开工", "date", False, 12, ("计划开工时间", "计划开工日期")),
     Column("planned_end", "计划完工", "date", False, 12, ("计划完工时间", "计划竣工时间")),
+    Column("total_investment", "总投资（万元）", "money", False, 14, ("总投资", "项目总投资")),
     Column("annual_plan", "年度计划投资（万元）", "money", False, 14, ("年度计划投资",)),
     Column("stage", "建设阶段", "stage", True, 10, ("阶段", "项目阶段")),
     Column("actual_start", "实际开工", "date", True, 12, ("实际开工时间", "实际开工日期")),

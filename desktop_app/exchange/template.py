@@ -163,7 +163,7 @@ def _data_sheet(ws, spec: TemplateSpec) -> None:
                 cell.number_format = "@"
             cell.font = body_font
             cell.border = BORDER
-            if col.kind == "text":
+            if col.kind == "text" and col.wrap:
                 cell.alignment = wrap
             # Spare rows are open in every column: a unit may propose a project there.
             if col.editable or row is None:
@@ -278,7 +278,8 @@ def _guide_sheet(ws, spec: TemplateSpec) -> None:
         f"填报周期：{spec.period.label}",
         f"项目个数：{len(spec.rows)}",
         "",
-        "一、灰色列（项目编码、名称、单位、计划日期、年度计划投资）为项目基本信息，不可修改。",
+        "一、灰色列（项目编码、名称、建设内容、单位、计划日期、总投资、年度计划投资）为项目基本信息，"
+        "不可修改。",
         "二、黄色列请按实际情况填写：",
         "    完成百分比：0–100 的数字，例如 45 表示 45%（写 45% 也可以）；",
         "    累计完成投资、本年完成投资：单位万元，不小于 0（写“0.5亿元”会换算为 5000 万元）；",
@@ -286,7 +287,8 @@ def _guide_sheet(ws, spec: TemplateSpec) -> None:
         f"    建设阶段：从下拉列表选择（{'/'.join(STAGE_CHOICES)}）；",
         f"    形象进度、存在问题、下步计划：文字，每格不超过 {TEXT_LIMIT} 字。",
         "三、不要删除、插入列，不要修改项目编码；行的顺序可以调整，可以筛选、隐藏行。",
-        "四、清单外的新项目请填在表格下方空白行，不填项目编码，由办公室审核后纳入项目库。",
+        "四、清单外的新项目请填在表格下方空白行，不填项目编码，写明项目名称、建设内容、总投资等，"
+        "由办公室审核后纳入项目库。",
         "五、未变化的内容保留原值即可；空白单元格视为“本期未填报”，不会清除已有数据。",
         "六、请保存为 .xlsx 格式（Excel 或 WPS 均可），不要另存为其他格式后再改名。",
         "",

@@ -54,6 +54,8 @@ def build_template_spec(store: Store, unit_id: int, period: Period) -> TemplateS
         values = {
             "code": p.code,
             "name": p.name,
+            "scope": p.scope,
+            "total_investment": p.total_investment,
             "lead_unit": p.lead_unit,
             "responsible_units": "、".join(p.units_with_role("责任")) or None,
             "planned_start": p.planned_start,

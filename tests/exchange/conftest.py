@@ -23,6 +23,8 @@ def setup(store, make_project, tmp_path) -> Setup:
             planned_end=date(2027, 12, 31),
             stage="在建",
             percent_complete=30,
+            scope="广汉测试道路建设内容",
+            total_investment=12000,
         ),
         "GH-2": make_project(
             "GH-2", "三星堆配套工程", lead="市交通运输局", responsible=("广汉市",), stage="前期"

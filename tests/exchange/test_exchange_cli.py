@@ -8,6 +8,7 @@ import openpyxl
 from xhelpers import col, sha
 
 from desktop_app.cli import main
+from desktop_app.store.projects import get_project
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -104,6 +105,8 @@ def test_proposals_listed_accepted_and_rejected(setup, capsys):
     last = ws.max_row + 2
     ws.cell(last, 2).value = "广汉新建停车场"
     ws[f"{col('stage')}{last}"] = "前期"
+    ws[f"{col('scope')}{last}"] = "新建停车位 300 个"
+    ws[f"{col('total_investment')}{last}"] = "5,000"
     ws.cell(last + 1, 2).value = "广汉口袋公园"
     path = setup.tmp / "有建议.xlsx"
     wb.save(path)
@@ -123,9 +126,9 @@ def test_proposals_listed_accepted_and_rejected(setup, capsys):
         "proposal-accept",
         str(park["id"]),
         "--set",
-        "总投资（万元）=5000",
+        "项目编码=GH-9",
         "--set",
-        "code=GH-9",
+        "planned_start=2027-03",
         "--json",
     )
     assert code == 0, err
@@ -137,7 +140,8 @@ def test_proposals_listed_accepted_and_rejected(setup, capsys):
         "前期",
         5000,
     )
-    assert made["district"] == "广汉市"
+    assert made["district"] == "广汉市" and made["planned_start"] == "2027-03-01"
+    assert get_project(setup.store, "GH-9").scope == "新建停车位 300 个"
 
     before = sha(setup.store.path)
     code, _, err = run(capsys, "--db", db, "proposal-accept", str(park["id"]))

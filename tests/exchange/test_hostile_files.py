@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from xhelpers import sha
+from xhelpers import col, sha
 
 from desktop_app.exchange.return_import import read_return
 from desktop_app.exchange.workbook_safety import WorkbookError
@@ -135,7 +135,9 @@ def test_libreoffice_saved_copy_imports_the_same(setup):
     wb = openpyxl.load_workbook(path)
     ws = wb["项目进展"]
     r = setup.row_of("GH-3")
-    ws[f"M{r}"] = "=10+5"  # a formula: read by its cached value after LibreOffice computes it
+    ws[f"{col('investment_this_year')}{r}"] = (
+        "=10+5"  # a formula: read by its cached value after LibreOffice computes it
+    )
     wb.save(path)
     copy = _convert(path, "xlsx", setup.tmp / "lo")
     original = read_return(setup.store, path)

@@ -227,12 +227,12 @@ def test_reordered_hidden_blank_and_extra_rows(setup):
         ws.cell(r1, i).value = v
     for i, v in enumerate(a, start=1):
         ws.cell(r2, i).value = v
-    ws.cell(r2, 11).value = 55  # GH-1 now lives on r2
+    ws[f"{col('percent_complete')}{r2}"] = 55  # GH-1 now lives on r2
     ws.row_dimensions[r2].hidden = True
     ws.insert_rows(FIRST_DATA_ROW + 1)
     last = ws.max_row + 2
     ws.cell(last, 2).value = "广汉新建停车场"
-    ws.cell(last, 11).value = 5
+    ws[f"{col('percent_complete')}{last}"] = 5
     path = setup.tmp / "乱序.xlsx"
     wb.save(path)
     outcome = import_return(setup.store, path)
@@ -261,7 +261,7 @@ def test_scope_refuses_another_units_project(setup):
     wb, ws = _rows(setup.template)
     r = ws.max_row + 1
     ws.cell(r, 1).value = "OT-1"
-    ws.cell(r, 11).value = 90
+    ws[f"{col('percent_complete')}{r}"] = 90
     path = setup.tmp / "越权.xlsx"
     wb.save(path)
     before = sha(setup.store.path)
@@ -277,7 +277,7 @@ def test_unknown_code_and_duplicate_rows(setup):
     r = ws.max_row + 1
     ws.cell(r, 1).value = "NOPE-9"
     ws.cell(r + 1, 1).value = "GH-1"
-    ws.cell(r + 1, 11).value = 40
+    ws[f"{col('percent_complete')}{r + 1}"] = 40
     path = setup.tmp / "重复.xlsx"
     wb.save(path)
     messages = [e.message for e in read_return(setup.store, path).all_errors]

@@ -37,10 +37,18 @@ def test_identity_locked_and_grey_inputs_open_and_highlighted(setup):
     assert ws.protection.sheet is True
     assert ws[f"{col('code')}{HEADER_ROW}"].value == "项目编码"
     r = FIRST_DATA_ROW
-    for key in ("code", "name", "lead_unit", "planned_start", "planned_end"):
+    keys = ("code", "name", "scope", "total_investment", "lead_unit", "planned_start")
+    for key in keys:
         cell = ws[f"{col(key)}{r}"]
         assert cell.protection.locked, key
         assert cell.fill.fgColor.rgb.endswith("E7E6E6"), key
+    # 建设内容 and 总投资 of a listed project shown for reference, open in the spare rows below.
+    gh1 = next(x for x in range(FIRST_DATA_ROW, ws.max_row + 1) if ws[f"A{x}"].value == "GH-1")
+    assert ws[f"{col('scope')}{gh1}"].value == "广汉测试道路建设内容"
+    assert ws[f"{col('total_investment')}{gh1}"].value == 12000
+    spare = ws.max_row
+    assert not ws[f"{col('scope')}{spare}"].protection.locked
+    assert not ws[f"{col('total_investment')}{spare}"].protection.locked
     for key in ("percent_complete", "investment_to_date", "stage", "actual_start", "problems"):
         cell = ws[f"{col(key)}{r}"]
         assert not cell.protection.locked, key

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from desktop_app.exchange.columns import DATA_SHEET, FIRST_DATA_ROW
+from desktop_app.exchange.columns import DATA_SHEET, FIRST_DATA_ROW, TEMPLATE_COLUMNS
 from desktop_app.services.exchange import issue_template
 from desktop_app.store.projects import get_project, update_project
 from desktop_app.ui.context import AppContext
@@ -17,6 +17,7 @@ from desktop_app.ui.exchange.page import ReportingPage
 from desktop_app.ui.exchange.wizard import ImportWizard
 
 SHOTS = os.environ.get("EXCHANGE_SCREENSHOTS")  # a folder to save screenshots into
+COLUMN = {c.key: i + 1 for i, c in enumerate(TEMPLATE_COLUMNS)}  # field -> column number
 
 
 @pytest.fixture
@@ -32,15 +33,21 @@ def returns(store, make_project, tmp_path) -> list[Path]:
     make_project("SF-1", "什邡通航机场", lead="什邡市", stage="在建")
     paths = []
     for unit, edits in (
-        ("广汉市", {"GH-1": {11: 35, 15: "征地"}, "GH-2": {11: 120}}),
-        ("什邡市", {"SF-1": {11: 25, 14: "主体施工"}}),
+        (
+            "广汉市",
+            {
+                "GH-1": {"percent_complete": 35, "problems": "征地"},
+                "GH-2": {"percent_complete": 120},
+            },
+        ),
+        ("什邡市", {"SF-1": {"percent_complete": 25, "progress_text": "主体施工"}}),
     ):
         template = issue_template(store, unit, "2026-11", tmp_path / f"{unit}模板.xlsx")
         wb = openpyxl.load_workbook(template)
         ws = wb[DATA_SHEET]
         for r in range(FIRST_DATA_ROW, ws.max_row + 1):
-            for col, value in edits.get(ws.cell(r, 1).value, {}).items():
-                ws.cell(r, col).value = value
+            for key, value in edits.get(ws.cell(r, 1).value, {}).items():
+                ws.cell(r, COLUMN[key]).value = value
         if unit == "广汉市":
             ws.cell(ws.max_row + 2, 2).value = "广汉新建停车场"
         out = tmp_path / f"{unit}报送.xlsx"

@@ -31,7 +31,7 @@ STAGE_LIST_NAME = "建设阶段列表"
 TITLE_ROWS = 2  # a title row and a note row above the header
 HEADER_ROW = TITLE_ROWS + 1
 FIRST_DATA_ROW = HEADER_ROW + 1
-TEMPLATE_FORMAT = 1
+TEMPLATE_FORMAT = 2  # 2: 建设内容 and 总投资 columns, document properties
 # The protection password is a published convenience, not security: the metadata's own checks
 # (project ids, versions) are what keep a return honest.
 SHEET_PASSWORD = "cdtch"

@@ -26,7 +26,8 @@ from .changes import Changes
 from .editing import parse_field
 
 # Project fields a proposal fills, from the column of the same name when the return has one.
-# 建设内容 and 总投资 are not template columns; a return whose extra columns carry them is read too.
+# (建设内容 and 总投资 are template columns since the template's second version; older returns
+# carry them only if the unit added such columns.)
 _MAPPED_FIELDS: tuple[str, ...] = (
     "name",
     "scope",

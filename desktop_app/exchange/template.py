@@ -115,7 +115,18 @@ def write_template(spec: TemplateSpec, path: Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+    _release(wb)
     return path
+
+
+def _release(wb: Workbook) -> None:
+    """Free a saved workbook's cells now. Each cell refers back to its sheet, so without this
+    they wait for the cycle collector: tens of MB per large template, piling up while a
+    template per unit is written."""
+    for ws in wb.worksheets:
+        cells = getattr(ws, "_cells", None)
+        if isinstance(cells, dict):
+            cells.clear()
 
 
 def _data_sheet(ws, spec: TemplateSpec) -> None:

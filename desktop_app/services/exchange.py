@@ -187,7 +187,7 @@ def apply_return(
         )
     rows = [r for r in preview.rows if not r.errors]
     applied = []
-    with store.write(source="导入") as outer:
+    with store.large_page_cache(), store.write(source="导入") as outer:
         counts = preview.counts()
         batch_id = xstore.create_batch(
             store,

@@ -198,9 +198,6 @@ class Store:
         assert not self.conn.in_transaction
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        # A page cache of up to 16 MiB (SQLite's default is 2 MiB): a 10,000-row import touches
-        # a few thousand pages, which would otherwise be spilled to the file mid-transaction.
-        self.conn.execute("PRAGMA cache_size = -16384")
         # Scratch tables of bulk writes stay in memory, never in a temporary file.
         self.conn.execute("PRAGMA temp_store = MEMORY")
         # Audit values formatted by SQL statements exactly as the Python side formats them.
@@ -238,6 +235,20 @@ class Store:
         migrations.upgrade(self.conn, version, target, schema_sections())
 
     # -- transactions ----------------------------------------------------------------------
+
+    @contextmanager
+    def large_page_cache(self, mib: int = 16) -> Iterator[None]:
+        """A page cache of up to ``mib`` MiB for the block (SQLite's default is 2 MiB).
+
+        A bulk write touching thousands of pages (a 10,000-row import) would otherwise spill
+        them to the file mid-transaction; everyday work keeps the small cache and its memory.
+        """
+        old = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size = {-1024 * int(mib)}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {int(old)}")
 
     @contextmanager
     def write(self, *, source: str = "手工", batch_id: int | None = None) -> Iterator[WriteContext]:

@@ -484,7 +484,7 @@ def record_reports_bulk(
         for pid, raw in reports:
             merged[pid] = merged[pid] | raw if pid in merged else raw
         reports = list(merged.items())
-    with store.write(source="导入", batch_id=batch_id) as tx:
+    with store.large_page_cache(), store.write(source="导入", batch_id=batch_id) as tx:
         conn = store.conn
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS import_report (seq INTEGER PRIMARY KEY,"

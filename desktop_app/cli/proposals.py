@@ -11,23 +11,14 @@ from ..store.proposals import ProjectProposal, list_proposals
 from .core import open_store, print_json
 
 STATUSES = ("待审核", "已采纳", "已驳回", "全部")
-# What ``proposal-accept --set`` may change, by field name or its Chinese label.
-SETTABLE = (
-    "code",
-    "name",
-    "category",
-    "stage",
-    "scope",
-    "total_investment",
-    "planned_start",
-    "planned_end",
-    "actual_start",
-    "actual_end",
-    "percent_complete",
-    "investment_to_date",
-    "notes",
-    "annual_plan",
-)
+
+
+def _settable() -> tuple[str, ...]:
+    """What ``proposal-accept --set`` may change, by field name or its Chinese label: what the
+    acceptance takes, less the references to rows (专栏, 所在区县) and the plan's own text."""
+    from ..services.proposals import ACCEPT_FIELDS
+
+    return tuple(f for f in ACCEPT_FIELDS if f not in ("section_id", "district_id", "source_text"))
 
 
 def _label(key: str) -> str:
@@ -72,7 +63,8 @@ def cmd_proposals(args: argparse.Namespace) -> int:
 
 
 def _settings(pairs: list[str]) -> dict[str, str]:
-    by_name = {k: k for k in SETTABLE} | {_label(k): k for k in SETTABLE}
+    settable = _settable()
+    by_name = {k: k for k in settable} | {_label(k): k for k in settable}
     out: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -80,7 +72,7 @@ def _settings(pairs: list[str]) -> dict[str, str]:
         if not sep or key is None:
             raise UserError(
                 f"无法理解 --set {pair}：请写成 字段=值，字段可以是 "
-                f"{'、'.join(_label(k) for k in SETTABLE)}。"
+                f"{'、'.join(_label(k) for k in settable)}。"
             )
         out[key] = value.strip()
     return out

@@ -99,17 +99,7 @@ def current_values(store: Store, period: str) -> dict[str, dict]:
 
 # What a return's rows are checked against: per live project, its identity and its editable
 # values now (``RETURN_STATE_KEYS`` order, dates as ``date``).
-RETURN_STATE_KEYS = (
-    "stage",
-    "actual_start",
-    "actual_end",
-    "percent_complete",
-    "investment_to_date",
-    "investment_this_year",
-    "progress_text",
-    "problems",
-    "next_steps",
-)
+RETURN_STATE_KEYS = IMPORT_PROJECT_FIELDS + _REPORT_FIELDS
 
 
 # A return_state row: ``(id, code, name, version, *values)``, the values from this index on.

@@ -7,6 +7,7 @@ import argparse
 from ..domain.errors import UserError
 from ..domain.fields import PROJECT_FIELD_LABELS
 from ..exchange.columns import BY_KEY
+from ..store.projects import get_project
 from ..store.proposals import ProjectProposal, list_proposals
 from .core import open_store, print_json
 
@@ -84,7 +85,7 @@ def cmd_proposal_accept(args: argparse.Namespace) -> int:
     fields = _settings(args.set or [])
     with open_store(args) as store:
         project_id = accept_proposal(store, args.id, fields or None)[0]
-        code = store.scalar("SELECT code FROM project WHERE id = ?", (project_id,))
+        code = get_project(store, project_id).code
     if args.json:
         print_json({"status": "accepted", "proposal": args.id, "project": code, "id": project_id})
     else:

@@ -59,13 +59,16 @@ def cmd_proposals(args: argparse.Namespace) -> int:
             f"{p.id:>5}  {p.status}  {p.unit or '未知单位'}  {p.name}"
             f"  （{p.file_name}，{p.period or p.imported_at[:10]}）{extra}"
         )
-    print(f"共 {len(rows)} 条{'' if args.status == '全部' else args.status}的新增项目建议。")
+    which = "" if args.status == "全部" else f"{args.status}的"
+    print(f"共 {len(rows)} 条{which}新增项目建议。")
     return 0
 
 
 def _settings(pairs: list[str]) -> dict[str, str]:
     settable = _settable()
     by_name = {k: k for k in settable} | {_label(k): k for k in settable}
+    # 总投资 for 总投资（万元）: the unit is always 万元.
+    by_name |= {_label(k).split("（")[0]: k for k in settable}
     out: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")

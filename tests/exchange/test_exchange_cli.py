@@ -129,6 +129,8 @@ def test_proposals_listed_accepted_and_rejected(setup, capsys):
         "项目编码=GH-9",
         "--set",
         "planned_start=2027-03",
+        "--set",
+        "累计完成投资=0",
         "--json",
     )
     assert code == 0, err
@@ -141,6 +143,7 @@ def test_proposals_listed_accepted_and_rejected(setup, capsys):
         5000,
     )
     assert made["district"] == "广汉市" and made["planned_start"] == "2027-03-01"
+    assert made["investment_to_date"] == 0
     assert get_project(setup.store, "GH-9").scope == "新建停车位 300 个"
 
     before = sha(setup.store.path)
@@ -157,6 +160,7 @@ def test_proposals_listed_accepted_and_rejected(setup, capsys):
     )
     assert code == 0 and "已驳回" in out
     code, out, _ = run(capsys, "--db", db, "proposals", "--status", "全部")
+    assert "共 2 条新增项目建议。" in out
     assert "已采纳  广汉市  广汉新建停车场" in out and "→ GH-9" in out
     assert "已驳回  广汉市  广汉口袋公园" in out and "理由：与既有公园项目重复" in out
     code, out, _ = run(capsys, "--db", db, "proposals")

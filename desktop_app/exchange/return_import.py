@@ -137,6 +137,8 @@ class ReturnPreview:
     errors: list[CellError] = field(default_factory=list)  # file-level and row-level refusals
     notes: list[str] = field(default_factory=list)
     already_imported: dict | None = None
+    # Where the reports will be written, as read with the state (see xstore.ReportKeys).
+    report_keys: xstore.ReportKeys | None = field(default=None, repr=False, compare=False)
 
     @property
     def all_errors(self) -> list[CellError]:
@@ -387,6 +389,7 @@ def read_return(
         template_id=stored.template_id,
         sheet=sheet_name,
         already_imported=stored.already_imported,
+        report_keys=stored.report_keys,
     )
     if info.has_macros:
         preview.notes.append("文件含宏（VBA），已忽略，未执行。")
@@ -409,6 +412,7 @@ class _Stored:
     template_id: str | None
     already_imported: dict | None
     projects: dict[str, tuple]  # code -> live project and its values now (return_state)
+    report_keys: xstore.ReportKeys
     scope: set[str]  # the projects the unit reports on
     issued: dict[str, xstore.IssueRow]  # project id -> the row as issued
 
@@ -428,12 +432,14 @@ def _read_stored(
             f"该模板是 {issue['issued_at'][:10]} 发给「{issue['unit']}」的 {issue['period']} "
             "填报模板。请核实文件来源，或让报送单位使用发给本单位的模板重新填报。"
         )
+    projects, report_keys = xstore.return_state(store, period_key)
     return _Stored(
         unit=unit_obj,
         period=period_key,
         template_id=template_id,
         already_imported=xstore.batch_by_sha(store, sha, "return"),
-        projects=xstore.return_state(store, period_key),
+        projects=projects,
+        report_keys=report_keys,
         scope=xstore.reporting_scope(store, unit_obj.id),
         issued=xstore.issue_rows(store, template_id) if template_id else {},
     )

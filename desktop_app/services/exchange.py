@@ -188,6 +188,9 @@ def apply_return(
     rows = [r for r in preview.rows if not r.errors]
     applied = []
     with store.large_page_cache(), store.write(source="导入") as outer:
+        keys = preview.report_keys
+        if keys is not None and keys.token != store.change_token():
+            keys = None  # the database changed since the preview: read them again
         counts = preview.counts()
         batch_id = xstore.create_batch(
             store,
@@ -214,12 +217,12 @@ def apply_return(
             fields = {c.field: c.new for c in chosen if c.field in PROJECT_KEYS}
             if fields:
                 project_changes.append((row.project_id, fields))
-            # The period's report holds everything the unit filled in for the row, except
-            # the conflicting fields the user left at the database's value.
-            filled = dict(row.values)
-            for key in PROJECT_KEYS:
-                filled.pop(key, None)
+            # The period's report holds everything the unit filled in for the row (the
+            # report's fields of it), except the conflicting fields the user left at the
+            # database's value.
+            filled = row.values
             if row.conflicts:
+                filled = dict(filled)
                 report_values = {c.field: c.new for c in chosen if c.field in REPORT_KEYS}
                 for key in {c.field for c in row.conflicts} - set(report_values):
                     filled.pop(key, None)
@@ -227,7 +230,10 @@ def apply_return(
             reports.append((row.project_id, filled))
             applied.extend(chosen)
         xstore.apply_project_fields(store, project_changes, batch_id=batch_id)
-        xstore.record_reports_bulk(store, preview.period, reports, batch_id=batch_id)
+        # The values are as the return's parsers gave them: already rounded and trimmed.
+        xstore.record_reports_bulk(
+            store, preview.period, reports, batch_id=batch_id, normalized=True, keys=keys
+        )
         for proposal in preview.proposals:
             xstore.add_proposal(store, batch_id, preview.unit_id, proposal.name, proposal.payload)
     progress(len(rows), len(rows), "完成")

@@ -9,6 +9,7 @@ rows of the change written in the same transaction.
 from __future__ import annotations
 
 import getpass
+import itertools
 import json
 import os
 import re
@@ -23,6 +24,7 @@ from ..domain.errors import ConflictError, UserError
 from ..paths import schema_path
 
 BUSY_TIMEOUT_MS = 5000
+_STORE_SERIALS = itertools.count(1)
 _SECTION = re.compile(r"^-- ---- version (\d+):", re.MULTILINE)
 _HEADER_VERSION = re.compile(r"^-- schema-version: (\d+)", re.MULTILINE)
 
@@ -131,6 +133,7 @@ class Store:
         self.user = user
         self.read_only = read_only
         self._tx: list[WriteContext] = []
+        self._serial = next(_STORE_SERIALS)  # tells this open connection from later ones
 
     @property
     def db(self):
@@ -292,6 +295,14 @@ class Store:
     @property
     def in_write(self) -> bool:
         return bool(self._tx)
+
+    def change_token(self) -> tuple[int, int, int]:
+        """Equal tokens from this store mean the database did not change between them: not
+        through this connection (its count of changed rows) nor through any other connection
+        or process (SQLite's ``data_version``). Something read after the first token may be
+        reused at the second, inside a write transaction, instead of being read again."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return (self._serial, version, self.conn.total_changes)
 
     # -- small helpers ---------------------------------------------------------------------
 

@@ -106,30 +106,76 @@ RETURN_STATE_KEYS = IMPORT_PROJECT_FIELDS + _REPORT_FIELDS
 STATE_VALUES = 4
 
 
-def return_state(store: Store, period: str) -> dict[str, tuple]:
+@dataclass(frozen=True, slots=True)
+class ReportKeys:
+    """Where ``record_reports_bulk`` writes a period's reports: each project's report for the
+    period (when it has one), its table row, and the projects already reported for a later
+    period (their percent complete does not follow this one). Read with a return's state, so
+    that applying it need not read them again while ``token`` (``Store.change_token``) still
+    matches."""
+
+    token: tuple
+    report_ids: dict[str, int]
+    project_rows: dict[str, int]
+    later: frozenset[str]
+
+
+def return_state(store: Store, period: str) -> tuple[dict[str, tuple], ReportKeys]:
     """``code -> (id, code, name, version, *values)`` of every live project, the values in
     ``RETURN_STATE_KEYS`` order with the report fields from ``period``'s report (the values of
-    ``current_values``, read in one query; plain tuples: 10,000 of them are built per import)."""
+    ``current_values``, read in one query; plain tuples: 10,000 of them are built per import),
+    and the keys its reports will be written under."""
+    token = store.change_token()  # before the reads: a change during them shows at the apply
     fromiso = date.fromisoformat
     out = {}
+    report_ids, project_rows = {}, {}
     for row in store.conn.execute(
         "SELECT p.id, p.code, p.name, p.version, p.stage, p.actual_start, p.actual_end,"
         " p.percent_complete, p.investment_to_date, r.investment_this_year, r.progress_text,"
-        " r.problems, r.next_steps FROM project p"
+        " r.problems, r.next_steps, p.rowid, r.id FROM project p"
         " LEFT JOIN progress_report r ON r.project_id = p.id AND r.period = ?"
         " WHERE p.deleted = 0",
         (period,),
     ):
-        start, end = row[5], row[6]
+        pid, start, end, report_id = row[0], row[5], row[6], row[14]
+        project_rows[pid] = row[13]
+        if report_id is not None:
+            report_ids[pid] = report_id
         if start is not None or end is not None:
             row = (
                 *row[:5],
                 None if start is None else fromiso(start),
                 None if end is None else fromiso(end),
-                *row[7:],
+                *row[7:13],
             )
+        else:
+            row = row[:13]
         out[row[1]] = row
-    return out
+    keys = ReportKeys(token, report_ids, project_rows, _reported_later(store, period))
+    return out, keys
+
+
+def _report_keys(store: Store, period: str) -> ReportKeys:
+    conn = store.conn
+    return ReportKeys(
+        None,
+        dict(
+            conn.execute(
+                "SELECT project_id, id FROM progress_report WHERE period = ?", (period,)
+            ).fetchall()
+        ),
+        dict(conn.execute("SELECT id, rowid FROM project").fetchall()),
+        _reported_later(store, period),
+    )
+
+
+def _reported_later(store: Store, period: str) -> frozenset[str]:
+    return frozenset(
+        pid
+        for (pid,) in store.conn.execute(
+            "SELECT DISTINCT project_id FROM progress_report WHERE period > ?", (period,)
+        )
+    )
 
 
 def reporting_scope(store: Store, unit_id: int) -> set[str]:
@@ -456,16 +502,25 @@ def mark_import_audit(store: Store, op_id: str, batch_id: int) -> None:
 
 
 def record_reports_bulk(
-    store: Store, period: str, reports: list[tuple[str, dict]], *, batch_id: int
+    store: Store,
+    period: str,
+    reports: list[tuple[str, dict]],
+    *,
+    batch_id: int,
+    normalized: bool = False,
+    keys: ReportKeys | None = None,
 ) -> int:
     """Record many imported reports for ``period`` at once (same rules as ``record_report``).
 
     ``reports`` holds ``(project_id, {field: value})``; the values given (not ``None``) replace
     the stored ones, the project's percent complete and 累计完成投资 follow its latest period,
-    and every changed field gets an audit row (source 导入, the batch). The values go into a
-    temporary table and SQLite compares, writes and audits them in a few set-wise statements:
-    at 10,000 rows a Python loop over fields costs more than the writes themselves. Returns the
-    number of audit rows written.
+    and every changed field gets an audit row (source 导入, the batch). Other keys are ignored.
+    The values are rounded and trimmed as stored unless ``normalized`` says they already are
+    (the return import's parsers give them so). They go into a temporary table and SQLite
+    compares, writes and audits them in a few set-wise statements: at 10,000 rows a Python loop
+    over fields costs more than the writes themselves. ``keys`` are the reports' keys when the
+    caller knows them still valid (read since the last change); else they are read here.
+    Returns the number of audit rows written.
     """
     if not reports:
         return 0
@@ -485,31 +540,18 @@ def record_reports_bulk(
         # With each row: its report for the period (if any), its project's row, and whether
         # the project follows this period (no report for a later one). Read as three maps:
         # cheaper than three lookups per row by the projects' text ids.
-        report_ids = dict(
-            conn.execute(
-                "SELECT project_id, id FROM progress_report WHERE period = ?", (period,)
-            ).fetchall()
-        )
-        project_rows = dict(conn.execute("SELECT id, rowid FROM project").fetchall())
-        later = {
-            pid
-            for (pid,) in conn.execute(
-                "SELECT DISTINCT project_id FROM progress_report WHERE period > ?", (period,)
-            )
-        }
+        if keys is None:
+            keys = _report_keys(store, period)
+        report_id, project_row, later = keys.report_ids.get, keys.project_rows.get, keys.later
+        values = (lambda raw: map(raw.get, _REPORT_FIELDS)) if normalized else _clean_report_row
+        rows = [
+            (pid, *values(raw), report_id(pid), project_row(pid), pid not in later)
+            for pid, raw in reports
+        ]
         conn.executemany(
             f"INSERT INTO temp.import_report (project_id, {', '.join(_REPORT_FIELDS)},"
             " report_id, project_row, follows) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    pid,
-                    *_clean_report_row(raw),
-                    report_ids.get(pid),
-                    project_rows.get(pid),
-                    pid not in later,
-                )
-                for pid, raw in reports
-            ],
+            rows,
         )
         now = _now(store)
         audit = {
@@ -541,22 +583,23 @@ def record_reports_bulk(
             {"batch": batch_id, "now": now},
         )
         # 2. New reports for the period, then their audit rows (every value given is new).
-        cols = ", ".join(_REPORT_FIELDS)
-        conn.execute(
-            f"INSERT INTO progress_report (project_id, period, {cols}, source, batch_id,"
-            f" reported_at) SELECT project_id, :period, {cols}, '导入', :batch, :now"
-            " FROM temp.import_report WHERE report_id IS NULL ORDER BY seq",
-            {"period": period, "batch": batch_id, "now": now},
-        )
-        written += _audit_import(
-            conn,
-            audit,
-            entity="progress_report",
-            entity_id="CAST(r.id AS TEXT)",
-            old=None,
-            joins="JOIN progress_report r ON r.project_id = n.project_id AND r.period = :period",
-            where="n.report_id IS NULL",
-        )
+        if any(row[-3] is None for row in rows):
+            cols = ", ".join(_REPORT_FIELDS)
+            conn.execute(
+                f"INSERT INTO progress_report (project_id, period, {cols}, source, batch_id,"
+                f" reported_at) SELECT project_id, :period, {cols}, '导入', :batch, :now"
+                " FROM temp.import_report WHERE report_id IS NULL ORDER BY seq",
+                {"period": period, "batch": batch_id, "now": now},
+            )
+            written += _audit_import(
+                conn,
+                audit,
+                entity="progress_report",
+                entity_id="CAST(r.id AS TEXT)",
+                old=None,
+                joins="JOIN progress_report r ON r.project_id = n.project_id AND r.period = :period",
+                where="n.report_id IS NULL",
+            )
         # 3. The project's percent complete and 累计完成投资 follow its latest period (not for
         #    projects already reported for a later one).
         written += _audit_import(

@@ -461,3 +461,45 @@ def test_a_template_that_claims_another_unit_is_refused(setup):
     with pytest.raises(UserError, match="与发放记录不符"):
         import_return(setup.store, forged)
     assert sha(setup.store.path) == before
+
+
+@pytest.mark.parametrize("writer", ["this window", "another process"])
+def test_reports_filed_between_preview_and_apply_are_updated_not_duplicated(setup, writer):
+    """A preview may wait while the office (or a colleague on the shared file) files the
+    period's report for a project in the return: applying then updates that report."""
+    from desktop_app.domain.model import ProgressReport
+    from desktop_app.store import Store
+    from desktop_app.store.progress import record_report
+
+    path = setup.edit({("GH-1", "percent_complete"): 45, ("GH-1", "progress_text"): "路基完成"})
+    preview = read_return(setup.store, path)
+    report = ProgressReport(setup.ids["GH-1"], PERIOD, percent_complete=40, problems="征地")
+    if writer == "this window":
+        record_report(setup.store, report)
+    else:
+        with Store.open(setup.store.path, create=False, user="同事") as other:
+            record_report(other, report)
+    outcome = apply_return(setup.store, preview)
+    assert outcome.status == "applied"
+    [filed] = list_reports(setup.store, setup.ids["GH-1"])
+    assert (filed.percent_complete, filed.progress_text, filed.problems) == (45, "路基完成", "征地")
+    assert get_project(setup.store, "GH-1").percent_complete == 45
+    audit = setup.store.query(
+        "SELECT field, old, new FROM audit_log WHERE batch_id = ? AND entity = 'progress_report'",
+        (outcome.batch_id,),
+    )
+    assert {(a["field"], a["old"], a["new"]) for a in audit} >= {("percent_complete", "40", "45")}
+
+
+def test_a_later_report_filed_between_preview_and_apply_keeps_the_projects_percent(setup):
+    from desktop_app.domain.model import ProgressReport
+    from desktop_app.store import Store
+    from desktop_app.store.progress import record_report
+
+    path = setup.edit({("GH-1", "percent_complete"): 45})
+    preview = read_return(setup.store, path)
+    with Store.open(setup.store.path, create=False, user="同事") as other:
+        record_report(other, ProgressReport(setup.ids["GH-1"], "2026-12", percent_complete=60))
+    assert apply_return(setup.store, preview).status == "applied"
+    assert get_project(setup.store, "GH-1").percent_complete == 60
+    assert [r.percent_complete for r in list_reports(setup.store, setup.ids["GH-1"])] == [60, 45]

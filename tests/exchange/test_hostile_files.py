@@ -167,3 +167,20 @@ def test_declared_huge_sheet_is_refused_before_parsing(setup):
                 data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', data)
             dst.writestr(info, data)
     _refused(setup, path, match="超出上限")
+
+
+def test_a_data_sheet_altered_in_transit_is_refused_though_it_still_parses(setup):
+    """A changed byte that leaves well-formed XML (a digit in an uncompressed part) is read by
+    calamine without complaint; only the part's checksum tells, and the import refuses it."""
+    filled = setup.edit({("GH-1", "percent_complete"): 45})
+    stored = setup.tmp / "未压缩.xlsx"
+    with zipfile.ZipFile(filled) as zin, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item.filename, zin.read(item.filename), zipfile.ZIP_STORED)
+    data = bytearray(stored.read_bytes())
+    at = data.index(b"<v>45</v>")
+    data[at + 3] = ord("9")  # 45 -> 95, the checksum of the part unchanged
+    damaged = setup.tmp / "传输损坏.xlsx"
+    damaged.write_bytes(bytes(data))
+    _refused(setup, damaged, match=r"已损坏（内部部件 xl/worksheets/sheet1\.xml 校验失败）")
+    assert get_project(setup.store, "GH-1").percent_complete != 95

@@ -26,9 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from desktop_app.domain.period import Period  # noqa: E402
 from desktop_app.exchange.register_export import export_register  # noqa: E402
-from desktop_app.exchange.return_import import read_return  # noqa: E402
 from desktop_app.exchange.template import write_template  # noqa: E402
-from desktop_app.services.exchange import apply_return, build_template_spec  # noqa: E402
+from desktop_app.services.exchange import build_template_spec, import_return  # noqa: E402
 from desktop_app.store import Store  # noqa: E402
 from desktop_app.store import exchange as xstore  # noqa: E402
 from desktop_app.store.units import add_unit  # noqa: E402
@@ -124,7 +123,8 @@ def measure_excel(db_path: Path) -> dict:
             shutil.copy(copy, run)
             _settle(run)
             with Store.open(run, create=False, user="基准") as store:
-                seconds, outcome = _timed(lambda: apply_return(store, read_return(store, ret)))
+                # The CLI's import: read, check and apply in one go.
+                seconds, outcome = _timed(lambda: import_return(store, ret))
             import_runs.append(seconds)
             ref_runs.append(_timed(lambda: _calamine_read(ret))[0])
         import_s, import_ref_s = statistics.median(import_runs), statistics.median(ref_runs)

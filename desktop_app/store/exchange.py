@@ -112,9 +112,9 @@ class ReportKeys:
     period (when it has one), its table row, and the projects already reported for a later
     period (their percent complete does not follow this one). Read with a return's state, so
     that applying it need not read them again while ``token`` (``Store.change_token``) still
-    matches."""
+    matches (``None``: read inside the write itself)."""
 
-    token: tuple
+    token: tuple | None
     report_ids: dict[str, int]
     project_rows: dict[str, int]
     later: frozenset[str]

@@ -8,6 +8,7 @@ memory in fresh processes of the application, and prints a table (and JSON).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -83,8 +84,13 @@ def peak_rss_mb() -> float:
 
 
 def demo_database(projects: int, folder: Path) -> Path:
-    db = folder / f"demo-{projects}.db"
+    """The demo database of ``projects`` projects, made once per day and version of the demo
+    generator, schema and dataset (a file kept from an older generator would measure data laid
+    out differently from what ``demo`` makes today); older ones are removed."""
+    db = folder / f"demo-{projects}-{_demo_fingerprint()}.db"
     if not db.exists():
+        for old in [*folder.glob(f"demo-{projects}-*.db"), folder / f"demo-{projects}.db"]:
+            old.unlink(missing_ok=True)
         subprocess.run(
             [
                 sys.executable,
@@ -101,6 +107,16 @@ def demo_database(projects: int, folder: Path) -> Path:
             capture_output=True,
         )
     return db
+
+
+def _demo_fingerprint() -> str:
+    digest = hashlib.sha256(date.today().isoformat().encode())
+    for part in ("desktop_app/services/demo.py", "db/schema.sql", "resources"):
+        path = ROOT / part
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file() and file.suffix in (".py", ".sql", ".json", ".csv"):
+                digest.update(file.relative_to(ROOT).as_posix().encode() + file.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 STARTS = 5  # start-ups measured; the median is reported (the first often reads a cold disk)

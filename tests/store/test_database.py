@@ -10,7 +10,7 @@ import pytest
 from desktop_app.domain.errors import ConflictError, UserError, ValidationError
 from desktop_app.store import Store, StoreError
 from desktop_app.store.database import schema_sections, schema_version
-from desktop_app.store.projects import get_project, update_project
+from desktop_app.store.projects import get_project, history, update_project
 
 
 def test_new_file_gets_schema_foreign_keys_and_rollback_journal(db_path):
@@ -156,6 +156,49 @@ def test_upgrade_from_version_1_keeps_data(tmp_path):
         )  # noqa: E731
         assert schema(store) == schema(fresh)
         fresh.close()
+
+
+def test_upgrade_from_version_2_keeps_the_audit_trail_under_leaner_indexes(tmp_path):
+    old = tmp_path / "第二版.db"
+    conn = sqlite3.connect(old)
+    sections = schema_sections()
+    conn.executescript(sections[1] + sections[2])
+    conn.execute(
+        "INSERT INTO project (id, code, name, stage) VALUES ('p1', 'OLD-1', '旧项目', '在建')"
+    )
+    conn.executemany(
+        "INSERT INTO audit_log (at, user, entity, entity_id, project_id, field, old, new, source)"
+        " VALUES (?, '张三', 'project', 'p1', 'p1', 'stage', ?, ?, '手工')",
+        [("2026-01-05T09:00:00.000", "储备", "前期"), ("2026-03-02T09:00:00.000", "前期", "在建")],
+    )
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+
+    with Store.open(old) as store:
+        assert store.scalar("PRAGMA user_version") == schema_version()
+        indexes = {
+            r["name"]
+            for r in store.query("SELECT name FROM sqlite_master WHERE tbl_name = 'audit_log'")
+        }
+        assert {"audit_by_project", "audit_proposal"} <= indexes
+        assert not {"audit_project", "audit_entity"} & indexes
+        trail = history(store, "p1")
+        assert [(h["old"], h["new"]) for h in trail] == [("前期", "在建"), ("储备", "前期")]
+
+
+def test_audit_lookups_use_their_indexes(store):
+    """A project's history and the proposals' review rows are found through an index, not by
+    reading the whole audit trail (which grows by thousands of rows with every import)."""
+    from desktop_app.store import proposals
+
+    def plan(sql: str, params: tuple) -> str:
+        return " / ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+
+    trail = plan("SELECT a.at FROM audit_log a WHERE a.project_id = ? ORDER BY a.id DESC", ("p1",))
+    assert "USING INDEX audit_by_project" in trail and "TEMP B-TREE" not in trail
+    review = plan(proposals._SELECT + " WHERE p.id = ?", (1,))
+    assert review.count("USING INDEX audit_proposal") == 4, review
 
 
 def test_newer_version_is_refused_clearly(db_path):

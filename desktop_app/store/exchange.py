@@ -611,8 +611,8 @@ def record_reports_bulk(
             joins="JOIN project p ON p.rowid = n.project_row",
             where="n.follows",
             fields=follow,
-            # In the order of the audit indexes (entity id and project are the project's id):
-            # each index page is visited once instead of at random.
+            # In the order of the audit index (the project's id): each index page is visited
+            # once instead of at random.
             order="project_id, i",
         )
         moved = " OR ".join(f"(n.{f} IS NOT NULL AND n.{f} IS NOT project.{f})" for f in follow)

@@ -109,14 +109,13 @@ STATE_VALUES = 4
 @dataclass(frozen=True, slots=True)
 class ReportKeys:
     """Where ``record_reports_bulk`` writes a period's reports: each project's report for the
-    period (when it has one), its table row, and the projects already reported for a later
-    period (their percent complete does not follow this one). Read with a return's state, so
+    period (when it has one) and the projects already reported for a later period (their
+    percent complete does not follow this one). Read with a return's state, so
     that applying it need not read them again while ``token`` (``Store.change_token``) still
     matches (``None``: read inside the write itself)."""
 
     token: tuple | None
     report_ids: dict[str, int]
-    project_rows: dict[str, int]
     later: frozenset[str]
 
 
@@ -128,19 +127,18 @@ def return_state(store: Store, period: str) -> tuple[dict[str, tuple], ReportKey
     token = store.change_token()  # before the reads: a change during them shows at the apply
     fromiso = date.fromisoformat
     out = {}
-    report_ids, project_rows = {}, {}
+    report_ids = {}
     for row in store.conn.execute(
         "SELECT p.id, p.code, p.name, p.version, p.stage, p.actual_start, p.actual_end,"
         " p.percent_complete, p.investment_to_date, r.investment_this_year, r.progress_text,"
-        " r.problems, r.next_steps, p.rowid, r.id FROM project p"
+        " r.problems, r.next_steps, r.id FROM project p"
         " LEFT JOIN progress_report r ON r.project_id = p.id AND r.period = ?"
         " WHERE p.deleted = 0",
         (period,),
     ):
-        pid, start, end, report_id = row[0], row[5], row[6], row[14]
-        project_rows[pid] = row[13]
+        start, end, report_id = row[5], row[6], row[13]
         if report_id is not None:
-            report_ids[pid] = report_id
+            report_ids[row[0]] = report_id
         if start is not None or end is not None:
             row = (
                 *row[:5],
@@ -151,7 +149,7 @@ def return_state(store: Store, period: str) -> tuple[dict[str, tuple], ReportKey
         else:
             row = row[:13]
         out[row[1]] = row
-    keys = ReportKeys(token, report_ids, project_rows, _reported_later(store, period))
+    keys = ReportKeys(token, report_ids, _reported_later(store, period))
     return out, keys
 
 
@@ -164,7 +162,6 @@ def _report_keys(store: Store, period: str) -> ReportKeys:
                 "SELECT project_id, id FROM progress_report WHERE period = ?", (period,)
             ).fetchall()
         ),
-        dict(conn.execute("SELECT id, rowid FROM project").fetchall()),
         _reported_later(store, period),
     )
 
@@ -533,24 +530,23 @@ def record_reports_bulk(
         conn = store.conn
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS import_report (seq INTEGER PRIMARY KEY,"
-            " project_id TEXT NOT NULL, report_id INTEGER, project_row INTEGER, follows INTEGER,"
+            " project_id TEXT NOT NULL, report_id INTEGER, follows INTEGER,"
             f" {', '.join(_REPORT_FIELDS)})"
         )
         conn.execute("DELETE FROM temp.import_report")
-        # With each row: its report for the period (if any), its project's row, and whether
-        # the project follows this period (no report for a later one). Read as three maps:
-        # cheaper than three lookups per row by the projects' text ids.
+        # With each row: its report for the period (if any) and whether the project follows
+        # this period (no report for a later one).
         if keys is None:
             keys = _report_keys(store, period)
-        report_id, project_row, later = keys.report_ids.get, keys.project_rows.get, keys.later
+        report_id, later = keys.report_ids.get, keys.later
         values = (lambda raw: map(raw.get, _REPORT_FIELDS)) if normalized else _clean_report_row
         rows = [
-            (pid, *values(raw), report_id(pid), project_row(pid), pid not in later)
+            (pid, *values(raw), report_id(pid), pid not in later)
             for pid, raw in reports
         ]
         conn.executemany(
             f"INSERT INTO temp.import_report (project_id, {', '.join(_REPORT_FIELDS)},"
-            " report_id, project_row, follows) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " report_id, follows) VALUES (?,?,?,?,?,?,?,?,?)",
             rows,
         )
         now = _now(store)
@@ -608,7 +604,7 @@ def record_reports_bulk(
             entity="project",
             entity_id="n.project_id",
             old="p",
-            joins="JOIN project p ON p.rowid = n.project_row",
+            joins="JOIN project p ON p.id = n.project_id",
             where="n.follows",
             fields=follow,
             # In the order of the audit index (the project's id): each index page is visited
@@ -620,7 +616,7 @@ def record_reports_bulk(
             "UPDATE project SET "
             + ", ".join(f"{f} = coalesce(n.{f}, project.{f})" for f in follow)
             + ", version = version + 1"
-            f" FROM temp.import_report n WHERE project.rowid = n.project_row AND n.follows"
+            f" FROM temp.import_report n WHERE project.id = n.project_id AND n.follows"
             f" AND ({moved})"
         )
         conn.execute("DELETE FROM temp.import_report")

@@ -540,10 +540,7 @@ def record_reports_bulk(
             keys = _report_keys(store, period)
         report_id, later = keys.report_ids.get, keys.later
         values = (lambda raw: map(raw.get, _REPORT_FIELDS)) if normalized else _clean_report_row
-        rows = [
-            (pid, *values(raw), report_id(pid), pid not in later)
-            for pid, raw in reports
-        ]
+        rows = [(pid, *values(raw), report_id(pid), pid not in later) for pid, raw in reports]
         conn.executemany(
             f"INSERT INTO temp.import_report (project_id, {', '.join(_REPORT_FIELDS)},"
             " report_id, follows) VALUES (?,?,?,?,?,?,?,?,?)",

@@ -103,16 +103,24 @@ STAGE_CHOICES = STAGES
 BY_KEY = {c.key: c for c in TEMPLATE_COLUMNS}
 
 
+# Each header and synonym -> the position of the first column it names.
+_HEADER_INDEX: dict[str, int] = {}
+for _i, _column in enumerate(TEMPLATE_COLUMNS):
+    for _name in (_column.header, *_column.synonyms):
+        _HEADER_INDEX.setdefault(_name, _i)
+
+
 def header_key(text: object) -> str | None:
-    """The column key a header cell names (exact header or a synonym), ignoring spaces."""
+    """The column key a header cell names (exact header or a synonym), ignoring spaces and a
+    trailing required-field star; the first column in template order wins."""
     if text is None:
         return None
     clean = "".join(str(text).split()).replace("(", "（").replace(")", "）")
-    for column in TEMPLATE_COLUMNS:
-        names = (column.header, *column.synonyms)
-        if clean in names or clean.rstrip("*＊") in names:
-            return column.key
-    return None
+    found = _HEADER_INDEX.get(clean)
+    starless = _HEADER_INDEX.get(clean.rstrip("*＊"))
+    if starless is not None and (found is None or starless < found):
+        found = starless
+    return None if found is None else TEMPLATE_COLUMNS[found].key
 
 
 def column_letter(index: int) -> str:

@@ -620,6 +620,22 @@ def record_reports_bulk(
     return written
 
 
+# A stored value as audit text, as ``database._audit_text`` writes it for what the columns hold,
+# in SQL (a call into Python per value costs some 20 ms of a 10,000-row import's writes): text as it
+# is; integers, and whole reals below 10^15, as integers; other reals from 0.0001 to 10^15 as
+# their 15 significant digits when these read back as the same number: that string is then the
+# number's shortest form, Python's. Anything else goes through the Python function.
+_AUDIT_TEXT = (
+    "CASE typeof({0}) WHEN 'text' THEN {0} WHEN 'null' THEN NULL"
+    " WHEN 'integer' THEN CAST({0} AS TEXT)"
+    " WHEN 'real' THEN CASE"
+    " WHEN abs({0}) < 1e15 AND {0} = CAST({0} AS INTEGER) THEN CAST(CAST({0} AS INTEGER) AS TEXT)"
+    " WHEN abs({0}) >= 1e-4 AND abs({0}) < 1e15 AND CAST(printf('%.15g', {0}) AS REAL) = {0}"
+    " THEN printf('%.15g', {0}) ELSE audit_text({0}) END"
+    " ELSE audit_text({0}) END"
+)
+
+
 def _audit_import(
     conn,
     params: dict,
@@ -645,8 +661,7 @@ def _audit_import(
         "INSERT INTO audit_log (at, user, entity, entity_id, project_id, field, old, new, source,"
         f" batch_id, op_id) SELECT :at, :user, '{entity}', entity_id, project_id, name,"
         # Text as it is; numbers formatted as the Python side formats them.
-        " CASE typeof(old) WHEN 'text' THEN old ELSE audit_text(old) END,"
-        " CASE typeof(new) WHEN 'text' THEN new ELSE audit_text(new) END,"
+        f" {_AUDIT_TEXT.format('old')}, {_AUDIT_TEXT.format('new')},"
         " :source, :batch, :op FROM ("
         f" SELECT n.seq, n.project_id, {entity_id} AS entity_id, f.i, f.name,"
         f" {pick(old) if old else 'NULL'} AS old, {pick('n')} AS new"

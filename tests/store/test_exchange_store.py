@@ -213,3 +213,47 @@ def test_bulk_reports_write_what_one_by_one_reports_write(store, make_project, t
     finally:
         bulk.close()
         single.close()
+
+
+def test_bulk_audit_writes_numbers_as_the_editor_writes_them(store, make_project):
+    """The bulk write formats the audit's numbers in SQL; the history shows each number as the
+    one-by-one writes show it (45 not 45.0, 0.30000000000000004 in full, no exponent where
+    Python writes none)."""
+    from desktop_app.store.database import _audit_text
+
+    amounts = [
+        45.0,
+        45.37,
+        0.1 + 0.2,
+        1e-05,
+        0.0001,
+        123456789012.35,
+        999999999999999.9,
+        1e15,
+        1.5e16,
+        1e20,
+        2 / 3,
+        5000.0,
+        7,
+    ]
+    ids = [make_project(f"N-{i:02d}", f"数字项目{i}") for i in range(len(amounts))]
+    with store.write(source="导入"):
+        batch_id = _batch(store)
+        xstore.record_reports_bulk(
+            store,
+            PERIOD,
+            [(pid, {"investment_to_date": v}) for pid, v in zip(ids, amounts, strict=True)],
+            batch_id=batch_id,
+            normalized=True,  # the values as given, unrounded
+        )
+    written = {
+        pid: new
+        for pid, new in store.conn.execute(
+            "SELECT project_id, new FROM audit_log WHERE batch_id = ? AND entity = 'project'"
+            " AND field = 'investment_to_date'",
+            (batch_id,),
+        )
+    }
+    assert [written[pid] for pid in ids] == [_audit_text(v) for v in amounts]
+    assert written[ids[0]] == "45" and written[ids[2]] == "0.30000000000000004"
+    assert written[ids[3]] == "1e-05" and written[ids[8]] == "15000000000000000"

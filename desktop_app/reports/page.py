@@ -9,6 +9,7 @@ split) and the footer "第 X 页 共 Y 页" — the total is known because pages
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +19,7 @@ from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A3, A4, landscape, portrait
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate
 
@@ -27,6 +29,22 @@ from .text import draw_text, text_width
 # Page contents deflate-compressed only, without reportlab's ASCII85 layer on top: files about a
 # fifth smaller and quicker to write (a setting of the whole reportlab module, read when saving).
 rl_config.useA85 = 0
+
+
+class _QuickDeflate(pdfdoc.PDFStreamFilterZCompress):
+    """reportlab's deflate filter at zlib's fastest level instead of its default (6).
+
+    The 总体进度表 of 10,000 projects (388 pages) has some 11 MB of page operators: compressing
+    them took 0.25 s of the sheet's 2.5 s, now 0.09 s, for a file a fifth larger (3.2 instead of
+    2.7 MB).
+    """
+
+    def encode(self, text: str | bytes) -> bytes:
+        return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, 1)
+
+
+# reportlab looks the filter up in its module when it writes a stream (pages, embedded fonts).
+pdfdoc.PDFZCompress = _QuickDeflate()
 
 DEFAULT_ORG = "成德同城化发展领导小组办公室"
 INTERNAL_MARK = "内部资料"

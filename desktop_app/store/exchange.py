@@ -656,7 +656,13 @@ def _audit_import(
         whens = " ".join(f"WHEN {i} THEN {alias}.{f}" for i, f in enumerate(fields))
         return f"CASE f.i {whens} END"
 
-    names = " UNION ALL ".join(f"SELECT {i} AS i, '{f}' AS name" for i, f in enumerate(fields))
+    # The fields as a table keyed by their position, joined inside the rows (CROSS JOIN keeps
+    # that nesting): the rows come out in (seq, i) order as they are read, without a sort.
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS import_field (i INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+    )
+    conn.execute("DELETE FROM temp.import_field")
+    conn.executemany("INSERT INTO temp.import_field VALUES (?, ?)", enumerate(fields))
     cur = conn.execute(
         "INSERT INTO audit_log (at, user, entity, entity_id, project_id, field, old, new, source,"
         f" batch_id, op_id) SELECT :at, :user, '{entity}', entity_id, project_id, name,"
@@ -665,7 +671,7 @@ def _audit_import(
         " :source, :batch, :op FROM ("
         f" SELECT n.seq, n.project_id, {entity_id} AS entity_id, f.i, f.name,"
         f" {pick(old) if old else 'NULL'} AS old, {pick('n')} AS new"
-        f" FROM temp.import_report n {joins} CROSS JOIN ({names}) f WHERE {where}"
+        f" FROM temp.import_report n {joins} CROSS JOIN temp.import_field f WHERE {where}"
         f") WHERE new IS NOT NULL AND old IS NOT new ORDER BY {order}",
         params,
     )

@@ -621,10 +621,10 @@ def record_reports_bulk(
 
 
 # A stored value as audit text, as ``database._audit_text`` writes it for what the columns hold,
-# in SQL (a call into Python per value costs some 20 ms of a 10,000-row import's writes): text as it
-# is; integers, and whole reals below 10^15, as integers; other reals from 0.0001 to 10^15 as
-# their 15 significant digits when these read back as the same number: that string is then the
-# number's shortest form, Python's. Anything else goes through the Python function.
+# in SQL (a call into Python per value costs some 20 ms of a 10,000-row import's writes): text
+# as it is; integers, and whole reals below 10^15, as integers; other reals from 0.0001 to 10^15
+# as their 15 significant digits when these read back as the same number: that string is then
+# the number's shortest form, Python's. Anything else goes through the Python function.
 _AUDIT_TEXT = (
     "CASE typeof({0}) WHEN 'text' THEN {0} WHEN 'null' THEN NULL"
     " WHEN 'integer' THEN CAST({0} AS TEXT)"

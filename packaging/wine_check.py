@@ -5,7 +5,8 @@ check that the program is gone and the user's data is not.
 python packaging/wine_check.py --iscc PATH/TO/ISCC.exe [--bundle DIR] [--chinese FILE]
 
 Needs Debian's wine (wine64 and wine32, Inno Setup's compiler and Setup being 32-bit programs)
-and xvfb-run. Without ``--bundle`` the payload is a stand-in folder with the bundle's shape:
+and xvfb-run (seen on Debian 12: adding wine32 removed libreoffice-calc, which the import tests
+need; reinstall it afterwards). Without ``--bundle`` the payload is a stand-in folder with the bundle's shape:
 what is checked here is the installer, not the program (PyInstaller builds the Windows program
 only on Windows). ``--chinese`` names the Chinese messages for a compiler before 7.0.2.
 """

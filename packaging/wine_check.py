@@ -4,11 +4,12 @@ check that the program is gone and the user's data is not.
 
 python packaging/wine_check.py --iscc PATH/TO/ISCC.exe [--bundle DIR] [--chinese FILE]
 
-Needs Debian's wine (wine64 and wine32, Inno Setup's compiler and Setup being 32-bit programs)
-and xvfb-run (seen on Debian 12: adding wine32 removed libreoffice-calc, which the import tests
-need; reinstall it afterwards). Without ``--bundle`` the payload is a stand-in folder with the bundle's shape:
-what is checked here is the installer, not the program (PyInstaller builds the Windows program
-only on Windows). ``--chinese`` names the Chinese messages for a compiler before 7.0.2.
+Needs Debian's wine (wine64 and wine32: Inno Setup's compiler and Setup are 32-bit programs)
+and xvfb-run. Seen on Debian 12: adding wine32 removed libreoffice-calc, which the import tests
+need; reinstall it afterwards. Without ``--bundle`` the payload is a stand-in folder with the
+bundle's shape: what is checked here is the installer, not the program (PyInstaller builds the
+Windows program only on Windows). ``--chinese`` names the Chinese messages for a compiler before
+7.0.2.
 """
 
 from __future__ import annotations
@@ -61,17 +62,13 @@ def main() -> int:
         if not ok:
             failures.append(what)
 
-    compile_args = [
-        "wine",
-        str(args.iscc),
-        "/Q",
-        f"/O{wine_path(work / 'out')}",
-        f"/DBundleDir={wine_path(bundle)}",
-        wine_path(ROOT / "packaging" / "installer.iss"),
-    ]
+    defines = [f"/DBundleDir={wine_path(bundle)}"]
     if args.chinese:
-        compile_args.insert(4, f"/DChineseMessages={wine_path(args.chinese)}")
-    done = run(compile_args, env)
+        defines.append(f"/DChineseMessages={wine_path(args.chinese)}")
+    installer = wine_path(ROOT / "packaging" / "installer.iss")
+    done = run(
+        ["wine", str(args.iscc), "/Q", f"/O{wine_path(work / 'out')}", *defines, installer], env
+    )
     setups = list((work / "out").glob("*.exe"))
     check(done.returncode == 0 and len(setups) == 1, f"compiled: {[s.name for s in setups]}")
     if failures:

@@ -56,10 +56,6 @@ def cmd_import(args: argparse.Namespace) -> int:
                 dry_run=args.dry_run,
                 skip_invalid=args.skip_invalid,
             )
-            if args.error_report and outcome.preview.all_errors:
-                from ..exchange.error_report import write_error_report
-
-                write_error_report(outcome.preview, Path(args.error_report))
     except UserError as exc:
         if args.json:
             print_json(
@@ -89,10 +85,19 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
         for note in outcome.preview.notes:
             print(f"提示：{note}")
+        # Written or not, the counts are those of the check ("更新" only when applied).
+        updated = "更新" if outcome.status == "applied" else "可更新"
         print(
-            f"{outcome.message} 更新 {counts['updated']}，未变 {counts['unchanged']}，"
+            f"{outcome.message} {updated} {counts['updated']}，未变 {counts['unchanged']}，"
             f"错误 {counts['refused']}，冲突 {counts['conflicts']}，新增建议 {counts['proposals']}。"
         )
+    if args.error_report and outcome.preview.all_errors:
+        # After the result is out: what was applied stays applied whatever happens here.
+        from ..exchange.error_report import write_error_report
+
+        out = write_error_report(outcome.preview, Path(args.error_report))
+        if not args.json:
+            print(f"已生成错误报告 {out}，可发回报送单位改正。")
     return 1 if outcome.status == "rejected" else 0
 
 

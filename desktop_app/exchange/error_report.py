@@ -19,6 +19,15 @@ BAD = PatternFill("solid", fgColor="FF9999")
 LIST_SHEET = "错误清单"
 
 
+def _anchor(ws, ref: str) -> str:
+    """The cell that shows ``ref``: the top-left cell of a merged range holding it (the others
+    cannot carry a fill or a comment)."""
+    for merged in ws.merged_cells.ranges:
+        if ref in merged:
+            return merged.start_cell.coordinate
+    return ref
+
+
 def write_error_report(preview: ReturnPreview, out: Path) -> Path:
     """Write a copy of the return with every error marked; returns ``out``."""
     errors = preview.all_errors
@@ -27,11 +36,15 @@ def write_error_report(preview: ReturnPreview, out: Path) -> Path:
     except Exception:  # an .xls or damaged file: the list alone still helps the unit
         wb = Workbook()
         wb.active.title = LIST_SHEET
+    notes: dict[tuple[str, str], list[str]] = {}
     for error in errors:
         if error.sheet in wb.sheetnames and error.cell:
-            cell = wb[error.sheet][error.cell]
-            cell.fill = BAD
-            cell.comment = Comment(error.message, "填报核对", width=300, height=120)
+            ref = _anchor(wb[error.sheet], error.cell)
+            notes.setdefault((error.sheet, ref), []).append(error.message)
+    for (sheet, ref), messages in notes.items():
+        cell = wb[sheet][ref]
+        cell.fill = BAD
+        cell.comment = Comment("\n".join(messages), "填报核对", width=300, height=120)
     ws = wb[LIST_SHEET] if LIST_SHEET in wb.sheetnames else wb.create_sheet(LIST_SHEET, 0)
     ws.append([f"{preview.file_name}：共 {len(errors)} 处错误，请改正红色单元格后重新报送。"])
     ws["A1"].font = Font(bold=True, size=12)

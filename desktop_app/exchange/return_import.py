@@ -188,9 +188,15 @@ def open_values(path: Path) -> python_calamine.CalamineWorkbook:
 
 def sheet_rows(book, name: str, file_name: str) -> list[list]:
     """A sheet's values from A1, merged ranges filled with their top-left value."""
-    sheet = book.get_sheet_by_name(name)
-    check_cell_count(file_name, name, sheet.total_height, sheet.total_width)
-    rows = sheet.to_python(skip_empty_area=False)
+    try:
+        sheet = book.get_sheet_by_name(name)
+        check_cell_count(file_name, name, sheet.total_height, sheet.total_width)
+        rows = sheet.to_python(skip_empty_area=False)
+    except python_calamine.CalamineError as exc:
+        raise WorkbookError(
+            f"「{file_name}」已损坏或不完整（工作表「{name}」无法读取），"
+            "可能是传输中断或未保存完整。请让报送单位重新发送。"
+        ) from exc
     merged = getattr(sheet, "merged_cell_ranges", None) or []
     for (r0, c0), (r1, c1) in merged:
         if r0 >= len(rows) or c0 >= len(rows[r0]):
@@ -521,8 +527,13 @@ def _unit_by_id(store: Store, unit_id: object):
 
 
 def _resolve_period(file_name: str, meta: dict, given: str | None) -> str:
+    if given:
+        try:
+            given = Period.parse(given).key
+        except ParseError as exc:
+            raise ImportUsageError(f"{exc.reason}。") from None
     text = given or (str(meta["period"]) if meta.get("period") else None)
-    if meta.get("period") and given and Period.parse(given).key != str(meta["period"]):
+    if meta.get("period") and given and given != str(meta["period"]):
         raise UserError(
             f"「{file_name}」是 {meta['period']} 的填报模板，与指定的周期 {given} 不符。"
         )

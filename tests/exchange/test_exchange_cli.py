@@ -165,3 +165,61 @@ def test_proposals_listed_accepted_and_rejected(setup, capsys):
     assert "已驳回  广汉市  广汉口袋公园" in out and "理由：与既有公园项目重复" in out
     code, out, _ = run(capsys, "--db", db, "proposals")
     assert "共 0 条待审核的新增项目建议" in out
+
+
+def test_period_given_wrong_is_a_usage_error_without_traceback(setup, capsys):
+    path = setup.edit({("GH-1", "percent_complete"): 70})
+    code, out, err = run(
+        capsys, "--db", str(setup.store.path), "import", str(path), "--period", "abc"
+    )
+    assert code == 2
+    assert "「abc」不是填报周期" in err and "Traceback" not in err + out
+
+
+def test_error_report_after_skip_invalid_keeps_the_applied_rows(setup, capsys, tmp_path):
+    """A return with merged cells and a bad value: the valid rows applied (--skip-invalid), the
+    result printed, then the report written."""
+    path = setup.edit({("GH-2", "percent_complete"): 55})
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    first = setup.row_of("GH-1")
+    ws.protection.sheet = False
+    ws.merge_cells(f"{col('progress_text')}{first}:{col('progress_text')}{first + 1}")
+    ws[f"{col('percent_complete')}{first}"] = "120%"
+    wb.save(path)
+    report = tmp_path / "错误报告.xlsx"
+    code, out, err = run(
+        capsys,
+        "--db",
+        str(setup.store.path),
+        "import",
+        str(path),
+        "--skip-invalid",
+        "--error-report",
+        str(report),
+    )
+    assert code == 0, err
+    assert "已导入" in out and "已生成错误报告" in out
+    assert get_project(setup.store, setup.ids["GH-2"]).percent_complete == 55
+    marked = openpyxl.load_workbook(report).worksheets[1]
+    cell = marked[f"{col('percent_complete')}{first}"]
+    assert "超出 0–100" in cell.comment.text
+
+
+def test_error_report_for_errors_in_a_merged_range(setup, capsys, tmp_path):
+    path = setup.edit({})
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    first, letter = setup.row_of("GH-1"), col("percent_complete")
+    ws.protection.sheet = False
+    ws.merge_cells(f"{letter}{first}:{letter}{first + 1}")
+    ws[f"{letter}{first}"] = "120%"
+    wb.save(path)
+    report = tmp_path / "r.xlsx"
+    code, out, err = run(
+        capsys, "--db", str(setup.store.path), "import", str(path), "--error-report", str(report)
+    )
+    assert code == 1 and "Traceback" not in err
+    comment = openpyxl.load_workbook(report).worksheets[1][f"{letter}{first}"].comment.text
+    # Both rows' errors, on the one cell the unit sees.
+    assert f"{letter}{first} " in comment and f"{letter}{first + 1} " in comment

@@ -7,8 +7,10 @@ user can fix are printed in Chinese on stderr with exit code 1 (2 for a usage er
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from ..domain.errors import UserError
 from . import core, exchange, monitoring, proposals, reports
@@ -45,6 +47,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return exc.exit_code
+    except sqlite3.DatabaseError as exc:  # found mid-command: a damaged file, a full disk …
+        from ..store.database import translate_error
+
+        error = translate_error(exc, Path(args.db) if args.db else None)
+        print(f"错误：{error.message}", file=sys.stderr)
+        return error.exit_code
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130

@@ -153,7 +153,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from ..services.backup import backup_to
 
     with open_store(args) as store:
-        target = backup_to(store, Path(args.out))
+        target = backup_to(store, Path(args.out), overwrite=args.force)
     print(f"已备份到 {target}")
     return 0
 
@@ -193,7 +193,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("backup", help="把数据库备份到文件")
-    p.add_argument("out", metavar="OUT", help="备份文件路径")
+    p.add_argument("out", metavar="OUT", help="备份文件路径（或文件夹）")
+    p.add_argument("--force", action="store_true", help="文件已存在时覆盖")
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("demo", help="生成演示数据（用于试用和性能测试）")

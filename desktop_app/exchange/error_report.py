@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from ..domain.errors import UserError
+from ..domain.errors import UserError, os_reason
 from .return_import import ReturnPreview
 
 BAD = PatternFill("solid", fgColor="FF9999")
@@ -63,5 +63,7 @@ def write_error_report(preview: ReturnPreview, out: Path) -> Path:
     try:
         wb.save(out)
     except OSError as exc:
-        raise UserError(f"无法写入「{out}」：{exc.strerror or exc}。请关闭该文件后重试。") from exc
+        raise UserError(
+            f"无法写入「{out}」：{os_reason(exc)}。请关闭该文件或换一个位置后重试。"
+        ) from exc
     return out

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from ..domain.errors import UserError
+from ..domain.errors import UserError, os_reason
 from ..domain.model import Project
 from ..domain.period import Period
 from ..domain.status import LIGHT_COLORS, StatusRules, evaluate
@@ -121,6 +121,8 @@ def export_register(
     progress: Progress = no_progress,
 ) -> Path:
     """Write the register (all projects, or ``projects`` — e.g. the filtered view) to ``out``."""
+    if Path(out).is_dir():
+        raise UserError(f"「{out}」是一个文件夹，请给出 .xlsx 文件名。")
     today = today or date.today()
     rules = rules or StatusRules.from_dict(store.get_setting("status_rules", {}) or {})
     period = Period.of(today).key
@@ -186,6 +188,6 @@ def export_register(
         wb.save(out)
     except OSError as exc:
         raise UserError(
-            f"无法写入「{out}」：{exc.strerror or exc}。文件可能正在 Excel 中打开，请关闭后重试。"
+            f"无法写入「{out}」：{os_reason(exc)}。请关闭该文件或换一个位置后重试。"
         ) from exc
     return out

@@ -25,13 +25,30 @@ class BackupFile:
     size: int
 
 
-def backup_to(store: Store, target: Path) -> Path:
-    """Copy the whole database to ``target`` and log it."""
-    if target.exists() and target.is_dir():
+def backup_to(store: Store, target: Path, *, overwrite: bool = False) -> Path:
+    """Copy the whole database to ``target`` and log it.
+
+    An existing file is replaced only when ``overwrite`` (it may be another database, or
+    anything else the user picked by mistake); the database itself never.
+    """
+    target = Path(target)
+    if target.is_dir():
         target = target / f"{store.path.stem}-{datetime.now().strftime(_STAMP)}.db"
+    if target.exists():
+        if target.resolve() == store.path.resolve():
+            raise UserError(
+                f"备份文件不能是数据库「{store.path.name}」本身。请另选一个文件名或文件夹。"
+            )
+        if not overwrite:
+            raise UserError(
+                f"「{target}」已存在，未覆盖。请换一个文件名（命令行可加 --force 覆盖）。"
+            )
     path = store.backup_to(target)
     if not store.read_only:
-        store.log_event("backup", f"备份到 {path.name}", str(path))
+        try:
+            store.log_event("backup", f"备份到 {path.name}", str(path))
+        except UserError:
+            pass  # the copy is made; a database busy or read-only just misses the history line
     return path
 
 
@@ -39,7 +56,7 @@ def auto_backup(store: Store, reason: str = "自动", *, keep: int = DEFAULT_KEE
     """A timestamped backup in the database's backup folder; keeps the newest ``keep``."""
     folder = backups_dir(store.path)
     path = folder / f"{store.path.stem}-{datetime.now().strftime(_STAMP)}-{reason}.db"
-    backup_to(store, path)
+    backup_to(store, path, overwrite=True)  # its own name: at most a backup of the same second
     prune(store.path, keep)
     return path
 

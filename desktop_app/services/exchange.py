@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..collector import gc_paused
-from ..domain.errors import UserError
+from ..domain.errors import UserError, os_reason
 from ..domain.file_names import safe_file_name
 from ..domain.parsing import ParseError
 from ..domain.period import Period
@@ -78,7 +78,7 @@ def issue_template(store: Store, unit: str | int, period: str, out: Path) -> Pat
         write_template(spec, out)
     except OSError as exc:
         raise UserError(
-            f"无法写入「{out}」：{exc.strerror or exc}。文件可能正在 Excel 中打开，请关闭后重试。"
+            f"无法写入「{out}」：{os_reason(exc)}。请关闭该文件或换一个位置后重试。"
         ) from exc
     xstore.record_template_issue(
         store,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from ..domain.errors import UserError
+from ..domain.errors import UserError, os_reason
 from ..domain.file_names import safe_file_name
 from ..domain.model import Project, Unit
 from ..domain.period import Period
@@ -132,7 +132,7 @@ def _write(out: Path, render: Callable[[Path], object]) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(
-            f"无法创建文件夹「{out.parent}」：{exc.strerror or exc}。请换一个保存位置。"
+            f"无法创建文件夹「{out.parent}」：{os_reason(exc)}。请换一个保存位置。"
         ) from exc
     part = out.with_name(out.stem + ".part.pdf")
     try:

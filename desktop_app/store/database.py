@@ -8,6 +8,7 @@ rows of the change written in the same transaction.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import itertools
 import json
@@ -20,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..domain.errors import ConflictError, UserError
+from ..domain.errors import ConflictError, UserError, os_reason
 from ..paths import schema_path
 
 BUSY_TIMEOUT_MS = 5000
@@ -167,7 +168,7 @@ class Store:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(
-                    f"无法创建文件夹「{path.parent}」：{exc.strerror}。请选择其他位置。"
+                    f"无法创建文件夹「{path.parent}」：{os_reason(exc)}。请选择其他位置。"
                 ) from exc
         read_only = exists and not _writable(path)
         try:
@@ -339,17 +340,20 @@ class Store:
 
     def check(self) -> list[str]:
         """Problems found by SQLite's integrity and foreign-key checks (empty when healthy)."""
-        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
-        for table, rowid, parent, _ in self.conn.execute("PRAGMA foreign_key_check"):
-            problems.append(f"{table} 第 {rowid} 行引用的 {parent} 记录不存在")
+        try:
+            problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            for table, rowid, parent, _ in self.conn.execute("PRAGMA foreign_key_check"):
+                problems.append(f"{table} 第 {rowid} 行引用的 {parent} 记录不存在")
+        except sqlite3.DatabaseError as exc:  # too damaged for the checks to finish
+            problems = [f"数据库文件已损坏，检查无法完成（SQLite：{exc}）"]
         return problems
 
     def backup_to(self, target: str | os.PathLike) -> Path:
         """A consistent copy of the whole database into ``target`` (SQLite's online backup)."""
         target = Path(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".part")
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
             dest = sqlite3.connect(str(tmp))
             try:
                 self.conn.backup(dest)
@@ -357,12 +361,14 @@ class Store:
                 dest.close()
             os.replace(tmp, target)
         except sqlite3.Error as exc:
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
             raise translate_error(exc, target) from exc
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
             raise StoreError(
-                f"无法写入备份文件「{target}」：{exc.strerror}。请检查磁盘空间和权限。"
+                f"无法写入备份文件「{target}」：{os_reason(exc)}。请换一个位置后重试。"
             ) from exc
         return target
 

@@ -98,6 +98,65 @@ def test_check_and_backup(inited, tmp_path, capsys):
     assert len(json.loads(out)) == 126
 
 
+def test_backup_never_overwrites_without_force(inited, tmp_path, capsys):
+    other = tmp_path / "会议纪要.docx"
+    other.write_bytes(b"minutes")
+    code, _, err = run(capsys, "--db", str(inited), "backup", str(other))
+    assert code == 1 and "已存在，未覆盖" in err
+    assert other.read_bytes() == b"minutes"
+    code, _, err = run(capsys, "--db", str(inited), "backup", str(inited))
+    assert code == 1 and "不能是数据库" in err
+    code, out, _ = run(capsys, "--db", str(inited), "backup", str(other), "--force")
+    assert code == 0 and other.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_backup_into_an_impossible_folder_is_explained(inited, tmp_path, capsys):
+    blocker = tmp_path / "文件"
+    blocker.write_text("x")
+    code, out, err = run(capsys, "--db", str(inited), "backup", str(blocker / "sub" / "b.db"))
+    assert code == 1
+    assert "无法写入备份文件" in err and "路径中有一段是文件" in err and "Traceback" not in err
+
+
+def test_backup_made_while_another_program_writes_is_reported_made(inited, tmp_path, capsys):
+    """The copy needs no write lock; only its line in the history is skipped."""
+    import sqlite3
+
+    holder = sqlite3.connect(inited, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        from desktop_app.services.backup import backup_to
+        from desktop_app.store import Store
+
+        with Store.open(inited, create=False) as store:
+            store.conn.execute("PRAGMA busy_timeout = 50")
+            target = backup_to(store, tmp_path / "b.db")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert target.exists()
+    _, out, _ = run(capsys, "--db", str(target), "projects", "--json")
+    assert len(json.loads(out)) == 126
+
+
+def test_damaged_database_is_explained_and_checked(inited, tmp_path, capsys):
+    """A page of the project table overwritten: a message instead of a traceback, and
+    check says the file is damaged."""
+    import sqlite3
+
+    conn = sqlite3.connect(inited)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'project'").fetchone()[0]
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(inited, "r+b") as fh:
+        fh.seek((root - 1) * page)
+        fh.write(b"\xff" * page)
+    code, out, err = run(capsys, "--db", str(inited), "projects")
+    assert code == 1 and "已损坏" in err and "Traceback" not in err
+    code, out, err = run(capsys, "--db", str(inited), "check")
+    assert code == 1 and "已损坏" in err
+
+
 def test_demo_adds_marked_projects(tmp_path, capsys):
     path = tmp_path / "演示.db"
     code, out, _ = run(capsys, "--db", str(path), "demo", "--projects", "50")

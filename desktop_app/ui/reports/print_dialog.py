@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.errors import UserError
+from ...domain.errors import UserError, os_reason
 from ...domain.file_names import safe_file_name
 from ...reports.page import DEFAULT_ORG
 from ...services.progress import Cancelled
@@ -381,7 +381,7 @@ class PrintDialog(QDialog):
             QMessageBox.warning(
                 self,
                 "无法保存",
-                f"无法写入「{dst}」：{exc.strerror or exc}。\n文件可能正被其他程序打开，请关闭后重试或换一个位置。",
+                f"无法写入「{dst}」：{os_reason(exc)}。\n请关闭该文件或换一个位置后重试。",
             )
             return []
         self.status.setText(

@@ -79,7 +79,9 @@ def parse_percent(value: object, *, percent_format: bool = False) -> float | Non
             number *= 100
     number = round(number, 2)
     if not 0 <= number <= 100:
-        raise ParseError(f"「{_show(value)}」超出 0–100")
+        # A percent-formatted cell shows its number as a percentage: quote what the unit sees.
+        shown = f"{number:g}%" if percent_format and not isinstance(value, str) else _show(value)
+        raise ParseError(f"「{shown}」超出 0–100")
     return number
 
 

@@ -136,6 +136,8 @@ class ReturnPreview:
     proposals: list[Proposal] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)  # file-level and row-level refusals
     notes: list[str] = field(default_factory=list)
+    # Cells whose percent complete reads as under 1 % (0.45): maybe 45 % meant, said in a note.
+    small_percents: list[str] = field(default_factory=list, repr=False, compare=False)
     already_imported: dict | None = None
     # Where the reports will be written, as read with the state (see xstore.ReportKeys).
     report_keys: xstore.ReportKeys | None = field(default=None, repr=False, compare=False)
@@ -252,28 +254,41 @@ _XF = re.compile(r"<xf\b([^>]*)>|<xf\b([^>]*)/>")
 _NUMFMT = re.compile(r'<numFmt\b[^>]*numFmtId="(\d+)"[^>]*formatCode="([^"]*)"')
 
 
-def percent_styled(path: Path, sheet_name: str, refs: set[str]) -> set[str]:
-    """Which of ``refs`` (e.g. ``F12``) carry a percent number format in the file.
-
-    Reading all formats with openpyxl costs seconds at 10,000 rows; the few cells holding a
-    value in (0, 1] are looked up directly in the sheet's XML instead.
-    """
-    if not refs:
-        return set()
+def percent_styles(path: Path) -> set[int]:
+    """The cell styles (indexes) of the workbook with a percent number format."""
     try:
         with zipfile.ZipFile(path) as archive:
             styles = archive.read("xl/styles.xml").decode("utf-8", "replace")
-            custom = {int(i): code for i, code in _NUMFMT.findall(styles)}
-            xfs_part = re.search(r"<cellXfs\b.*?</cellXfs>", styles, re.S)
-            percent_xf = set()
-            for i, m in enumerate(_XF.finditer(xfs_part.group(0) if xfs_part else "")):
-                attrs = m.group(1) or m.group(2) or ""
-                fid = re.search(r'numFmtId="(\d+)"', attrs)
-                num = int(fid.group(1)) if fid else 0
-                if num in (9, 10) or "%" in custom.get(num, ""):
-                    percent_xf.add(i)
-            if not percent_xf:
-                return set()  # no percent format in the workbook: the sheet need not be read
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return set()
+    custom = {int(i): code for i, code in _NUMFMT.findall(styles)}
+    xfs_part = re.search(r"<cellXfs\b.*?</cellXfs>", styles, re.S)
+    percent_xf = set()
+    for i, m in enumerate(_XF.finditer(xfs_part.group(0) if xfs_part else "")):
+        attrs = m.group(1) or m.group(2) or ""
+        fid = re.search(r'numFmtId="(\d+)"', attrs)
+        num = int(fid.group(1)) if fid else 0
+        if num in (9, 10) or "%" in custom.get(num, ""):
+            percent_xf.add(i)
+    return percent_xf
+
+
+def percent_styled(
+    path: Path, sheet_name: str, refs: set[str], percent_xf: set[int] | None = None
+) -> set[str]:
+    """Which of ``refs`` (e.g. ``F12``) carry a percent number format in the file.
+
+    Reading all formats with openpyxl costs seconds at 10,000 rows; the cells in question are
+    looked up directly in the sheet's XML instead (not at all when the workbook has no
+    percent format).
+    """
+    if not refs:
+        return set()
+    percent_xf = percent_styles(path) if percent_xf is None else percent_xf
+    if not percent_xf:
+        return set()
+    try:
+        with zipfile.ZipFile(path) as archive:
             xml = archive.read(_sheet_part(archive, sheet_name))
     except (KeyError, zipfile.BadZipFile, OSError):
         return set()
@@ -405,6 +420,13 @@ def read_return(
         preview.notes.append("数据库中没有该模板的发放记录，按文件中记录的发放时数据核对冲突。")
     progress(2, 4, "校验数据")
     _parse_rows(preview, rows, meta_rows, stored)
+    if preview.small_percents:
+        cells = preview.small_percents
+        shown = "、".join(cells[:8]) + (f" 等 {len(cells)} 处" if len(cells) > 8 else "")
+        preview.notes.append(
+            f"{preview.sheet}!{shown} 的完成百分比小于 1（如 0.45），按不到 1% 导入；"
+            "如指 45%，请改为 45 后重新报送。"
+        )
     progress(4, 4, "完成")
     return preview
 
@@ -699,6 +721,7 @@ def _read_row(
     stored values ``now``: changes, conflicts with the office's changes since the template was
     issued, and per-cell errors."""
     excel_row, values, sheet = result.row, result.values, preview.sheet
+    small_percents = preview.small_percents
     row_no = str(excel_row)
     snapshot = None
     project_change = False
@@ -726,6 +749,8 @@ def _read_row(
         values[key] = value
         if value == old or (type(value) is not str and _same(value, old)):
             continue
+        if key == "percent_complete" and 0 < value < 1:
+            small_percents.append(letters[key] + row_no)
         if snapshot is None:
             snapshot = (issue_row.snapshot if issue_row else _meta_snapshot(meta)) or {}
         change = FieldChange(
@@ -762,16 +787,20 @@ def _name_text(row: list, name_col: int | None) -> str:
 
 
 def _percent_rows(preview: ReturnPreview, rows: list[list], start: int, pcol: int | None) -> set:
-    """The rows whose percent cell holds a fraction in a percent-formatted cell (0.45 = 45%)."""
+    """The rows whose percent cell is percent-formatted: its number is a fraction (0.45 shown
+    as 45%, 1.2 as 120%)."""
     if pcol is None:
         return set()
+    percent_xf = percent_styles(preview.path)  # none in an .xls: not a zip
+    if not percent_xf:
+        return set()  # the usual case: no cell of the workbook is percent-formatted
     letter = column_letter(pcol)
     maybe = {
         f"{letter}{r + 1}"
         for r in range(start, len(rows))
-        if pcol < len(rows[r]) and type(v := rows[r][pcol]) is float and 0 < v <= 1
+        if pcol < len(rows[r]) and type(v := rows[r][pcol]) is float and v > 0
     }
-    styled = percent_styled(preview.path, preview.sheet, maybe) if maybe else set()
+    styled = percent_styled(preview.path, preview.sheet, maybe, percent_xf)
     return {int(ref.removeprefix(letter)) for ref in styled}
 
 

@@ -48,7 +48,9 @@ HEADER_INPUT_FILL = PatternFill("solid", fgColor="BF8F00")
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FONT = "宋体"
-_FORMATS = {"date": "yyyy-mm-dd", "money": "#,##0.00", "percent": "0.##"}
+# The percent column stays "General": typing 45% there makes Excel, WPS and LibreOffice give the
+# cell a percent format (read back as 45), which they do not do over a custom number format.
+_FORMATS = {"date": "yyyy-mm-dd", "money": "#,##0.00", "percent": "General"}
 
 
 @dataclass(slots=True)
@@ -203,14 +205,16 @@ def _data_sheet(ws, spec: TemplateSpec) -> None:
 
 
 def _validations(ws, end_row: int) -> None:
-    def add(dv: DataValidation, key: str) -> None:
+    def add(dv: DataValidation, key: str, style: str = "stop") -> None:
         index = next(i for i, c in enumerate(TEMPLATE_COLUMNS) if c.key == key)
         letter = column_letter(index)
         dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{end_row}")
         # openpyxl leaves showErrorMessage off, and then Excel accepts anything.
         dv.showErrorMessage = True
         dv.showInputMessage = True
-        dv.errorStyle = "stop"
+        # "warning" asks and lets the unit keep what it typed: amounts and dates written as
+        # text ("0.5亿元", "2026.3.1") are read by the import, which refuses what is wrong.
+        dv.errorStyle = style
         ws.add_data_validation(dv)
 
     add(
@@ -235,11 +239,13 @@ def _validations(ws, end_row: int) -> None:
                 formula1="0",
                 allow_blank=True,
                 errorTitle="金额",
-                error="请填写不小于 0 的金额，单位万元。",
+                error="金额应为不小于 0 的数字，单位万元。写“0.5亿元”“1,234.5万元”也可以，"
+                "导入时会换算。",
                 promptTitle="金额（万元）",
                 prompt="单位：万元",
             ),
             key,
+            "warning",
         )
     for key in ("actual_start", "actual_end"):
         add(
@@ -250,11 +256,13 @@ def _validations(ws, end_row: int) -> None:
                 formula2="73415",  # 2100-12-31
                 allow_blank=True,
                 errorTitle="日期",
-                error="请填写日期，例如 2026-03-01。",
+                error="应为日期，例如 2026-03-01。写“2026.3.1”“2026年3月1日”“2026-3”也可以，"
+                "导入时会识别。",
                 promptTitle="日期",
                 prompt="例如 2026-03-01",
             ),
             key,
+            "warning",
         )
     # The list lives on a hidden sheet: Excel refuses inline lists over 255 characters.
     add(
@@ -297,7 +305,7 @@ def _guide_sheet(ws, spec: TemplateSpec) -> None:
         "    实际开工、实际完工：日期，例如 2026-03-01；",
         f"    建设阶段：从下拉列表选择（{'/'.join(STAGE_CHOICES)}）；",
         f"    形象进度、存在问题、下步计划：文字，每格不超过 {TEXT_LIMIT} 字。",
-        "三、不要删除、插入列，不要修改项目编码；行的顺序可以调整，可以筛选、隐藏行。",
+        "三、不要删除、插入列，不要修改项目编码；可以筛选、隐藏行（导入时按项目编码对应，与行的顺序无关）。",
         "四、清单外的新项目请填在表格下方空白行，不填项目编码，写明项目名称、建设内容、总投资等，"
         "由办公室审核后纳入项目库。",
         "五、未变化的内容保留原值即可；空白单元格视为“本期未填报”，不会清除已有数据。",
@@ -306,10 +314,15 @@ def _guide_sheet(ws, spec: TemplateSpec) -> None:
         f"工作表保护密码（仅用于调整格式）：{SHEET_PASSWORD}",
         f"模板编号：{spec.template_id}",
     ]
+    wrap = Alignment(wrap_text=True, vertical="top")
     for i, text in enumerate(lines, start=1):
         put(ws.cell(i, 1), text)
         ws.cell(i, 1).font = Font(name="黑体" if i == 1 else FONT, size=14 if i == 1 else 11)
+        ws.cell(i, 1).alignment = wrap
     ws.column_dimensions["A"].width = 110
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.protection.sheet = True
     ws.protection.password = SHEET_PASSWORD
 

@@ -108,6 +108,24 @@ def test_percent_format_is_read_cell_by_cell(setup):
     assert {c.code: c.new for c in preview.changes} == {"GH-1": 45, "GH-2": 0.5}
 
 
+@pytest.mark.parametrize("stored", [1.2, 2.0, 45.0])
+def test_over_100_percent_in_a_percent_formatted_cell_is_refused(setup, stored):
+    """1.2 in a percent cell is the 120% the unit typed and sees, not 1.2%."""
+    path = setup.edit({("GH-1", "percent_complete"): stored}, percent_format=("percent_complete",))
+    preview = read_return(setup.store, path)
+    [error] = preview.all_errors
+    assert f"「{stored * 100:g}%」超出 0–100" in error.message
+    assert not preview.changes
+
+
+def test_a_percent_under_one_in_a_plain_cell_is_taken_as_is_with_a_note(setup):
+    path = setup.edit({("GH-1", "percent_complete"): 0.45})
+    preview = read_return(setup.store, path)
+    assert [c.new for c in preview.changes] == [0.45]
+    cell = _cell(setup, "GH-1", "percent_complete")
+    assert any(cell in note and "如指 45%，请改为 45" in note for note in preview.notes)
+
+
 def test_a_proposal_keeps_the_percent_the_unit_saw(setup):
     """A new project's 45% in a percent-formatted cell is proposed as 45, not 0.45."""
     wb, ws = _rows(setup.template)

@@ -71,6 +71,19 @@ def test_validation_rules_with_error_messages_on(setup):
     assert rules[col("problems")].type == "textLength"
     assert all(dv.showErrorMessage for dv in ws.data_validations.dataValidation)
     assert wb[LISTS_SHEET].sheet_state == "hidden"
+    # Amounts and dates typed as text ("0.5亿元", "2026.3.1") are read by the import: Excel
+    # warns but lets the unit keep them; out-of-range percents and stages are stopped.
+    for key in ("investment_to_date", "investment_this_year", "actual_start", "actual_end"):
+        assert rules[col(key)].errorStyle == "warning", key
+    assert pct.errorStyle == stage.errorStyle == "stop"
+
+
+def test_percent_column_is_general_so_typing_45_percent_gives_a_percent_cell(setup):
+    """Excel, WPS and LibreOffice turn a General cell into a percent cell when 45% is typed
+    (read back as 45); over a custom number format they keep the format and store 0.45."""
+    ws = openpyxl.load_workbook(setup.template)[DATA_SHEET]
+    for r in range(FIRST_DATA_ROW, ws.max_row + 1):
+        assert ws[f"{col('percent_complete')}{r}"].number_format == "General"
 
 
 def test_meta_sheet_hidden_protected_and_issue_recorded(setup):

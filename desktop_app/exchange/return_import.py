@@ -56,7 +56,9 @@ from .template import read_meta_rows, read_template_properties
 from .workbook_safety import (
     WorkbookError,
     check_cell_count,
+    check_sheet_extent,
     check_workbook,
+    sheet_part,
     verify_zip_checksums,
 )
 
@@ -190,6 +192,7 @@ def open_values(path: Path) -> python_calamine.CalamineWorkbook:
 
 def sheet_rows(book, name: str, file_name: str) -> list[list]:
     """A sheet's values from A1, merged ranges filled with their top-left value."""
+    check_sheet_extent(Path(book.path), name)  # before the reader lays the sheet out
     try:
         sheet = book.get_sheet_by_name(name)
         check_cell_count(file_name, name, sheet.total_height, sheet.total_width)
@@ -289,7 +292,7 @@ def percent_styled(
         return set()
     try:
         with zipfile.ZipFile(path) as archive:
-            xml = archive.read(_sheet_part(archive, sheet_name))
+            xml = archive.read(sheet_part(archive, sheet_name))
     except (KeyError, zipfile.BadZipFile, OSError):
         return set()
     return {ref for ref, style in _cell_styles(xml, refs).items() if style in percent_xf}
@@ -326,31 +329,6 @@ def _cell_styles(xml: bytes, refs: set[str]) -> dict[str, int]:
         if match:
             styles[ref] = int(match.group(1))
     return styles
-
-
-def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str:
-    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    rid = None
-    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
-        attrs = m.group(1)
-        name = re.search(r'name="([^"]*)"', attrs)
-        if name and _xml_unescape(name.group(1)) == sheet_name:
-            rid = re.search(r'r:id="([^"]*)"|:id="([^"]*)"', attrs)
-            rid = rid.group(1) or rid.group(2)
-            break
-    for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
-        attrs = m.group(1)
-        if f'Id="{rid}"' in attrs:
-            target = re.search(r'Target="([^"]*)"', attrs).group(1)
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    raise KeyError(sheet_name)
-
-
-def _xml_unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
-    )
 
 
 # -- reading a return -------------------------------------------------------------------------

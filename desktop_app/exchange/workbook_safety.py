@@ -1,8 +1,10 @@
 """Checks made on a workbook file before any parser touches it.
 
 A return arrives by mail or USB stick and may be truncated, encrypted, an old .xls/.et, or a
-"zip bomb" that would fill memory. These checks look only at the file's first bytes and its zip
-directory, so a hostile file is refused with a clear message before it costs anything.
+"zip bomb" that would fill memory. ``check_workbook`` looks only at the file's first bytes and
+its zip directory, so a hostile file is refused with a clear message before it costs anything;
+``check_sheet_extent`` then searches a sheet's XML, just before its values are read, for cells
+far outside the range the sheet declares.
 """
 
 from __future__ import annotations
@@ -192,3 +194,131 @@ def check_cell_count(name: str, sheet: str, rows: int, cols: int) -> None:
             f"「{name}」的工作表「{sheet}」过大（{rows} 行 × {cols} 列），超出上限 {MAX_CELLS:,} 个单元格。"
             "请删除无关的行列后再导入。"
         )
+
+
+def sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str:
+    """The zip member holding the sheet named ``sheet_name`` (``KeyError`` when none)."""
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    rid = None
+    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
+        attrs = m.group(1)
+        name = re.search(r'name="([^"]*)"', attrs)
+        if name and _xml_unescape(name.group(1)) == sheet_name:
+            rid = re.search(r'r:id="([^"]*)"|:id="([^"]*)"', attrs)
+            rid = rid and (rid.group(1) or rid.group(2))
+            break
+    for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
+        attrs = m.group(1)
+        if rid and f'Id="{rid}"' in attrs:
+            target = re.search(r'Target="([^"]*)"', attrs)
+            if target:
+                target = target.group(1)
+                return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    raise KeyError(sheet_name)
+
+
+def _xml_unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+    )
+
+
+# -- the cells' true extent ------------------------------------------------------------------
+#
+# The value reader lays a sheet out as one block from its first to its last cell, and a single
+# stray cell at XFD1048576 makes that block 17 billion cells: the allocation fails and takes the
+# whole program down. The sheet's <dimension> is optional and may say anything, so before a
+# sheet is read its XML is searched for any cell or row beyond the dimension it declares (one
+# regular-expression pass); only a sheet without a dimension, or one that does not keep to it,
+# is walked cell by cell to find where its cells really are.
+
+
+def check_sheet_extent(path: Path, sheet_name: str) -> None:
+    """Refuse a sheet whose cells, wherever they are, span more than ``MAX_CELLS``."""
+    path = Path(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        return  # an old .xls: its format caps a sheet at 65,536 × 256 cells
+    except OSError:
+        raise WorkbookError(f"无法读取「{path.name}」。请检查文件是否存在、能否打开。") from None
+    part = None
+    try:
+        with archive:
+            part = sheet_part(archive, sheet_name)
+            xml = archive.read(part)  # checks the part's checksum too
+    except KeyError:
+        return  # no such part: the reader says the sheet cannot be read
+    except zipfile.BadZipFile:
+        raise WorkbookError(
+            f"「{path.name}」已损坏（内部部件 {part} 校验失败）。请让报送单位重新发送。"
+        ) from None
+    except (OSError, EOFError, ValueError, zlib.error):
+        raise WorkbookError(
+            f"「{path.name}」已损坏或不完整，无法读取。请让报送单位重新发送。"
+        ) from None
+    declared = _DIMENSION.search(xml, 0, 4096)
+    if declared and declared.group(3) and not _PREFIXED.search(xml):
+        cols = _greater(declared.group(3).decode(), _LETTERS, "[A-Z]").encode()
+        rows = _greater(declared.group(4).decode(), "0123456789", r"\d").encode()
+        # Cells and rows past the declared range, or without a leading reference (placed by
+        # counting): each pattern starts with a literal, so the search skips along quickly.
+        cells = rb'<c(?: r="(?:(?:' + cols + rb")\d|[A-Z]++(?:0|" + rows + rb')")|(?! r=")[\s/>])'
+        row_tags = rb'<row(?: r="(?:0|' + rows + rb')"|(?! r=")[\s/>])'
+        if not re.search(cells, xml) and not re.search(row_tags, xml):
+            return  # every cell inside the declared range, which check_workbook has checked
+    rows, cols = _walk_extent(xml)
+    check_cell_count(path.name, sheet_name, rows, cols)
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Elements with a namespace prefix (<x:c>): read as cells all the same, so walked.
+_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
+
+
+def _greater(value: str, alphabet: str, any_char: str) -> str:
+    """A pattern for the strings of ``alphabet`` that, read as numbers or column letters,
+    are greater than ``value`` (longer ones, or as long and greater place by place)."""
+    alts = [f"{any_char}{{{len(value) + 1},}}"]
+    for i, ch in enumerate(value):
+        higher = alphabet[alphabet.index(ch) + 1 :]
+        if higher:
+            rest = len(value) - i - 1
+            alts.append(
+                re.escape(value[:i]) + f"[{higher}]" + (f"{any_char}{{{rest}}}" if rest else "")
+            )
+    return "|".join(alts)
+
+
+_TOKEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+_R_ATTR = re.compile(rb'\sr="([A-Z]*)(\d*)"')
+
+
+def _walk_extent(xml: bytes) -> tuple[int, int]:
+    """Rows and columns from the sheet's first to its last cell, placing cells as a reader
+    does: by their reference, else next to the previous one."""
+    top = left = None
+    bottom = right = 0
+    row = 0
+    col = 0
+    for m in _TOKEN.finditer(xml):
+        tag = m.group(1)
+        ref = _R_ATTR.search(m.group(2))
+        if tag == b"row":
+            row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+            col = 0
+            continue
+        if ref and ref.group(1):
+            col = _col_number(ref.group(1).decode())
+            if ref.group(2):
+                row = max(int(ref.group(2)), 1)
+        else:
+            col += 1
+        r = max(row, 1)
+        top = r if top is None else min(top, r)
+        left = col if left is None else min(left, col)
+        bottom, right = max(bottom, r), max(right, col)
+    if top is None:
+        return 0, 0
+    return bottom - top + 1, right - left + 1

@@ -169,6 +169,69 @@ def test_declared_huge_sheet_is_refused_before_parsing(setup):
     _refused(setup, path, match="超出上限")
 
 
+def _with_sheet_xml(setup, name: str, change) -> Path:
+    """The filled template with its data sheet's XML passed through ``change``."""
+    path = setup.tmp / name
+    with zipfile.ZipFile(setup.template) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = change(data)
+            dst.writestr(info, data, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _far_cell(data: bytes, element: bytes = b"c") -> bytes:
+    """One cell at XFD1048576, in a row of its own at the end of the sheet."""
+    row = (
+        b'<row r="1048576"><'
+        + element
+        + b' r="XFD1048576" t="inlineStr"><is><t>x</t></is></'
+        + element
+        + b"></row>"
+    )
+    return data.replace(b"</sheetData>", row + b"</sheetData>")
+
+
+@pytest.mark.parametrize(
+    "name, change",
+    [
+        # No <dimension> at all (it is optional): a 14 KB file that would take the program down.
+        ("无尺寸.xlsx", lambda d: _far_cell(re.sub(rb"<dimension [^>]*/>", b"", d))),
+        # A <dimension> that does not tell the truth.
+        ("尺寸不实.xlsx", lambda d: _far_cell(d)),
+        # The cell written with a namespace prefix, which a reader takes as a cell all the same.
+        (
+            "前缀.xlsx",
+            lambda d: _far_cell(
+                d.replace(b"<worksheet ", b'<worksheet xmlns:x="urn:x" ', 1), b"x:c"
+            ),
+        ),
+    ],
+)
+def test_a_stray_far_cell_is_refused_whatever_the_dimension_says(setup, name, change):
+    _refused(setup, _with_sheet_xml(setup, name, change), match="1048576 行 × 16384 列")
+
+
+def test_a_sheet_without_dimension_or_cell_references_still_imports(setup):
+    """Writers may leave out <dimension> and the cells' references: walked, then read."""
+    filled = setup.edit({("GH-1", "percent_complete"): 45})
+    setup.template, original = filled, setup.template
+    try:
+        path = _with_sheet_xml(
+            setup,
+            "无引用.xlsx",
+            lambda d: re.sub(
+                rb'(<c) r="[A-Z]+\d+"', rb"\1", re.sub(rb"<dimension [^>]*/>", b"", d)
+            ),
+        )
+    finally:
+        setup.template = original
+    outcome = import_return(setup.store, path)
+    assert outcome.status == "applied"
+    assert get_project(setup.store, setup.ids["GH-1"]).percent_complete == 45
+
+
 def test_a_data_sheet_altered_in_transit_is_refused_though_it_still_parses(setup):
     """A changed byte that leaves well-formed XML (a digit in an uncompressed part) is read by
     calamine without complaint; only the part's checksum tells, and the import refuses it."""

@@ -43,15 +43,15 @@ def gap_text(gap: float | None, unit: str | None) -> str:
 class ActualCommand(QUndoCommand):
     def __init__(self, ctx: AppContext, indicator: Indicator, year: int, value: float | None):
         super().__init__(f"修改 {indicator.name} {year}年实际值")
-        self.ctx, self.id, self.year = ctx, indicator.id, year
+        self.ctx, self.indicator_id, self.year = ctx, indicator.id, year
         self.old, self.new = indicator.actuals.get(year), value
 
     def redo(self) -> None:
-        set_actual(self.ctx.store, self.id, self.year, self.new)
+        set_actual(self.ctx.store, self.indicator_id, self.year, self.new)
         self.ctx.notify(Changes(indicators=True))
 
     def undo(self) -> None:
-        set_actual(self.ctx.store, self.id, self.year, self.old)
+        set_actual(self.ctx.store, self.indicator_id, self.year, self.old)
         self.ctx.notify(Changes(indicators=True))
 
 

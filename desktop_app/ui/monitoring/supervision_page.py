@@ -113,15 +113,15 @@ class UpdateCommand(QUndoCommand):
 
     def __init__(self, ctx: AppContext, record: Supervision, changes: dict, text: str):
         super().__init__(f"{text} {record.project_name}")
-        self.ctx, self.id, self.changes = ctx, record.id, changes
+        self.ctx, self.record_id, self.changes = ctx, record.id, changes
         self.before = {k: getattr(record, k) for k in changes}
 
     def redo(self) -> None:
-        update_supervision(self.ctx.store, self.id, self.changes)
+        update_supervision(self.ctx.store, self.record_id, self.changes)
         self.ctx.notify(Changes(supervision=True))
 
     def undo(self) -> None:
-        update_supervision(self.ctx.store, self.id, self.before)
+        update_supervision(self.ctx.store, self.record_id, self.before)
         self.ctx.notify(Changes(supervision=True))
 
 

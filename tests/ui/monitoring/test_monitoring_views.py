@@ -107,6 +107,12 @@ def test_reply_and_overdue_flag(qtbot, store, make_project):
         {"status": "已回复", "reply_text": "已整改", "replied_date": TODAY},
     )
     assert page.notices.item(0, 6).text() == "已回复" and page.notices.item(0, 7).text() == ""
+    # A second reply on top of the first (the undo stack asks each command for its id).
+    page.record_reply(list_supervisions(store)[0], {"status": "已办结"})
+    assert page.notices.item(0, 6).text() == "已办结"
+    ctx.undo_stack.undo()
+    ctx.undo_stack.redo()
+    assert list_supervisions(store)[0].status == "已办结"
 
 
 def test_indicator_actual_typed_in_then_undone(qtbot, ctx):
@@ -118,6 +124,9 @@ def test_indicator_actual_typed_in_then_undone(qtbot, ctx):
     assert first.actuals == {2024: 5.3}
     assert page.table.item(0, page.table.columnCount() - 4).text() == "已达标"
     assert page.table.item(0, page.table.columnCount() - 3).text() == "+0.3 %"
+    page.set_value(0, 2025, "5.6")  # a second edit on top of the first
+    assert list_indicators(ctx.store)[0].actuals == {2024: 5.3, 2025: 5.6}
+    ctx.undo_stack.undo()
     ctx.undo_stack.undo()
     assert list_indicators(ctx.store)[0].actuals == {}
 

@@ -35,3 +35,19 @@ def format_amount(value_wan: float | None, *, missing: str = "") -> str:
     if abs(value_wan) >= 10000:
         return format_yi(value_wan)
     return f"{format_wan(value_wan)}万元"
+
+
+def plain_number(value: float | int) -> str:
+    """A number as an editor shows it to be typed over: every stored digit, no exponent, no
+    thousands separators, no needless ``.0`` (``2345678.9``, ``12345.6789``, ``45``).
+
+    ``f"{v:g}"`` keeps six digits, so a value shown that way and saved unchanged would lose
+    the rest.
+    """
+    number = float(value)
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    text = repr(number)  # the shortest form that reads back as the same number
+    if "e" in text or "E" in text:
+        text = f"{number:.10f}".rstrip("0").rstrip(".")
+    return text

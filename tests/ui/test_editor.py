@@ -63,6 +63,23 @@ def test_change_a_date_then_undo_and_redo(qtbot, window, store):
     assert cell(window, pid, "planned_end") == "2027-12-31"
 
 
+def test_amounts_shown_in_full_and_kept_when_another_field_is_saved(qtbot, window, store):
+    from desktop_app.store.projects import update_project
+
+    pid = s11(store)
+    update_project(store, pid, {"total_investment": 2345678.9, "investment_to_date": 12345.6789})
+    window.ctx.register_model.reload()
+    editor = open_editor_by_double_click(qtbot, window, pid)
+    assert editor.inputs["total_investment"].text() == "2345678.9"
+    assert editor.inputs["investment_to_date"].text() == "12345.6789"
+    editor.inputs["percent_complete"].setText("20")
+    qtbot.mouseClick(editor.save_button, Qt.LeftButton)
+    project = get_project(store, pid)
+    assert (project.total_investment, project.investment_to_date) == (2345678.9, 12345.6789)
+    assert project.percent_complete == 20
+    assert window.act_undo.text() == "撤销 修改 成都经广汉至德阳市域铁路S11线 完成百分比"
+
+
 def test_invalid_values_are_refused_with_their_reason(qtbot, window, store):
     editor = window.open_editor(s11(store))
     editor.inputs["percent_complete"].setText("120")

@@ -192,6 +192,26 @@ def test_edit_a_cell_in_the_table_and_undo(window, store):
     assert model.index(model.row_of(pid), column_index("percent_complete")).data() == "待填报"
 
 
+def test_amounts_keep_every_digit_when_a_cell_is_opened_and_closed(window, store):
+    from desktop_app.store.projects import get_project, update_project
+
+    model = window.ctx.register_model
+    row = next(r for r in range(model.rowCount()) if "S11" in model.project_at(r).name)
+    pid = model.project_at(row).id
+    update_project(store, pid, {"total_investment": 2345678.9, "investment_to_date": 12345.6789})
+    window.ctx.register_model.reload()
+    undo_before = window.act_undo.text()
+    row = model.row_of(pid)
+    for key in ("total_investment", "investment_to_date"):
+        index = model.index(row, column_index(key))
+        text = model.data(index, Qt.EditRole)
+        assert text in ("2345678.9", "12345.6789")
+        assert model.setData(index, text)  # F2, then Enter without typing
+    project = get_project(store, pid)
+    assert (project.total_investment, project.investment_to_date) == (2345678.9, 12345.6789)
+    assert window.act_undo.text() == undo_before  # nothing to undo
+
+
 def test_only_what_a_project_still_owes_reads_待填报(window, make_project):
     """A 前期 project is not asked for its 实际开工 or 完成百分比; a 在建 one is. A project the
     plan names outside any 专栏 is never asked for one."""

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from ...domain.errors import ConflictError, UserError, ValidationError
 from ...domain.fields import MILESTONE_NAMES, PROJECT_FIELD_LABELS, ROLES, STAGES
 from ...domain.model import AnnualTarget, Milestone, Project
+from ...domain.money import plain_number
 from ...domain.parsing import ParseError, parse_date, parse_int, parse_money
 from ...domain.validation import project_problems, unit_links_problems
 from ...services.editing import ProjectForm, parse_field
@@ -60,7 +61,7 @@ def _iso(d: date | None) -> str:
 
 
 def _money(v: float | None) -> str:
-    return "" if v is None else f"{v:g}"
+    return "" if v is None else plain_number(v)
 
 
 class ProjectEditor(QDialog):
@@ -387,7 +388,9 @@ class ProjectEditor(QDialog):
             "planned_end": _iso(p.planned_end),
             "actual_start": _iso(p.actual_start),
             "actual_end": _iso(p.actual_end),
-            "percent_complete": "" if p.percent_complete is None else f"{p.percent_complete:g}",
+            "percent_complete": ""
+            if p.percent_complete is None
+            else plain_number(p.percent_complete),
         }
         for k, v in values.items():
             self.inputs[k].setText(v)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.errors import UserError
 from ...domain.fields import PROJECT_FIELD_LABELS, STAGES
+from ...domain.money import plain_number
 from ...exchange.columns import BY_KEY
 from ...services import proposals
 from ...services.changes import Changes
@@ -77,7 +78,7 @@ def _shown(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:g}"
+        return plain_number(value)
     return str(value).strip()
 
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import UserError
+from ...domain.money import plain_number
 from ...services.changes import Changes
 from ..context import AppContext
 from ..worker import start_job
@@ -52,7 +53,7 @@ def _text(value: object) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:g}"
+        return plain_number(value)
     return str(value)
 
 

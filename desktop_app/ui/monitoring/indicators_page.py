@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ...domain.errors import UserError
 from ...domain.indicators import MET, NOT_MET, evaluate_indicator
 from ...domain.model import Indicator
+from ...domain.money import plain_number
 from ...domain.parsing import ParseError, normalize_text
 from ...services.changes import Changes
 from ...store.indicators import list_indicators, set_actual
@@ -166,7 +167,7 @@ class IndicatorsPage(QWidget):
                 self.table.setItem(row, col, self._readonly(text))
             for k, year in enumerate(years):
                 value = ind.actuals.get(year)
-                item = QTableWidgetItem("" if value is None else f"{value:g}")
+                item = QTableWidgetItem("" if value is None else plain_number(value))
                 item.setData(Qt.UserRole, year)
                 item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 self.table.setItem(row, len(FIXED) + k, item)

@@ -37,7 +37,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 
 from ...domain.fields import MISSING
 from ...domain.model import Project
-from ...domain.money import format_wan
+from ...domain.money import format_wan, plain_number
 from ...domain.status import LIGHT_COLORS, LIGHT_NAMES, LIGHT_RANK, Status, evaluate
 from ...services.changes import Changes
 from ...services.monitoring import ProjectStatus
@@ -256,7 +256,7 @@ def _edit_text(p: Project, key: str) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:g}"
+        return plain_number(value)
     return str(value)
 
 
@@ -789,6 +789,8 @@ class RegisterModel(QAbstractTableModel):
             parsed = parse_field(field, value)
             if field == "name" and not parsed:
                 raise UserError("项目名称不能为空")
+            if parsed == getattr(project, field, None):
+                return True  # opened and closed without a change: nothing to save or undo
             command = EditFieldsCommand(
                 self.ctx, project.id, {field: parsed}, expected_version=project.version
             )

@@ -582,8 +582,13 @@ def history(store: Store, project_id: str) -> list[dict]:
         (project_id,),
     ).fetchall()
     out = []
+    sections = None
     for at, user, entity, field, old, new, source, file_name in rows:
         label = PROJECT_FIELD_LABELS.get(field, field)
+        if field == "section_id" and entity == "project":
+            if sections is None:
+                sections = {str(s.id): s.label for s in list_sections(store)}
+            old, new = sections.get(old, old), sections.get(new, new)
         if entity == "progress_report":
             from ..domain.fields import REPORT_FIELD_LABELS
 

@@ -171,6 +171,20 @@ def test_edit_from_an_old_version_is_refused_and_reloaded(qtbot, window, store):
     assert get_project(store, pid).percent_complete == 30
 
 
+def test_a_project_placed_in_a_plan_section_keeps_it_when_saved(qtbot, window, store):
+    """Some projects sit in a 节 of the plan, not a 专栏: the editor shows it and keeps it."""
+    from desktop_app.store.projects import list_sections
+
+    jie = {s.id: s.label for s in list_sections(store, "节")}
+    project = next(p for p in list_projects(store) if p.section_id in jie)
+    editor = window.open_editor(project.id)
+    assert editor.section.currentText() == jie[project.section_id]
+    editor.inputs["percent_complete"].setText("12")
+    editor.save()
+    saved = get_project(store, project.id)
+    assert saved.section_id == project.section_id and saved.percent_complete == 12
+
+
 def test_history_tab_shows_the_audit_trail(qtbot, window, store):
     pid = s11(store)
     editor = window.open_editor(pid)

@@ -394,6 +394,12 @@ class ProjectEditor(QDialog):
         }
         for k, v in values.items():
             self.inputs[k].setText(v)
+        if p.section_id is not None and self.section.findData(p.section_id) < 0:
+            # Placed in a 节 of the plan rather than a 专栏: offered as it is, so that saving
+            # another field keeps it.
+            for s in list_sections(self.ctx.store):
+                if s.id == p.section_id:
+                    self.section.addItem(s.label, s.id)
         self.section.setCurrentIndex(max(self.section.findData(p.section_id), 0))
         self.category.setCurrentText(p.category or "")
         self.stage.setCurrentText(p.stage)

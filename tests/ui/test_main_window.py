@@ -48,6 +48,12 @@ def test_navigation_and_status_bar(window, store):
     assert shortcuts["删除项目"] == "Del"
 
 
+def test_the_window_fits_a_1366_pixel_laptop_screen(window):
+    for page in ("dashboard", "register", "gantt", "reporting", "supervision", "indicators"):
+        window.show_page(page)
+        assert window.minimumSizeHint().width() <= 1280, page
+
+
 def test_delete_asks_first_and_can_be_undone(window, monkeypatch):
     page = window.register_page
     page.view.selectRow(0)

@@ -91,7 +91,7 @@ class RegisterPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("搜索编码、名称、单位、建设内容…（Ctrl+F）")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(160)
         self.search.textChanged.connect(self.model.set_search)
 
         self.combos: dict[str, QComboBox] = {}
@@ -108,20 +108,26 @@ class RegisterPage(QWidget):
         ):
             combo = QComboBox()
             combo.setObjectName(f"filter_{key}")
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+            # Narrow enough for a 1366-pixel screen: the closed box may cut a long name short,
+            # its list shows names in full.
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(5)
             combo.setMaximumWidth(180)
+            combo.view().setMinimumWidth(260)
             combo.currentIndexChanged.connect(lambda _=0, k=key: self._combo_changed(k))
             self.combos[key] = combo
             filter_row.addWidget(QLabel(title))
             filter_row.addWidget(combo)
         self.missing = QCheckBox("只看待填报")
         self.missing.toggled.connect(lambda on: self.model.update_filters(missing=on))
-        filter_row.addWidget(self.missing)
         self.clear_button = QPushButton("清除筛选")
         self.clear_button.clicked.connect(self.clear_filters)
-        filter_row.addWidget(self.clear_button)
 
+        # The last filters open the second row: the first must fit a 1366-pixel screen.
         tool_row = QHBoxLayout()
+        tool_row.addWidget(self.missing)
+        tool_row.addWidget(self.clear_button)
+        tool_row.addSpacing(18)
         tool_row.addWidget(QLabel("分组"))
         self.group_combo = QComboBox()
         self.group_combo.addItem("不分组", None)

@@ -7,7 +7,7 @@ on the dashboard is the number the register and the CLI give.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from ..domain.fields import STAGES
@@ -209,8 +209,17 @@ def dashboard(
     )
 
 
-def indicator_results(store: Store) -> list[tuple[Indicator, IndicatorResult]]:
-    return [(i, evaluate_indicator(i)) for i in list_indicators(store)]
+def indicator_results(
+    store: Store, *, upto_year: int | None = None
+) -> list[tuple[Indicator, IndicatorResult]]:
+    """Each indicator with its evaluation (on the actual values up to ``upto_year``)."""
+    indicators = list_indicators(store)
+    if upto_year is not None:
+        indicators = [
+            replace(i, actuals={y: v for y, v in i.actuals.items() if y <= upto_year})
+            for i in indicators
+        ]
+    return [(i, evaluate_indicator(i)) for i in indicators]
 
 
 def issue_supervisions(

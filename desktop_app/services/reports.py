@@ -82,6 +82,10 @@ class _Context:
     progress: Progress
     pages_expected: int = 1
     done: list[Path] = field(default_factory=list)
+    # For a period before the current one: each project's latest report up to it
+    # (project id -> (period, percent, 累计完成投资, 形象进度)), and who has reports at all.
+    as_of: dict[str, tuple] | None = None
+    reported: frozenset[str] = frozenset()
 
     def setup(self, sheet: str, subtitle: str = "") -> PageSetup:
         o = self.options
@@ -111,16 +115,52 @@ def _context(store: Store, options: ReportOptions, progress: Progress) -> _Conte
         period = Period.parse(options.period) if options.period else None
     except ValueError as exc:
         raise UserError(str(exc), field="period") from exc
-    period = period or monitoring.current_period(store, today)
-    return _Context(options, today, period, monitoring.status_rules(store), progress)
+    current = monitoring.current_period(store, today)
+    ctx = _Context(options, today, period or current, monitoring.status_rules(store), progress)
+    if period is not None and period.key < current.key:
+        # A sheet for a past month shows that month's figures, not today's.
+        ctx.as_of = {
+            pid: rest
+            for pid, *rest in store.conn.execute(
+                "SELECT r.project_id, r.period, r.percent_complete, r.investment_to_date,"
+                " r.progress_text FROM progress_report r"
+                " WHERE r.period = (SELECT max(period) FROM progress_report"
+                "  WHERE project_id = r.project_id AND period <= ?)",
+                (period.key,),
+            )
+        }
+        ctx.reported = frozenset(
+            pid for (pid,) in store.conn.execute("SELECT DISTINCT project_id FROM progress_report")
+        )
+    return ctx
 
 
 def _rows(ctx: _Context, projects: list[Project]) -> list[SheetRow]:
     key, year = ctx.period.key, ctx.period.year
+    today = ctx.today
+    if ctx.as_of is not None:
+        projects = [_as_of(p, ctx) for p in projects]
+        today = min(today, ctx.period.last_day)
     return [
-        SheetRow(p, evaluate(p, ctx.today, ctx.rules, current_period=key), p.annual_plan(year))
+        SheetRow(p, evaluate(p, today, ctx.rules, current_period=key), p.annual_plan(year))
         for p in projects
     ]
+
+
+def _as_of(p: Project, ctx: _Context) -> Project:
+    """``p`` with the figures of its latest report up to the sheet's (past) period; a project
+    never reported keeps what was entered for it."""
+    if p.id not in ctx.reported:
+        return p
+    period, percent, to_date, text = ctx.as_of.get(p.id, (None, None, None, None))
+    return replace(
+        p,
+        percent_complete=percent,
+        investment_to_date=to_date,
+        last_period=period,
+        last_progress_text=text,
+        last_reported_at=None,
+    )
 
 
 def _write(out: Path, render: Callable[[Path], object]) -> Path:
@@ -255,7 +295,7 @@ def render_project_cards(
     for i, r in enumerate(rows):
         if i % 50 == 0:
             progress(i, len(rows) * 2, "正在读取进度填报")
-        reports = list_reports(store, r.project.id, limit=HISTORY_PERIODS)
+        reports = list_reports(store, r.project.id, limit=HISTORY_PERIODS, upto=ctx.period.key)
         cards.append(ProjectCard(r.project, r.status, r.annual_plan, reports))
     ctx.pages_expected = max(1, len(cards))
     data = CardSheet(ctx.setup("project", unit or ""), cards, ctx.today, ctx.period.year)
@@ -267,8 +307,17 @@ def render_project_cards(
     )
 
 
+def _answerable(p: Project, unit_id: int) -> bool:
+    """Whether a unit answers for ``p`` in a 督办通知单 (it leads it or is responsible for it;
+    a district also for a project in it that has no lead unit), not merely cooperating."""
+    roles = {link.role for link in p.units if link.unit_id == unit_id}
+    if roles & {"牵头", "责任"}:
+        return True
+    return p.district_id == unit_id and not any(link.role == "牵头" for link in p.units)
+
+
 def _unit_notice(store: Store, ctx: _Context, u: Unit) -> UnitNotice:
-    rows = _rows(ctx, list_projects(store, unit_id=u.id))
+    rows = _rows(ctx, [p for p in list_projects(store, unit_id=u.id) if _answerable(p, u.id)])
     late = monitoring.watch_list([monitoring.ProjectStatus(r.project, r.status) for r in rows])
     records = list_supervisions(store, unit_id=u.id, open_only=True)
     asked = {}
@@ -358,7 +407,10 @@ def render_indicator_sheet(
 ) -> Path:
     """主要指标完成情况表."""
     ctx = _context(store, options, progress)
-    data = IndicatorSheet(ctx.setup("indicators"), monitoring.indicator_results(store))
+    upto = ctx.period.year if ctx.as_of is not None else None  # a past period: its years
+    data = IndicatorSheet(
+        ctx.setup("indicators"), monitoring.indicator_results(store, upto_year=upto)
+    )
     return _write(
         out, lambda p: render_indicators(data, p, on_page=ctx.on_page("正在排版主要指标完成情况表"))
     )

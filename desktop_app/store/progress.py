@@ -104,16 +104,21 @@ def _follow_latest(store: Store, project_id: str, period: str, values: dict, tx)
 
 
 def list_reports(
-    store: Store, project_id: str, *, limit: int | None = None
+    store: Store, project_id: str, *, limit: int | None = None, upto: str | None = None
 ) -> list[ProgressReport]:
-    """A project's reports, newest period first, with the import file they came from."""
+    """A project's reports (up to the period ``upto``), newest period first, with the import
+    file they came from."""
+    params: tuple = (project_id,)
     sql = (
         "SELECT r.id, r.project_id, r.period, r.percent_complete, r.investment_to_date,"
         " r.investment_this_year, r.progress_text, r.problems, r.next_steps, r.source,"
         " r.reported_at, r.batch_id, b.file_name FROM progress_report r"
         " LEFT JOIN import_batch b ON b.id = r.batch_id WHERE r.project_id = ?"
-        " ORDER BY r.period DESC"
     )
+    if upto:
+        sql += " AND r.period <= ?"
+        params += (upto,)
+    sql += " ORDER BY r.period DESC"
     if limit:
         sql += f" LIMIT {int(limit)}"
     return [
@@ -133,7 +138,7 @@ def list_reports(
             id=rid,
         )
         for rid, pid, period, pc, itd, ity, pt, pr, ns, src, at, bid, fn in store.conn.execute(
-            sql, (project_id,)
+            sql, params
         )
     ]
 

@@ -134,3 +134,36 @@ def test_unit_all_writes_one_file_per_unit(store, options, tmp_path):
     assert len(paths) >= 20
     assert all(p.exists() and p.parent.name == "分单位" for p in paths)
     assert any("旌阳区" in p.name for p in paths)
+
+
+def test_notice_leaves_out_projects_the_unit_only_cooperates_on(
+    pdf, store, late_project, options, tmp_path
+):
+    """ "你单位牵头或负责的" is what it says: a 配合 unit is not answerable for the project."""
+    helper = get_unit(store, "市发展改革委")
+    with store.write():
+        store.conn.execute(
+            "INSERT INTO project_unit (project_id, unit_id, role) VALUES (?, ?, '配合')",
+            (late_project, helper.id),
+        )
+    out = render_notice(store, tmp_path / "配合.pdf", options, unit=helper.name)
+    text = "".join(pdf.text(out)).replace("\n", "").replace(" ", "")
+    assert "德阳北站站前广场改造" not in text
+
+
+def test_a_past_period_sheet_shows_that_periods_figures(pdf, store, late_project, today, tmp_path):
+    record_report(
+        store,
+        ProgressReport(late_project, "2026-11", percent_complete=75, progress_text="装修完成过半"),
+    )
+    past = ReportOptions(today=today, period="2026-10", landscape=True)
+    [out] = render_sheet(store, "overall", tmp_path / "十月.pdf", past)
+    text = "".join(pdf.text(out)).replace("\n", "").replace(" ", "")
+    assert "2026年10月" in text
+    assert "站房主体结构完成" in text and "装修完成过半" not in text
+    now = ReportOptions(today=today, period="2026-11", landscape=True)
+    [out] = render_sheet(store, "overall", tmp_path / "十一月.pdf", now)
+    text = "".join(pdf.text(out)).replace("\n", "").replace(" ", "")
+    assert "装修完成过半" in text and "75" in text
+    [card] = [render_project_cards(store, tmp_path / "卡.pdf", past, projects=["ZZ-100"])]
+    assert "装修完成过半" not in "".join(pdf.text(card))

@@ -80,8 +80,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"错误：{error.message}")
         for c in outcome.preview.conflicts:
             print(
-                f"冲突：{c.code} {c.label}：发放时「{c.issued}」，数据库现为「{c.old}」，"
-                f"报送为「{c.new}」（保留数据库值）"
+                f"冲突：{c.code} {c.label}：发放时「{_shown(c.issued)}」，数据库现为"
+                f"「{_shown(c.old)}」，报送为「{_shown(c.new)}」（保留数据库值）"
             )
         for note in outcome.preview.notes:
             print(f"提示：{note}")
@@ -99,6 +99,18 @@ def cmd_import(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"已生成错误报告 {out}，可发回报送单位改正。")
     return 1 if outcome.status == "rejected" else 0
+
+
+def _shown(value: object) -> str:
+    from ..domain.money import plain_number
+
+    if value is None or value == "":
+        return "空"
+    if isinstance(value, float):
+        return plain_number(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 def _mapping(pairs: list[str]) -> dict[str, str | None]:

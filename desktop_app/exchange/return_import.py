@@ -398,6 +398,8 @@ def read_return(
         preview.notes.append("数据库中没有该模板的发放记录，按文件中记录的发放时数据核对冲突。")
     progress(2, 4, "校验数据")
     _parse_rows(preview, rows, meta_rows, stored)
+    if preview.template_id and any(r.conflicts for r in preview.rows):
+        _resubmitted(store, preview)
     if preview.small_percents:
         cells = preview.small_percents
         shown = "、".join(cells[:8]) + (f" 等 {len(cells)} 处" if len(cells) > 8 else "")
@@ -407,6 +409,30 @@ def read_return(
         )
     progress(4, 4, "完成")
     return preview
+
+
+def _resubmitted(store: Store, preview: ReturnPreview) -> None:
+    """A unit's corrected return of the same template: where the database's value since the
+    issue came from the unit's own earlier return (not from the office), the newer return's
+    value is no conflict but an update."""
+    wanted = {(c.project_id, c.field) for r in preview.rows for c in r.conflicts}
+    pids = sorted({pid for pid, _ in wanted})
+    latest: dict[tuple[str, str], str | None] = {}  # (project, field) -> template of last change
+    for i in range(0, len(pids), 500):
+        chunk = pids[i : i + 500]
+        for pid, field_name, template_id in store.conn.execute(
+            "SELECT a.project_id, a.field, b.template_id FROM audit_log a"
+            " LEFT JOIN import_batch b ON b.id = a.batch_id"
+            f" WHERE a.project_id IN ({','.join('?' * len(chunk))}) ORDER BY a.id",
+            chunk,
+        ):
+            if (pid, field_name) in wanted:
+                latest[(pid, field_name)] = template_id
+    for r in preview.rows:
+        own = [c for c in r.conflicts if latest.get((c.project_id, c.field)) == preview.template_id]
+        if own:
+            r.conflicts = [c for c in r.conflicts if c not in own]
+            r.changes.extend(own)
 
 
 @dataclass(slots=True)

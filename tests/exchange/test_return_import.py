@@ -364,6 +364,23 @@ def test_conflict_taken_from_the_return(setup):
     assert get_project(setup.store, "GH-1").percent_complete == 35
 
 
+def test_a_corrected_return_of_the_same_template_is_no_conflict_with_the_first(setup):
+    """The unit sends 40, then a corrected 45: its own first return is not the office's
+    change, so the correction is applied."""
+    first = setup.edit({("GH-1", "percent_complete"): 40}, name="第一次.xlsx")
+    assert apply_return(setup.store, read_return(setup.store, first)).status == "applied"
+    second = setup.edit({("GH-1", "percent_complete"): 45}, name="更正.xlsx")
+    preview = read_return(setup.store, second)
+    assert not preview.conflicts
+    assert [(c.old, c.new) for c in preview.changes] == [(40, 45)]
+    apply_return(setup.store, preview)
+    assert get_project(setup.store, "GH-1").percent_complete == 45
+    # The office's own change after that is still protected from a third return.
+    update_project(setup.store, setup.ids["GH-1"], {"percent_complete": 50})
+    third = setup.edit({("GH-1", "percent_complete"): 47}, name="再更正.xlsx")
+    assert [c.new for c in read_return(setup.store, third).conflicts] == [47]
+
+
 def test_untouched_field_keeps_the_offices_later_change(setup):
     update_project(setup.store, setup.ids["GH-1"], {"percent_complete": 40})
     preview = read_return(setup.store, setup.template)  # 30 as issued, unchanged by the unit

@@ -635,6 +635,11 @@ _DATE_KEYS = frozenset(c.key for c in TEMPLATE_COLUMNS if c.kind == "date")
 # Where each editable field's stored value sits in a ``return_state`` row.
 _STATE_INDEX = {key: xstore.STATE_VALUES + i for i, key in enumerate(xstore.RETURN_STATE_KEYS)}
 _PLAIN_CODE = re.compile(r"[!-~]+")  # printable ASCII without spaces: already normalised
+# What people write under a list besides projects: totals, notes, who filled it in.
+_NOTE_ROW = re.compile(
+    r"(合计|小计|总计|共计|备注|说明|填报人|填表人|制表人?|联系人|联系电话|审核人|"
+    r"(单位)?负责人|填报单位|填报日期|注)(\s|[:：（(、]|$)|(合\s*计|小\s*计|总\s*计)$"
+)
 
 
 def _parse_rows(
@@ -671,9 +676,11 @@ def _parse_rows(
             code = row[code_col]
             if type(code) is not str or not plain_code(code):
                 code = code_text(code)
+                if _NOTE_ROW.match(code):
+                    continue  # "填报人：… 联系电话：…" written under the list
         if not code:
             name = _name_text(row, name_col)
-            if not name:
+            if not name or _NOTE_ROW.match(name):
                 continue  # blank rows, notes and totals under the list
             if names is None:
                 names = {normalize_text(p[2]): c for c, p in projects.items()}
@@ -832,15 +839,42 @@ def _proposal_or_refusal(
             )
         )
         return
+    # The name as the unit wrote it (full-width brackets and all), for the project it may become.
+    typed = row[cols["name"]] if "name" in cols else None
+    shown = " ".join(typed.split()) if isinstance(typed, str) and typed.strip() else name
     payload = {}
+    errors = []
     for key, c in cols.items():
         value = row[c]
         if is_blank(value):
             continue
-        if key == "percent_complete" and excel_row in percent_rows:
+        col = BY_KEY[key]
+        percent_format = key == "percent_complete" and excel_row in percent_rows
+        parser = _CELL_PARSERS.get(col.kind)
+        if parser is not None:
+            # Checked as the project's own cells are, so that the unit hears of a wrong value
+            # now rather than the office when it takes the proposal in.
+            try:
+                parser(col, value, percent_format)
+            except ParseError as exc:
+                cell = f"{column_letter(c)}{excel_row}"
+                errors.append(
+                    CellError(
+                        sheet,
+                        cell,
+                        col.header,
+                        _shown(value),
+                        f"{sheet}!{cell} 新增项目「{shown}」的{col.header}{exc.reason}",
+                    )
+                )
+                continue
+        if percent_format:
             value = round(value * 100, 2)  # 0.45 shown as 45% in the cell: the unit typed 45
-        payload[BY_KEY[key].header] = value.isoformat() if isinstance(value, date) else value
-    preview.proposals.append(Proposal(excel_row, name, payload))
+        payload[col.header] = value.isoformat() if isinstance(value, date) else value
+    if errors:
+        preview.errors.extend(errors)
+        return
+    preview.proposals.append(Proposal(excel_row, shown, payload))
 
 
 def _meta_snapshot(meta: dict | None) -> dict | None:

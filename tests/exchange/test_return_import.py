@@ -126,6 +126,38 @@ def test_a_percent_under_one_in_a_plain_cell_is_taken_as_is_with_a_note(setup):
     assert any(cell in note and "如指 45%，请改为 45" in note for note in preview.notes)
 
 
+def test_totals_notes_and_signatures_under_the_list_are_not_projects(setup):
+    wb, ws = _rows(setup.template)
+    last = ws.max_row + 2
+    ws.cell(last, 2).value = "合  计"
+    ws.cell(last + 1, 2).value = "注：本表数据截至11月25日"
+    ws.cell(last + 2, 1).value = "填报人：张三　联系电话：0838-1234567"
+    path = setup.tmp / "带合计.xlsx"
+    wb.save(path)
+    preview = read_return(setup.store, path)
+    assert not preview.all_errors and not preview.proposals
+
+
+def test_a_proposal_with_wrong_values_is_refused_cell_by_cell(setup):
+    wb, ws = _rows(setup.template)
+    last = ws.max_row + 2
+    ws.cell(last, 2).value = "广汉市（三星堆）文旅综合体（一期）"
+    ws[f"{col('planned_start')}{last}"] = "明年"
+    ws[f"{col('total_investment')}{last}"] = -5
+    path = setup.tmp / "建议有误.xlsx"
+    wb.save(path)
+    preview = read_return(setup.store, path)
+    assert not preview.proposals
+    messages = [e.message for e in preview.all_errors]
+    assert any(f"{col('planned_start')}{last}" in m and "「明年」不是日期" in m for m in messages)
+    assert any("为负数" in m for m in messages)
+    ws[f"{col('planned_start')}{last}"] = "2027-03"
+    ws[f"{col('total_investment')}{last}"] = "0.5亿元"
+    wb.save(path)
+    [proposal] = read_return(setup.store, path).proposals
+    assert proposal.name == "广汉市（三星堆）文旅综合体（一期）"  # as the unit wrote it
+
+
 def test_a_proposal_keeps_the_percent_the_unit_saw(setup):
     """A new project's 45% in a percent-formatted cell is proposed as 45, not 0.45."""
     wb, ws = _rows(setup.template)

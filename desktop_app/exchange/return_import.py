@@ -54,10 +54,12 @@ from .columns import (
 )
 from .template import read_meta_rows, read_template_properties
 from .workbook_safety import (
+    ExcelError,
     WorkbookError,
     check_cell_count,
     check_sheet_extent,
     check_workbook,
+    error_cells,
     sheet_part,
     verify_zip_checksums,
 )
@@ -192,7 +194,7 @@ def open_values(path: Path) -> python_calamine.CalamineWorkbook:
 
 def sheet_rows(book, name: str, file_name: str) -> list[list]:
     """A sheet's values from A1, merged ranges filled with their top-left value."""
-    check_sheet_extent(Path(book.path), name)  # before the reader lays the sheet out
+    xml = check_sheet_extent(Path(book.path), name)  # before the reader lays the sheet out
     try:
         sheet = book.get_sheet_by_name(name)
         check_cell_count(file_name, name, sheet.total_height, sheet.total_width)
@@ -202,6 +204,11 @@ def sheet_rows(book, name: str, file_name: str) -> list[list]:
             f"「{file_name}」已损坏或不完整（工作表「{name}」无法读取），"
             "可能是传输中断或未保存完整。请让报送单位重新发送。"
         ) from exc
+    # A formula that failed (#DIV/0!, #N/A) reads as empty: shown as it is instead, so that it
+    # is refused like any other wrong value rather than taken as "not filled in".
+    for r, c, error in error_cells(xml) if xml else ():
+        if r <= len(rows) and c <= len(rows[r - 1]):
+            rows[r - 1][c - 1] = ExcelError(error or "#错误")
     merged = getattr(sheet, "merged_cell_ranges", None) or []
     for (r0, c0), (r1, c1) in merged:
         if r0 >= len(rows) or c0 >= len(rows[r0]):
@@ -581,6 +588,8 @@ def _resolve_period(file_name: str, meta: dict, given: str | None) -> str:
 def _text_cell(col: Column, raw: object, percent_format: bool) -> str | None:
     if type(raw) is str:
         text = raw.strip() or None
+    elif isinstance(raw, ExcelError):
+        raise ParseError(raw.reason)
     else:
         text = clean_text(int(raw) if type(raw) is float and raw.is_integer() else raw)
     if text is not None and col.max_length and len(text) > col.max_length:
@@ -588,27 +597,36 @@ def _text_cell(col: Column, raw: object, percent_format: bool) -> str | None:
     return text
 
 
+def _refuse_error(raw: object) -> None:
+    if isinstance(raw, ExcelError):
+        raise ParseError(raw.reason)
+
+
 def _money_cell(col: Column, raw: object, percent_format: bool) -> float | None:
     if type(raw) is float and raw >= 0:
         return round_wan(raw)
+    _refuse_error(raw)
     return parse_money(raw)
 
 
 def _percent_cell(col: Column, raw: object, percent_format: bool) -> float | None:
     if type(raw) is float and not percent_format and 0 <= raw <= 100:
         return round(raw, 2)
+    _refuse_error(raw)
     return parse_percent(raw, percent_format=percent_format)
 
 
 def _date_cell(col: Column, raw: object, percent_format: bool) -> date | None:
     if type(raw) is date:
         return raw
+    _refuse_error(raw)
     return parse_date(raw, month_end=col.key == "actual_end")
 
 
 def _stage_cell(col: Column, raw: object, percent_format: bool) -> str | None:
     if raw in STAGE_CHOICES:
         return raw
+    _refuse_error(raw)
     return parse_choice(raw, STAGE_CHOICES)
 
 

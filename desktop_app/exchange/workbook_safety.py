@@ -234,13 +234,14 @@ def _xml_unescape(text: str) -> str:
 # is walked cell by cell to find where its cells really are.
 
 
-def check_sheet_extent(path: Path, sheet_name: str) -> None:
-    """Refuse a sheet whose cells, wherever they are, span more than ``MAX_CELLS``."""
+def check_sheet_extent(path: Path, sheet_name: str) -> bytes | None:
+    """Refuse a sheet whose cells, wherever they are, span more than ``MAX_CELLS``; returns
+    the sheet's XML (``None`` for an old .xls or a missing part)."""
     path = Path(path)
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        return  # an old .xls: its format caps a sheet at 65,536 × 256 cells
+        return None  # an old .xls: its format caps a sheet at 65,536 × 256 cells
     except OSError:
         raise WorkbookError(f"无法读取「{path.name}」。请检查文件是否存在、能否打开。") from None
     part = None
@@ -249,7 +250,7 @@ def check_sheet_extent(path: Path, sheet_name: str) -> None:
             part = sheet_part(archive, sheet_name)
             xml = archive.read(part)  # checks the part's checksum too
     except KeyError:
-        return  # no such part: the reader says the sheet cannot be read
+        return None  # no such part: the reader says the sheet cannot be read
     except zipfile.BadZipFile:
         raise WorkbookError(
             f"「{path.name}」已损坏（内部部件 {part} 校验失败）。请让报送单位重新发送。"
@@ -267,9 +268,34 @@ def check_sheet_extent(path: Path, sheet_name: str) -> None:
         cells = rb'<c(?: r="(?:(?:' + cols + rb")\d|[A-Z]++(?:0|" + rows + rb')")|(?! r=")[\s/>])'
         row_tags = rb'<row(?: r="(?:0|' + rows + rb')"|(?! r=")[\s/>])'
         if not re.search(cells, xml) and not re.search(row_tags, xml):
-            return  # every cell inside the declared range, which check_workbook has checked
+            return xml  # every cell inside the declared range, which check_workbook has checked
     rows, cols = _walk_extent(xml)
     check_cell_count(path.name, sheet_name, rows, cols)
+    return xml
+
+
+_ERROR_CELL = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S
+)
+
+
+class ExcelError(str):
+    """A cell holding an Excel error value (``#DIV/0!``): refused wherever it stands."""
+
+    @property
+    def reason(self) -> str:
+        return f"是公式出错的结果（{self}），请改正公式或直接填写数值"
+
+
+def error_cells(xml: bytes) -> list[tuple[int, int, str]]:
+    """Cells holding an Excel error value (``#DIV/0!``, ``#N/A`` …), which the value reader
+    returns as empty: ``(row, column, error)``, both from 1."""
+    if b't="e"' not in xml:
+        return []
+    return [
+        (int(row), _col_number(letters.decode()), value.decode("utf-8", "replace"))
+        for letters, row, value in _ERROR_CELL.findall(xml)
+    ]
 
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

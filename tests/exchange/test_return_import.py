@@ -126,6 +126,17 @@ def test_a_percent_under_one_in_a_plain_cell_is_taken_as_is_with_a_note(setup):
     assert any(cell in note and "如指 45%，请改为 45" in note for note in preview.notes)
 
 
+def test_a_formula_that_failed_is_refused_not_taken_as_blank(setup):
+    path = setup.edit(
+        {("GH-1", "percent_complete"): "#DIV/0!", ("GH-2", "investment_to_date"): "#N/A"}
+    )
+    wb = openpyxl.load_workbook(path)
+    assert wb[DATA_SHEET][_cell(setup, "GH-1", "percent_complete")].data_type == "e"
+    messages = [e.message for e in read_return(setup.store, path).all_errors]
+    assert any("（#DIV/0!）" in m and "公式出错" in m for m in messages)
+    assert any("（#N/A）" in m for m in messages)
+
+
 def test_totals_notes_and_signatures_under_the_list_are_not_projects(setup):
     wb, ws = _rows(setup.template)
     last = ws.max_row + 2

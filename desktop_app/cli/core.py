@@ -16,7 +16,16 @@ from ..store.projects import list_projects
 from ..store.units import get_unit, list_units
 
 
+class UsageError(UserError):
+    """A command given wrongly (exit code 2, as argparse's own usage errors)."""
+
+    exit_code = 2
+
+
 def db_path(args: argparse.Namespace) -> Path:
+    if args.db is not None and not args.db.strip():
+        # An empty --db (a script's unset variable) must not fall back to the real database.
+        raise UsageError("--db 后的数据库路径为空。请给出数据库文件，或去掉 --db 使用默认数据库。")
     return Path(args.db) if args.db else default_db_path()
 
 
@@ -63,6 +72,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         f"已创建 {path}：{what}，项目 {counts['projects']} 个，单位 {counts['units']} 个，"
         f"指标 {counts['indicators']} 项，章节/专栏 {counts['sections']} 个。"
     )
+    if counts.get("backup"):
+        print(f"原有数据已先备份到 {counts['backup']}。")
     return 0
 
 

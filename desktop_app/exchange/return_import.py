@@ -547,7 +547,7 @@ def _resolve_unit(store: Store, file_name: str, meta: dict, given: str | None):
         return meta_unit
     raise ImportUsageError(
         f"「{file_name}」不是由本程序生成的填报模板（没有模板信息），无法判断报送单位。"
-        "请指定报送单位后再导入（命令行用 --unit 单位名称）。",
+        "请在导入窗口中选择报送单位后再导入（命令行加 --unit 单位名称）。",
         field="unit",
     )
 

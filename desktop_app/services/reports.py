@@ -68,8 +68,8 @@ class ReportOptions:
             raise UserError(
                 f"分组方式「{self.grouping}」不支持，请选择 column（专栏）、district（区县）或 lead（牵头单位）。"
             )
-        if self.reply_days < 0:
-            raise UserError("反馈期限天数不能为负数。")
+        if not 0 <= self.reply_days <= 365:
+            raise UserError(f"反馈期限 {self.reply_days} 天不合理，请填写 0–365 天。")
         return replace(self, paper=self.paper.upper(), org=self.org.strip() or DEFAULT_ORG)
 
 

@@ -20,19 +20,22 @@ def init_database(path: Path, *, empty: bool = False, force: bool = False) -> tu
 
     Without ``empty`` it holds the built-in plan dataset; with it, the plan's sections, units and
     indicators but no projects. ``force`` backs the old file up beside it before clearing it.
-    Returns the open store and counts of what was loaded.
+    Returns the open store and counts of what was loaded (``backup``: the old file's copy).
     """
     store = Store.open(path)
+    backup = None
     try:
         if not seed.is_empty(store):
             if not force:
                 raise UserError(
-                    f"数据库「{path}」已有数据。如确需重新初始化，请加 --force（原文件会先备份）。"
+                    f"数据库「{path}」已有数据，未做任何改动。请另选一个文件名"
+                    "（命令行重新初始化可加 --force，原文件会先备份）。"
                 )
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            store.backup_to(path.with_name(f"{path.stem}.init前备份-{stamp}{path.suffix}"))
+            backup = store.backup_to(path.with_name(f"{path.stem}.init前备份-{stamp}{path.suffix}"))
             seed.clear_all(store)
         counts = seed.load_dataset(store, builtin_dataset(), with_projects=not empty)
+        counts["backup"] = backup
     except BaseException:
         store.close()
         raise

@@ -160,6 +160,11 @@ class Store:
         user = user or current_user()
         exists = path.exists() and path.stat().st_size > 0
         if not exists and not create:
+            if path.is_file():
+                raise StoreError(
+                    f"数据库文件「{path}」是空文件（0 字节），没有任何数据。"
+                    "请从备份恢复，或用 init 命令重新创建。"
+                )
             raise StoreError(f"数据库文件「{path}」不存在。请检查路径，或先用 init 命令创建。")
         if exists and path.is_dir():
             raise StoreError(f"「{path}」是文件夹，不是数据库文件。")
@@ -280,7 +285,7 @@ class Store:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
-                raise translate_error(exc, self.path) from exc
+                raise translate_error(exc, self.path, writing=True) from exc
             try:
                 yield ctx
                 self.conn.execute("COMMIT")
@@ -288,7 +293,7 @@ class Store:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error):
-                    raise translate_error(exc, self.path) from exc
+                    raise translate_error(exc, self.path, writing=True) from exc
                 raise
         finally:
             self._tx.pop()
@@ -392,9 +397,12 @@ _CONSTRAINT_NAMES = {
 }
 
 
-def translate_error(exc: sqlite3.Error, path: Path | None = None) -> UserError:
-    """An SQLite error as a message a person can act on."""
+def translate_error(
+    exc: sqlite3.Error, path: Path | None = None, *, writing: bool = False
+) -> UserError:
+    """An SQLite error as a message a person can act on (``writing``: while saving a change)."""
     text = str(exc)
+    unsaved = "修改未保存。" if writing else ""
     name = f"「{path.name}」" if path else ""
     if isinstance(exc, sqlite3.IntegrityError):
         if text.startswith("UNIQUE constraint failed: "):
@@ -413,7 +421,7 @@ def translate_error(exc: sqlite3.Error, path: Path | None = None) -> UserError:
             f"{name}不是本程序的数据库文件（不是 SQLite 数据库）。请选择正确的 .db 文件。"
         )
     if "locked" in low or "busy" in low:
-        return StoreError(f"数据库{name}正被其他用户或程序使用，请稍后再试。修改未保存。")
+        return StoreError(f"数据库{name}正被其他用户或程序使用，请稍后再试。{unsaved}")
     if "readonly" in low or "read-only" in low:
         return StoreError(f"数据库{name}为只读，不能修改。请检查文件属性或权限。")
     if "disk is full" in low or "disk i/o" in low:

@@ -157,6 +157,28 @@ def test_damaged_database_is_explained_and_checked(inited, tmp_path, capsys):
     assert code == 1 and "已损坏" in err
 
 
+def test_an_empty_db_option_never_falls_back_to_the_default_database(capsys):
+    code, _, err = run(capsys, "--db", "", "projects")
+    assert code == 2 and "--db 后的数据库路径为空" in err
+
+
+def test_an_empty_database_file_is_called_empty_not_missing(tmp_path, capsys):
+    empty = tmp_path / "空文件.db"
+    empty.write_bytes(b"")
+    code, _, err = run(capsys, "--db", str(empty), "projects")
+    assert code == 1 and "是空文件（0 字节）" in err
+
+
+def test_init_force_says_where_the_old_data_went(inited, capsys):
+    code, out, _ = run(capsys, "--db", str(inited), "init")
+    assert code == 1
+    code, out, _ = run(capsys, "--db", str(inited), "init", "--force")
+    assert code == 0 and "原有数据已先备份到" in out
+    backup = out.split("原有数据已先备份到 ")[1].strip().rstrip("。")
+    _, listed, _ = run(capsys, "--db", backup, "projects", "--json")
+    assert len(json.loads(listed)) == 126
+
+
 def test_demo_adds_marked_projects(tmp_path, capsys):
     path = tmp_path / "演示.db"
     code, out, _ = run(capsys, "--db", str(path), "demo", "--projects", "50")

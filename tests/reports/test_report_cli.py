@@ -47,3 +47,11 @@ def test_report_errors(store, tmp_path, capsys):
     assert main(["--db", db, "report", "unit", str(tmp_path / "x.pdf")]) == 1
     assert "需要指定单位" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_an_absurd_reply_period_is_refused(store, tmp_path, capsys):
+    db = str(store.path)
+    store.close()
+    argv = ["--db", db, "report", "notice", str(tmp_path / "n.pdf"), "--unit", "广汉市"]
+    assert main([*argv, "--reply-days", "10000000"]) == 1
+    assert "请填写 0–365 天" in capsys.readouterr().err

@@ -258,15 +258,19 @@ def render_unit_all(
     *,
     progress: Progress = no_progress,
 ) -> list[Path]:
-    """One 分单位进度表 per active unit, written into ``folder``."""
+    """One 分单位进度表 per active unit with projects, written into ``folder`` (a unit with none
+    would get a blank sheet)."""
     ctx = _context(store, options, no_progress)
     folder = _output_folder(folder)
     units = list_units(store, include_inactive=False)
     paths = []
     for i, u in enumerate(units):
         progress(i, len(units), f"正在生成 {u.name} 的分单位进度表")
+        rows = _rows(ctx, list_projects(store, unit_id=u.id))
+        if not rows:
+            continue
         name = f"{safe_file_name(u.name)}_分单位进度表_{ctx.period.key}.pdf"
-        paths.append(_unit_sheet(store, ctx, u, folder / name))
+        paths.append(_render_progress(ctx, "unit", rows, folder / name, subtitle=u.name))
     progress(len(units), len(units), "完成")
     return paths
 

@@ -129,10 +129,17 @@ def test_indicators_met_and_not_met(pdf, store, options, tmp_path):
     assert "已达标" in text and "未达标" in text
 
 
-def test_unit_all_writes_one_file_per_unit(store, options, tmp_path):
+def test_unit_all_writes_one_file_per_unit_with_projects(store, options, tmp_path):
+    from desktop_app.domain.file_names import safe_file_name
+    from desktop_app.store.projects import list_projects
+    from desktop_app.store.units import list_units
+
     paths = render_sheet(store, "unit", tmp_path / "分单位", options, unit="all")
-    assert len(paths) >= 20
     assert all(p.exists() and p.parent.name == "分单位" for p in paths)
+    with_projects = [u for u in list_units(store) if list_projects(store, unit_id=u.id)]
+    assert sorted(p.name.split("_")[0] for p in paths) == sorted(
+        safe_file_name(u.name) for u in with_projects
+    )  # no blank sheets for units without projects
     assert any("旌阳区" in p.name for p in paths)
 
 

@@ -183,18 +183,28 @@ def file_sha256(path: Path) -> str:
 
 def open_values(path: Path) -> python_calamine.CalamineWorkbook:
     """Open a checked workbook for reading values (xlsx, or old xls/et through calamine)."""
+    path = Path(path)
     try:
+        with path.open("rb") as fh:
+            old_format = fh.read(8) == bytes.fromhex("D0CF11E0A1B11AE1")
+        if old_format and path.suffix.lower() != ".xls":
+            # An .xls named .xlsx (or a WPS .et): the reader goes by the name unless given
+            # the content.
+            with path.open("rb") as fh:
+                return python_calamine.CalamineWorkbook.from_filelike(fh)
         return python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
+    except Exception:  # calamine raises its own error types for every kind of damage
         raise WorkbookError(
-            f"无法读取「{Path(path).name}」：文件已损坏或格式不受支持（{type(exc).__name__}）。"
+            f"无法读取「{path.name}」：文件已损坏或格式不受支持。"
             "请在 Excel 或 WPS 中打开，另存为「Excel 工作簿 (*.xlsx)」后再导入。"
         ) from None
 
 
 def sheet_rows(book, name: str, file_name: str) -> list[list]:
     """A sheet's values from A1, merged ranges filled with their top-left value."""
-    xml = check_sheet_extent(Path(book.path), name)  # before the reader lays the sheet out
+    # Before the reader lays the sheet out (an .xls read from its content has no path: its
+    # format caps the size of a sheet).
+    xml = check_sheet_extent(Path(book.path), name) if book.path else None
     try:
         sheet = book.get_sheet_by_name(name)
         check_cell_count(file_name, name, sheet.total_height, sheet.total_width)

@@ -86,9 +86,9 @@ def verify_zip_checksums(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             bad = archive.testzip() if len(archive.infolist()) < 200 else None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
         raise WorkbookError(
-            f"「{path.name}」已损坏或不完整（{type(exc).__name__}），无法读取。"
+            f"「{path.name}」已损坏或不完整，无法读取。"
             "可能是传输中断或未保存完整，请让报送单位重新发送。"
         ) from None
     if bad is not None:
@@ -119,9 +119,9 @@ def _check_zip(path: Path) -> WorkbookInfo:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         raise WorkbookError(
-            f"「{name}」已损坏或不完整（{type(exc).__name__}），无法读取。"
+            f"「{name}」已损坏或不完整，无法读取。"
             "可能是传输中断或未保存完整，请让报送单位重新发送。"
         ) from None
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
@@ -130,7 +130,7 @@ def _check_zip(path: Path) -> WorkbookInfo:
         elif "word/document.xml" in names:
             kind = "Word 文档"
         else:
-            kind = "不是 Excel 工作簿"
+            kind = "是其他内容的压缩文件"
         raise WorkbookError(
             f"「{name}」{kind}，不是 Excel 工作簿。请另存为「Excel 工作簿 (*.xlsx)」再导入。"
         )
@@ -148,9 +148,12 @@ def _check_zip(path: Path) -> WorkbookInfo:
             f"「{name}」解压后过大（{total / 1024 / 1024:.0f} MB，上限 "
             f"{MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB）。请删除无关内容后再导入。"
         )
+    sheets = None
     for info in infos:
         if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-            _check_dimension(path, info)
+            if sheets is None:
+                sheets = _sheet_names_by_part(path)
+            _check_dimension(path, info, sheets.get(info.filename))
     return WorkbookInfo(
         path,
         "xlsx",
@@ -162,7 +165,21 @@ def _check_zip(path: Path) -> WorkbookInfo:
 _DIMENSION = re.compile(rb'<dimension[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
-def _check_dimension(path: Path, info: zipfile.ZipInfo) -> None:
+def _sheet_names_by_part(path: Path) -> dict[str, str]:
+    """``zip member -> sheet name`` of the workbook's sheets (empty when unreadable)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+            names = [
+                _xml_unescape(m.group(1))
+                for m in re.finditer(r'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', workbook)
+            ]
+            return {sheet_part(archive, n): n for n in names}
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+        return {}
+
+
+def _check_dimension(path: Path, info: zipfile.ZipInfo, sheet: str | None = None) -> None:
     """Refuse a sheet whose declared used range is huge, reading only the start of its XML."""
     try:
         with zipfile.ZipFile(path) as archive, archive.open(info) as fh:
@@ -176,8 +193,7 @@ def _check_dimension(path: Path, info: zipfile.ZipInfo) -> None:
         return
     rows = int(match.group(4)) - int(match.group(2)) + 1
     cols = _col_number(match.group(3).decode()) - _col_number(match.group(1).decode()) + 1
-    sheet = info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
-    check_cell_count(path.name, sheet, rows, cols)
+    check_cell_count(path.name, sheet or info.filename.rsplit("/", 1)[-1], rows, cols)
 
 
 def _col_number(letters: str) -> int:

@@ -154,6 +154,9 @@ def test_libreoffice_saved_copy_imports_the_same(setup):
 def test_xls_saved_by_libreoffice_is_read(setup):
     path = setup.edit({("GH-1", "percent_complete"): 66}, name="old.xlsx")
     xls = _convert(path, "xls", setup.tmp / "xls")
+    # Also when it was renamed .xlsx on the way (read by its content, not its name).
+    renamed = shutil.copy(xls, setup.tmp / "改了扩展名.xlsx")
+    assert read_return(setup.store, renamed).changes
     outcome = import_return(setup.store, xls)
     assert outcome.status == "applied"
     assert get_project(setup.store, "GH-1").percent_complete == 66

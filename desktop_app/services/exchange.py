@@ -73,6 +73,11 @@ def issue_template(store: Store, unit: str | int, period: str, out: Path) -> Pat
     per = _period(period)
     unit_obj = get_unit(store, unit)
     spec = build_template_spec(store, unit_obj.id, per)
+    if not spec.rows:
+        raise UserError(
+            f"「{unit_obj.name}」没有需要填报的项目（不是任何项目的牵头或责任单位，也没有位于"
+            "本地的项目），未生成模板。"
+        )
     out = Path(out)
     try:
         write_template(spec, out)

@@ -223,3 +223,22 @@ def test_error_report_for_errors_in_a_merged_range(setup, capsys, tmp_path):
     comment = openpyxl.load_workbook(report).worksheets[1][f"{letter}{first}"].comment.text
     # Both rows' errors, on the one cell the unit sees.
     assert f"{letter}{first} " in comment and f"{letter}{first + 1} " in comment
+
+
+def test_no_template_for_a_unit_without_projects(setup, capsys, tmp_path):
+    from desktop_app.store.units import add_unit
+
+    add_unit(setup.store, "市测试局", "市级部门")
+    out = tmp_path / "空.xlsx"
+    code, _, err = run(
+        capsys,
+        "--db",
+        str(setup.store.path),
+        "template",
+        "--unit",
+        "市测试局",
+        "--period",
+        "2026-11",
+        str(out),
+    )
+    assert code == 1 and "没有需要填报的项目" in err and not out.exists()

@@ -7,7 +7,7 @@ is written as text, never as a formula.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -178,9 +178,12 @@ def export_register(
         for m in p.milestones:
             ms.append(_text_safe(ms, [p.code, p.name, m.name, m.planned_date, m.actual_date]))
     hist = _sheet(wb, "进度历史", HISTORY_COLUMNS)
-    for pid, period_key, *values in xstore.iter_reports(store):
+    stamp = datetime.fromisoformat
+    for pid, period_key, *values, reported_at in xstore.iter_reports(store):
         if pid in names:
-            hist.append(_text_safe(hist, [*names[pid], period_key, *values]))
+            # 填报时间 as a real date and time (sortable and filterable in Excel), not text.
+            when = stamp(reported_at) if reported_at else None
+            hist.append(_text_safe(hist, [*names[pid], period_key, *values, when]))
     progress(total, total, "保存文件")
     out = Path(out)
     try:

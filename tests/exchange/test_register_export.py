@@ -59,6 +59,9 @@ def test_export_is_a_workbook_an_office_can_use(store, make_project, tmp_path):
     assert [c.value for c in wb["关键节点"][2]][:3] == ["EX-2", ex2[1].value, "开工"]
     history = [(r[0].value, r[2].value) for r in wb["进度历史"].iter_rows(min_row=2)]
     assert history == [("EX-1", "2026-10"), ("EX-2", "2026-09"), ("EX-2", "2026-10")]
+    reported = wb["进度历史"].cell(2, 11)
+    assert wb["进度历史"].cell(1, 11).value == "填报时间"
+    assert isinstance(reported.value, datetime) and reported.is_date
 
 
 def test_exported_register_read_back_changes_nothing(store, make_project, tmp_path):

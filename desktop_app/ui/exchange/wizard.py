@@ -338,6 +338,10 @@ class ImportWizard(QDialog):
         self.error_table.setRowCount(0)
         self.proposal_list.clear()
         if not 0 <= row < len(self.previews):
+            # A file that could not be read: nothing of another file's may linger here.
+            for i, title in enumerate(("修改", "冲突", "错误", "新增项目建议")):
+                self.tabs.setTabText(i, title)
+            self.report_button.setEnabled(False)
             return
         p = self.previews[row]
         for r in p.rows:

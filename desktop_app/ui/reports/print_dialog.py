@@ -176,7 +176,28 @@ class PrintDialog(QDialog):
         self.save_button.clicked.connect(self.save_pdf)
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.reject)
+        # Any change of the options makes the preview out of date: it can no longer be printed
+        # or saved as if it were what was asked for.
+        for box in (
+            self.sheet_box,
+            self.unit_box,
+            self.project_box,
+            self.period_box,
+            self.group_box,
+            self.paper_box,
+            self.orient_box,
+        ):
+            box.currentIndexChanged.connect(self._options_changed)
+        self.org_edit.textChanged.connect(self._options_changed)
+        self.internal_box.toggled.connect(self._options_changed)
+        self.reply_days.valueChanged.connect(self._options_changed)
         self._set_busy(False)
+
+    def _options_changed(self) -> None:
+        if self.files and not self.busy:
+            self.files = []
+            self.status.setText("选项已更改，请点「生成预览」重新生成后再打印或保存。")
+            self._set_busy(False)
 
     def _load_choices(self) -> None:
         store = self.ctx.store

@@ -149,3 +149,16 @@ def test_an_earlier_period_can_be_printed_and_the_current_one_comes_back(qtbot, 
     qtbot.addWidget(again)
     assert again.period_box.currentData() == "2026-11"
     again.done(0)
+
+
+def test_changing_the_sheet_after_a_preview_asks_for_a_new_one(qtbot, ctx):
+    dialog = PrintDialog(ctx, sheet="indicators")
+    qtbot.addWidget(dialog)
+    _preview(qtbot, dialog)
+    assert dialog.save_button.isEnabled()
+    dialog.sheet_box.setCurrentIndex(dialog.sheet_box.findData("overall"))
+    assert not dialog.save_button.isEnabled() and not dialog.print_button.isEnabled()
+    assert "选项已更改" in dialog.status.text()
+    _preview(qtbot, dialog)
+    assert "总体进度表" in PdfReader(str(dialog.files[0])).pages[0].extract_text()
+    dialog.done(0)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.errors import UserError
 from ...domain.fields import STAGES
 from ...domain.money import format_amount
 from ...domain.status import LIGHT_COLORS, LIGHT_NAMES, LIGHTS
@@ -366,10 +368,20 @@ class DashboardPage(QWidget):
 
     def export_png(self, path: Path) -> Path:
         """The whole dashboard (not only the visible part) as a PNG image."""
-        self.body.grab().save(str(path))
+        path = Path(path)
+        if path.suffix.lower() != ".png":
+            path = path.with_name(path.name + ".png")
+        if not self.body.grab().save(str(path), "PNG"):
+            raise UserError(f"无法写入「{path}」：请检查文件夹是否存在、是否有写入权限。")
         return path
 
     def export_png_dialog(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "导出首页图片", "首页.png", "PNG 图片 (*.png)")
-        if name:
-            self.export_png(Path(name))
+        if not name:
+            return
+        try:
+            path = self.export_png(Path(name))
+        except UserError as exc:
+            self.ctx.report_error(exc)
+            return
+        QMessageBox.information(self, "导出完成", f"首页已导出为图片：\n{path}")

@@ -140,6 +140,8 @@ def evaluate(
             last = f"（最近一次 {project.last_period}）" if project.last_period else ""
             yellow.append(f"{current_period} 未报送进度{last}")
 
+    # The most overdue first: the reason shown beside the 逾期天数 is the one they count.
+    red.sort(key=lambda r: -r[1])
     reasons = tuple([text for text, _ in red] + yellow)
     if red:
         return Status(RED, red[0][0], days_late, behind, reasons)

@@ -40,6 +40,18 @@ def test_overdue_reason_in_words():
     assert light(p, date(2026, 11, 29)) == ("红", "计划 2025-12-31 完工，已逾期 333 天")
 
 
+def test_the_reason_shown_is_the_one_the_overdue_days_count():
+    p = project(
+        planned_start=date(2021, 1, 1),
+        planned_end=date(2025, 12, 31),
+        milestones=[Milestone("主体完工", date(2024, 6, 30))],
+    )
+    s = evaluate(p, TODAY, RULES, current_period="2026-11")
+    assert s.days_late == (TODAY - date(2024, 6, 30)).days
+    assert s.reason == f"关键节点「主体完工」计划 2024-06-30，已逾期 {s.days_late} 天"
+    assert "计划 2025-12-31 完工，已逾期 333 天" in s.reasons
+
+
 def test_completed_is_blue_even_when_late():
     p = project(stage="竣工", planned_end=date(2020, 1, 1), actual_end=date(2020, 3, 1))
     assert light(p) == ("蓝", "已于 2020-03-01 竣工")

@@ -74,6 +74,22 @@ def add_link(
         (pred_project_id, succ_project_id, pred_milestone_id, succ_milestone_id),
     ):
         raise UserError("这条前后置关系已经存在。")
+    if pred_project_id != succ_project_id and store.scalar(
+        "WITH RECURSIVE after(id) AS (SELECT ? UNION SELECT d.succ_project_id FROM dependency d"
+        " JOIN after ON d.pred_project_id = after.id) SELECT 1 FROM after WHERE id = ?",
+        (succ_project_id, pred_project_id),
+    ):
+        names = dict(
+            store.conn.execute(
+                "SELECT id, name FROM project WHERE id IN (?, ?)",
+                (pred_project_id, succ_project_id),
+            ).fetchall()
+        )
+        raise UserError(
+            f"「{names.get(succ_project_id, succ_project_id)}」已直接或间接排在"
+            f"「{names.get(pred_project_id, pred_project_id)}」之后，不能再作它的前置，"
+            "否则前后置关系会形成循环。"
+        )
     with store.write() as tx:
         lid = store.conn.execute(
             "INSERT INTO dependency (pred_project_id, pred_milestone_id, succ_project_id,"

@@ -59,6 +59,16 @@ def test_dependency_added_listed_refused_twice_and_removed(store, make_project):
     assert len(_audit(store, "dependency")) == 2
 
 
+def test_a_dependency_that_would_close_a_loop_is_refused(store, make_project):
+    a, b, c = (make_project(f"L-{i}", name) for i, name in enumerate(("甲", "乙", "丙")))
+    schedule.add_dependency(store, a, b)
+    schedule.add_dependency(store, b, c)
+    for pred, succ in ((b, a), (c, a)):
+        with pytest.raises(UserError, match="形成循环"):
+            schedule.add_dependency(store, pred, succ)
+    assert len(schedule_store.list_links(store)) == 2
+
+
 def test_planned_span_refuses_end_before_start(store, make_project):
     a = make_project("S-1", "测试", planned_start=date(2025, 1, 1), planned_end=date(2025, 6, 30))
     with pytest.raises(UserError, match="早于"):

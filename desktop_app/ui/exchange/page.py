@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.errors import UserError
 from ...services.changes import Changes
+from ...services.monitoring import unit_reporting
 from ...services.proposals import pending_count
 from ...store.exchange import return_status
 from ..context import AppContext
@@ -135,6 +136,14 @@ class ReportingPage(QWidget):
 
     def reload(self) -> None:
         rows = return_status(self.ctx.store, self.period())
+        # Reports entered directly (not through a return) count as reported too, as on 首页
+        # and in 督办预警: the same units are 未报送 on every page.
+        filled = {
+            u.unit_id for u in unit_reporting(self.ctx.store, self.period()) if u.reported
+        }
+        for r in rows:
+            if not r["returns"] and r["unit_id"] in filled:
+                r["status"] = "已报送（直接录入）"
         self.table.setRowCount(len(rows))
         late = QBrush(QColor("#D93025"))
         done = QBrush(QColor("#2E9D47"))
@@ -157,11 +166,11 @@ class ReportingPage(QWidget):
                 if isinstance(value, int):
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 if j == 4:
-                    item.setForeground(done if r["returns"] else late)
+                    item.setForeground(late if r["status"] == "未报送" else done)
                 item.setData(Qt.UserRole, r["unit_id"])
                 self.table.setItem(i, j, item)
         self.table.resizeColumnsToContents()
-        returned = sum(1 for r in rows if r["returns"])
+        returned = sum(1 for r in rows if r["status"] != "未报送")
         self.summary.setText(
             f"{self.period_combo.currentText()}：应报送 {len(rows)} 个单位，已报送 {returned}，"
             f"未报送 {len(rows) - returned}。"

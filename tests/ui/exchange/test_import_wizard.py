@@ -121,6 +121,30 @@ def test_reporting_page_shows_who_returned(qtbot, ctx, store, returns):
         page.grab().save(str(Path(SHOTS) / "reporting.png"))
 
 
+def test_a_report_entered_directly_counts_as_reported_as_on_the_dashboard(
+    qtbot, ctx, store, returns
+):
+    from desktop_app.domain.model import ProgressReport
+    from desktop_app.services.monitoring import unit_reporting
+    from desktop_app.store.progress import record_report
+
+    record_report(
+        store, ProgressReport(get_project(store, "GH-1").id, "2026-11", progress_text="录入")
+    )
+    page = ReportingPage(ctx)
+    qtbot.addWidget(page)
+    page.period_combo.setCurrentIndex(page.period_combo.findData("2026-11"))
+    page.reload()
+    rows = {
+        page.table.item(i, 0).text(): page.table.item(i, 4).text()
+        for i in range(page.table.rowCount())
+    }
+    assert rows["广汉市"] == "已报送（直接录入）" and rows["什邡市"] == "未报送"
+    reported = {u.unit for u in unit_reporting(store, "2026-11") if u.reported}
+    assert reported == {name for name, state in rows.items() if state != "未报送"}
+    assert "已报送 1" in page.summary.text()
+
+
 def test_export_from_page_runs_in_background(qtbot, ctx, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 

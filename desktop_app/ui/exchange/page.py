@@ -138,9 +138,7 @@ class ReportingPage(QWidget):
         rows = return_status(self.ctx.store, self.period())
         # Reports entered directly (not through a return) count as reported too, as on 首页
         # and in 督办预警: the same units are 未报送 on every page.
-        filled = {
-            u.unit_id for u in unit_reporting(self.ctx.store, self.period()) if u.reported
-        }
+        filled = {u.unit_id for u in unit_reporting(self.ctx.store, self.period()) if u.reported}
         for r in rows:
             if not r["returns"] and r["unit_id"] in filled:
                 r["status"] = "已报送（直接录入）"

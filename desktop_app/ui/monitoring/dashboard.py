@@ -255,10 +255,11 @@ class DashboardPage(QWidget):
         series.setBarWidth(0.6)
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
-        axis_x.append([f"{label} {value}" for label, value in zip(labels, values, strict=True)])
+        # The count under its name: "在建 1060" on one line is cut short in the narrower charts.
+        axis_x.append([f"{label}<br>{value}" for label, value in zip(labels, values, strict=True)])
         small = QFont(axis_x.labelsFont())
         small.setPointSizeF(max(small.pointSizeF() - 1, 7))
-        axis_x.setLabelsFont(small)  # keeps "在建 153" whole in the narrower charts
+        axis_x.setLabelsFont(small)
         axis_y = QValueAxis()
         axis_y.setRange(0, max(values + [1]))
         axis_y.applyNiceNumbers()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.domain.status import evaluate
@@ -54,6 +55,9 @@ def test_dashboard_numbers_equal_the_registers(qtbot, ctx):
     assert page.tiles["yellow"].value.text() == str(lights.count("黄"))
     assert page.late.item(0, 1).text() == "逾期项目"
     assert page.late.item(0, 3).text() == "333"
+    # Each bar's name with its count on a line of its own (never cut to "在建 1…").
+    axis = page.stage_chart.axes(Qt.Horizontal)[0]
+    assert all("<br>" in label and label.split("<br>")[1].isdigit() for label in axis.categories())
 
 
 def test_dashboard_click_asks_for_filtered_register(qtbot, ctx, tmp_path):

@@ -234,7 +234,9 @@ class GanttPage(QWidget):
         if row is None and key:
             row = next((i for i, r in enumerate(self.chart.layout_.rows) if r.key == key), None)
         if row is not None:
+            sideways = self.table.horizontalScrollBar().value()
             self.table.setCurrentIndex(self.list_model.index(row, 1))
+            self.table.horizontalScrollBar().setValue(sideways)
         else:
             self.chart.set_selected_row(-1)
         self.table.verticalScrollBar().setValue(value)
@@ -361,7 +363,11 @@ class GanttPage(QWidget):
     def _select_row(self, row: int) -> None:
         current = self.table.currentIndex()
         column = current.column() if current.isValid() else 1
+        # Only the row is brought into view: scrolling sideways to show the whole cell would
+        # hide the code and the light at the left.
+        sideways = self.table.horizontalScrollBar().value()
         self.table.setCurrentIndex(self.list_model.index(row, column))
+        self.table.horizontalScrollBar().setValue(sideways)
 
     def _slipped_clicked(self, item: QListWidgetItem) -> None:
         pid = item.data(Qt.UserRole)

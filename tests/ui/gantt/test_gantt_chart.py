@@ -74,6 +74,15 @@ def test_a_click_without_moving_changes_nothing(gantt):
     assert page.table.currentIndex().row() == row  # the click selected the row in the list too
 
 
+def test_selecting_from_the_chart_keeps_the_list_scrolled_to_its_left_edge(gantt):
+    page, ctx, ids = gantt
+    page.table.resize(160, page.table.height())
+    page.table.horizontalScrollBar().setValue(0)
+    page.chart.rowClicked.emit(1)
+    assert page.table.currentIndex().row() == 1
+    assert page.table.horizontalScrollBar().value() == 0  # code and light still in view
+
+
 def test_grouped_summary_bar_equals_its_children(gantt):
     page, ctx, ids = gantt
     model = ctx.register_model

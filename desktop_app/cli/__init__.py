@@ -7,6 +7,7 @@ user can fix are printed in Chinese on stderr with exit code 1 (2 for a usage er
 from __future__ import annotations
 
 import argparse
+import re
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -19,19 +20,55 @@ from . import core, exchange, monitoring, proposals, reports
 COMMAND_MODULES = [core, exchange, monitoring, reports, proposals]
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 (argparse's)
+        # "" (not None) when argparse builds a command's name from the main usage line.
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+# argparse's own messages, in Chinese (the commands' help is written in Chinese already).
+_MESSAGES = [
+    (re.compile(r"the following arguments are required: (.+)"), r"缺少必填的参数：\1"),
+    (
+        re.compile(r"argument (\S+): invalid choice: '?(.*?)'? \(choose from (.+)\)"),
+        r"\1 的值「\2」不在可选范围内，可选：\3",
+    ),
+    (re.compile(r"argument (\S+): invalid (?:int|float) value: '(.*)'"), r"\1 的值「\2」不是数字"),
+    (re.compile(r"argument (\S+): expected one argument"), r"\1 后面缺少值"),
+    (re.compile(r"unrecognized arguments: (.+)"), r"无法识别的参数：\1"),
+    (re.compile(r"argument (\S+): (.+)"), r"\1：\2"),
+]
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with its messages in Chinese-friendly form and exit code 2 on usage errors."""
+    """argparse speaking Chinese (usage, headings, errors), exit code 2 on usage errors."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助后退出"
+        )
 
     def error(self, message: str) -> None:  # pragma: no cover - exercised through main()
+        for pattern, chinese in _MESSAGES:
+            if pattern.search(message):
+                message = pattern.sub(chinese, message, count=1)
+                break
         self.print_usage(sys.stderr)
-        print(f"用法错误：{message}", file=sys.stderr)
+        print(f"用法错误：{message}。请用 -h 查看用法。", file=sys.stderr)
         raise SystemExit(2)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="desktop-app-cli", description="成德同城化重大项目管理（命令行）")
     parser.add_argument("--db", metavar="PATH", help="数据库文件（默认：用户文档文件夹中的数据库）")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, title="命令"
+    )
     sub.required = True
     for module in COMMAND_MODULES:
         module.register(sub)

@@ -179,6 +179,26 @@ def test_init_force_says_where_the_old_data_went(inited, capsys):
     assert len(json.loads(listed)) == 126
 
 
+@pytest.mark.parametrize(
+    "argv, said",
+    [
+        (["missing"], "缺少必填的参数：--period"),
+        (["projects", "--bogus"], "无法识别的参数：--bogus"),
+        (["demo", "--projects", "abc"], "--projects 的值「abc」不是数字"),
+        (["report", "overall", "x.pdf", "--paper", "B5"], "--paper 的值「B5」不在可选范围内"),
+    ],
+)
+def test_usage_errors_are_explained_in_chinese(capsys, argv, said):
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and said in err and err.startswith("用法：")
+
+
+def test_help_is_in_chinese(capsys):
+    code, out, _ = run(capsys, "report", "--help")
+    assert code == 0 and out.startswith("用法：desktop-app-cli report")
+    assert "选项" in out and "显示本帮助后退出" in out and "options" not in out
+
+
 def test_demo_adds_marked_projects(tmp_path, capsys):
     path = tmp_path / "演示.db"
     code, out, _ = run(capsys, "--db", str(path), "demo", "--projects", "50")

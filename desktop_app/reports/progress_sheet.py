@@ -70,24 +70,27 @@ class ProgressSheet:
     empty_text: str = "无项目"
 
 
-def group_key(project: Project, grouping: str) -> tuple:
-    """Sort key and label of the group a project belongs to."""
-    if grouping == "district":
-        return (project.district is None, project.district or "", project.district or "未填区县")
-    if grouping == "lead":
-        lead = project.lead_unit
-        return (lead is None, lead or "", lead or "未定牵头单位")
+def group_key(project: Project, grouping: str, unit_order: dict[str, int] | None = None) -> tuple:
+    """Sort key and label of the group a project belongs to (units in ``unit_order``, the
+    office's order of 区县, 功能区 and 部门, else by name)."""
+    order = unit_order or {}
+    if grouping in ("district", "lead"):
+        name = project.district if grouping == "district" else project.lead_unit
+        label = name or ("未填区县" if grouping == "district" else "未定牵头单位")
+        return (name is None, (order.get(name or "", len(order)), name or ""), label)
     column = project.column
     title = project.section_title or ""
     label = f"专栏{column} {title}".strip() if column else "未归入专栏"
     return (column is None, column or 0, label)
 
 
-def make_groups(rows: list[SheetRow], grouping: str) -> list[SheetGroup]:
+def make_groups(
+    rows: list[SheetRow], grouping: str, unit_order: dict[str, int] | None = None
+) -> list[SheetGroup]:
     """Rows grouped by ``grouping`` (column / district / lead), groups in a stable order."""
     buckets: dict[tuple, SheetGroup] = {}
     for row in rows:
-        key = group_key(row.project, grouping)
+        key = group_key(row.project, grouping, unit_order)
         group = buckets.get(key[:2])
         if group is None:
             group = buckets[key[:2]] = SheetGroup(key[2])

@@ -86,6 +86,7 @@ class _Context:
     # (project id -> (period, percent, 累计完成投资, 形象进度)), and who has reports at all.
     as_of: dict[str, tuple] | None = None
     reported: frozenset[str] = frozenset()
+    unit_order: dict[str, int] = field(default_factory=dict)  # the office's order of units
 
     def setup(self, sheet: str, subtitle: str = "") -> PageSetup:
         o = self.options
@@ -117,6 +118,7 @@ def _context(store: Store, options: ReportOptions, progress: Progress) -> _Conte
         raise UserError(str(exc), field="period") from exc
     current = monitoring.current_period(store, today)
     ctx = _Context(options, today, period or current, monitoring.status_rules(store), progress)
+    ctx.unit_order = {u.name: i for i, u in enumerate(list_units(store))}
     if period is not None and period.key < current.key:
         # A sheet for a past month shows that month's figures, not today's.
         ctx.as_of = {
@@ -214,7 +216,7 @@ def _render_progress(
     ctx.pages_expected = max(1, len(rows) // 22 + 1)
     data = ProgressSheet(
         ctx.setup(sheet, subtitle),
-        make_groups(rows, ctx.options.grouping),
+        make_groups(rows, ctx.options.grouping, ctx.unit_order),
         ctx.today,
         ctx.period.year,
     )

@@ -87,6 +87,19 @@ def test_grouping_by_district_and_lead(pdf, store, make_project, today, tmp_path
         assert label in "\n".join(pdf.text(out))
 
 
+def test_districts_come_in_the_offices_order_not_by_character_code(
+    pdf, store, make_project, today, tmp_path
+):
+    for i, district in enumerate(("中江县", "广汉市", "旌阳区")):
+        make_project(f"ZZ-02{i}", f"{district}测试项目", district=district)
+    out = render_overall(
+        store, tmp_path / "区县.pdf", ReportOptions(today=today, grouping="district")
+    )
+    text = "\n".join(pdf.text(out))
+    positions = [text.index(f"{d}（") for d in ("旌阳区", "广汉市", "中江县")]
+    assert positions == sorted(positions)
+
+
 def test_empty_unit_says_no_projects(pdf, store, options, tmp_path):
     add_unit(store, "市测试局", "市级部门")
     out = render_unit(store, "市测试局", tmp_path / "市测试局.pdf", options)

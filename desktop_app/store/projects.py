@@ -190,8 +190,15 @@ def _attach_children(store: Store, projects: list[Project]) -> None:
 
 
 def get_project(store: Store, key: str, *, include_deleted: bool = False) -> Project:
-    """A project by id or code."""
+    """A project by id or code (as typed: ``ch04-001`` or ``ＣＨ04-001`` finds ``CH04-001``)."""
     pid = store.scalar("SELECT id FROM project WHERE id = ? OR code = ?", (key, key))
+    if pid is None and isinstance(key, str):
+        from ..domain.parsing import normalize_text
+
+        code = normalize_text(key)
+        pid = store.scalar(
+            "SELECT id FROM project WHERE code = ? COLLATE NOCASE ORDER BY deleted LIMIT 1", (code,)
+        )
     found = list_projects(store, ids=[pid], include_deleted=include_deleted) if pid else []
     if not found:
         raise NotFoundError(f"找不到项目「{key}」。请检查项目编码。")

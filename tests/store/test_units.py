@@ -54,3 +54,18 @@ def test_unit_with_projects_cannot_be_deleted(store, make_project):
     set_active(store, unit.id, False)
     assert unit.name in [u.name for u in list_units(store)]
     assert unit.name not in [u.name for u in list_units(store, include_inactive=False)]
+
+
+def test_a_unit_is_found_as_people_type_its_name(store):
+    from desktop_app.store.units import get_unit
+
+    exact = get_unit(store, "德阳－阿坝生态经济产业园区")
+    for typed in ("德阳-阿坝生态经济产业园区", "德阳 — 阿坝生态经济产业园区"):
+        assert get_unit(store, typed).id == exact.id
+
+
+def test_a_project_is_found_by_its_code_in_any_case(store):
+    from desktop_app.store.projects import get_project
+
+    assert get_project(store, "zl02-001").code == "ZL02-001"
+    assert get_project(store, "ＺＬ02-001").code == "ZL02-001"

@@ -21,6 +21,14 @@ def format_wan(value: float | None, *, missing: str = "") -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def format_wan_column(value: float | None, *, missing: str = "") -> str:
+    """万元 for a column of amounts: always two decimals, so that the points line up
+    (``7,203.30``, ``281.00``)."""
+    if value is None:
+        return missing
+    return f"{value:,.2f}"
+
+
 def format_yi(value_wan: float | None, *, missing: str = "") -> str:
     """An amount given in 万元 shown in 亿元 (for summaries): ``1.23亿元``."""
     if value_wan is None:

@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable
 
 from ..collector import gc_paused
 from ..domain.model import Project
-from ..domain.money import format_wan
+from ..domain.money import format_wan_column
 from ..domain.status import LIGHT_NAMES, LIGHTS, Status
 from .content import Paint, Paths
 from .page import PageSetup, SheetDocument
@@ -208,8 +208,8 @@ def sheet_rows(sheet: ProgressSheet, layout: GridLayout) -> list[Row]:
                         p.planned_start.isoformat() if p.planned_start else "",
                         p.planned_end.isoformat() if p.planned_end else "",
                         f"{p.percent_complete:g}" if p.percent_complete is not None else "",
-                        format_wan(r.annual_plan),
-                        format_wan(p.investment_to_date),
+                        format_wan_column(r.annual_plan),
+                        format_wan_column(p.investment_to_date),
                         LightDot(st.color, st.name, font, size),
                         TimelineBar(axis, p, st, sheet.today, bar_w, bar_h),
                         p.last_progress_text or "—",
@@ -235,8 +235,8 @@ def _sized_to_data(columns: list[Column], sheet: ProgressSheet) -> list[Column]:
     rows = [r for g in sheet.groups for r in g.rows]
     widest = {
         "seq": str(len(rows)),
-        "plan": format_wan(_sum(r.annual_plan for r in rows)),
-        "done": format_wan(_sum(r.project.investment_to_date for r in rows)),
+        "plan": format_wan_column(_sum(r.annual_plan for r in rows)),
+        "done": format_wan_column(_sum(r.project.investment_to_date for r in rows)),
     }
     return [
         replace(c, sample=widest[c.key])
@@ -250,8 +250,10 @@ def _total_row(label: str, rows: list[SheetRow], layout: GridLayout, kind: str) 
     lights = _light_summary(rows)
     values = dict.fromkeys(KEYS, "")
     values["seq"] = label
-    values["plan"] = format_wan(_sum(r.annual_plan for r in rows), missing="—")
-    values["done"] = format_wan(_sum(r.project.investment_to_date for r in rows), missing="—")
+    values["plan"] = format_wan_column(_sum(r.annual_plan for r in rows), missing="—")
+    values["done"] = format_wan_column(
+        _sum(r.project.investment_to_date for r in rows), missing="—"
+    )
     values["text"] = lights
     cells = layout.data_row([values[c.key] for c in layout.columns])[0]
     cells[0] = label  # the label spans the empty cells after it: not cut to the first column

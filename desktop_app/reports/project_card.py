@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, PageBreak, Spacer
 
 from ..domain.model import Milestone, ProgressReport, Project
-from ..domain.money import format_wan
+from ..domain.money import format_wan, format_wan_column
 from ..domain.period import Period
 from ..domain.status import Status
 from .page import INK, PageSetup, SheetDocument
@@ -172,8 +172,8 @@ def _card_story(card: ProjectCard, doc: SheetDocument, today: date, year: int) -
             values = [
                 _period_label(r.period),
                 f"{r.percent_complete:g}" if r.percent_complete is not None else "",
-                format_wan(r.investment_to_date),
-                format_wan(r.investment_this_year),
+                format_wan_column(r.investment_to_date),
+                format_wan_column(r.investment_this_year),
                 r.progress_text or "",
             ]
             rows += [Row(c) for c in grid.data_row(values)]

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from desktop_app.domain.model import AnnualTarget
-from desktop_app.domain.money import format_wan
+from desktop_app.domain.money import format_wan_column
 from desktop_app.domain.status import evaluate
 from desktop_app.reports.fonts import register_fonts
 from desktop_app.reports.page import PageSetup, SheetDocument
@@ -63,7 +63,7 @@ def test_overall_sheet_titles_names_pages_and_totals(pdf, store, make_project, o
     done = sum(p.investment_to_date or 0 for p in projects)
     plan = sum(p.annual_plan(2026) or 0 for p in projects)
     assert f"合计：{len(projects)} 个项目" in text
-    assert format_wan(done) in pages[-1] and format_wan(plan) in pages[-1]
+    assert format_wan_column(done) in pages[-1] and format_wan_column(plan) in pages[-1]
     assert "小计" in text and "专栏" in text
 
 

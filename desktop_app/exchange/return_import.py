@@ -207,7 +207,8 @@ def sheet_rows(book, name: str, file_name: str) -> list[list]:
     xml = check_sheet_extent(Path(book.path), name) if book.path else None
     try:
         sheet = book.get_sheet_by_name(name)
-        check_cell_count(file_name, name, sheet.total_height, sheet.total_width)
+        # total_height/width are the last row's and column's indexes (from 0), not counts.
+        check_cell_count(file_name, name, sheet.total_height + 1, sheet.total_width + 1)
         rows = sheet.to_python(skip_empty_area=False)
     except python_calamine.CalamineError as exc:
         raise WorkbookError(

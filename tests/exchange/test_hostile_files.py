@@ -87,6 +87,18 @@ def test_huge_used_range_is_refused(setup, monkeypatch):
     _refused(setup, setup.template, match="超出上限")
 
 
+def test_the_size_in_the_message_is_the_sheets_real_size(setup, monkeypatch):
+    from desktop_app.exchange import workbook_safety
+
+    ws = openpyxl.load_workbook(setup.template)["项目进展"]
+    rows, cols = ws.max_row, ws.max_column
+    no_dimension = _with_sheet_xml(
+        setup, "无尺寸小表.xlsx", lambda d: re.sub(rb"<dimension [^>]*/>", b"", d)
+    )
+    monkeypatch.setattr(workbook_safety, "MAX_CELLS", rows * cols - 1)  # the others fit
+    _refused(setup, no_dimension, match=f"工作表「项目进展」过大（{rows} 行 × {cols} 列）")
+
+
 def test_ods_is_refused_with_advice(setup):
     path = setup.tmp / "表格.xlsx"
     with zipfile.ZipFile(path, "w") as z:

@@ -67,16 +67,20 @@ _THINGS = (
     ("天然气管网", "能源"),
 )
 _WORKS = ("新建工程", "改扩建工程", "提升工程", "二期工程", "建设项目", "综合整治工程")
+# 形象进度 by how far the project is: preparing, building, finishing, done.
 _TEXTS = (
-    "完成{0}主体结构施工",
-    "{0}土建施工有序推进",
-    "完成{0}设备采购及安装",
-    "{0}路基工程基本完成",
-    "正在开展{0}初步设计审查",
-    "{0}用地手续办理中",
-    "完成{0}场地平整",
-    "{0}管网铺设进行中",
+    ("正在开展{0}初步设计审查", "{0}用地手续办理中", "完成{0}场地平整"),
+    ("{0}土建施工有序推进", "{0}路基工程基本完成", "{0}管网铺设进行中", "完成{0}主体结构施工"),
+    ("完成{0}设备采购及安装", "{0}附属工程收尾", "{0}竣工验收准备中"),
+    ("{0}已竣工投用", "完成{0}竣工验收"),
 )
+
+
+def _progress_text(rng: random.Random, percent: float, thing: str) -> str:
+    phase = 0 if percent < 15 else 1 if percent < 70 else 2 if percent < 100 else 3
+    return rng.choice(_TEXTS[phase]).format(thing)
+
+
 _PROBLEMS = (None, None, None, "用地指标紧张", "资金到位滞后", "征地拆迁进度慢", "设计变更待批复")
 
 
@@ -161,13 +165,18 @@ def generate_demo(
         if helper.id not in (lead.id, district.id):
             links.append((pid, helper.id, "配合"))
         span = (end - start).days
-        for sort, ms_name in enumerate(rng.sample(MILESTONE_NAMES[:], rng.randint(3, 6))):
+        # Milestones in their natural order (立项 before 开工 before 竣工验收); a completed
+        # project has reached every one of them by its completion.
+        chosen = sorted(rng.sample(range(len(MILESTONE_NAMES)), rng.randint(3, 6)))
+        for sort, ms_name in enumerate(MILESTONE_NAMES[i] for i in chosen):
             planned = start + timedelta(days=int(span * (sort + 1) / 7))
             actual = (
                 planned + timedelta(days=rng.randint(-10, 40))
-                if planned + timedelta(days=40) < today and rng.random() < 0.96
+                if stage == "竣工" or (planned + timedelta(days=40) < today and rng.random() < 0.96)
                 else None
             )
+            if actual is not None and stage == "竣工":
+                actual = min(actual, actual_end or today)
             milestones.append(
                 (pid, ms_name, planned.isoformat(), actual.isoformat() if actual else None, sort)
             )
@@ -175,25 +184,26 @@ def generate_demo(
             (pid, today.year, round_wan(total * rng.uniform(0.1, 0.4)), "完成年度投资计划")
         )
         if stage in ("在建", "竣工"):
-            year_done = 0.0
+            # 本年完成投资 is what 累计完成投资 grew by since the end of last year: never more.
+            year_base = round_wan(total * max(0.0, percent - min(percent, 20)) / 100)
+            to_date = year_base
             for i, period in enumerate(periods):
                 share = (i + 1) / len(periods)
                 p_pct = round(max(0.0, percent - (1 - share) * min(percent, 20)), 1)
                 if period.month == 1:
-                    year_done = 0.0
-                step = round_wan(total * rng.uniform(0.0, 0.02))
-                year_done = round_wan(year_done + step)
+                    year_base = to_date  # December's 累计完成投资
+                to_date = round_wan(total * p_pct / 100)
                 reports.append(
                     (
                         pid,
                         period.key,
                         _reported_at(period, today),
                         p_pct,
-                        round_wan(total * p_pct / 100),
-                        year_done,
-                        rng.choice(_TEXTS).format(thing),
-                        rng.choice(_PROBLEMS),
-                        "按计划推进后续施工",
+                        to_date,
+                        round_wan(max(0.0, to_date - year_base)),
+                        _progress_text(rng, p_pct, thing),
+                        rng.choice(_PROBLEMS) if p_pct < 100 else None,
+                        "按计划推进后续施工" if p_pct < 100 else "做好运营管理",
                         "演示",
                     )
                 )

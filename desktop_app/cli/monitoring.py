@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from datetime import date
 
 from ..domain.errors import UserError
@@ -19,6 +20,8 @@ def _date(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise UserError(f"「{text}」不是存在的日期（该月没有这一天）。") from None
         raise UserError(f"日期「{text}」格式不对，应写成 2026-11-29。") from None
 
 

@@ -23,6 +23,8 @@ class Period:
         match = _PERIOD.fullmatch(str(text).strip())
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise ParseError(f"「{text}」不是填报周期，应写成 2026-11 这样的年月")
+        if not 2000 <= int(match.group(1)) <= 2100:
+            raise ParseError(f"「{text}」的年份不合理，填报周期应在 2000–2100 年之间")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod

@@ -57,3 +57,9 @@ def test_elapsed_percent_bounds_and_leap_year():
     assert elapsed_percent(start, end, start) == round(1 / 366 * 100, 2)
     assert elapsed_percent(start, end, date(2024, 2, 29)) == round(60 / 366 * 100, 2)
     assert elapsed_percent(start, end, end) == 100
+
+
+@pytest.mark.parametrize("text", ["0000-01", "1999-12", "2101-01"])
+def test_a_period_outside_any_plan_is_refused(text):
+    with pytest.raises(ParseError, match="年份不合理"):
+        Period.parse(text)

@@ -18,6 +18,8 @@ from reportlab.lib.colors import Color
 from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfbase import pdfmetrics
 
+from .fonts import covered, split_runs
+
 # Runs of equal bytes: the subset numbers of consecutive characters.
 _SAME = re.compile(rb"(.)\1*", re.S)
 # Control points of a quarter circle drawn as a Bézier curve, as a fraction of the radius.
@@ -52,6 +54,9 @@ class FontEncoder:
         # reportlab keeps printable ASCII at its own codes in the first subset
         # (``ttfAsciiReadable``): then codes, dates and amounts need no translation.
         self._ascii = all(self._assigned.get(n) == n for n in range(32, 127))
+        self._glyphs = covered(font_name)
+        self._font_name = font_name
+        self._spare: FontEncoder | None = None  # for characters this face lacks
         self.register(chars)
 
     def register(self, chars: str) -> None:
@@ -76,6 +81,8 @@ class FontEncoder:
     def _encode(self, line: str) -> tuple[tuple[str, str], ...]:
         if self._ascii and line.isascii() and line.isprintable():
             return ((self._name(0), f"({escapePDF(line.encode('ascii'))}) Tj"),) if line else ()
+        if not self._glyphs.issuperset(line):
+            return self._mixed(line)
         if not self._known.issuperset(line):
             self.register(line)
         coded = line.translate(self._codes)  # one character per glyph: subset * 256 + code
@@ -90,6 +97,18 @@ class FontEncoder:
             (self._name(subsets[m.start()]), f"({escapePDF(codes[m.start() : m.end()])}) Tj")
             for m in _SAME.finditer(subsets)
         )
+
+    def _mixed(self, line: str) -> tuple[tuple[str, str], ...]:
+        """A line with characters this face lacks: those from the fallback face (or □)."""
+        pieces: list[tuple[str, str]] = []
+        for face, part in split_runs(line, self._font_name):
+            if face == self._font_name:
+                pieces.extend(self._encode(part))
+            else:
+                if self._spare is None:
+                    self._spare = FontEncoder(face, self.doc)
+                pieces.extend(self._spare.runs(part))
+        return tuple(pieces)
 
     def _name(self, subset: int) -> str:
         name = self._names.get(subset)

@@ -104,3 +104,59 @@ def register_fonts(*, use_system: bool = True) -> FontSet:
                 files[name] = str(bundled)
         _fonts = FontSet(names[SONG], names[FANG], names[HEI], files)
         return _fonts
+
+
+# -- characters a face lacks ---------------------------------------------------------------------
+#
+# A rare character (㮾, from CJK Extension A, say) missing from the sheet's face would print as a
+# blank. It is drawn from the bundled Droid Sans Fallback instead, which covers Extension A; one
+# in no face at all prints as □, so the reader sees that something is there.
+
+FALLBACK = "CDFallback"
+PLACEHOLDER = "□"
+_glyphs: dict[str, frozenset[str]] = {}
+_fallback: list[str | None] = []  # [name] once tried: None when it cannot be registered
+
+
+def covered(font: str) -> frozenset[str]:
+    """The characters ``font`` has a glyph for."""
+    found = _glyphs.get(font)
+    if found is None:
+        face = getattr(pdfmetrics.getFont(font), "face", None)
+        cmap = getattr(face, "charToGlyph", None) or {}
+        found = _glyphs[font] = frozenset(map(chr, cmap))
+    return found
+
+
+def fallback_font() -> str | None:
+    """The face for characters the sheet's face lacks (registered on first use)."""
+    with _lock:
+        if not _fallback:
+            path = bundled_cjk_font()
+            _fallback.append(
+                FALLBACK if path.is_file() and _try_register(FALLBACK, path, 0) else None
+            )
+        return _fallback[0]
+
+
+def split_runs(text: str, font: str) -> list[tuple[str, str]]:
+    """``text`` as ``(face, part)`` runs: ``font`` where it has the glyphs, the fallback face
+    where only that has them, and □ (in ``font``) for a character in neither."""
+    if covered(font).issuperset(text):
+        return [(font, text)]
+    main = covered(font)
+    spare = fallback_font()
+    extra = covered(spare) if spare else frozenset()
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        if ch in main or ch in "\n\r\t":
+            face = font
+        elif ch in extra:
+            face = spare
+        else:
+            face, ch = font, PLACEHOLDER
+        if runs and runs[-1][0] == face:
+            runs[-1] = (face, runs[-1][1] + ch)
+        else:
+            runs.append((face, ch))
+    return runs

@@ -16,6 +16,8 @@ from itertools import accumulate
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
+from .fonts import split_runs
+
 # May not begin a line (closing punctuation, pause marks, small kana-like marks).
 NO_START = frozenset("，。、；：？！）》」』】〕〉”’…—·％%)]},.;:!?～〗〙〛")
 # May not end a line (opening brackets and quotes).
@@ -31,7 +33,10 @@ class _Widths(dict):
         self.font, self.size = font, size
 
     def __missing__(self, ch: str) -> float:
-        w = self[ch] = stringWidth(ch, self.font, self.size)
+        # As the character is drawn: in its own face, the fallback face, or as □.
+        w = self[ch] = sum(
+            stringWidth(part, face, self.size) for face, part in split_runs(ch, self.font)
+        )
         return w
 
 
@@ -205,7 +210,13 @@ def draw_text(canvas, x: float, y: float, text: str, font: str, size: float, bol
     if bold:
         t.setTextRenderMode(2)
         canvas.setLineWidth(size * 0.035)
-    t.textLine(text)
+    runs = split_runs(text, font)
+    if len(runs) == 1 and runs[0][0] == font:
+        t.textLine(runs[0][1])
+    else:
+        for face, part in runs:
+            t.setFont(face, size)
+            t.textOut(part)
     if bold:
         # The render mode is part of the PDF text state and outlives this text object: reset it,
         # or every later line on the page is drawn thickened too.

@@ -186,7 +186,9 @@ def test_more_characters_than_one_font_subset_all_print(pdf, tmp_path, today):
     )
     names = [hanzi[i : i + 10] for i in range(0, len(hanzi), 10)]
     texts = [hanzi[::-1][i : i + 10] + "（S11线）" for i in range(0, len(hanzi), 10)]
-    lacking = "缺字𪚥测试"  # the font has no 𪚥: it prints blank without stopping the sheet
+    # 㮾 (CJK Extension A) is not in the sheet's face: drawn from the bundled fallback face; 𪚥
+    # is in no bundled face: printed as □, so the reader sees a character is there.
+    lacking = "缺字㮾𪚥测试"
     rows = []
     for i, (name, text) in enumerate(zip([lacking, *names], ["—", *texts], strict=True)):
         project = Project(f"p{i}", f"MANY-{i:03d}", name, stage="在建", last_progress_text=text)
@@ -199,8 +201,9 @@ def test_more_characters_than_one_font_subset_all_print(pdf, tmp_path, today):
     printed = "".join("".join(pdf.text(out)).split())
     for text in names + texts:
         assert text in printed
-    assert "缺字" in printed and "测试" in printed
+    assert "缺字㮾□测试" in printed
     fonts = pdf.fonts(out)
+    assert any("DroidSansFallback" in str(f.get("/BaseFont")) for f in fonts)
     assert fonts and all(pdf.embedded(f) for f in fonts)
 
 

@@ -153,14 +153,22 @@ def cmd_import_register(args: argparse.Namespace) -> int:
                 "mapping": {preview.headers[c]: k for c, k in preview.mapping.items()},
                 "counts": preview.counts(),
                 "errors": [e.as_dict() for e in preview.all_errors],
+                "notes": preview.notes,
                 "message": message,
             }
         )
     else:
         for error in preview.all_errors:
             print(f"错误：{error.message}")
+        for note in preview.notes:
+            print(f"提示：{note}")
+        from ..exchange.register_import import FIELDS_BY_KEY
+
         print(
-            "列对应：" + "，".join(f"{preview.headers[c]}→{k}" for c, k in preview.mapping.items())
+            "列对应："
+            + "，".join(
+                f"{preview.headers[c]}→{FIELDS_BY_KEY[k].label}" for c, k in preview.mapping.items()
+            )
         )
         print(message)
     return 1 if status == "rejected" else 0

@@ -147,6 +147,9 @@ def parse_date(value: object, *, month_end: bool = False) -> date | None:
     if isinstance(value, (int, float)):
         if 20000000 <= value <= 21001231 and float(value).is_integer():
             return parse_date(str(int(value)))
+        if 1990 <= value <= 2100:
+            # "2026.3" typed in Excel is the number 2026.3, not the serial of a day in 1905.
+            return _year_month(value, month_end)
         if 1 <= value < 2958466:  # Excel serial numbers up to 9999-12-31
             return _EXCEL_EPOCH + timedelta(days=int(value))
         raise ParseError(f"「{_show(value)}」不是日期")
@@ -165,6 +168,27 @@ def parse_date(value: object, *, month_end: bool = False) -> date | None:
             day = _last_day(year, month) if month_end else 1
             return date(year, month, day)
     raise ParseError(f"「{text}」不是日期，应写成 2026-03-01 这样的格式")
+
+
+def _year_month(value: float, month_end: bool) -> date:
+    """A year and month typed as a number (``2026.3``, ``2027.12``, ``2026``). ``2026.1`` may be
+    January or October (typed ``2026.10``, Excel keeps 2026.1): refused rather than guessed."""
+    year = int(value)
+    fraction = round(value - year, 6)
+    if fraction == 0:
+        raise ParseError(f"「{year}」只有年份，请写明月份，例如 {year}-03")
+    month = round(fraction * 100) if round(fraction * 10, 6) != round(fraction * 10) else None
+    if month is None:  # one decimal: 2026.3 is March
+        tenths = round(fraction * 10)
+        if tenths == 1:
+            raise ParseError(
+                f"「{_show(value)}」是数字，分不清是 {year} 年 1 月还是 10 月"
+                f"（Excel 把 {year}.10 存成 {year}.1）。请写成 {year}-01 或 {year}-10"
+            )
+        month = tenths
+    if not 1 <= month <= 12:
+        raise ParseError(f"「{_show(value)}」不是日期，应写成 2026-03-01 这样的格式")
+    return date(year, month, _last_day(year, month) if month_end else 1)
 
 
 def _make_date(year: int, month: int, day: int, *, original: str) -> date:

@@ -25,6 +25,7 @@ from ..domain.parsing import (
     parse_money,
     parse_percent,
 )
+from ..domain.validation import project_problems
 from ..services.progress import Progress, no_progress
 from ..store import Store
 from ..store.projects import list_projects
@@ -48,20 +49,45 @@ REGISTER_FIELDS: tuple[RegisterField, ...] = (
     RegisterField("code", "项目编码", "text", ("项目编码", "编码", "项目代码", "项目编号", "编号")),
     RegisterField("name", "项目名称", "text", ("项目名称", "名称", "项目")),
     RegisterField("category", "类别", "text", ("类别", "项目类别", "行业", "项目类型")),
-    RegisterField("stage", "建设阶段", "stage", ("建设阶段", "阶段", "项目阶段", "建设性质")),
+    # (Not 建设性质: 新建/续建/改扩建 says what is built, not how far it has got.)
+    RegisterField("stage", "建设阶段", "stage", ("建设阶段", "阶段", "项目阶段")),
     RegisterField(
         "district", "所在区县", "unit", ("所在区县", "区县", "所在地", "建设地点", "属地")
     ),
-    RegisterField("lead_unit", "牵头单位", "unit", ("牵头单位", "牵头部门", "责任主体")),
+    RegisterField(
+        "lead_unit",
+        "牵头单位",
+        "unit",
+        ("牵头单位", "牵头部门", "责任主体", "主责单位", "主责部门"),
+    ),
     RegisterField("responsible", "责任单位", "units", ("责任单位", "责任部门")),
     RegisterField("supporting", "配合单位", "units", ("配合单位", "配合部门")),
-    RegisterField("total_investment", "总投资", "money", ("总投资", "计划总投资", "估算总投资")),
-    RegisterField("planned_start", "计划开工", "date", ("计划开工时间", "计划开工", "开工时间")),
+    RegisterField(
+        "total_investment", "总投资", "money", ("总投资", "计划总投资", "估算总投资", "投资额")
+    ),
+    # A bare 开工/完工 is the planned one: the sub-header under "计划工期" (or "建设年限").
+    RegisterField(
+        "planned_start",
+        "计划开工",
+        "date",
+        ("计划开工时间", "计划开工", "开工时间", "开工年月", "开工", "开工日期"),
+    ),
     RegisterField(
         "planned_end",
         "计划完工",
         "date",
-        ("计划完工时间", "计划完工", "计划竣工时间", "完工时间", "竣工时间"),
+        (
+            "计划完工时间",
+            "计划完工",
+            "计划竣工时间",
+            "完工时间",
+            "竣工时间",
+            "完工年月",
+            "竣工年月",
+            "完工",
+            "竣工",
+            "完工日期",
+        ),
     ),
     RegisterField("actual_start", "实际开工", "date", ("实际开工时间", "实际开工")),
     RegisterField("actual_end", "实际完工", "date", ("实际完工时间", "实际完工", "实际竣工时间")),
@@ -80,6 +106,11 @@ REGISTER_FIELDS: tuple[RegisterField, ...] = (
 FIELDS_BY_KEY = {f.key: f for f in REGISTER_FIELDS}
 _TOTAL_ROWS = {"合计", "小计", "总计", "共计"}
 _UNIT_IN_HEADER = re.compile(r"[（(](亿元|万元|元)[）)]")
+_UNIT_ALONE = re.compile(r"[（(]?(?:单位[:：])?(亿元|万元|元)[）)]?")
+
+
+def _squeeze(value: object) -> str:
+    return "".join(normalize_text(value).split()) if not is_blank(value) else ""
 
 
 def header_unit(text: object) -> str:
@@ -126,6 +157,7 @@ class RegisterPreview:
     headers: dict[int, str]  # column index -> header text as written
     rows: list[RegisterRow] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was read differently than it may seem
 
     @property
     def all_errors(self) -> list[CellError]:
@@ -160,9 +192,11 @@ def read_register(
     book = open_values(path)
     try:
         chosen = None
+        others = []
         for sheet in book.sheet_names:
             if sheet.startswith("_"):
                 continue
+            others.append(sheet)
             rows = sheet_rows(book, sheet, path.name)
             header, cols = find_header(rows, _key_with(saved))
             rank = ("name" in cols, len(cols))
@@ -177,11 +211,12 @@ def read_register(
         )
     _, sheet, rows, header, cols = chosen
     start = header + 1
-    # A second header row (two-row merged headers) is skipped when it names any field.
+    # A second header row (two-row merged headers) is skipped when it names any field or a
+    # money unit ("总投资" over "亿元") and holds no numbers.
     if (
         start < len(rows)
-        and sum(1 for v in rows[start] if register_key(v)) >= 1
-        and not any(isinstance(v, (int, float)) for v in rows[start])
+        and any(register_key(v) or _UNIT_ALONE.fullmatch(_squeeze(v)) for v in rows[start])
+        and not any(isinstance(v, (int, float, date)) for v in rows[start])
     ):
         start += 1
     # Every titled column is listed (mapped or not), so that the user can map the others.
@@ -193,11 +228,21 @@ def read_register(
         below = below_row[c] if c < len(below_row) else ""
         use_below = not is_blank(below) and (c in cols.values() and not _key_with(saved)(top))
         text = clean_text(below if use_below or is_blank(top) else top)
+        unit = _UNIT_ALONE.fullmatch(_squeeze(below)) if not is_blank(below) else None
+        if text and unit and not _UNIT_IN_HEADER.search(str(text)):
+            text = f"{text}（{unit.group(1)}）"  # the unit written under the header
         if text:
             headers[c] = str(text)
     preview = RegisterPreview(
         path, path.name, file_sha256(path), sheet, {c: k for k, c in cols.items()}, headers
     )
+    others = [s for s in others if s != sheet]
+    if others:
+        preview.notes.append(
+            f"只导入工作表「{sheet}」；{'、'.join(f'「{s}」' for s in others)}未导入"
+            "（一次导入一张表：其他表请另存为单独的文件后再导入）。"
+        )
+    _drop_serial_codes(preview, rows[start:])
     if "name" not in cols:
         preview.errors.append(
             CellError(
@@ -214,6 +259,33 @@ def read_register(
     _parse(store, preview, rows[start:], start)
     progress(3, 3, "完成")
     return preview
+
+
+def _drop_serial_codes(preview: RegisterPreview, rows: list[list]) -> None:
+    """A 编号 column holding 1, 2, 3 … is a row number, not a project code: matching by it would
+    give a re-sorted register's values to the wrong projects."""
+    column = next((c for c, k in preview.mapping.items() if k == "code"), None)
+    if column is None:
+        return
+    values = [row[column] for row in rows if column < len(row) and not is_blank(row[column])]
+    if values and all(
+        isinstance(v, int) or (isinstance(v, float) and v.is_integer()) or str(v).strip().isdigit()
+        for v in values
+    ):
+        del preview.mapping[column]
+        preview.notes.append(
+            f"「{preview.headers.get(column, '编号')}」列只有数字序号，不作为项目编码使用，按项目名称对应。"
+        )
+
+
+# Rows of a register that are not projects: group titles (一、交通基础设施 / （一）…), totals with
+# counts (小计(2个)), notes and signatures.
+_NOT_A_PROJECT = re.compile(
+    r"([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+[部类批]"
+    r"|其中\s*[:：]?|(合\s*计|小\s*计|总\s*计|共\s*计)(\s|[:：（(]|$)"
+    r"|(注|备注|说明|填报人|填表人|制表人?|联系人|联系电话|审核人|(单位)?负责人|填报单位|填报日期)"
+    r"(\s|[:：（(、]|$))"
+)
 
 
 def _key_with(saved: dict[str, str | None]):
@@ -235,6 +307,7 @@ def _parse(store: Store, preview: RegisterPreview, rows: list[list], offset: int
     units = {u.name: u for u in list_units(store)}
     units.update({u.short_name: u for u in list_units(store) if u.short_name})
     seen: dict[str, int] = {}
+    new_codes: dict[str, int] = {}  # code typed for a new project -> its row
     for i, row in enumerate(rows):
         excel_row = offset + i + 1
         cells = {key: (row[c] if c < len(row) else "") for c, key in preview.mapping.items()}
@@ -246,6 +319,8 @@ def _parse(store: Store, preview: RegisterPreview, rows: list[list], offset: int
             code = str(int(cells["code"]))
         if not name or name_key(name) in _TOTAL_ROWS:
             continue  # subtotal, total and note rows
+        if not code and _NOT_A_PROJECT.match(name):
+            continue  # a group title, a total with a count, a note or a signature
         existing = by_code.get(code) if code else None
         existing = existing or by_name.get(name_key(name))
         result = RegisterRow(excel_row, existing.id if existing else None, code, name)
@@ -273,6 +348,29 @@ def _parse(store: Store, preview: RegisterPreview, rows: list[list], offset: int
             result.values[key] = value
         if code and not existing:
             result.values["code"] = code
+            if code in new_codes:
+                result.errors.append(
+                    _error(
+                        preview,
+                        excel_row,
+                        "code",
+                        code,
+                        f"与第 {new_codes[code]} 行的新项目编码相同，请改用不同的编码",
+                    )
+                )
+            new_codes.setdefault(code, excel_row)
+        # Rules across fields (计划完工 not before 计划开工 …), on the project as it would be:
+        # found here rather than when the rows are written.
+        merged = {
+            k: getattr(existing, k, None) if existing else None
+            for k in ("planned_start", "planned_end", "actual_start", "actual_end")
+        }
+        merged.update({k: v for k, v in result.values.items() if k in merged})
+        for key, reason in project_problems(merged).items():
+            if key in result.values:
+                label = FIELDS_BY_KEY[key].label
+                reason = reason[len(label) :] if reason.startswith(label) else "：" + reason
+                result.errors.append(_error(preview, excel_row, key, result.values[key], reason))
         if existing:
             result.changes = _changes(existing, result.values)
         preview.rows.append(result)
@@ -347,11 +445,11 @@ def _changes(p, values: dict) -> dict:
             out[key] = (old, new)
     if "district" in values and p.district_id != values["district"]:
         out["district_id"] = (p.district_id, values["district"])
-    links = unit_links(values)
-    if links:
+    if unit_links(values):
         current = {(u.unit_id, u.role) for u in p.units}
-        if not set(links) <= current:
-            out["units"] = ("、".join(u.name for u in p.units) or None, links)
+        merged = merged_links(p.units, values)
+        if set(merged) != current:
+            out["units"] = ("、".join(u.name for u in p.units) or None, merged)
     return out
 
 
@@ -363,6 +461,21 @@ def project_fields(values: dict) -> dict:
     if "code" in values:
         fields["code"] = values["code"]
     return fields
+
+
+def merged_links(current, values: dict) -> list[tuple[int, str]]:
+    """A project's unit links after a row of the 台账: the roles the row names (牵头, 责任,
+    配合) as the row gives them; the others as they were (a file with only a 牵头单位 column
+    keeps the project's 责任 and 配合 units)."""
+    given = unit_links(values)
+    roles = {
+        role
+        for role, key in (("牵头", "lead_unit"), ("责任", "responsible"), ("配合", "supporting"))
+        if key in values
+    }
+    named = {uid for uid, _ in given}
+    kept = [(u.unit_id, u.role) for u in current if u.role not in roles and u.unit_id not in named]
+    return given + kept
 
 
 def unit_links(values: dict) -> list[tuple[int, str]]:

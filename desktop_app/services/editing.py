@@ -29,7 +29,8 @@ def parse_field(field: str, text: object) -> object:
     """
     try:
         if field in _DATE_FIELDS:
-            return parse_date(text)
+            # A month alone ("2028-06") ends a span on its last day, as in the Excel imports.
+            return parse_date(text, month_end=field.endswith("_end"))
         if field in _MONEY_FIELDS:
             return parse_money(text)
         if field == "percent_complete":

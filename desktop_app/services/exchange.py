@@ -296,8 +296,14 @@ def apply_register(
     store: Store, preview, *, skip_invalid: bool = False, progress: Progress = no_progress
 ) -> RegisterOutcome:
     """Create and update projects from a read 台账, in one transaction."""
-    from ..exchange.register_import import project_fields, unit_links
-    from ..store.projects import create_project, next_code, set_units, update_project
+    from ..exchange.register_import import merged_links, project_fields, unit_links
+    from ..store.projects import (
+        create_project,
+        get_project,
+        next_code,
+        set_units,
+        update_project,
+    )
 
     if xstore.batch_by_sha(store, preview.sha256, "register"):
         return RegisterOutcome(
@@ -313,7 +319,9 @@ def apply_register(
             message=f"「{preview.file_name}」有 {len(errors)} 处错误，未导入任何数据。",
         )
     outcome = RegisterOutcome("applied", preview)
-    rows = [r for r in preview.rows if not r.errors]
+    # Rows with their own codes first: a code generated for a row without one is then never
+    # one that a later row of the file asks for.
+    rows = sorted((r for r in preview.rows if not r.errors), key=lambda r: "code" not in r.values)
     with store.write(source="导入") as tx:
         batch_id = xstore.create_batch(
             store,
@@ -339,7 +347,11 @@ def apply_register(
                     store, row.project_id, {k: v for k, v in fields.items() if k != "code"}
                 )
                 if links:
-                    changed = set_units(store, row.project_id, links) or changed
+                    # The roles the row names; the project's other units stay as they were.
+                    current = get_project(store, row.project_id).units
+                    merged = merged_links(current, row.values)
+                    if set(merged) != {(u.unit_id, u.role) for u in current}:
+                        changed = set_units(store, row.project_id, merged) or changed
                 if changed:
                     outcome.updated.append(row.project_id)
         xstore.mark_import_audit(store, tx.op_id, batch_id)

@@ -171,3 +171,98 @@ def test_cli_import_register_json(store, tmp_path, capsys):
     code = main(["--db", str(tmp_path / "项目库.db"), "import-register", str(path), "--json"])
     result = json.loads(capsys.readouterr().out)
     assert code == 0 and result["status"] == "applied" and result["counts"]["created"] == 1
+
+
+def test_a_file_naming_only_the_lead_keeps_the_projects_other_units(store, tmp_path):
+    from desktop_app.store.projects import set_units
+    from desktop_app.store.units import get_unit
+
+    s11 = get_project(store, "ZL02-001")
+    ids = {n: get_unit(store, n).id for n in ("市交通运输局", "旌阳区", "广汉市", "市发展改革委")}
+    set_units(
+        store,
+        s11.id,
+        [
+            (ids["市交通运输局"], "牵头"),
+            (ids["旌阳区"], "责任"),
+            (ids["广汉市"], "责任"),
+            (ids["市发展改革委"], "配合"),
+        ],
+    )
+    wb = openpyxl.Workbook()
+    wb.active.append(["项目名称", "牵头单位"])
+    wb.active.append(["成都经广汉至德阳市域铁路S11线", "市交通运输局"])
+    path = tmp_path / "只有牵头.xlsx"
+    wb.save(path)
+    preview = read_register(store, path)
+    assert preview.counts()["unchanged"] == 1  # what the preview says is what is applied
+    apply_register(store, preview)
+    links = {(u.name, u.role) for u in get_project(store, s11.id).units}
+    assert links == {
+        ("市交通运输局", "牵头"),
+        ("旌阳区", "责任"),
+        ("广汉市", "责任"),
+        ("市发展改革委", "配合"),
+    }
+
+
+def test_money_unit_under_its_header_and_dates_typed_as_numbers(store, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["重大项目台账"])
+    ws.append(["序号", "项目名称", "总投资", "计划工期", ""])
+    ws.append(["", "", "亿元", "开工", "完工"])
+    ws.append([1, "新建示范道路", 1.2, 2026.3, 2027.12])
+    ws.append([2, "新建示范公园", 0.8, 2026.1, 2027.6])  # 2026.1: January, or October typed?
+    path = tmp_path / "亿元在下.xlsx"
+    wb.save(path)
+    preview = read_register(store, path)
+    road, park = preview.rows
+    assert road.values["total_investment"] == 12000  # 1.2 亿元
+    assert road.values["planned_start"] == date(2026, 3, 1)
+    assert road.values["planned_end"] == date(2027, 12, 31)
+    [error] = park.errors
+    assert "分不清是 2026 年 1 月还是 10 月" in error.message and error.cell == "D5"
+
+
+def test_group_titles_totals_notes_and_serial_numbers_are_not_projects(store, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "产业项目"
+    ws.append(["编号", "项目名称", "总投资（万元）"])
+    for row in (
+        ["", "一、交通基础设施", ""],
+        [1, "示范道路甲", 1000],
+        [2, "示范道路乙", 2000],
+        ["", "小计(2个)", 3000],
+        ["", "（二）产业发展", ""],
+        [3, "示范园区丙", 500],
+        ["", "合计(3个)", 3500],
+        ["", "注：金额单位万元", ""],
+        ["", "填报人：李四 联系电话：0838-2222222", ""],
+    ):
+        ws.append(row)
+    wb.create_sheet("交通项目").append(["项目名称", "总投资"])
+    path = tmp_path / "分组.xlsx"
+    wb.save(path)
+    preview = read_register(store, path)
+    assert [r.name for r in preview.rows] == ["示范道路甲", "示范道路乙", "示范园区丙"]
+    assert all("code" not in r.values for r in preview.rows)  # 1, 2, 3 are row numbers
+    assert any("只有数字序号" in n for n in preview.notes)
+    assert any("「交通项目」未导入" in n for n in preview.notes)
+
+
+def test_rules_across_fields_are_checked_in_the_preview(store, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["项目编码", "项目名称", "计划开工", "计划完工"])
+    wb.active.append(["NEW-01", "倒置日期项目", "2027-06-01", "2026-03-31"])
+    wb.active.append(["NEW-02", "新项目一", "2026-01-01", "2027-01-01"])
+    wb.active.append(["NEW-02", "新项目二", "2026-01-01", "2027-01-01"])
+    path = tmp_path / "规则.xlsx"
+    wb.save(path)
+    preview = read_register(store, path)
+    messages = [e.message for e in preview.all_errors]
+    assert any("D2 计划完工 2026-03-31 早于计划开工 2027-06-01" in m for m in messages)
+    assert any("A4" in m and "与第 3 行的新项目编码相同" in m for m in messages)
+    outcome = apply_register(store, preview, skip_invalid=True)
+    assert outcome.status == "applied" and len(outcome.created) == 1

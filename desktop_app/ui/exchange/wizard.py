@@ -589,6 +589,7 @@ class ImportWizard(QDialog):
             f"更新 {totals['updated']}，未变化 {totals['unchanged']}，错误 {totals['refused']}。"
         ]
         lines += [f"「{path.name}」无法导入：{message}" for path, message in self.failures]
+        lines += [f"「{p.file_name}」：{note}" for p in self.previews for note in p.notes]
         self.summary.setText("\n".join(lines))
         self.tabs.setTabVisible(1, False)
         self.tabs.setTabVisible(3, False)

@@ -600,6 +600,7 @@ class ImportWizard(QDialog):
 
     def _show_register_file(self, row: int) -> None:
         from ...exchange.register_import import FIELDS_BY_KEY, REGISTER_FIELDS
+        from ...store.units import list_units
 
         self.changes_tree.clear()
         self.error_table.setRowCount(0)
@@ -607,6 +608,18 @@ class ImportWizard(QDialog):
         if not 0 <= row < len(self.previews):
             return
         p = self.previews[row]
+        names = {u.id: u.name for u in list_units(self.ctx.store)}
+
+        def shown(key: str, value) -> str:
+            """Units by their names, not their numbers in the database."""
+            if key in ("lead_unit", "district", "district_id") and isinstance(value, int):
+                return names.get(value, str(value))
+            if key == "responsible" or key == "supporting":
+                return "、".join(names.get(v, str(v)) for v in value)
+            if key == "units" and isinstance(value, list):
+                return "、".join(f"{names.get(u, str(u))}（{role}）" for u, role in value)
+            return _text(value)
+
         for r in p.rows:
             if r.errors:
                 continue
@@ -614,14 +627,14 @@ class ImportWizard(QDialog):
                 top = QTreeWidgetItem([f"新建  {r.name}", "", "", f"第 {r.row} 行"])
                 for key, value in r.values.items():
                     label = FIELDS_BY_KEY[key].label if key in FIELDS_BY_KEY else key
-                    QTreeWidgetItem(top, [label, "", _text(value), ""])
+                    QTreeWidgetItem(top, [label, "", shown(key, value), ""])
             elif r.changes:
                 top = QTreeWidgetItem(
                     [f"{r.code or ''}  {r.name}".strip(), "", "", f"第 {r.row} 行"]
                 )
                 for key, (old, new) in r.changes.items():
                     label = FIELDS_BY_KEY[key].label if key in FIELDS_BY_KEY else _label(key)
-                    QTreeWidgetItem(top, [label, _text(old), _text(new), ""])
+                    QTreeWidgetItem(top, [label, shown(key, old), shown(key, new), ""])
             else:
                 continue
             self.changes_tree.addTopLevelItem(top)

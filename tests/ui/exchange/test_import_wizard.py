@@ -184,6 +184,9 @@ def test_register_ledger_with_corrected_mapping(qtbot, ctx, store, tmp_path):
     assert "新建 1 个项目" in wizard.summary.text()
     mapping = wizard.mapping_from_table()
     assert mapping["工程名"] == "name" and mapping["总投资（亿元）"] == "total_investment"
+    new = wizard.changes_tree.topLevelItem(0)
+    shown = {new.child(i).text(0): new.child(i).text(2) for i in range(new.childCount())}
+    assert shown["牵头单位"] == "旌阳区"  # a unit by its name, not its number
     wizard.start_apply()
     qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 2, timeout=20000)
     created = store.scalar("SELECT total_investment FROM project WHERE name = '旌阳区城市更新项目'")

@@ -304,8 +304,19 @@ def _parse(store: Store, preview: RegisterPreview, rows: list[list], offset: int
     projects = list_projects(store)
     by_code = {p.code: p for p in projects}
     by_name = {name_key(p.name): p for p in projects}
-    units = {u.name: u for u in list_units(store)}
-    units.update({u.short_name: u for u in list_units(store) if u.short_name})
+    all_units = list_units(store)
+    units = {u.name: u for u in all_units}
+    units.update({u.short_name: u for u in all_units if u.short_name})
+    # A unit merged into another stands for it (the 台账 may be older than the merge); one
+    # merely stopped is refused by _parse_value.
+    by_id = {u.id: u for u in all_units}
+    merged_into = dict(
+        store.conn.execute("SELECT id, merged_into_id FROM unit WHERE merged_into_id IS NOT NULL")
+    )
+    for key, unit in list(units.items()):
+        target = merged_into.get(unit.id)
+        if target in by_id:
+            units[key] = by_id[target]
     seen: dict[str, int] = {}
     new_codes: dict[str, int] = {}  # code typed for a new project -> its row
     for i, row in enumerate(rows):
@@ -407,13 +418,24 @@ def _parse_value(f: RegisterField, raw: object, header: str, units: dict) -> obj
         names = [n for n in re.split(r"[、，,；;/\s]+", normalize_text(raw)) if n]
         found = []
         for n in names:
-            unit = units.get(n)
+            unit = next((units[m] for m in _as_written(n) if m in units), None)
             if unit is None:
                 raise ParseError(f"「{n}」不是已登记的单位，请先在「单位管理」中添加或改为标准名称")
+            if not unit.active:
+                raise ParseError(f"「{n}」已停用，请改为现在负责的单位")
             found.append(unit.id)
         return found[0] if f.kind == "unit" else found
     text = clean_text(int(raw) if isinstance(raw, float) and raw.is_integer() else raw)
     return text
+
+
+def _as_written(name: str) -> tuple[str, ...]:
+    """The names a unit may be listed under: as written, and without the city written out in
+    front (德阳市交通运输局 → 市交通运输局, 德阳市发改委 → 发改委)."""
+    if not name.startswith("德阳市"):
+        return (name,)
+    rest = name.removeprefix("德阳市")
+    return (name, "市" + rest, rest)
 
 
 _DIRECT = (

@@ -266,3 +266,23 @@ def test_rules_across_fields_are_checked_in_the_preview(store, tmp_path):
     assert any("A4" in m and "与第 3 行的新项目编码相同" in m for m in messages)
     outcome = apply_register(store, preview, skip_invalid=True)
     assert outcome.status == "applied" and len(outcome.created) == 1
+
+
+def test_units_written_with_the_city_or_merged_since_are_found(store, tmp_path):
+    from desktop_app.store.units import add_unit, get_unit, merge_units
+
+    old = add_unit(store, "市旧局", "市级部门")
+    merge_units(store, old, get_unit(store, "市交通运输局").id)
+    wb = openpyxl.Workbook()
+    wb.active.append(["项目名称", "牵头单位", "责任单位"])
+    wb.active.append(["新项目丁", "德阳市交通运输局", "市旧局、德阳市发改委"])
+    path = tmp_path / "单位写法.xlsx"
+    wb.save(path)
+    [row] = read_register(store, path).rows
+    assert not row.errors
+    assert row.values["lead_unit"] == get_unit(store, "市交通运输局").id
+    # The merged unit stands for the one it was merged into (already the lead here).
+    assert row.values["responsible"] == [
+        get_unit(store, "市交通运输局").id,
+        get_unit(store, "市发展改革委").id,
+    ]

@@ -31,7 +31,14 @@ from ..store import Store
 from ..store.projects import list_projects
 from ..store.units import list_units
 from .columns import column_letter
-from .return_import import CellError, file_sha256, find_header, open_values, sheet_rows
+from .return_import import (
+    CellError,
+    file_sha256,
+    find_header,
+    open_values,
+    percent_styled,
+    sheet_rows,
+)
 from .workbook_safety import check_workbook
 
 MAPPING_SETTING = "register_import_mapping"
@@ -256,7 +263,7 @@ def read_register(
         )
         return preview
     progress(1, 3, "校验数据")
-    _parse(store, preview, rows[start:], start)
+    _parse(store, preview, rows[start:], start, _percent_cells(preview, rows, start))
     progress(3, 3, "完成")
     return preview
 
@@ -300,7 +307,23 @@ def _key_with(saved: dict[str, str | None]):
     return key_of
 
 
-def _parse(store: Store, preview: RegisterPreview, rows: list[list], offset: int) -> None:
+def _percent_cells(preview: RegisterPreview, rows: list[list], start: int) -> set[str]:
+    """The 完成百分比 cells holding a number in a percent format (0.45 shown as 45%)."""
+    column = next((c for c, k in preview.mapping.items() if k == "percent_complete"), None)
+    if column is None:
+        return set()
+    letter = column_letter(column)
+    refs = {
+        f"{letter}{r + 1}"
+        for r in range(start, len(rows))
+        if column < len(rows[r]) and isinstance(rows[r][column], float)
+    }
+    return percent_styled(preview.path, preview.sheet, refs) if refs else set()
+
+
+def _parse(
+    store: Store, preview: RegisterPreview, rows: list[list], offset: int, percent_cells: set
+) -> None:
     projects = list_projects(store)
     by_code = {p.code: p for p in projects}
     by_name = {name_key(p.name): p for p in projects}
@@ -352,7 +375,11 @@ def _parse(store: Store, preview: RegisterPreview, rows: list[list], offset: int
             if is_blank(raw) or key in ("code", "name"):
                 continue
             try:
-                value = _parse_value(FIELDS_BY_KEY[key], raw, preview.headers.get(c, ""), units)
+                if key == "percent_complete":
+                    styled = f"{column_letter(c)}{excel_row}" in percent_cells
+                    value = parse_percent(raw, percent_format=styled)
+                else:
+                    value = _parse_value(FIELDS_BY_KEY[key], raw, preview.headers.get(c, ""), units)
             except ParseError as exc:
                 result.errors.append(_error(preview, excel_row, key, raw, exc.reason, col=c))
                 continue

@@ -286,3 +286,16 @@ def test_units_written_with_the_city_or_merged_since_are_found(store, tmp_path):
         get_unit(store, "市交通运输局").id,
         get_unit(store, "市发展改革委").id,
     ]
+
+
+def test_percent_formatted_cells_are_read_as_shown(store, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目编码", "项目名称", "完成百分比"])
+    ws.append(["GL-007", "汉江路", 0.45])
+    ws["C2"].number_format = "0%"
+    ws.append(["GL-008", "广青路", 12.5])  # a plain number: 12.5 %
+    path = tmp_path / "百分比格式.xlsx"
+    wb.save(path)
+    rows = read_register(store, path).rows
+    assert [r.values["percent_complete"] for r in rows] == [45, 12.5]

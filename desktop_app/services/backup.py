@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..domain.errors import UserError
@@ -52,12 +52,21 @@ def backup_to(store: Store, target: Path, *, overwrite: bool = False) -> Path:
     return path
 
 
-def auto_backup(store: Store, reason: str = "自动", *, keep: int = DEFAULT_KEEP) -> Path:
-    """A timestamped backup in the database's backup folder; keeps the newest ``keep``."""
+def auto_backup(
+    store: Store, reason: str = "自动", *, keep: int = DEFAULT_KEEP, spare: Path | None = None
+) -> Path:
+    """A timestamped backup in the database's backup folder; keeps the newest ``keep`` (and
+    ``spare``, the backup about to be restored, whatever its age)."""
     folder = backups_dir(store.path)
-    path = folder / f"{store.path.stem}-{datetime.now().strftime(_STAMP)}-{reason}.db"
-    backup_to(store, path, overwrite=True)  # its own name: at most a backup of the same second
-    prune(store.path, keep)
+    now = datetime.now()
+    path = folder / f"{store.path.stem}-{now.strftime(_STAMP)}-{reason}.db"
+    second = 1
+    while path.exists():  # two in the same second: the later one waits a second in its name
+        stamp = (now + timedelta(seconds=second)).strftime(_STAMP)
+        path = folder / f"{store.path.stem}-{stamp}-{reason}.db"
+        second += 1
+    backup_to(store, path)
+    prune(store.path, keep, spare=spare)
     return path
 
 
@@ -87,30 +96,45 @@ def list_backups(db_path: Path) -> list[BackupFile]:
     return sorted(out, key=lambda b: b.at, reverse=True)
 
 
-def prune(db_path: Path, keep: int) -> None:
+def prune(db_path: Path, keep: int, *, spare: Path | None = None) -> None:
+    spared = spare.resolve() if spare else None
     for old in list_backups(db_path)[max(keep, 1) :]:
-        old.path.unlink(missing_ok=True)
+        if old.path.resolve() != spared:
+            old.path.unlink(missing_ok=True)
 
 
-def restore(store: Store, backup: Path) -> Store:
+def restore(store: Store, backup: Path, *, keep: int = DEFAULT_KEEP) -> Store:
     """Replace the open database with ``backup``; returns the reopened store.
 
-    The current state is backed up first (reason 恢复前), so a restore can itself be undone.
-    The backup is checked (opens, integrity ok) before anything is replaced.
+    The current state is backed up first (reason 恢复前), so a restore can itself be undone;
+    the chosen backup is never pruned for it. The backup is checked (a database of this
+    program, integrity ok) before anything is replaced, and read without ever being written.
     """
-    try:
-        probe = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    backup = Path(backup)
+    uri = f"{backup.resolve().as_uri()}?mode=ro"
+    ok = False
+    if backup.is_file() and backup.stat().st_size > 0:
         try:
-            ok = probe.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        finally:
-            probe.close()
-    except sqlite3.DatabaseError:
-        ok = False
+            probe = sqlite3.connect(uri, uri=True)
+            try:
+                ok = (
+                    probe.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+                    and probe.execute(
+                        "SELECT count(*) FROM sqlite_master WHERE name IN ('project', 'unit')"
+                    ).fetchone()[0]
+                    == 2
+                )
+            finally:
+                probe.close()
+        except sqlite3.DatabaseError:
+            ok = False
     if not ok:
-        raise UserError(f"备份文件「{backup.name}」已损坏或不是数据库，未恢复。请选择其他备份。")
-    auto_backup(store, "恢复前")
+        raise UserError(
+            f"备份文件「{backup.name}」已损坏、是空文件或不是本程序的数据库，未恢复。请选择其他备份。"
+        )
+    auto_backup(store, "恢复前", keep=keep, spare=backup)
     path, user = store.path, store.user
-    source = sqlite3.connect(str(backup))
+    source = sqlite3.connect(uri, uri=True)
     try:
         with store.write(source="系统"):
             pass  # takes and releases the write lock: nobody is mid-write

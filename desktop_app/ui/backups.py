@@ -111,7 +111,7 @@ class BackupsDialog(QDialog):
     def restore(self, path: Path) -> bool:
         """Replace the open database with ``path``; every view reloads."""
         try:
-            store = restore(self.ctx.store, path)
+            store = restore(self.ctx.store, path, keep=self.ctx.keep_backups())
         except UserError as exc:
             self.ctx.report_error(exc)
             return False

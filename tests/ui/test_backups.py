@@ -77,3 +77,46 @@ def test_keep_setting_limits_backups(window, store):
         backups.backup_now()
     assert len(list_backups(store.path)) <= 2
     backups.close()
+
+
+def test_restoring_the_oldest_kept_backup_restores_it(window, store):
+    """Its 恢复前 backup would push the oldest one out of the kept number: the chosen backup
+    is spared, read without being written, and its data comes back."""
+    from desktop_app.ui.backups import BackupsDialog
+
+    dialog = BackupsDialog(window.ctx, window)
+    [daily] = list_backups(window.ctx.store.path)  # 126 projects
+    oldest = daily.path.with_name(
+        daily.path.name.replace(daily.at.strftime("%Y%m%d-%H%M%S"), "20260101-080000")
+    )
+    daily.path.rename(oldest)
+    window.show_page("register")
+    window.register_page.view.selectRow(0)
+    assert window.delete_selected(confirm=False)
+    while len(list_backups(window.ctx.store.path)) < window.ctx.keep_backups():
+        dialog.backup_now()  # 125 projects
+    assert list_backups(window.ctx.store.path)[-1].path == oldest
+    size = oldest.stat().st_size
+    assert dialog.restore(oldest)
+    assert count_projects(window.ctx.store) == 126
+    assert oldest.exists() and oldest.stat().st_size == size  # the chosen backup untouched
+    dialog.close()
+
+
+def test_an_empty_file_is_no_backup(window, store, tmp_path):
+    from desktop_app.ui.backups import BackupsDialog
+
+    empty = tmp_path / "空.db"
+    empty.write_bytes(b"")
+    dialog = BackupsDialog(window.ctx, window)
+    assert not dialog.restore(empty)
+    assert "空文件" in window.last_error and count_projects(window.ctx.store) == 126
+    dialog.close()
+
+
+def test_two_backups_in_the_same_second_are_both_kept(window, store):
+    from desktop_app.services.backup import auto_backup
+
+    first = auto_backup(window.ctx.store, "手动")
+    second = auto_backup(window.ctx.store, "手动")
+    assert first != second and first.exists() and second.exists()

@@ -458,14 +458,29 @@ class MainWindow(QMainWindow):
             self.new_database(Path(path))
 
     def open_database(self, path: Path) -> bool:
-        """Switch to another database file (e.g. on a shared folder)."""
+        """Switch to another database file (e.g. on a shared folder); it must exist (新建数据库
+        makes new ones): a file moved away is never replaced by an empty one at its old place."""
         try:
-            store = Store.open(path)
+            store = Store.open(path, create=False)
         except UserError as exc:
-            self.show_error(exc)
+            problem = exc
+            if not Path(path).exists():
+                self._forget_recent(Path(path))
+                problem = UserError(
+                    f"数据库文件「{path}」不存在，可能已被移动、改名或删除（共享文件夹也可能未连接）。"
+                    "已从「最近打开」中移除。请用「打开数据库」重新选择。"
+                )
+            self.show_error(problem)
             return False
         self._switch_to(store)
         return True
+
+    def _forget_recent(self, path: Path) -> None:
+        text = str(path)
+        self.settings.setValue(
+            "recent/databases", [r for r in self.recent_databases() if r != text]
+        )
+        self._fill_recent_menu()
 
     def new_database(self, path: Path, *, empty: bool = False) -> bool:
         """Create a database with the built-in plan dataset (or empty) and switch to it."""

@@ -88,6 +88,12 @@ def test_open_another_and_a_new_database(window, tmp_path, settings):
     assert window.new_database(new_path)
     assert window.ctx.register_model.total_count == 126
     assert window.recent_databases()[:2] == [str(new_path), str(other_path)]
+    # A file moved away since: a message, no empty database made at its old place.
+    other_path.rename(other_path.with_name("改名了.db"))
+    assert not window.open_database(other_path)
+    assert not other_path.exists() and "不存在，可能已被移动" in window.last_error
+    assert str(other_path) not in window.recent_databases()
+    assert "新建.db" in window.windowTitle()
     assert not window.open_database(tmp_path)  # a folder is refused with a message
     assert "文件夹" in window.last_error
 

@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     apply_app_font(app)
     install_excepthook()
 
-    path = Path(args.db) if args.db else default_db_path()
+    path = Path(args.db) if args.db else last_database() or default_db_path()
     try:
         store = open_or_create(path)
     except UserError as exc:
@@ -39,6 +39,36 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     logging.getLogger(__name__).info("opened %s", path)
     return app.exec()
+
+
+def last_database(settings=None) -> Path | None:
+    """The database used last (opened from a shared folder, say), when it is still there.
+
+    When it is not (the share not connected, the file moved), the user is told before the
+    default database opens in its place, so that nobody types into the wrong file unawares.
+    """
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
+
+    from . import APP_NAME
+    from .locations import default_db_path
+
+    recent = (settings or QSettings()).value("recent/databases", []) or []
+    if isinstance(recent, str):
+        recent = [recent]
+    if not recent:
+        return None
+    last = Path(recent[0])
+    if last.is_file():
+        return last
+    if last != default_db_path():
+        QMessageBox.warning(
+            None,
+            APP_NAME,
+            f"上次使用的数据库「{last}」现在无法找到（共享文件夹可能未连接，或文件已移动）。\n"
+            f"将打开本机的数据库「{default_db_path()}」。需要时请用「文件 → 打开数据库」重新选择。",
+        )
+    return None
 
 
 if __name__ == "__main__":

@@ -28,3 +28,22 @@ def test_first_run_creates_database_and_lists_projects(qtbot, tmp_path):
     image: QImage = window.grab().toImage()
     assert image.width() > 600 and not image.isNull()
     window.ctx.store.close()
+
+
+def test_the_database_used_last_opens_again_or_the_user_is_told(qapp, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.app import last_database
+    from desktop_app.services.setup import init_database
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)
+    assert last_database(settings) is None  # first start: the default database
+    shared = tmp_path / "共享文件夹" / "projects.db"
+    init_database(shared, empty=True)[0].close()
+    settings.setValue("recent/databases", [str(shared)])
+    assert last_database(settings) == shared
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(a[2]))
+    shared.rename(shared.with_name("搬走了.db"))  # the share not connected, say
+    assert last_database(settings) is None
+    assert warned and "现在无法找到" in warned[0] and str(shared) in warned[0]

@@ -39,6 +39,19 @@ class StoreCommand(QUndoCommand):
     def undo(self) -> None:
         self._run(self.revert)
 
+    # -- another user's later change: refused, never overwritten ------------------------------
+
+    def _version(self, project_id: str) -> int | None:
+        return self.ctx.store.scalar("SELECT version FROM project WHERE id = ?", (project_id,))
+
+    def _guard(self, project_id: str, seen: int | None, doing: str) -> None:
+        """Refuse to undo or redo over a change made to the project since this step."""
+        if seen is not None and self._version(project_id) != seen:
+            raise ConflictError(
+                f"「{_project_label(self.ctx, project_id)}」在这一步之后已被他人（或另一窗口）修改，"
+                f"不能{doing}这一步，以免覆盖他人的修改。已重新载入最新内容。"
+            )
+
     def _run(self, step) -> None:
         try:
             changes = step()
@@ -124,20 +137,30 @@ class EditFieldsCommand(StoreCommand):
         self.values = dict(values)
         self.expected_version = expected_version
         self.before: dict = {}
+        self.seen: int | None = None  # the project's version after this command's last step
 
     def apply(self) -> Changes:
         from ..store.projects import update_project
 
+        if not self._first:  # redo: only over the project as the undo left it
+            self._guard(self.project_id, self.seen, "重做")
+            self.expected_version = self.seen
         diff = update_project(
             self.ctx.store, self.project_id, self.values, expected_version=self.expected_version
         )
         if self._first:
             self.before = {k: old for k, (old, _) in diff.items()}
         self.expected_version = None
+        self.seen = self._version(self.project_id)
         return Changes(projects=frozenset({self.project_id}), schedule=True)
 
     def revert(self) -> Changes:
-        return editing.update_fields(self.ctx.store, self.project_id, self.before)
+        self._guard(self.project_id, self.seen, "撤销")
+        changes = editing.update_fields(
+            self.ctx.store, self.project_id, self.before, expected_version=self.seen
+        )
+        self.seen = self._version(self.project_id)
+        return changes
 
 
 class SaveProjectCommand(StoreCommand):
@@ -151,18 +174,26 @@ class SaveProjectCommand(StoreCommand):
         self.project_id = project_id
         self.form = form
         self.expected_version: int | None = expected_version
+        self.seen: int | None = None  # the project's version after this command's last step
 
     def apply(self) -> Changes:
         if self._first:  # the state the user's save replaces (not the one the form was read at)
             self.before = editing.snapshot(self.ctx.store, self.project_id)
+        else:  # redo: only over the project as the undo left it
+            self.expected_version = self.seen
         changes = editing.save_form(
             self.ctx.store, self.project_id, self.form, expected_version=self.expected_version
         )
         self.expected_version = None
+        self.seen = self._version(self.project_id)
         return changes
 
     def revert(self) -> Changes:
-        return editing.restore(self.ctx.store, self.project_id, self.before)
+        with self.ctx.store.write():  # the check and the restore in one transaction
+            self._guard(self.project_id, self.seen, "撤销")
+            changes = editing.restore(self.ctx.store, self.project_id, self.before)
+        self.seen = self._version(self.project_id)
+        return changes
 
 
 class CreateProjectCommand(StoreCommand):

@@ -197,3 +197,44 @@ def test_history_tab_shows_the_audit_trail(qtbot, window, store):
     assert history.table.item(0, 2).text() == "计划完工"
     assert history.table.item(0, 4).text() == "2028-01-01"
     assert history.table.item(0, 5).text() == "手工"
+
+
+def test_undo_never_overwrites_what_another_window_saved_since(qtbot, window, store):
+    """A edits a cell; B (another window, another PC) changes the project; A's undo is
+    refused with a message instead of wiping B's value."""
+    from desktop_app.store.projects import update_project
+
+    pid = s11(store)
+    model = window.ctx.register_model
+    index = model.index(model.row_of(pid), column_index("planned_end"))
+    assert model.setData(index, "2030-01-01")
+    update_project(store, pid, {"total_investment": 12345})  # B, in another field
+    window.act_undo.trigger()
+    assert "不能撤销这一步" in window.last_error
+    project = get_project(store, pid)
+    assert project.total_investment == 12345 and project.planned_end == date(2030, 1, 1)
+
+
+def test_undo_and_redo_of_ones_own_edits_still_work(qtbot, window, store):
+    pid = s11(store)
+    model = window.ctx.register_model
+    assert model.setData(model.index(model.row_of(pid), column_index("planned_end")), "2030-01-01")
+    window.act_undo.trigger()
+    assert get_project(store, pid).planned_end is None
+    window.act_redo.trigger()
+    assert get_project(store, pid).planned_end == date(2030, 1, 1)
+
+
+def test_undoing_an_editor_save_is_refused_after_another_users_change(qtbot, window, store):
+    from desktop_app.store.projects import update_project
+
+    pid = s11(store)
+    editor = window.open_editor(pid)
+    editor.inputs["percent_complete"].setText("40")
+    editor.save()
+    update_project(store, pid, {"total_investment": 12345})  # B, in another field
+    window.act_undo.trigger()
+    assert "不能撤销这一步" in window.last_error
+    project = get_project(store, pid)
+    assert project.total_investment == 12345 and project.percent_complete == 40
+

@@ -41,16 +41,11 @@ class StoreCommand(QUndoCommand):
 
     # -- another user's later change: refused, never overwritten ------------------------------
 
-    def _version(self, project_id: str) -> int | None:
-        return self.ctx.store.scalar("SELECT version FROM project WHERE id = ?", (project_id,))
-
-    def _guard(self, project_id: str, seen: int | None, doing: str) -> None:
-        """Refuse to undo or redo over a change made to the project since this step."""
-        if seen is not None and self._version(project_id) != seen:
-            raise ConflictError(
-                f"「{_project_label(self.ctx, project_id)}」在这一步之后已被他人（或另一窗口）修改，"
-                f"不能{doing}这一步，以免覆盖他人的修改。已重新载入最新内容。"
-            )
+    def _conflict(self, what: str, doing: str) -> ConflictError:
+        return ConflictError(
+            f"「{what}」在这一步之后已被他人（或另一窗口）修改，不能{doing}这一步，"
+            "以免覆盖他人的修改。已重新载入最新内容。"
+        )
 
     def _run(self, step) -> None:
         try:
@@ -61,6 +56,11 @@ class StoreCommand(QUndoCommand):
             self.ctx.notify(Changes(all_projects=True, units=True))
             return
         self.ctx.notify(changes)
+
+
+def _snap_state(snap: dict) -> dict:
+    """A snapshot without its version: what an undo would overwrite."""
+    return {k: v for k, v in snap.items() if k != "version"}
 
 
 def execute(ctx, command: StoreCommand) -> bool:
@@ -137,30 +137,36 @@ class EditFieldsCommand(StoreCommand):
         self.values = dict(values)
         self.expected_version = expected_version
         self.before: dict = {}
-        self.seen: int | None = None  # the project's version after this command's last step
+        self.after: dict = {}  # the fields as this command left them
+
+    def _check(self, expected: dict, doing: str) -> None:
+        """Refuse when the fields this command sets no longer hold ``expected`` (someone else
+        changed them since): undo and redo never overwrite another person's value."""
+        from ..store.projects import get_project
+
+        p = get_project(self.ctx.store, self.project_id, include_deleted=True)
+        if any(not _same(getattr(p, k, None), v) for k, v in expected.items()):
+            raise self._conflict(_project_label(self.ctx, self.project_id), doing)
 
     def apply(self) -> Changes:
         from ..store.projects import update_project
 
-        if not self._first:  # redo: only over the project as the undo left it
-            self._guard(self.project_id, self.seen, "重做")
-            self.expected_version = self.seen
-        diff = update_project(
-            self.ctx.store, self.project_id, self.values, expected_version=self.expected_version
-        )
+        with self.ctx.store.write():  # the check and the change in one transaction
+            if not self._first:  # redo: only over the values the undo left
+                self._check(self.before, "重做")
+            diff = update_project(
+                self.ctx.store, self.project_id, self.values, expected_version=self.expected_version
+            )
         if self._first:
             self.before = {k: old for k, (old, _) in diff.items()}
+            self.after = {k: new for k, (_, new) in diff.items()}
         self.expected_version = None
-        self.seen = self._version(self.project_id)
         return Changes(projects=frozenset({self.project_id}), schedule=True)
 
     def revert(self) -> Changes:
-        self._guard(self.project_id, self.seen, "撤销")
-        changes = editing.update_fields(
-            self.ctx.store, self.project_id, self.before, expected_version=self.seen
-        )
-        self.seen = self._version(self.project_id)
-        return changes
+        with self.ctx.store.write():
+            self._check(self.after, "撤销")
+            return editing.update_fields(self.ctx.store, self.project_id, self.before)
 
 
 class SaveProjectCommand(StoreCommand):
@@ -174,26 +180,30 @@ class SaveProjectCommand(StoreCommand):
         self.project_id = project_id
         self.form = form
         self.expected_version: int | None = expected_version
-        self.seen: int | None = None  # the project's version after this command's last step
+        self.after: dict | None = None  # the project as the save left it
+
+    def _check(self, expected: dict, doing: str) -> None:
+        now = editing.snapshot(self.ctx.store, self.project_id)
+        if _snap_state(now) != _snap_state(expected):
+            raise self._conflict(_project_label(self.ctx, self.project_id), doing)
 
     def apply(self) -> Changes:
-        if self._first:  # the state the user's save replaces (not the one the form was read at)
-            self.before = editing.snapshot(self.ctx.store, self.project_id)
-        else:  # redo: only over the project as the undo left it
-            self.expected_version = self.seen
-        changes = editing.save_form(
-            self.ctx.store, self.project_id, self.form, expected_version=self.expected_version
-        )
+        with self.ctx.store.write():  # the check and the save in one transaction
+            if self._first:  # the state the save replaces (not the one the form was read at)
+                self.before = editing.snapshot(self.ctx.store, self.project_id)
+            else:  # redo: only over the project as the undo left it
+                self._check(self.before, "重做")
+            changes = editing.save_form(
+                self.ctx.store, self.project_id, self.form, expected_version=self.expected_version
+            )
+            self.after = editing.snapshot(self.ctx.store, self.project_id)
         self.expected_version = None
-        self.seen = self._version(self.project_id)
         return changes
 
     def revert(self) -> Changes:
         with self.ctx.store.write():  # the check and the restore in one transaction
-            self._guard(self.project_id, self.seen, "撤销")
-            changes = editing.restore(self.ctx.store, self.project_id, self.before)
-        self.seen = self._version(self.project_id)
-        return changes
+            self._check(self.after, "撤销")
+            return editing.restore(self.ctx.store, self.project_id, self.before)
 
 
 class CreateProjectCommand(StoreCommand):
@@ -255,19 +265,39 @@ class AddUnitCommand(StoreCommand):
 class EditUnitCommand(StoreCommand):
     """Rename a unit, change its contact, (de)activate it."""
 
-    def __init__(self, ctx, unit_id: int, values: dict, text: str):
+    def __init__(
+        self, ctx, unit_id: int, values: dict, text: str, *, expected_version: int | None = None
+    ):
         super().__init__(ctx, text)
         self.unit_id = unit_id
         self.values = dict(values)
         self.before = {
             k: v for k, v in editing.unit_values(ctx.store, unit_id).items() if k in values
         }
+        self.expected_version = expected_version  # the unit as the page showed it
+        self.after: dict = {}
+
+    def _check(self, expected: dict, doing: str) -> None:
+        now = editing.unit_values(self.ctx.store, self.unit_id)
+        if any(not _same(now.get(k), v) for k, v in expected.items()):
+            raise self._conflict(now.get("name") or str(self.unit_id), doing)
 
     def apply(self) -> Changes:
-        return editing.update_unit(self.ctx.store, self.unit_id, self.values)
+        with self.ctx.store.write():
+            if not self._first:
+                self._check(self.before, "重做")
+            changes = editing.update_unit(
+                self.ctx.store, self.unit_id, self.values, expected_version=self.expected_version
+            )
+            now = editing.unit_values(self.ctx.store, self.unit_id)
+        self.after = {k: now.get(k) for k in self.values}
+        self.expected_version = None
+        return changes
 
     def revert(self) -> Changes:
-        return editing.update_unit(self.ctx.store, self.unit_id, self.before)
+        with self.ctx.store.write():
+            self._check(self.after, "撤销")
+            return editing.update_unit(self.ctx.store, self.unit_id, self.before)
 
 
 class MergeUnitsCommand(StoreCommand):

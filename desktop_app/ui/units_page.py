@@ -238,7 +238,10 @@ class UnitsPage(QWidget):
             text = f"{'启用' if values['active'] else '停用'}单位 {unit.name}"
         else:
             text = f"修改单位 {unit.name} 联系方式"
-        return self._execute(EditUnitCommand(self.ctx, unit_id, values, text))
+        # Against the unit as this page shows it: a colleague's change since is not overwritten.
+        return self._execute(
+            EditUnitCommand(self.ctx, unit_id, values, text, expected_version=unit.version)
+        )
 
     def merge(self, source_id: int, target_id: int) -> int | None:
         source = next(u for u in self.units if u.id == source_id)

@@ -208,11 +208,22 @@ def test_undo_never_overwrites_what_another_window_saved_since(qtbot, window, st
     model = window.ctx.register_model
     index = model.index(model.row_of(pid), column_index("planned_end"))
     assert model.setData(index, "2030-01-01")
-    update_project(store, pid, {"total_investment": 12345})  # B, in another field
+    update_project(store, pid, {"planned_end": date(2032, 6, 30)})  # B, the same field
     window.act_undo.trigger()
     assert "不能撤销这一步" in window.last_error
+    assert get_project(store, pid).planned_end == date(2032, 6, 30)  # B's value stands
+
+
+def test_undo_of_one_field_leaves_another_users_other_fields_alone(qtbot, window, store):
+    from desktop_app.store.projects import update_project
+
+    pid = s11(store)
+    model = window.ctx.register_model
+    assert model.setData(model.index(model.row_of(pid), column_index("planned_end")), "2030-01-01")
+    update_project(store, pid, {"total_investment": 12345})  # B, in another field
+    window.act_undo.trigger()
     project = get_project(store, pid)
-    assert project.total_investment == 12345 and project.planned_end == date(2030, 1, 1)
+    assert project.planned_end is None and project.total_investment == 12345
 
 
 def test_undo_and_redo_of_ones_own_edits_still_work(qtbot, window, store):
@@ -237,4 +248,3 @@ def test_undoing_an_editor_save_is_refused_after_another_users_change(qtbot, win
     assert "不能撤销这一步" in window.last_error
     project = get_project(store, pid)
     assert project.total_investment == 12345 and project.percent_complete == 40
-

@@ -89,3 +89,18 @@ def test_deactivate_keeps_the_unit_and_its_links(window, store, make_project, mo
     assert not get_unit(store, a.id).active
     assert get_project(store, pid).lead_unit == "市交通运输局"
     assert page.active_button.text() == "启用"
+
+
+def test_a_rename_over_a_colleagues_rename_is_refused(window, store):
+    from desktop_app.store.units import update_unit
+
+    page = window.pages["units"]
+    uid = get_unit(store, "什邡市").id
+    update_unit(store, uid, {"name": "什邡市（甲改）"})  # another PC, after this page loaded
+    assert not page.edit_unit(uid, {"name": "什邡市（乙改）"})
+    assert "已被他人修改" in page.last_error
+    assert get_unit(store, uid).name == "什邡市（甲改）"
+    assert page.edit_unit(uid, {"name": "什邡市（乙改）"})  # after the reload: allowed
+    update_unit(store, uid, {"name": "什邡市（丙改）"})  # renamed again meanwhile
+    window.act_undo.trigger()  # the undo would overwrite it: refused
+    assert get_unit(store, uid).name == "什邡市（丙改）"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shiboken6
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QUndoCommand
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,6 +27,7 @@ from ...domain.parsing import ParseError, normalize_text
 from ...services.changes import Changes
 from ...store.indicators import list_indicators, set_actual
 from ..context import AppContext
+from ..undo import StoreCommand, execute
 
 STATE_COLORS = {MET: "#2E9D47", NOT_MET: "#D93025"}
 FIXED = ("序号", "类别", "指标", "单位", "2025年目标")
@@ -41,19 +42,32 @@ def gap_text(gap: float | None, unit: str | None) -> str:
     return f"{gap:+.4g} {unit or ''}".strip()
 
 
-class ActualCommand(QUndoCommand):
+class ActualCommand(StoreCommand):
+    """An actual value typed in (or cleared); undo puts the old one back. Each step is made
+    only over the value it expects: a colleague's entry since is never overwritten."""
+
     def __init__(self, ctx: AppContext, indicator: Indicator, year: int, value: float | None):
-        super().__init__(f"修改 {indicator.name} {year}年实际值")
-        self.ctx, self.indicator_id, self.year = ctx, indicator.id, year
+        super().__init__(ctx, f"修改 {indicator.name} {year}年实际值")
+        self.name, self.indicator_id, self.year = indicator.name, indicator.id, year
         self.old, self.new = indicator.actuals.get(year), value
 
-    def redo(self) -> None:
-        set_actual(self.ctx.store, self.indicator_id, self.year, self.new)
-        self.ctx.notify(Changes(indicators=True))
+    def _step(self, expected: float | None, value: float | None, doing: str) -> Changes:
+        store = self.ctx.store
+        with store.write():
+            now = store.scalar(
+                "SELECT value FROM indicator_value WHERE indicator_id = ? AND year = ?",
+                (self.indicator_id, self.year),
+            )
+            if now != expected:
+                raise self._conflict(f"{self.name} {self.year}年", doing)
+            set_actual(store, self.indicator_id, self.year, value)
+        return Changes(indicators=True)
 
-    def undo(self) -> None:
-        set_actual(self.ctx.store, self.indicator_id, self.year, self.old)
-        self.ctx.notify(Changes(indicators=True))
+    def apply(self) -> Changes:
+        return self._step(self.old, self.new, "保存" if self._first else "重做")
+
+    def revert(self) -> Changes:
+        return self._step(self.new, self.old, "撤销")
 
 
 class SparklineDelegate(QStyledItemDelegate):
@@ -227,8 +241,8 @@ class IndicatorsPage(QWidget):
         if value == indicator.actuals.get(year):
             return
         try:
-            self.ctx.undo_stack.push(ActualCommand(self.ctx, indicator, year, value))
-        except UserError as exc:
+            execute(self.ctx, ActualCommand(self.ctx, indicator, year, value))
+        except UserError as exc:  # a colleague's entry meanwhile, the database busy …
             QMessageBox.warning(self, "主要指标", exc.message)
             self.reload()
 

@@ -42,10 +42,12 @@ from ...store.monitoring import last_report_per_project
 from ...store.supervision import (
     Supervision,
     delete_supervision,
+    get_supervision,
     list_supervisions,
     update_supervision,
 )
 from ..context import AppContext
+from ..undo import StoreCommand, execute
 
 WATCH_COLUMNS = ("灯", "项目编码", "项目名称", "牵头单位", "原因", "逾期天数", "最近报送", "督办")
 NOTICE_COLUMNS = (
@@ -108,21 +110,38 @@ class IssueCommand(QUndoCommand):
         self.ctx.notify(Changes(supervision=True))
 
 
-class UpdateCommand(QUndoCommand):
-    """Record a reply or close a notice; undo puts the old values back."""
+class UpdateCommand(StoreCommand):
+    """Record a reply or close a notice; undo puts the old values back. Each step is made only
+    over the record as it expects it: a colleague's reply since is never overwritten."""
 
     def __init__(self, ctx: AppContext, record: Supervision, changes: dict, text: str):
-        super().__init__(f"{text} {record.project_name}")
-        self.ctx, self.record_id, self.changes = ctx, record.id, changes
-        self.before = {k: getattr(record, k) for k in changes}
+        super().__init__(ctx, f"{text} {record.project_name}")
+        self.record_id, self.changes, self.label = record.id, changes, record.project_name
+        # The record as this page showed it: what the first step expects to find.
+        self.before = {
+            k: getattr(record, k) for k in ("status", "reply_text", "replied_date", *changes)
+        }
+        self.after: dict = {}
 
-    def redo(self) -> None:
-        update_supervision(self.ctx.store, self.record_id, self.changes)
-        self.ctx.notify(Changes(supervision=True))
+    def _step(self, expected: dict, values: dict, doing: str) -> Changes:
+        store = self.ctx.store
+        with store.write():
+            now = get_supervision(store, self.record_id)
+            if any(getattr(now, k) != v for k, v in expected.items()):
+                raise self._conflict(f"{self.label}的督办", doing)
+            update_supervision(store, self.record_id, values)
+            done = get_supervision(store, self.record_id)
+        self.after = {k: getattr(done, k) for k in self.before}
+        return Changes(supervision=True)
 
-    def undo(self) -> None:
-        update_supervision(self.ctx.store, self.record_id, self.before)
-        self.ctx.notify(Changes(supervision=True))
+    def apply(self) -> Changes:
+        if self._first:
+            return self._step(self.before, self.changes, "保存")
+        return self._step(self.before, self.changes, "重做")
+
+    def revert(self) -> Changes:
+        restore = {k: self.before[k] for k in self.changes}
+        return self._step(self.after, restore, "撤销")
 
 
 class IssueDialog(QDialog):
@@ -437,9 +456,10 @@ class SupervisionPage(QWidget):
     def record_reply(self, record: Supervision, changes: dict) -> None:
         text = "办结督办" if changes.get("status") == "已办结" else "登记督办回复"
         try:
-            self.ctx.undo_stack.push(UpdateCommand(self.ctx, record, changes, text))
-        except UserError as exc:
+            execute(self.ctx, UpdateCommand(self.ctx, record, changes, text))
+        except UserError as exc:  # a colleague's reply meanwhile, the database busy …
             QMessageBox.warning(self, "登记回复", exc.message)
+            self.refresh(Changes(supervision=True))
 
     def print_notices(self) -> None:
         record = self.selected_record()

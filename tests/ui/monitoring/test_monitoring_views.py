@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.domain.status import evaluate
-from desktop_app.store.indicators import list_indicators
+from desktop_app.store.indicators import list_indicators, set_actual
 from desktop_app.store.projects import list_projects
 from desktop_app.store.supervision import list_supervisions
 from desktop_app.ui.context import AppContext
@@ -155,3 +155,42 @@ def test_rules_dialog_changes_lights(qtbot, ctx):
     dialog.red.setValue(8)
     dialog.save()
     assert ctx.status_rules().red_points == 8 and ctx.status_rules().yellow_points == 5
+
+
+def test_an_indicator_value_over_a_colleagues_entry_is_refused(qtbot, ctx, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    page = IndicatorsPage(ctx)
+    qtbot.addWidget(page)
+    ctx.changed.connect(page.refresh)
+    first = list_indicators(ctx.store)[0]
+    set_actual(ctx.store, first.id, 2023, 5.0)  # a colleague, after this page loaded
+    page.set_value(0, 2023, "7")
+    assert shown and "已被他人" in shown[0]
+    assert list_indicators(ctx.store)[0].actuals[2023] == 5.0
+    assert ctx.undo_stack.count() == 0  # no step that did not happen
+
+
+def test_a_reply_over_a_colleagues_reply_is_refused(qtbot, store, make_project, monkeypatch):
+    from desktop_app.store.supervision import update_supervision
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    make_project(
+        "L-2",
+        "逾期项目二",
+        lead="市交通运输局",
+        planned_start=date(2024, 1, 1),
+        planned_end=date(2025, 12, 31),
+    )
+    ctx = AppContext(store, today=TODAY)
+    page = SupervisionPage(ctx)
+    qtbot.addWidget(page)
+    ctx.changed.connect(page.refresh)
+    page.watch.selectRow(0)
+    page.issue_for(page.selected_statuses(), date(2026, 11, 1), 10, "请说明原因")
+    stale = list_supervisions(store)[0]
+    update_supervision(store, stale.id, {"status": "已回复", "reply_text": "甲登记的回复"})
+    page.record_reply(stale, {"status": "已办结"})
+    assert shown and "已被他人" in shown[0]
+    assert list_supervisions(store)[0].reply_text == "甲登记的回复"

@@ -358,6 +358,12 @@ class Store:
         target = Path(target)
         tmp = target.with_name(target.name + ".part")
         try:
+            # SQLite's online backup waits as long as another program holds the file exclusively
+            # (the window frozen meanwhile); a read first gives up after the busy timeout.
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) from exc
+        try:
             target.parent.mkdir(parents=True, exist_ok=True)
             dest = sqlite3.connect(str(tmp))
             try:

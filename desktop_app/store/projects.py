@@ -201,6 +201,13 @@ def get_project(store: Store, key: str, *, include_deleted: bool = False) -> Pro
         )
     found = list_projects(store, ids=[pid], include_deleted=include_deleted) if pid else []
     if not found:
+        if pid:  # there, but deleted (by a colleague, say, while it was open here)
+            code, name = store.conn.execute(
+                "SELECT code, name FROM project WHERE id = ?", (pid,)
+            ).fetchone()
+            raise NotFoundError(
+                f"项目「{code} {name}」已被删除（可能是同事在另一台电脑上删除的），无法再修改。"
+            )
         raise NotFoundError(f"找不到项目「{key}」。请检查项目编码。")
     return found[0]
 

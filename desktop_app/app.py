@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
+    use_portable_settings()
     apply_app_font(app)
     install_excepthook()
 
@@ -39,6 +40,20 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     logging.getLogger(__name__).info("opened %s", path)
     return app.exec()
+
+
+def use_portable_settings() -> None:
+    """In portable mode the settings (recent files, layout, backups kept) live in the data
+    folder beside the program too, not in the registry of the PC it happens to run on."""
+    from PySide6.QtCore import QSettings
+
+    from .locations import portable_dir
+
+    folder = portable_dir()
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        QSettings.setDefaultFormat(QSettings.IniFormat)
+        QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(folder))
 
 
 def last_database(settings=None) -> Path | None:

@@ -31,3 +31,24 @@ def test_portable_mode_when_marker_present(monkeypatch, tmp_path):
 def test_backups_sit_beside_the_database():
     db = Path("/共享盘/成德/projects.db")
     assert locations.backups_dir(db) == Path("/共享盘/成德/备份/projects")
+
+
+def test_portable_mode_keeps_the_settings_in_the_data_folder_too(tmp_path):
+    """Run in a process of its own: the settings' location is process-wide."""
+    import subprocess
+    import sys
+
+    (tmp_path / locations.PORTABLE_MARKER).write_text("", encoding="utf-8")
+    code = (
+        "import sys; from pathlib import Path; import desktop_app.locations as L\n"
+        f"L.program_dir = lambda: Path({str(tmp_path)!r})\n"
+        "from PySide6.QtCore import QCoreApplication, QSettings\n"
+        "app = QCoreApplication([]); app.setOrganizationName('测试单位'); app.setApplicationName('测试')\n"
+        "from desktop_app.app import use_portable_settings\n"
+        "use_portable_settings(); s = QSettings(); s.setValue('recent/databases', ['x']); s.sync()\n"
+        "print(s.fileName())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=True
+    ).stdout.strip()
+    assert Path(out).is_relative_to(tmp_path / "data") and Path(out).is_file()

@@ -195,7 +195,8 @@ def read_register(
     path = Path(path)
     check_workbook(path)
     progress(0, 3, "读取文件")
-    saved = mapping if mapping is not None else (store.get_setting(MAPPING_SETTING, {}) or {})
+    # The saved mapping, with this import's corrections on top (not instead of it).
+    saved = {**(store.get_setting(MAPPING_SETTING, {}) or {}), **(mapping or {})}
     book = open_values(path)
     try:
         chosen = None

@@ -7,6 +7,7 @@ proposals and the audit rows), so a failed or cancelled import leaves the databa
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -305,11 +306,17 @@ def apply_register(
         update_project,
     )
 
-    if xstore.batch_by_sha(store, preview.sha256, "register"):
+    # The same file read the same way again changes nothing; read with a corrected column
+    # mapping it is a new import.
+    mapping = json.dumps(sorted(preview.mapping.items()))
+    done = store.conn.execute(
+        "SELECT counts FROM import_batch WHERE sha256 = ? AND kind = 'register'", (preview.sha256,)
+    ).fetchall()
+    if any(json.loads(c or "{}").get("mapping", mapping) == mapping for (c,) in done):
         return RegisterOutcome(
             "already-imported",
             preview,
-            message=f"「{preview.file_name}」此前已导入，本次未做任何修改。",
+            message=f"「{preview.file_name}」此前已按同样的列对应导入，本次未做任何修改。",
         )
     errors = preview.all_errors
     if errors and not skip_invalid:
@@ -331,7 +338,7 @@ def apply_register(
             unit_id=None,
             period=None,
             template_id=None,
-            counts=preview.counts(),
+            counts={**preview.counts(), "mapping": mapping},
         )
         for i, row in enumerate(rows):
             if i % 200 == 0:

@@ -299,3 +299,21 @@ def test_percent_formatted_cells_are_read_as_shown(store, tmp_path):
     wb.save(path)
     rows = read_register(store, path).rows
     assert [r.values["percent_complete"] for r in rows] == [45, 12.5]
+
+
+def test_the_same_ledger_with_a_corrected_mapping_imports_again(store, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["项目名称", "开始", "总投资（万元）"])
+    wb.active.append(["新项目戊", "2026-05-01", 800])
+    path = tmp_path / "台账.xlsx"
+    wb.save(path)
+    save_register_mapping(store, {"总投资（万元）": "total_investment"})
+    first = apply_register(store, read_register(store, path))  # 开始 not understood yet
+    assert first.status == "applied"
+    assert apply_register(store, read_register(store, path)).status == "already-imported"
+    # A correction on the command line adds to the saved mapping, not replaces it.
+    corrected = read_register(store, path, mapping={"开始": "planned_start"})
+    assert set(corrected.mapping.values()) == {"name", "planned_start", "total_investment"}
+    assert apply_register(store, corrected).status == "applied"
+    [pid] = first.created
+    assert get_project(store, pid).planned_start == date(2026, 5, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -30,7 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     apply_app_font(app)
     install_excepthook()
 
-    path = Path(args.db) if args.db else last_database() or default_db_path()
+    if args.db:
+        path = Path(args.db)
+    elif os.environ.get("CHENGDE_DATA_DIR"):  # an explicit data folder wins over the last file
+        path = default_db_path()
+    else:
+        path = last_database() or default_db_path()
     try:
         store = open_or_create(path)
     except UserError as exc:

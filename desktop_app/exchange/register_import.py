@@ -29,7 +29,7 @@ from ..domain.validation import project_problems
 from ..services.progress import Progress, no_progress
 from ..store import Store
 from ..store.projects import list_projects
-from ..store.units import list_units
+from ..store.units import list_units, merged_into
 from .columns import column_letter
 from .return_import import (
     CellError,
@@ -334,11 +334,9 @@ def _parse(
     # A unit merged into another stands for it (the 台账 may be older than the merge); one
     # merely stopped is refused by _parse_value.
     by_id = {u.id: u for u in all_units}
-    merged_into = dict(
-        store.conn.execute("SELECT id, merged_into_id FROM unit WHERE merged_into_id IS NOT NULL")
-    )
+    merged = merged_into(store)
     for key, unit in list(units.items()):
-        target = merged_into.get(unit.id)
+        target = merged.get(unit.id)
         if target in by_id:
             units[key] = by_id[target]
     seen: dict[str, int] = {}

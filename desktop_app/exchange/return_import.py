@@ -434,18 +434,7 @@ def _resubmitted(store: Store, preview: ReturnPreview) -> None:
     issue came from the unit's own earlier return (not from the office), the newer return's
     value is no conflict but an update."""
     wanted = {(c.project_id, c.field) for r in preview.rows for c in r.conflicts}
-    pids = sorted({pid for pid, _ in wanted})
-    latest: dict[tuple[str, str], str | None] = {}  # (project, field) -> template of last change
-    for i in range(0, len(pids), 500):
-        chunk = pids[i : i + 500]
-        for pid, field_name, template_id in store.conn.execute(
-            "SELECT a.project_id, a.field, b.template_id FROM audit_log a"
-            " LEFT JOIN import_batch b ON b.id = a.batch_id"
-            f" WHERE a.project_id IN ({','.join('?' * len(chunk))}) ORDER BY a.id",
-            chunk,
-        ):
-            if (pid, field_name) in wanted:
-                latest[(pid, field_name)] = template_id
+    latest = xstore.last_change_templates(store, sorted({pid for pid, _ in wanted}))
     for r in preview.rows:
         own = [c for c in r.conflicts if latest.get((c.project_id, c.field)) == preview.template_id]
         if own:

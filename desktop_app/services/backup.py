@@ -11,6 +11,7 @@ from pathlib import Path
 from ..domain.errors import UserError
 from ..locations import backups_dir
 from ..store import Store, StoreError
+from ..store.database import is_program_database
 
 _STAMP = "%Y%m%d-%H%M%S"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<reason>[^.]+)\.db$")
@@ -112,22 +113,7 @@ def restore(store: Store, backup: Path, *, keep: int = DEFAULT_KEEP) -> Store:
     """
     backup = Path(backup)
     uri = f"{backup.resolve().as_uri()}?mode=ro"
-    ok = False
-    if backup.is_file() and backup.stat().st_size > 0:
-        try:
-            probe = sqlite3.connect(uri, uri=True)
-            try:
-                ok = (
-                    probe.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-                    and probe.execute(
-                        "SELECT count(*) FROM sqlite_master WHERE name IN ('project', 'unit')"
-                    ).fetchone()[0]
-                    == 2
-                )
-            finally:
-                probe.close()
-        except sqlite3.DatabaseError:
-            ok = False
+    ok = is_program_database(backup)
     if not ok:
         raise UserError(
             f"备份文件「{backup.name}」已损坏、是空文件或不是本程序的数据库，未恢复。请选择其他备份。"

@@ -309,10 +309,8 @@ def apply_register(
     # The same file read the same way again changes nothing; read with a corrected column
     # mapping it is a new import.
     mapping = json.dumps(sorted(preview.mapping.items()))
-    done = store.conn.execute(
-        "SELECT counts FROM import_batch WHERE sha256 = ? AND kind = 'register'", (preview.sha256,)
-    ).fetchall()
-    if any(json.loads(c or "{}").get("mapping", mapping) == mapping for (c,) in done):
+    done = xstore.batch_counts_by_sha(store, preview.sha256, "register")
+    if any(counts.get("mapping", mapping) == mapping for counts in done):
         return RegisterOutcome(
             "already-imported",
             preview,

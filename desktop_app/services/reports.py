@@ -30,7 +30,7 @@ from ..reports.progress_sheet import (
 )
 from ..reports.project_card import CardSheet, ProjectCard
 from ..store import Store
-from ..store.progress import list_reports
+from ..store.progress import latest_reports_upto, list_reports, projects_with_reports
 from ..store.projects import get_project, list_projects
 from ..store.supervision import list_supervisions
 from ..store.units import get_unit, list_units
@@ -121,19 +121,8 @@ def _context(store: Store, options: ReportOptions, progress: Progress) -> _Conte
     ctx.unit_order = {u.name: i for i, u in enumerate(list_units(store))}
     if period is not None and period.key < current.key:
         # A sheet for a past month shows that month's figures, not today's.
-        ctx.as_of = {
-            pid: rest
-            for pid, *rest in store.conn.execute(
-                "SELECT r.project_id, r.period, r.percent_complete, r.investment_to_date,"
-                " r.progress_text FROM progress_report r"
-                " WHERE r.period = (SELECT max(period) FROM progress_report"
-                "  WHERE project_id = r.project_id AND period <= ?)",
-                (period.key,),
-            )
-        }
-        ctx.reported = frozenset(
-            pid for (pid,) in store.conn.execute("SELECT DISTINCT project_id FROM progress_report")
-        )
+        ctx.as_of = latest_reports_upto(store, period.key)
+        ctx.reported = projects_with_reports(store)
     return ctx
 
 

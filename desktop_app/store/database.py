@@ -403,6 +403,28 @@ _CONSTRAINT_NAMES = {
 }
 
 
+def is_program_database(path: Path) -> bool:
+    """Whether ``path`` is a sound database of this program (read only: the file is never
+    created or written, as ``sqlite3.connect`` would do to a missing one)."""
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return (
+                probe.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+                and probe.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE name IN ('project', 'unit')"
+                ).fetchone()[0]
+                == 2
+            )
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
 def translate_error(
     exc: sqlite3.Error, path: Path | None = None, *, writing: bool = False
 ) -> UserError:

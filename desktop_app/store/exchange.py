@@ -271,6 +271,35 @@ def issue_rows(store: Store, template_id: str) -> dict[str, IssueRow]:
 # -- import batches ---------------------------------------------------------------------------
 
 
+def batch_counts_by_sha(store: Store, sha256: str, kind: str) -> list[dict]:
+    """The counts recorded with every import of the file ``sha256`` (oldest first)."""
+    return [
+        json.loads(counts or "{}")
+        for (counts,) in store.conn.execute(
+            "SELECT counts FROM import_batch WHERE sha256 = ? AND kind = ? ORDER BY id",
+            (sha256, kind),
+        )
+    ]
+
+
+def last_change_templates(
+    store: Store, project_ids: list[str]
+) -> dict[tuple[str, str], str | None]:
+    """``(project, field) -> template`` of the import that last changed the field (``None``
+    when the last change was not an import of a template)."""
+    latest: dict[tuple[str, str], str | None] = {}
+    for i in range(0, len(project_ids), 500):
+        chunk = project_ids[i : i + 500]
+        for pid, field_name, template_id in store.conn.execute(
+            "SELECT a.project_id, a.field, b.template_id FROM audit_log a"
+            " LEFT JOIN import_batch b ON b.id = a.batch_id"
+            f" WHERE a.project_id IN ({','.join('?' * len(chunk))}) ORDER BY a.id",
+            chunk,
+        ):
+            latest[(pid, field_name)] = template_id
+    return latest
+
+
 def batch_by_sha(store: Store, sha256: str, kind: str) -> dict | None:
     rows = store.query(
         "SELECT id, at, file_name, period, unit_id, counts FROM import_batch"

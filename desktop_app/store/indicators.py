@@ -35,6 +35,14 @@ def list_indicators(store: Store) -> list[Indicator]:
     ]
 
 
+def get_actual(store: Store, indicator_id: int, year: int) -> float | None:
+    """The actual value entered for an indicator and year (``None`` when none)."""
+    return store.scalar(
+        "SELECT value FROM indicator_value WHERE indicator_id = ? AND year = ?",
+        (indicator_id, year),
+    )
+
+
 def set_actual(
     store: Store,
     indicator_id: int,

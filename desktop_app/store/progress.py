@@ -143,6 +143,28 @@ def list_reports(
     ]
 
 
+def latest_reports_upto(store: Store, period: str) -> dict[str, tuple]:
+    """Each project's latest report up to ``period``: ``project_id -> (period, percent,
+    累计完成投资, 形象进度)``."""
+    return {
+        pid: tuple(rest)
+        for pid, *rest in store.conn.execute(
+            "SELECT r.project_id, r.period, r.percent_complete, r.investment_to_date,"
+            " r.progress_text FROM progress_report r"
+            " WHERE r.period = (SELECT max(period) FROM progress_report"
+            "  WHERE project_id = r.project_id AND period <= ?)",
+            (period,),
+        )
+    }
+
+
+def projects_with_reports(store: Store) -> frozenset[str]:
+    """The projects that have any progress report."""
+    return frozenset(
+        pid for (pid,) in store.conn.execute("SELECT DISTINCT project_id FROM progress_report")
+    )
+
+
 def reported_projects(store: Store, period: str) -> dict[str, str]:
     """Projects with a report for ``period``: ``project_id -> reported_at``."""
     return dict(

@@ -60,6 +60,13 @@ def _loose(name: str) -> str:
     return re.sub(r"[\s\-‐‑‒–—―－]", "", text)
 
 
+def merged_into(store: Store) -> dict[int, int]:
+    """``unit -> the unit it was merged into`` for every merged unit."""
+    return dict(
+        store.conn.execute("SELECT id, merged_into_id FROM unit WHERE merged_into_id IS NOT NULL")
+    )
+
+
 def find_unit(store: Store, name: str) -> Unit | None:
     try:
         return get_unit(store, name)

@@ -25,7 +25,7 @@ from ...domain.model import Indicator
 from ...domain.money import plain_number
 from ...domain.parsing import ParseError, normalize_text
 from ...services.changes import Changes
-from ...store.indicators import list_indicators, set_actual
+from ...store.indicators import get_actual, list_indicators, set_actual
 from ..context import AppContext
 from ..undo import StoreCommand, execute
 
@@ -54,10 +54,7 @@ class ActualCommand(StoreCommand):
     def _step(self, expected: float | None, value: float | None, doing: str) -> Changes:
         store = self.ctx.store
         with store.write():
-            now = store.scalar(
-                "SELECT value FROM indicator_value WHERE indicator_id = ? AND year = ?",
-                (self.indicator_id, self.year),
-            )
+            now = get_actual(store, self.indicator_id, self.year)
             if now != expected:
                 raise self._conflict(f"{self.name} {self.year}年", doing)
             set_actual(store, self.indicator_id, self.year, value)

@@ -176,17 +176,24 @@ def test_period_given_wrong_is_a_usage_error_without_traceback(setup, capsys):
     assert "「abc」不是填报周期" in err and "Traceback" not in err + out
 
 
-def test_error_report_after_skip_invalid_keeps_the_applied_rows(setup, capsys, tmp_path):
-    """A return with merged cells and a bad value: the valid rows applied (--skip-invalid), the
-    result printed, then the report written."""
-    path = setup.edit({("GH-2", "percent_complete"): 55})
+def _merged(setup, path, key: str):
+    """The return with ``key``'s cells of GH-1 and the row under it merged, and 120% typed
+    as GH-1's percent (a bad value)."""
     wb = openpyxl.load_workbook(path)
     ws = wb.active
     first = setup.row_of("GH-1")
     ws.protection.sheet = False
-    ws.merge_cells(f"{col('progress_text')}{first}:{col('progress_text')}{first + 1}")
+    ws.merge_cells(f"{col(key)}{first}:{col(key)}{first + 1}")
     ws[f"{col('percent_complete')}{first}"] = "120%"
     wb.save(path)
+    return path
+
+
+def test_error_report_after_skip_invalid_keeps_the_applied_rows(setup, capsys, tmp_path):
+    """A return with merged cells and a bad value: the valid rows applied (--skip-invalid), the
+    result printed, then the report written."""
+    path = _merged(setup, setup.edit({("GH-2", "percent_complete"): 55}), "progress_text")
+    first = setup.row_of("GH-1")
     report = tmp_path / "错误报告.xlsx"
     code, out, err = run(
         capsys,
@@ -207,14 +214,8 @@ def test_error_report_after_skip_invalid_keeps_the_applied_rows(setup, capsys, t
 
 
 def test_error_report_for_errors_in_a_merged_range(setup, capsys, tmp_path):
-    path = setup.edit({})
-    wb = openpyxl.load_workbook(path)
-    ws = wb.active
+    path = _merged(setup, setup.edit({}), "percent_complete")
     first, letter = setup.row_of("GH-1"), col("percent_complete")
-    ws.protection.sheet = False
-    ws.merge_cells(f"{letter}{first}:{letter}{first + 1}")
-    ws[f"{letter}{first}"] = "120%"
-    wb.save(path)
     report = tmp_path / "r.xlsx"
     code, out, err = run(
         capsys, "--db", str(setup.store.path), "import", str(path), "--error-report", str(report)

@@ -51,15 +51,17 @@ def test_restore_a_backup_brings_the_data_back(qtbot, window, store):
     dialog.close()
 
 
-def test_a_broken_backup_is_refused(window, store, tmp_path):
+@pytest.mark.parametrize("content", [b"not a database at all", b""], ids=["broken", "empty"])
+def test_a_broken_or_empty_backup_is_refused(window, store, tmp_path, content):
     from desktop_app.ui.backups import BackupsDialog
 
     bad = tmp_path / "坏备份.db"
-    bad.write_bytes(b"not a database at all")
+    bad.write_bytes(content)
     dialog = BackupsDialog(window.ctx, window)
     assert not dialog.restore(bad)
-    assert "已损坏" in window.last_error
+    assert "已损坏、是空文件" in window.last_error
     assert count_projects(window.ctx.store) == 126
+    assert bad.read_bytes() == content  # read, never written
     dialog.close()
 
 
@@ -100,17 +102,6 @@ def test_restoring_the_oldest_kept_backup_restores_it(window, store):
     assert dialog.restore(oldest)
     assert count_projects(window.ctx.store) == 126
     assert oldest.exists() and oldest.stat().st_size == size  # the chosen backup untouched
-    dialog.close()
-
-
-def test_an_empty_file_is_no_backup(window, store, tmp_path):
-    from desktop_app.ui.backups import BackupsDialog
-
-    empty = tmp_path / "空.db"
-    empty.write_bytes(b"")
-    dialog = BackupsDialog(window.ctx, window)
-    assert not dialog.restore(empty)
-    assert "空文件" in window.last_error and count_projects(window.ctx.store) == 126
     dialog.close()
 
 

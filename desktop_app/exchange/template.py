@@ -315,11 +315,16 @@ def _guide_sheet(ws, spec: TemplateSpec) -> None:
         f"模板编号：{spec.template_id}",
     ]
     wrap = Alignment(wrap_text=True, vertical="top")
+    width = 72  # characters of the column (fits A4 portrait): a Chinese character takes two
     for i, text in enumerate(lines, start=1):
         put(ws.cell(i, 1), text)
         ws.cell(i, 1).font = Font(name="黑体" if i == 1 else FONT, size=14 if i == 1 else 11)
         ws.cell(i, 1).alignment = wrap
-    ws.column_dimensions["A"].width = 110
+        # Row heights are not grown for wrapped text by every spreadsheet: set them.
+        needed = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text) / (width - 2)
+        if needed > 1:
+            ws.row_dimensions[i].height = 16 * -(-needed // 1)
+    ws.column_dimensions["A"].width = width
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -135,16 +135,21 @@ def cmd_import_register(args: argparse.Namespace) -> int:
     from ..services.exchange import apply_register, save_register_mapping
 
     mapping = _mapping(args.map or [])
-    with _open(args) as store:
-        if mapping and args.save_mapping:
-            save_register_mapping(store, mapping)
-        preview = read_register(store, Path(args.file), mapping=mapping or None)
-        if args.dry_run:
-            status = "rejected" if preview.all_errors and not args.skip_invalid else "dry-run"
-            message = "预览完成，未写入数据库。"
-        else:
-            outcome = apply_register(store, preview, skip_invalid=args.skip_invalid)
-            status, message = outcome.status, outcome.message
+    try:
+        with _open(args) as store:
+            if mapping and args.save_mapping:
+                save_register_mapping(store, mapping)
+            preview = read_register(store, Path(args.file), mapping=mapping or None)
+            if args.dry_run:
+                status = "rejected" if preview.all_errors and not args.skip_invalid else "dry-run"
+                message = "预览完成，未写入数据库。"
+            else:
+                outcome = apply_register(store, preview, skip_invalid=args.skip_invalid)
+                status, message = outcome.status, outcome.message
+    except UserError as exc:
+        if args.json:  # a result a script can read, whatever went wrong
+            print_json({"status": "rejected", "errors": [], "notes": [], "message": exc.message})
+        raise
     if args.json:
         print_json(
             {

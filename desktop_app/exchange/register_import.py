@@ -251,6 +251,11 @@ def read_register(
             "（一次导入一张表：其他表请另存为单独的文件后再导入）。"
         )
     _drop_serial_codes(preview, rows[start:])
+    unknown = [h for h in (mapping or {}) if h not in {clean_text(t) for t in headers.values()}]
+    if unknown:
+        preview.notes.append(
+            f"指定的列对应中，表头{'、'.join(f'「{h}」' for h in unknown)}在工作表「{sheet}」中没有找到，未使用。"
+        )
     if "name" not in cols:
         preview.errors.append(
             CellError(
@@ -356,7 +361,11 @@ def _parse(
             continue  # a group title, a total with a count, a note or a signature
         existing = by_code.get(code) if code else None
         existing = existing or by_name.get(name_key(name))
-        result = RegisterRow(excel_row, existing.id if existing else None, code, name)
+        # A new project keeps its name as written (full-width brackets and all); matching
+        # above used the normalised form.
+        typed = cells.get("name")
+        shown = " ".join(typed.split()) if isinstance(typed, str) and typed.strip() else name
+        result = RegisterRow(excel_row, existing.id if existing else None, code, shown)
         ident = existing.id if existing else name_key(name)
         if ident in seen:
             result.errors.append(

@@ -317,3 +317,16 @@ def test_the_same_ledger_with_a_corrected_mapping_imports_again(store, tmp_path)
     assert apply_register(store, corrected).status == "applied"
     [pid] = first.created
     assert get_project(store, pid).planned_start == date(2026, 5, 1)
+
+
+def test_new_names_kept_as_written_and_unknown_corrections_named(store, tmp_path, capsys):
+    wb = openpyxl.Workbook()
+    wb.active.append(["项目名称", "总投资（万元）"])
+    wb.active.append(["广汉航空产业园（一期）", 800])
+    path = tmp_path / "台账.xlsx"
+    wb.save(path)
+    preview = read_register(store, path, mapping={"投资": "total_investment"})
+    assert preview.rows[0].name == "广汉航空产业园（一期）"  # full-width brackets kept
+    assert any("「投资」" in n and "没有找到" in n for n in preview.notes)
+    code = main(["--db", str(store.path), "import-register", str(tmp_path / "无.xlsx"), "--json"])
+    assert code == 2 and json.loads(capsys.readouterr().out)["status"] == "rejected"

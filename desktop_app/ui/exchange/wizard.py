@@ -586,7 +586,8 @@ class ImportWizard(QDialog):
             self.preview_files.addItem(item)
         lines = [
             f"台账 {len(self.previews) + len(self.failures)} 个文件：新建 {totals['created']} 个项目，"
-            f"更新 {totals['updated']}，未变化 {totals['unchanged']}，错误 {totals['refused']}。"
+            f"更新 {totals['updated']}，未变化 {totals['unchanged']}，"
+            f"有错误的行 {totals['refused']}。"
         ]
         lines += [f"「{path.name}」无法导入：{message}" for path, message in self.failures]
         lines += [f"「{p.file_name}」：{note}" for p in self.previews for note in p.notes]

@@ -117,4 +117,8 @@ class BackupsDialog(QDialog):
             return False
         self.ctx.replace_store(store)
         self.reload()
+        self.status_text = f"已从备份「{path.name}」恢复。恢复前的数据另存为备份（原因：恢复前），需要时可再恢复回来。"
+        parent = self.parent()
+        if parent is not None and hasattr(parent, "statusBar"):
+            parent.statusBar().showMessage(self.status_text, 15000)
         return True

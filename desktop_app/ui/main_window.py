@@ -496,6 +496,8 @@ class MainWindow(QMainWindow):
         self.ctx.replace_store(store)
         self._add_recent(store.path)
         self._update_title()
+        # Says which file is open now (and clears an earlier file's error from the bar).
+        self.statusBar().showMessage(f"已打开数据库 {store.path}", 10000)
         self._daily_backup()
 
     def _daily_backup(self) -> None:

@@ -48,6 +48,7 @@ def test_restore_a_backup_brings_the_data_back(qtbot, window, store):
     assert window.ctx.register_model.total_count == 126
     assert window.ctx.undo_stack.count() == 0  # another database state: nothing to undo
     assert "恢复前" in [b.reason for b in list_backups(window.ctx.store.path)]
+    assert window.statusBar().currentMessage().startswith("已从备份「")  # said, not silent
     dialog.close()
 
 

@@ -82,6 +82,7 @@ def test_open_another_and_a_new_database(window, tmp_path, settings):
     other.close()
     assert window.open_database(other_path)
     assert "其他项目库.db" in window.windowTitle()
+    assert window.statusBar().currentMessage() == f"已打开数据库 {other_path}"
     assert window.ctx.register_model.total_count == 0
     assert window.recent_databases()[0] == str(other_path)
     new_path = tmp_path / "新建.db"

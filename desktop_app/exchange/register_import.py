@@ -135,6 +135,11 @@ def register_key(text: object) -> str | None:
     for f in REGISTER_FIELDS:
         if clean in f.synonyms:
             return f.key
+    # A group title read with its sub-header: 计划工期/建设年限 + 开工 → 计划开工, 实际工期 + 竣工 → 实际完工.
+    if clean.endswith(("开工", "开工时间", "开工年月", "开工日期")):
+        return "actual_start" if "实际" in clean else "planned_start"
+    if clean.endswith(("完工", "竣工", "完工时间", "竣工时间", "完工年月", "竣工年月", "完工日期")):
+        return "actual_end" if "实际" in clean else "planned_end"
     return None
 
 
@@ -236,6 +241,11 @@ def read_register(
         below = below_row[c] if c < len(below_row) else ""
         use_below = not is_blank(below) and (c in cols.values() and not _key_with(saved)(top))
         text = clean_text(below if use_below or is_blank(top) else top)
+        if use_below and not is_blank(top):
+            # Under a group title the pair names the column ("计划工期开工", "实际工期开工"): two
+            # columns never share a name on the 列对应 page, and a correction made there finds
+            # its own column again.
+            text = f"{normalize_text(top)}{normalize_text(below)}"
         unit = _UNIT_ALONE.fullmatch(_squeeze(below)) if not is_blank(below) else None
         if text and unit and not _UNIT_IN_HEADER.search(str(text)):
             text = f"{text}（{unit.group(1)}）"  # the unit written under the header

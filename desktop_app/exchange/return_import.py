@@ -241,10 +241,12 @@ def find_header(rows: list[list], key_of=header_key) -> tuple[int, dict[str, int
         for c, value in enumerate(rows[r]):
             key = key_of(value)
             if key is None and c < len(below):
-                # Two-row merged headers: the second row names the column under a group title.
-                key = key_of(below[c])
-                if key is None and not is_blank(value) and not is_blank(below[c]):
+                # Two-row merged headers: the second row names the column under a group title,
+                # read together with it first ("实际工期" over "开工" is 实际开工).
+                if not is_blank(value) and not is_blank(below[c]):
                     key = key_of(f"{normalize_text(value)}{normalize_text(below[c])}")
+                if key is None:
+                    key = key_of(below[c])
             if key is not None and key not in cols:
                 cols[key] = c
         if len(cols) > len(best[1]):

@@ -330,3 +330,29 @@ def test_new_names_kept_as_written_and_unknown_corrections_named(store, tmp_path
     assert any("「投资」" in n and "没有找到" in n for n in preview.notes)
     code = main(["--db", str(store.path), "import-register", str(tmp_path / "无.xlsx"), "--json"])
     assert code == 2 and json.loads(capsys.readouterr().out)["status"] == "rejected"
+
+
+def test_planned_and_actual_dates_under_group_titles_are_told_apart(store, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "计划工期", "", "实际工期", ""])
+    ws.append(["", "开工", "完工", "开工", "完工"])
+    ws.merge_cells("B1:C1")
+    ws.merge_cells("D1:E1")
+    ws.append(["新项目己", "2026-03", "2027-06", "2026-04", "2027-08"])
+    path = tmp_path / "工期.xlsx"
+    wb.save(path)
+    preview = read_register(store, path)
+    mapped = {preview.headers[c]: k for c, k in preview.mapping.items()}
+    assert mapped == {
+        "项目名称": "name",
+        "计划工期开工": "planned_start",
+        "计划工期完工": "planned_end",
+        "实际工期开工": "actual_start",
+        "实际工期完工": "actual_end",
+    }
+    assert preview.rows[0].values["actual_end"] == date(2027, 8, 31)
+    # A correction on the 列对应 page names one column, not every "完工".
+    corrected = read_register(store, path, mapping={"实际工期完工": None})
+    assert "actual_end" not in corrected.mapping.values()
+    assert "planned_end" in corrected.mapping.values()

@@ -32,6 +32,7 @@ from ..store.projects import list_projects
 from ..store.units import list_units, merged_into
 from .columns import column_letter
 from .return_import import (
+    NOTE_WORDS,
     CellError,
     file_sha256,
     find_header,
@@ -304,10 +305,8 @@ def _drop_serial_codes(preview: RegisterPreview, rows: list[list]) -> None:
 # Rows of a register that are not projects: group titles (一、交通基础设施 / （一）…), totals with
 # counts (小计(2个)), notes and signatures.
 _NOT_A_PROJECT = re.compile(
-    r"([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+[部类批]"
-    r"|其中\s*[:：]?|(合\s*计|小\s*计|总\s*计|共\s*计)(\s|[:：（(]|$)"
-    r"|(注|备注|说明|填报人|填表人|制表人?|联系人|联系电话|审核人|(单位)?负责人|填报单位|填报日期)"
-    r"(\s|[:：（(、]|$))"
+    r"[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+[部类批]"
+    r"|其中\s*[:：]?|" + NOTE_WORDS
 )
 
 

@@ -656,10 +656,13 @@ _DATE_KEYS = frozenset(c.key for c in TEMPLATE_COLUMNS if c.kind == "date")
 _STATE_INDEX = {key: xstore.STATE_VALUES + i for i, key in enumerate(xstore.RETURN_STATE_KEYS)}
 _PLAIN_CODE = re.compile(r"[!-~]+")  # printable ASCII without spaces: already normalised
 # What people write under a list besides projects: totals, notes, who filled it in.
-_NOTE_ROW = re.compile(
-    r"(合计|小计|总计|共计|备注|说明|填报人|填表人|制表人?|联系人|联系电话|审核人|"
-    r"(单位)?负责人|填报单位|填报日期|注)(\s|[:：（(、]|$)|(合\s*计|小\s*计|总\s*计)$"
+# Totals, notes and who filled the sheet in: the words that open such a line (a 台账 adds
+# group titles to them, see register_import).
+NOTE_WORDS = (
+    r"(合\s*计|小\s*计|总\s*计|共\s*计|备注|说明|填报人|填表人|制表人?|联系人|联系电话|审核人"
+    r"|(单位)?负责人|填报单位|填报日期|注)(\s|[:：（(、]|$)"
 )
+_NOTE_ROW = re.compile(NOTE_WORDS)
 
 
 def _parse_rows(

@@ -169,12 +169,7 @@ def _sheet_names_by_part(path: Path) -> dict[str, str]:
     """``zip member -> sheet name`` of the workbook's sheets (empty when unreadable)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-            names = [
-                _xml_unescape(m.group(1))
-                for m in re.finditer(r'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', workbook)
-            ]
-            return {sheet_part(archive, n): n for n in names}
+            return {part: name for name, part in _sheet_parts(archive).items()}
     except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
         return {}
 
@@ -214,24 +209,28 @@ def check_cell_count(name: str, sheet: str, rows: int, cols: int) -> None:
 
 def sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str:
     """The zip member holding the sheet named ``sheet_name`` (``KeyError`` when none)."""
+    return _sheet_parts(archive)[sheet_name]
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """``sheet name -> zip member`` for every sheet the workbook lists, in one reading of its
+    two index parts."""
     workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
     rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    rid = None
-    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
-        attrs = m.group(1)
-        name = re.search(r'name="([^"]*)"', attrs)
-        if name and _xml_unescape(name.group(1)) == sheet_name:
-            rid = re.search(r'r:id="([^"]*)"|:id="([^"]*)"', attrs)
-            rid = rid and (rid.group(1) or rid.group(2))
-            break
+    targets = {}
     for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
-        attrs = m.group(1)
-        if rid and f'Id="{rid}"' in attrs:
-            target = re.search(r'Target="([^"]*)"', attrs)
-            if target:
-                target = target.group(1)
-                return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    raise KeyError(sheet_name)
+        rid = re.search(r'\bId="([^"]*)"', m.group(1))
+        target = re.search(r'Target="([^"]*)"', m.group(1))
+        if rid and target:
+            path = target.group(1)
+            targets[rid.group(1)] = path.lstrip("/") if path.startswith("/") else f"xl/{path}"
+    parts = {}
+    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
+        name = re.search(r'name="([^"]*)"', m.group(1))
+        rid = re.search(r'r:id="([^"]*)"|:id="([^"]*)"', m.group(1))
+        if name and rid and (rid.group(1) or rid.group(2)) in targets:
+            parts[_xml_unescape(name.group(1))] = targets[rid.group(1) or rid.group(2)]
+    return parts
 
 
 def _xml_unescape(text: str) -> str:

@@ -300,7 +300,7 @@ def apply_register(
     from ..exchange.register_import import merged_links, project_fields, unit_links
     from ..store.projects import (
         create_project,
-        get_project,
+        list_projects,
         next_code,
         set_units,
         update_project,
@@ -338,6 +338,11 @@ def apply_register(
             template_id=None,
             counts={**preview.counts(), "mapping": mapping},
         )
+        # The existing projects' units, read once inside the transaction (not a query a row).
+        units_now = {
+            p.id: p.units
+            for p in list_projects(store, ids=[r.project_id for r in rows if r.project_id])
+        }
         for i, row in enumerate(rows):
             if i % 200 == 0:
                 progress(i, len(rows), "写入数据库")
@@ -353,7 +358,7 @@ def apply_register(
                 )
                 if links:
                     # The roles the row names; the project's other units stay as they were.
-                    current = get_project(store, row.project_id).units
+                    current = units_now[row.project_id]
                     merged = merged_links(current, row.values)
                     if set(merged) != {(u.unit_id, u.role) for u in current}:
                         changed = set_units(store, row.project_id, merged) or changed

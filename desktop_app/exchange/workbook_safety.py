@@ -244,9 +244,10 @@ def _xml_unescape(text: str) -> str:
 # The value reader lays a sheet out as one block from its first to its last cell, and a single
 # stray cell at XFD1048576 makes that block 17 billion cells: the allocation fails and takes the
 # whole program down. The sheet's <dimension> is optional and may say anything, so before a
-# sheet is read its XML is searched for any cell or row beyond the dimension it declares (one
-# regular-expression pass); only a sheet without a dimension, or one that does not keep to it,
-# is walked cell by cell to find where its cells really are.
+# sheet is read its XML is searched for any cell or row outside the block from A1 to the end of
+# the dimension it declares (one regular-expression pass); only a sheet without a dimension, one
+# whose block from A1 is over the limit, or one that does not keep to it, is walked cell by cell
+# to find where its cells really are.
 
 
 def check_sheet_extent(path: Path, sheet_name: str) -> bytes | None:
@@ -274,19 +275,30 @@ def check_sheet_extent(path: Path, sheet_name: str) -> bytes | None:
         raise WorkbookError(
             f"「{path.name}」已损坏或不完整，无法读取。请让报送单位重新发送。"
         ) from None
-    declared = _DIMENSION.search(xml, 0, 4096)
-    if declared and declared.group(3) and not _PREFIXED.search(xml):
-        cols = _greater(declared.group(3).decode(), _LETTERS, "[A-Z]").encode()
-        rows = _greater(declared.group(4).decode(), "0123456789", r"\d").encode()
-        # Cells and rows past the declared range, or without a leading reference (placed by
-        # counting): each pattern starts with a literal, so the search skips along quickly.
-        cells = rb'<c(?: r="(?:(?:' + cols + rb")\d|[A-Z]++(?:0|" + rows + rb')")|(?! r=")[\s/>])'
-        row_tags = rb'<row(?: r="(?:0|' + rows + rb')"|(?! r=")[\s/>])'
-        if not re.search(cells, xml) and not re.search(row_tags, xml):
-            return xml  # every cell inside the declared range, which check_workbook has checked
-    rows, cols = _walk_extent(xml)
-    check_cell_count(path.name, sheet_name, rows, cols)
+    if not _within_declared(xml):
+        rows, cols = _walk_extent(xml)
+        check_cell_count(path.name, sheet_name, rows, cols)
     return xml
+
+
+def _within_declared(xml: bytes) -> bool:
+    """Whether every cell and row of the sheet lies in the block from A1 to the end of its
+    declared dimension, and that block is within ``MAX_CELLS``."""
+    declared = _DIMENSION.search(xml, 0, 4096)
+    if not declared or not declared.group(3) or _PREFIXED.search(xml):
+        return False
+    last_col, last_row = declared.group(3).decode(), declared.group(4).decode()
+    if last_row.startswith("0") or _col_number(last_col) * int(last_row) > MAX_CELLS:
+        return False
+    rows = _up_to(last_row, "0123456789", first="123456789")
+    ref = _up_to(last_col, _LETTERS) + rows
+    # A cell or row whose first attribute is not a reference inside the block: one pattern
+    # that starts with a literal, so the search skips along quickly.
+    outside = re.compile(
+        rb'<c(?: (?!r="(?:' + ref.encode() + rb')")|[\t\r\n/>])'
+        rb'|<row(?: (?!r="(?:' + rows.encode() + rb')")|[\t\r\n/>])'
+    )
+    return outside.search(xml) is None
 
 
 _ERROR_CELL = re.compile(
@@ -318,18 +330,23 @@ _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
 
 
-def _greater(value: str, alphabet: str, any_char: str) -> str:
-    """A pattern for the strings of ``alphabet`` that, read as numbers or column letters,
-    are greater than ``value`` (longer ones, or as long and greater place by place)."""
-    alts = [f"{any_char}{{{len(value) + 1},}}"]
+def _up_to(value: str, alphabet: str, first: str | None = None) -> str:
+    """A pattern, as one group, for the strings of ``alphabet`` that read as numbers or column
+    letters up to ``value``: shorter ones, or as long and not greater place by place. ``first``
+    are the characters a string may start with (no leading zeros)."""
+    first = first or alphabet
+    n = len(value)
+    alts = [f"[{first}][{alphabet}]{{0,{n - 2}}}"] if n > 1 else []
     for i, ch in enumerate(value):
-        higher = alphabet[alphabet.index(ch) + 1 :]
-        if higher:
-            rest = len(value) - i - 1
+        allowed = first if i == 0 else alphabet
+        lower = allowed[: allowed.index(ch)]
+        if lower:
+            rest = n - i - 1
             alts.append(
-                re.escape(value[:i]) + f"[{higher}]" + (f"{any_char}{{{rest}}}" if rest else "")
+                re.escape(value[:i]) + f"[{lower}]" + (f"[{alphabet}]{{{rest}}}" if rest else "")
             )
-    return "|".join(alts)
+    alts.append(re.escape(value))
+    return "(?:" + "|".join(alts) + ")"
 
 
 _TOKEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")

@@ -13,7 +13,7 @@ import pytest
 from xhelpers import col, sha
 
 from desktop_app.exchange.return_import import read_return
-from desktop_app.exchange.workbook_safety import WorkbookError
+from desktop_app.exchange.workbook_safety import WorkbookError, _within_declared
 from desktop_app.services.exchange import import_return
 from desktop_app.store.projects import get_project
 
@@ -216,6 +216,13 @@ def _far_cell(data: bytes, element: bytes = b"c") -> bytes:
         ("无尺寸.xlsx", lambda d: _far_cell(re.sub(rb"<dimension [^>]*/>", b"", d))),
         # A <dimension> that does not tell the truth.
         ("尺寸不实.xlsx", lambda d: _far_cell(d)),
+        # A small <dimension> in the far corner: the cells from A1 on are outside it.
+        (
+            "远角尺寸.xlsx",
+            lambda d: _far_cell(
+                re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="XFD1048570:XFD1048576"', d)
+            ),
+        ),
         # The cell written with a namespace prefix, which a reader takes as a cell all the same.
         (
             "前缀.xlsx",
@@ -227,6 +234,28 @@ def _far_cell(data: bytes, element: bytes = b"c") -> bytes:
 )
 def test_a_stray_far_cell_is_refused_whatever_the_dimension_says(setup, name, change):
     _refused(setup, _with_sheet_xml(setup, name, change), match="1048576 行 × 16384 列")
+
+
+@pytest.mark.parametrize(
+    "cells, inside",
+    [
+        (["A1", "R10023"], True),  # the dimension's own corners
+        (["A1", "Q9999", "R10022"], True),
+        (["A1", "S5"], False),  # a column past R
+        (["A1", "R10024"], False),  # a row past 10023
+        (["A1", "AA1"], False),
+        (["A1", "A01"], False),  # not a reference a writer makes: walked
+    ],
+)
+def test_the_quick_extent_check_keeps_to_the_declared_block(cells, inside):
+    """The one-pass search passes exactly the sheets whose cells all lie in A1 to the end of
+    their dimension; any other sheet is walked cell by cell."""
+    body = "".join(f'<row r="{i + 1}"><c r="{ref}"><v>1</v></c></row>' for i, ref in enumerate(cells))
+    xml = f'<worksheet><dimension ref="A1:R10023"/><sheetData>{body}</sheetData></worksheet>'
+    assert _within_declared(xml.encode()) is inside
+    # A cell without a reference, or one with another attribute first, is never taken as inside.
+    assert not _within_declared(xml.replace('<c r="A1">', "<c>").encode())
+    assert not _within_declared(xml.replace('<c r="A1">', '<c s="1" r="A1">').encode())
 
 
 def test_a_sheet_without_dimension_or_cell_references_still_imports(setup):

@@ -250,7 +250,9 @@ def test_a_stray_far_cell_is_refused_whatever_the_dimension_says(setup, name, ch
 def test_the_quick_extent_check_keeps_to_the_declared_block(cells, inside):
     """The one-pass search passes exactly the sheets whose cells all lie in A1 to the end of
     their dimension; any other sheet is walked cell by cell."""
-    body = "".join(f'<row r="{i + 1}"><c r="{ref}"><v>1</v></c></row>' for i, ref in enumerate(cells))
+    body = "".join(
+        f'<row r="{i + 1}"><c r="{ref}"><v>1</v></c></row>' for i, ref in enumerate(cells)
+    )
     xml = f'<worksheet><dimension ref="A1:R10023"/><sheetData>{body}</sheetData></worksheet>'
     assert _within_declared(xml.encode()) is inside
     # A cell without a reference, or one with another attribute first, is never taken as inside.

@@ -215,15 +215,10 @@ def sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str:
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """``sheet name -> zip member`` for every sheet the workbook lists, in one reading of its
     two index parts."""
+    if "xl/workbook.bin" in archive.NameToInfo:
+        return _xlsb_sheet_parts(archive)
     workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    targets = {}
-    for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
-        rid = re.search(r'\bId="([^"]*)"', m.group(1))
-        target = re.search(r'Target="([^"]*)"', m.group(1))
-        if rid and target:
-            path = target.group(1)
-            targets[rid.group(1)] = path.lstrip("/") if path.startswith("/") else f"xl/{path}"
+    targets = _rel_targets(archive.read("xl/_rels/workbook.xml.rels"))
     parts = {}
     for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
         name = re.search(r'name="([^"]*)"', m.group(1))
@@ -231,6 +226,19 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         if name and rid and (rid.group(1) or rid.group(2)) in targets:
             parts[_xml_unescape(name.group(1))] = targets[rid.group(1) or rid.group(2)]
     return parts
+
+
+def _rel_targets(rels_xml: bytes) -> dict[str, str]:
+    """``relationship id -> zip member`` of a workbook's relationships part."""
+    rels = rels_xml.decode("utf-8", "replace")
+    targets = {}
+    for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
+        rid = re.search(r'\bId="([^"]*)"', m.group(1))
+        target = re.search(r'Target="([^"]*)"', m.group(1))
+        if rid and target:
+            path = target.group(1)
+            targets[rid.group(1)] = path.lstrip("/") if path.startswith("/") else f"xl/{path}"
+    return targets
 
 
 def _xml_unescape(text: str) -> str:
@@ -263,6 +271,9 @@ def check_sheet_extent(path: Path, sheet_name: str) -> bytes | None:
     part = None
     try:
         with archive:
+            if "xl/workbook.bin" in archive.NameToInfo:
+                _check_xlsb_extent(path.name, archive, sheet_name)
+                return None
             part = sheet_part(archive, sheet_name)
             xml = archive.read(part)  # checks the part's checksum too
     except KeyError:
@@ -299,6 +310,113 @@ def _within_declared(xml: bytes) -> bool:
         rb'|<row(?: (?!r="(?:' + rows.encode() + rb')")|[\t\r\n/>])'
     )
     return outside.search(xml) is None
+
+
+# -- .xlsb (binary) workbooks ------------------------------------------------------------------
+#
+# The same reader lays out an .xlsb sheet the same way, so its cells are found before: a sheet
+# part is a run of records (MS-XLSB 2.1.4), a row header (type 0) giving the row of the cells
+# that follow and each cell record (types 1 to 11) starting with its column.
+
+_XLSB_CELLS = frozenset(range(1, 12))
+_BUNDLE_SHEET = 0x009C  # a sheet's entry in workbook.bin: state, tab id, relationship id, name
+_END_BUNDLE_SHEETS = 0x0090
+
+
+def _records(data: bytes):
+    """``(type, payload)`` of each record of an .xlsb part; ``IndexError`` when cut short."""
+    pos, end = 0, len(data)
+    while pos < end:
+        b = data[pos]
+        pos += 1
+        kind = b & 0x7F
+        if b & 0x80:
+            kind |= (data[pos] & 0x7F) << 7
+            pos += 1
+        size = 0
+        for i in range(4):
+            b = data[pos]
+            pos += 1
+            size |= (b & 0x7F) << (7 * i)
+            if not b & 0x80:
+                break
+        if pos + size > end:
+            raise IndexError("record past the end of the part")
+        yield kind, data[pos : pos + size]
+        pos += size
+
+
+def _xlsb_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    targets = _rel_targets(archive.read("xl/_rels/workbook.bin.rels"))
+    parts = {}
+    try:
+        for kind, payload in _records(archive.read("xl/workbook.bin")):
+            if kind == _END_BUNDLE_SHEETS:
+                break
+            if kind != _BUNDLE_SHEET:
+                continue
+            rel_len = int.from_bytes(payload[8:12], "little")
+            if rel_len == 0xFFFFFFFF:
+                continue
+            at = 12 + 2 * rel_len
+            rid = payload[12:at].decode("utf-16-le", "replace")
+            name_len = int.from_bytes(payload[at : at + 4], "little")
+            name = payload[at + 4 : at + 4 + 2 * name_len].decode("utf-16-le", "replace")
+            if rid in targets:
+                parts[name] = targets[rid]
+    except IndexError:
+        pass  # what was read so far; the sheets not found are all walked
+    return parts
+
+
+def _check_xlsb_extent(file_name: str, archive: zipfile.ZipFile, sheet_name: str) -> None:
+    """Refuse an .xlsb sheet whose cells span more than ``MAX_CELLS`` (every sheet of the
+    workbook when the one asked for cannot be told from its index)."""
+    parts = _xlsb_sheet_parts(archive)
+    if sheet_name in parts:
+        wanted = {parts[sheet_name]: sheet_name}
+    else:
+        names = {part: name for name, part in parts.items()}
+        wanted = {
+            n: names.get(n, n.rsplit("/", 1)[-1])
+            for n in archive.namelist()
+            if n.startswith("xl/worksheets/") and n.endswith(".bin")
+        }
+    for part, name in wanted.items():
+        if part not in archive.NameToInfo:
+            continue
+        rows, cols = _xlsb_extent(file_name, archive.read(part))
+        check_cell_count(file_name, name, rows, cols)
+
+
+def _xlsb_extent(file_name: str, data: bytes) -> tuple[int, int]:
+    """Rows and columns from the sheet's first to its last cell record."""
+    top = left = None
+    bottom = right = row = 0
+    try:
+        for kind, payload in _records(data):
+            if kind != 0 and kind not in _XLSB_CELLS:
+                continue
+            if len(payload) < 4:
+                # The reader would take the position from the previous record's bytes.
+                raise WorkbookError(
+                    f"「{file_name}」的内容异常（单元格记录不完整），无法读取。"
+                    "请在 Excel 或 WPS 中打开，另存为「Excel 工作簿 (*.xlsx)」后再导入。"
+                )
+            value = int.from_bytes(payload[:4], "little")
+            if kind == 0:
+                row = value
+                continue
+            top = row if top is None else min(top, row)
+            left = value if left is None else min(left, value)
+            bottom, right = max(bottom, row), max(right, value)
+    except IndexError:
+        raise WorkbookError(
+            f"「{file_name}」已损坏或不完整，无法读取。请让报送单位重新发送。"
+        ) from None
+    if top is None:
+        return 0, 0
+    return bottom - top + 1, right - left + 1
 
 
 _ERROR_CELL = re.compile(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from xhelpers import col, sha
+from xhelpers import col, sha, write_xlsb
 
 from desktop_app.exchange.return_import import read_return
 from desktop_app.exchange.workbook_safety import WorkbookError, _within_declared
@@ -258,6 +258,18 @@ def test_the_quick_extent_check_keeps_to_the_declared_block(cells, inside):
     # A cell without a reference, or one with another attribute first, is never taken as inside.
     assert not _within_declared(xml.replace('<c r="A1">', "<c>").encode())
     assert not _within_declared(xml.replace('<c r="A1">', '<c s="1" r="A1">').encode())
+
+
+def test_a_binary_xlsb_return_is_read_and_its_far_cell_refused(setup):
+    """An .xlsb (Excel's binary workbook) is read like an .xlsx, and a stray far cell in it is
+    found before the reader lays the sheet out (it would take the program down)."""
+    cells = {(0, 0): "项目编码", (0, 1): "完成百分比", (1, 0): "GH-1", (1, 1): 45}
+    path = write_xlsb(setup.tmp / "二进制.xlsb", "项目进展", cells)
+    far = write_xlsb(setup.tmp / "远处单元格.xlsb", "项目进展", cells | {(1048575, 16383): 1})
+    _refused(setup, far, match="工作表「项目进展」过大（1048576 行 × 16384 列）")
+    outcome = import_return(setup.store, path, unit="广汉市", period="2026-11")
+    assert outcome.status == "applied"
+    assert get_project(setup.store, setup.ids["GH-1"]).percent_complete == 45
 
 
 def test_a_sheet_without_dimension_or_cell_references_still_imports(setup):

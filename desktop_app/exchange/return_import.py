@@ -60,6 +60,7 @@ from .workbook_safety import (
     check_sheet_extent,
     check_workbook,
     error_cells,
+    password_message,
     sheet_part,
     verify_zip_checksums,
 )
@@ -193,6 +194,8 @@ def open_values(path: Path) -> python_calamine.CalamineWorkbook:
             with path.open("rb") as fh:
                 return python_calamine.CalamineWorkbook.from_filelike(fh)
         return python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError:  # an old .xls with an opening password
+        raise WorkbookError(password_message(path.name)) from None
     except Exception:  # calamine raises its own error types for every kind of damage
         raise WorkbookError(
             f"无法读取「{path.name}」：文件已损坏或格式不受支持。"

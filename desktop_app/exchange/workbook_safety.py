@@ -97,20 +97,46 @@ def verify_zip_checksums(path: Path) -> None:
         )
 
 
+def password_message(name: str) -> str:
+    return (
+        f"「{name}」设置了打开密码，无法读取。请在 Excel 或 WPS 中打开，"
+        "在「文件 → 信息 → 保护工作簿 → 用密码进行加密」中清除密码后保存，再导入。"
+    )
+
+
 def _check_ole2(path: Path) -> WorkbookInfo:
     # OLE2 compound files are old .xls/.et workbooks, or encrypted (password-protected) .xlsx:
     # Office stores those as an OLE2 container with an "EncryptedPackage" stream.
     data = path.read_bytes()
     if "EncryptedPackage".encode("utf-16-le") in data or b"EncryptionInfo" in data:
-        raise WorkbookError(
-            f"「{path.name}」设置了打开密码，无法读取。请在 Excel 或 WPS 中打开，"
-            "在「文件 → 信息 → 保护工作簿 → 用密码进行加密」中清除密码后保存，再导入。"
-        )
+        raise WorkbookError(password_message(path.name))
     if "Workbook".encode("utf-16-le") not in data and "Book".encode("utf-16-le") not in data:
         raise WorkbookError(
             f"「{path.name}」不是 Excel 工作簿（旧格式文件中没有工作表）。请另存为 .xlsx 后再导入。"
         )
+    if not _plausible_ole2_header(data):
+        raise WorkbookError(
+            f"「{path.name}」已损坏（文件头的内容与文件不符），无法读取。"
+            "请在 Excel 或 WPS 中打开，另存为「Excel 工作簿 (*.xlsx)」后再导入。"
+        )
     return WorkbookInfo(path, "xls")
+
+
+def _plausible_ole2_header(data: bytes) -> bool:
+    """Whether the counts in a compound file's header fit the file: the reader reserves memory
+    for its sector tables by these counts before reading them, so a file of a few KB claiming
+    four billion sectors would have it ask for 16 GB (and end the program where that fails)."""
+    if len(data) < 512:
+        return False
+    shift = int.from_bytes(data[30:32], "little")
+    if shift not in (9, 12):
+        return False
+    sectors = len(data) // (1 << shift) + 1
+    fat = int.from_bytes(data[44:48], "little")
+    difat = int.from_bytes(data[72:76], "little")
+    # The reader takes the table count at 62 (two fields' halves): bounded as well.
+    misread = int.from_bytes(data[62:66], "little")
+    return fat <= sectors and difat <= sectors and misread <= 1 << 24
 
 
 def _check_zip(path: Path) -> WorkbookInfo:

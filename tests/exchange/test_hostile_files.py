@@ -163,6 +163,21 @@ def test_libreoffice_saved_copy_imports_the_same(setup):
 
 
 @needs_soffice
+def test_an_old_xls_whose_header_claims_billions_of_sectors_is_refused(setup):
+    """The reader reserves memory by the header's sector counts before it reads the tables:
+    a 6 KB file claiming four billion would have it ask for 16 GB, where Windows refuses and
+    the program ends. Refused as damaged; the same file with a true header reads."""
+    path = setup.edit({("GH-1", "percent_complete"): 66}, name="旧表.xlsx")
+    xls = _convert(path, "xls", setup.tmp / "xls")
+    data = bytearray(xls.read_bytes())
+    data[44:48] = (0xFFFFFFF0).to_bytes(4, "little")  # the count of FAT sectors
+    lying = setup.tmp / "文件头不实.xls"
+    lying.write_bytes(data)
+    _refused(setup, lying, match="已损坏（文件头的内容与文件不符）")
+    assert import_return(setup.store, xls).status == "applied"
+
+
+@needs_soffice
 def test_xls_saved_by_libreoffice_is_read(setup):
     path = setup.edit({("GH-1", "percent_complete"): 66}, name="old.xlsx")
     xls = _convert(path, "xls", setup.tmp / "xls")

@@ -134,7 +134,8 @@ def _plausible_ole2_header(data: bytes) -> bool:
     sectors = len(data) // (1 << shift) + 1
     fat = int.from_bytes(data[44:48], "little")
     difat = int.from_bytes(data[72:76], "little")
-    # The reader takes the table count at 62 (two fields' halves): bounded as well.
+    # The reader takes its DIFAT count from offset 62 (halves of the mini-FAT start and count),
+    # and reserves memory by that too.
     misread = int.from_bytes(data[62:66], "little")
     return fat <= sectors and difat <= sectors and misread <= 1 << 24
 

@@ -17,6 +17,9 @@ from pathlib import Path
 
 from ..domain.errors import UserError
 
+# The workbooks the import reads: Excel's (also binary and macro-enabled), old .xls, WPS's .et.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".et")
+
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed/compressed of one member; real sheets stay far below

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME
 from ..domain.errors import UserError
+from ..exchange.workbook_safety import WORKBOOK_SUFFIXES
 from ..services.backup import daily_backup
 from ..services.changes import Changes
 from ..services.setup import init_database
@@ -592,8 +593,7 @@ class MainWindow(QMainWindow):
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls() and any(
-            u.toLocalFile().lower().endswith((".xlsx", ".xls", ".xlsm"))
-            for u in event.mimeData().urls()
+            u.toLocalFile().lower().endswith(WORKBOOK_SUFFIXES) for u in event.mimeData().urls()
         ):
             event.acceptProposedAction()
 
@@ -601,7 +601,7 @@ class MainWindow(QMainWindow):
         files = [
             Path(u.toLocalFile())
             for u in event.mimeData().urls()
-            if u.toLocalFile().lower().endswith((".xlsx", ".xls", ".xlsm"))
+            if u.toLocalFile().lower().endswith(WORKBOOK_SUFFIXES)
         ]
         if files:
             event.acceptProposedAction()

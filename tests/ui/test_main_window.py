@@ -5,7 +5,7 @@ import sqlite3
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.services.setup import init_database
@@ -150,3 +150,22 @@ def test_find_shortcut_focuses_search(window):
     assert window.current_page_key() in ("units", "register")
     window.show_page("register")
     window.act_find.trigger()
+
+
+def test_workbooks_dropped_on_the_window_open_the_import(qtbot, window, tmp_path):
+    """Excel's, WPS's (.et) and binary (.xlsb) workbooks dropped on the window open the import
+    with them listed; other files are not taken."""
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from desktop_app.ui.exchange.wizard import ImportWizard
+
+    names = ["广汉市.xlsx", "旌阳区.et", "什邡市.xlsb", "旧表.xls", "说明.docx"]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / n)) for n in names])
+    event = QDropEvent(QPointF(20, 20), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: bool(window.findChildren(ImportWizard)))
+    wizard = window.findChildren(ImportWizard)[0]
+    assert [p.name for p in wizard.files()] == names[:4]
+    wizard.close()

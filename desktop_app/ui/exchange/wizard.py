@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.errors import UserError
 from ...domain.money import plain_number
+from ...exchange.workbook_safety import WORKBOOK_SUFFIXES
 from ...services.changes import Changes
 from ..context import AppContext
 from ..worker import start_job
@@ -44,7 +45,7 @@ from ..worker import start_job
 AUTO_UNIT = "（按模板自动识别）"
 MODES = ("单位填报表（进度报送）", "项目台账（首次导入或批量更新项目）")
 IGNORE = "（忽略此列）"
-EXCEL_FILTER = "Excel 文件 (*.xlsx *.xlsm *.xls *.et);;所有文件 (*)"
+EXCEL_FILTER = f"Excel 文件 ({' '.join('*' + s for s in WORKBOOK_SUFFIXES)});;所有文件 (*)"
 
 
 def _text(value: object) -> str:

@@ -122,6 +122,7 @@ def _check_ole2(path: Path) -> WorkbookInfo:
             f"「{path.name}」已损坏（文件头的内容与文件不符），无法读取。"
             "请在 Excel 或 WPS 中打开，另存为「Excel 工作簿 (*.xlsx)」后再导入。"
         )
+    _check_xls_extent(path.name, data)
     return WorkbookInfo(path, "xls")
 
 
@@ -447,6 +448,130 @@ def _xlsb_extent(file_name: str, data: bytes) -> tuple[int, int]:
     if top is None:
         return 0, 0
     return bottom - top + 1, right - left + 1
+
+
+# -- old .xls workbooks ------------------------------------------------------------------------
+#
+# The reader lays out every sheet of an .xls as soon as it opens the file, reserving room first
+# for the used range each sheet declares (a DIMENSIONS record: a 6 KB file may claim four
+# billion rows) and then spanning the block from its first to its last cell (whose column
+# fields go to 65,535). So the workbook stream is walked the way the reader walks it, from each
+# sheet's recorded offset, before it is opened.
+
+_XLS_BOF, _XLS_EOF, _XLS_BOUNDSHEET, _XLS_DIMENSIONS, _XLS_MULRK = 0x0809, 0x000A, 0x85, 0x200, 0xBD
+_XLS_FILEPASS = 0x002F
+# Formula, RString, LabelSst, Number, Label, BoolErr, Rk: each starts with its row and column.
+_XLS_CELLS = frozenset({0x0006, 0x00D6, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E})
+_XLS_STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")
+
+
+def _xls_records(stream: bytes, pos: int = 0):
+    """``(type, payload)`` of the records from ``pos``; a record cut short ends the walk
+    (the reader reports the file as damaged there)."""
+    end = len(stream)
+    while pos + 4 <= end:
+        kind, size = (
+            int.from_bytes(stream[pos : pos + 2], "little"),
+            int.from_bytes(stream[pos + 2 : pos + 4], "little"),
+        )
+        if pos + 4 + size > end:
+            return
+        yield kind, stream[pos + 4 : pos + 4 + size]
+        pos += 4 + size
+
+
+def _check_xls_extent(file_name: str, data: bytes) -> None:
+    """Refuse an .xls with a sheet whose declared or actual extent is over ``MAX_CELLS``."""
+    import olefile  # only for old .xls files
+
+    try:
+        with olefile.OleFileIO(data) as ole:
+            name = next((n for n in _XLS_STREAMS if ole.exists(n)), None)
+            if name is None:
+                return  # no workbook stream: the reader says so
+            stream = ole.openstream(name).read()
+    except Exception:  # olefile raises several kinds for a damaged container
+        raise WorkbookError(
+            f"「{file_name}」已损坏或不完整，无法读取。请在 Excel 或 WPS 中打开，"
+            "另存为「Excel 工作簿 (*.xlsx)」后再导入。"
+        ) from None
+    sheets = []
+    for kind, payload in _xls_records(stream):
+        if kind == _XLS_EOF:
+            break
+        if kind == _XLS_FILEPASS and payload[:2] != b"\0\0":
+            raise WorkbookError(password_message(file_name))  # the rest is encrypted
+        if kind == _XLS_BOUNDSHEET and len(payload) >= 4:
+            sheets.append((int.from_bytes(payload[:4], "little"), _xls_sheet_name(payload)))
+    for i, (pos, sheet) in enumerate(sheets, 1):
+        if pos > len(stream):
+            raise WorkbookError(
+                f"「{file_name}」已损坏（工作表位置超出文件），无法读取。请让报送单位重新发送。"
+            )
+        rows, cols = _xls_sheet_extent(stream, pos)
+        check_cell_count(file_name, sheet or f"第 {i} 个工作表", rows, cols)
+
+
+def _xls_sheet_name(payload: bytes) -> str:
+    """The name in a BOUNDSHEET record (BIFF8: length, a flag, then Latin-1 or UTF-16)."""
+    if len(payload) < 8:
+        return ""
+    count, wide = payload[6], payload[7] & 1
+    text = payload[8 : 8 + count * (2 if wide else 1)]
+    return text.decode("utf-16-le" if wide else "latin-1", "replace")
+
+
+def _xls_sheet_extent(stream: bytes, pos: int) -> tuple[int, int]:
+    """The larger of the sheet's declared used range and its cells' block, as the reader
+    reserves and lays them out (charts and other sheets nested in it are skipped, as there)."""
+    top = left = None
+    bottom = right = 0
+    declared = (0, 0)
+    seen_bof, depth = False, 0
+    for kind, payload in _xls_records(stream, pos):
+        if depth:  # inside a chart or other sheet nested in this one
+            if kind == _XLS_BOF:
+                depth += 1
+            elif kind == _XLS_EOF:
+                depth -= 1
+            continue
+        if kind == _XLS_BOF:
+            depth = 1 if seen_bof else 0  # the first one opens the sheet itself
+            seen_bof = True
+        elif kind == _XLS_EOF:
+            break
+        elif kind == _XLS_DIMENSIONS:
+            declared = max(declared, _xls_dimensions(payload), key=lambda d: d[0] * d[1])
+        elif (kind in _XLS_CELLS and len(payload) >= 4) or (
+            kind == _XLS_MULRK and len(payload) >= 6
+        ):
+            row = int.from_bytes(payload[:2], "little")
+            first = int.from_bytes(payload[2:4], "little")
+            last = int.from_bytes(payload[-2:], "little") if kind == _XLS_MULRK else first
+            top = row if top is None else min(top, row)
+            left = first if left is None else min(left, first)
+            bottom, right = max(bottom, row), max(right, last, first)
+    cells = (0, 0) if top is None else (bottom - top + 1, right - left + 1)
+    return max(declared, cells, key=lambda d: d[0] * d[1])
+
+
+def _xls_dimensions(payload: bytes) -> tuple[int, int]:
+    """Rows and columns a DIMENSIONS record makes the reader reserve room for (its arithmetic,
+    32-bit and wrapping, included)."""
+    if len(payload) == 10:
+        first, last = (int.from_bytes(payload[i : i + 2], "little") for i in (0, 2))
+        col_first, col_last = (int.from_bytes(payload[i : i + 2], "little") for i in (4, 6))
+    elif len(payload) == 14:
+        first, last = (int.from_bytes(payload[i : i + 4], "little") for i in (0, 4))
+        col_first, col_last = (int.from_bytes(payload[i : i + 2], "little") for i in (8, 10))
+    else:
+        return 0, 0  # the reader refuses the file
+    if col_first > 0xFF or col_last < col_first:
+        col_first = 0
+    if last < 1 or col_last < 1:
+        return 1, 1
+    wrap = 1 << 32
+    return ((last - 1 - first) % wrap) + 1, ((col_last - 1 - col_first) % wrap) + 1
 
 
 _ERROR_CELL = re.compile(

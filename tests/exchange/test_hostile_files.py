@@ -177,6 +177,41 @@ def test_an_old_xls_whose_header_claims_billions_of_sectors_is_refused(setup):
     assert import_return(setup.store, xls).status == "applied"
 
 
+def _xls_with(setup, name: str, cells: dict[str, object]) -> Path:
+    """An .xls saved by LibreOffice from a sheet named 项目进展 holding ``cells``."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "项目进展"
+    for ref, value in cells.items():
+        wb.active[ref] = value
+    wb.save(setup.tmp / f"{name}.xlsx")
+    return _convert(setup.tmp / f"{name}.xlsx", "xls", setup.tmp / "xls")
+
+
+@needs_soffice
+def test_an_old_xls_is_checked_before_the_reader_lays_its_sheets_out(setup):
+    """The reader lays out every sheet of an .xls when it opens it: a DIMENSIONS record
+    claiming four billion rows had it ask for 11 PB and end the program; a cell at IV65536
+    cost it a gigabyte and two seconds before the refusal. Both are refused before."""
+    cells = {"A1": "项目编码", "B1": "完成百分比", "A2": "GH-1", "B2": 45}
+    far = _xls_with(setup, "远处单元格", cells | {"IV65536": 1})
+    _refused(setup, far, match="工作表「项目进展」过大（65536 行 × 256 列）")
+    small = _xls_with(setup, "小表", cells)
+    data = bytearray(small.read_bytes())
+    at = data.index(bytes([0x00, 0x02, 0x0E, 0x00]))  # the sheet's DIMENSIONS record
+    data[at + 4 : at + 16] = (
+        (0).to_bytes(4, "little")
+        + (0xFFFFFFF0).to_bytes(4, "little")
+        + (0).to_bytes(2, "little")
+        + (0xFFF0).to_bytes(2, "little")
+    )
+    lying = setup.tmp / "尺寸不实.xls"
+    lying.write_bytes(data)
+    _refused(setup, lying, match="过大（4294967280 行 × 65520 列）")
+    outcome = import_return(setup.store, small, unit="广汉市", period="2026-11")
+    assert outcome.status == "applied"
+    assert get_project(setup.store, setup.ids["GH-1"]).percent_complete == 45
+
+
 @needs_soffice
 def test_xls_saved_by_libreoffice_is_read(setup):
     path = setup.edit({("GH-1", "percent_complete"): 66}, name="old.xlsx")

@@ -246,7 +246,7 @@ def sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str:
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """``sheet name -> zip member`` for every sheet the workbook lists, in one reading of its
     two index parts."""
-    if "xl/workbook.bin" in archive.NameToInfo:
+    if "xl/workbook.xml" not in archive.NameToInfo and "xl/workbook.bin" in archive.NameToInfo:
         return _xlsb_sheet_parts(archive)
     workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
     targets = _rel_targets(archive.read("xl/_rels/workbook.xml.rels"))
@@ -302,9 +302,12 @@ def check_sheet_extent(path: Path, sheet_name: str) -> bytes | None:
     part = None
     try:
         with archive:
+            # The reader goes by the file's name, else by what it finds: a workbook holding
+            # both kinds of index is checked as both.
             if "xl/workbook.bin" in archive.NameToInfo:
                 _check_xlsb_extent(path.name, archive, sheet_name)
-                return None
+                if "xl/workbook.xml" not in archive.NameToInfo:
+                    return None
             part = sheet_part(archive, sheet_name)
             xml = archive.read(part)  # checks the part's checksum too
     except KeyError:

@@ -317,6 +317,18 @@ def test_a_binary_xlsb_return_is_read_and_its_far_cell_refused(setup):
     path = write_xlsb(setup.tmp / "二进制.xlsb", "项目进展", cells)
     far = write_xlsb(setup.tmp / "远处单元格.xlsb", "项目进展", cells | {(1048575, 16383): 1})
     _refused(setup, far, match="工作表「项目进展」过大（1048576 行 × 16384 列）")
+    # A far cell in the .xlsx parts of a workbook that also holds a clean .xlsb index and
+    # sheet: the reader may take either, so both are checked.
+    far_xml = _with_sheet_xml(setup, "远处.xlsx", _far_cell)
+    both = setup.tmp / "两种索引.xlsx"
+    with zipfile.ZipFile(far_xml) as xml, zipfile.ZipFile(path) as binary:
+        with zipfile.ZipFile(both, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in xml.infolist():
+                out.writestr(item, xml.read(item))
+            for item in binary.infolist():
+                if item.filename.startswith("xl/") and item.filename not in xml.namelist():
+                    out.writestr(item, binary.read(item))
+    _refused(setup, both, match="过大（1048576 行 × 16384 列）")
     outcome = import_return(setup.store, path, unit="广汉市", period="2026-11")
     assert outcome.status == "applied"
     assert get_project(setup.store, setup.ids["GH-1"]).percent_complete == 45

@@ -499,13 +499,16 @@ def _check_xls_extent(file_name: str, data: bytes) -> None:
             "另存为「Excel 工作簿 (*.xlsx)」后再导入。"
         ) from None
     sheets = []
+    biff8 = True
     for kind, payload in _xls_records(stream):
         if kind == _XLS_EOF:
             break
+        if kind == _XLS_BOF and len(payload) >= 2:
+            biff8 = int.from_bytes(payload[:2], "little") == 0x0600
         if kind == _XLS_FILEPASS and payload[:2] != b"\0\0":
             raise WorkbookError(password_message(file_name))  # the rest is encrypted
         if kind == _XLS_BOUNDSHEET and len(payload) >= 4:
-            sheets.append((int.from_bytes(payload[:4], "little"), _xls_sheet_name(payload)))
+            sheets.append((int.from_bytes(payload[:4], "little"), _xls_sheet_name(payload, biff8)))
     for i, (pos, sheet) in enumerate(sheets, 1):
         if pos > len(stream):
             raise WorkbookError(
@@ -515,11 +518,15 @@ def _check_xls_extent(file_name: str, data: bytes) -> None:
         check_cell_count(file_name, sheet or f"第 {i} 个工作表", rows, cols)
 
 
-def _xls_sheet_name(payload: bytes) -> str:
-    """The name in a BOUNDSHEET record (BIFF8: length, a flag, then Latin-1 or UTF-16)."""
-    if len(payload) < 8:
+def _xls_sheet_name(payload: bytes, biff8: bool) -> str:
+    """The name in a BOUNDSHEET record: its length, then (Excel 97 on) a flag for UTF-16, then
+    the characters (Excel 95's in the workbook's code page, taken here as GBK)."""
+    if len(payload) < 7:
         return ""
-    count, wide = payload[6], payload[7] & 1
+    count = payload[6]
+    if not biff8:
+        return payload[7 : 7 + count].decode("gbk", "replace")
+    wide = len(payload) > 7 and payload[7] & 1
     text = payload[8 : 8 + count * (2 if wide else 1)]
     return text.decode("utf-16-le" if wide else "latin-1", "replace")
 

@@ -196,7 +196,9 @@ def open_values(path: Path) -> python_calamine.CalamineWorkbook:
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError:  # an old .xls with an opening password
         raise WorkbookError(password_message(path.name)) from None
-    except Exception:  # calamine raises its own error types for every kind of damage
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # calamine's own errors, and its panics (not an Exception)
         raise WorkbookError(
             f"无法读取「{path.name}」：文件已损坏或格式不受支持。"
             "请在 Excel 或 WPS 中打开，另存为「Excel 工作簿 (*.xlsx)」后再导入。"
@@ -213,7 +215,9 @@ def sheet_rows(book, name: str, file_name: str) -> list[list]:
         # total_height/width are the last row's and column's indexes (from 0), not counts.
         check_cell_count(file_name, name, sheet.total_height + 1, sheet.total_width + 1)
         rows = sheet.to_python(skip_empty_area=False)
-    except python_calamine.CalamineError as exc:
+    except (KeyboardInterrupt, SystemExit, WorkbookError):
+        raise
+    except BaseException as exc:  # calamine's errors, and its panics (not an Exception)
         raise WorkbookError(
             f"「{file_name}」已损坏或不完整（工作表「{name}」无法读取），"
             "可能是传输中断或未保存完整。请让报送单位重新发送。"

@@ -24,6 +24,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed/compressed of one member; real sheets stay far below
 MAX_CELLS = 2_000_000
+MAX_SHEETS = 500
 
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
 _ZIP = b"PK\x03\x04"
@@ -115,7 +116,8 @@ def _check_ole2(path: Path) -> WorkbookInfo:
         raise WorkbookError(password_message(path.name))
     if "Workbook".encode("utf-16-le") not in data and "Book".encode("utf-16-le") not in data:
         raise WorkbookError(
-            f"「{path.name}」不是 Excel 工作簿（旧格式文件中没有工作表）。请另存为 .xlsx 后再导入。"
+            f"「{path.name}」无法读取：旧格式文件中找不到工作表，文件可能已损坏或不完整，"
+            "也可能不是 Excel 工作簿。请让报送单位重新发送，或另存为 .xlsx 后再导入。"
         )
     if not _plausible_ole2_header(data):
         raise WorkbookError(
@@ -179,6 +181,12 @@ def _check_zip(path: Path) -> WorkbookInfo:
             f"「{name}」解压后过大（{total / 1024 / 1024:.0f} MB，上限 "
             f"{MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB）。请删除无关内容后再导入。"
         )
+    if any(i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for i in infos):
+        raise WorkbookError(
+            f"「{name}」使用了 Excel 不用的压缩方式（可能是另加密码的压缩包），无法读取。"
+            "请在 Excel 或 WPS 中打开，另存为「Excel 工作簿 (*.xlsx)」后再导入。"
+        )
+    _check_indexes(path, infos)
     sheets = None
     for info in infos:
         if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
@@ -194,6 +202,62 @@ def _check_zip(path: Path) -> WorkbookInfo:
 
 
 _DIMENSION = re.compile(rb'<dimension[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _check_indexes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a workbook listing absurdly many sheets, or whose shared-strings table claims
+    more entries than its part can hold (the reader reserves memory by that claim)."""
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in infos:
+                base = info.filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
+                if base == "workbook.xml":
+                    count = len(re.findall(rb"<(?:[\w.-]+:)?sheet[\s/>]", archive.read(info)))
+                    if count > MAX_SHEETS:
+                        raise WorkbookError(
+                            f"「{name}」列出的工作表过多（{count} 个，上限 {MAX_SHEETS} 个），"
+                            "文件可能已损坏或被改动。请让报送单位重新发送。"
+                        )
+                elif base == "sharedstrings.xml":
+                    with archive.open(info) as fh:
+                        head = fh.read(4096)
+                    tag = re.search(rb"<(?:[\w.-]+:)?sst\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", head)
+                    claimed = _attributes(tag.group(1)).get("uniqueCount", "") if tag else ""
+                    # An entry takes at least five bytes (<si/>).
+                    if claimed.strip().isdigit() and int(claimed) > info.file_size // 5 + 16:
+                        raise WorkbookError(
+                            f"「{name}」的共享字符串表记录的数量（{int(claimed):,}）与内容不符，"
+                            "文件可能已损坏或被改动。请让报送单位重新发送。"
+                        )
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, NotImplementedError):
+        raise WorkbookError(f"「{name}」已损坏或不完整，无法读取。请让报送单位重新发送。") from None
+
+
+_ATTR = re.compile(r"""(?:^|\s)([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _attributes(text: bytes | str) -> dict[str, str]:
+    """The attributes of a start tag's text, as a reader takes them: either quote, spaces
+    around ``=``, the first of a repeated name (values not unescaped)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    out: dict[str, str] = {}
+    for m in _ATTR.finditer(text):
+        out.setdefault(m.group(1), m.group(2) if m.group(2) is not None else m.group(3))
+    return out
+
+
+def _member(archive: zipfile.ZipFile, name: str) -> str:
+    """The zip member ``name`` stands for, found as the reader finds it (case and slashes
+    aside); ``KeyError`` when there is none."""
+    if name in archive.NameToInfo:
+        return name
+    wanted = name.replace("\\", "/").lower()
+    for member in archive.namelist():
+        if member.replace("\\", "/").lower() == wanted:
+            return member
+    raise KeyError(name)
 
 
 def _sheet_names_by_part(path: Path) -> dict[str, str]:
@@ -231,6 +295,11 @@ def _col_number(letters: str) -> int:
 
 def check_cell_count(name: str, sheet: str, rows: int, cols: int) -> None:
     """Refuse a sheet whose used range is absurdly large (a few stray cells far away are fine)."""
+    if rows < 0 or cols < 0 or rows > 1_048_576 or cols > 16_384:
+        raise WorkbookError(
+            f"「{name}」的工作表「{sheet}」记录的范围不合理（超出 Excel 的最大行列数），"
+            "文件可能已损坏或被改动。请在 Excel 或 WPS 中打开，另存为「Excel 工作簿 (*.xlsx)」后再导入。"
+        )
     if rows * cols > MAX_CELLS:
         raise WorkbookError(
             f"「{name}」的工作表「{sheet}」过大（{rows} 行 × {cols} 列），超出上限 {MAX_CELLS:,} 个单元格。"
@@ -240,7 +309,7 @@ def check_cell_count(name: str, sheet: str, rows: int, cols: int) -> None:
 
 def sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str:
     """The zip member holding the sheet named ``sheet_name`` (``KeyError`` when none)."""
-    return _sheet_parts(archive)[sheet_name]
+    return _member(archive, _sheet_parts(archive)[sheet_name])
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -248,34 +317,87 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     two index parts."""
     if "xl/workbook.xml" not in archive.NameToInfo and "xl/workbook.bin" in archive.NameToInfo:
         return _xlsb_sheet_parts(archive)
-    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-    targets = _rel_targets(archive.read("xl/_rels/workbook.xml.rels"))
-    parts = {}
-    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
-        name = re.search(r'name="([^"]*)"', m.group(1))
-        rid = re.search(r'r:id="([^"]*)"|:id="([^"]*)"', m.group(1))
-        if name and rid and (rid.group(1) or rid.group(2)) in targets:
-            parts[_xml_unescape(name.group(1))] = targets[rid.group(1) or rid.group(2)]
+    folder = _workbook_folder(archive)
+    workbook = _without_comments(archive.read(_member(archive, f"{folder}workbook.xml")))
+    targets = _rel_targets(
+        archive.read(_member(archive, f"{folder}_rels/workbook.xml.rels")), folder
+    )
+    parts: dict[str, str] = {}
+    for m in _TAG.finditer(workbook):
+        if m.group(1) != "sheet":
+            continue
+        attrs = _attributes(m.group(2))
+        name = attrs.get("name")
+        rid = next((v for k, v in attrs.items() if k == "id" or k.endswith(":id")), None)
+        if name is not None and rid in targets:
+            parts.setdefault(_xml_unescape(name), targets[rid])  # the first of a repeated name
     return parts
 
 
-def _rel_targets(rels_xml: bytes) -> dict[str, str]:
+_TAG = re.compile(r"""<(?:[\w.-]+:)?([\w.-]+)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+
+
+def _rel_targets(rels_xml: bytes, folder: str = "xl/") -> dict[str, str]:
     """``relationship id -> zip member`` of a workbook's relationships part."""
-    rels = rels_xml.decode("utf-8", "replace")
-    targets = {}
-    for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
-        rid = re.search(r'\bId="([^"]*)"', m.group(1))
-        target = re.search(r'Target="([^"]*)"', m.group(1))
-        if rid and target:
-            path = target.group(1)
-            targets[rid.group(1)] = path.lstrip("/") if path.startswith("/") else f"xl/{path}"
+    targets: dict[str, str] = {}
+    for m in _TAG.finditer(_without_comments(rels_xml)):
+        if m.group(1) != "Relationship":
+            continue
+        attrs = _attributes(m.group(2))
+        rid, path = attrs.get("Id"), attrs.get("Target")
+        if rid is not None and path is not None:
+            path = _xml_unescape(path).replace("\\", "/")
+            targets.setdefault(
+                _xml_unescape(rid), path.lstrip("/") if path.startswith("/") else folder + path
+            )
     return targets
 
 
+def _workbook_folder(archive: zipfile.ZipFile) -> str:
+    """The folder of the workbook part, as the package's root relationships name it
+    (``xl/`` when they do not)."""
+    try:
+        rels = _without_comments(archive.read(_member(archive, "_rels/.rels")))
+    except KeyError:
+        return "xl/"
+    for m in _TAG.finditer(rels):
+        attrs = _attributes(m.group(2)) if m.group(1) == "Relationship" else {}
+        if attrs.get("Type", "").endswith("/relationships/officeDocument") and "Target" in attrs:
+            target = _xml_unescape(attrs["Target"])
+            folder = target[: target.rfind("/") + 1]
+            return folder.removeprefix("/")
+    return "xl/"
+
+
+def _without_comments(xml: bytes) -> str:
+    """The text of an XML part without the comments, CDATA sections, processing instructions
+    and document type declaration, which a reader does not take as elements."""
+    return _NOT_ELEMENTS.sub(b" ", xml).decode("utf-8", "replace")
+
+
+_NOT_ELEMENTS = re.compile(
+    rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.S
+)
+
+
 def _xml_unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
-    )
+    """XML's five named entities and character references resolved."""
+    if "&" not in text:
+        return text
+
+    def one(m: re.Match) -> str:
+        ref = m.group(1)
+        if ref.startswith("#"):
+            try:
+                return chr(int(ref[2:], 16) if ref[1:2] in "xX" else int(ref[1:]))
+            except (ValueError, OverflowError):
+                return m.group(0)
+        return _ENTITIES.get(ref, m.group(0))
+
+    return re.sub(r"&(#[xX][0-9A-Fa-f]+|#\d+|\w+);", one, text)
+
+
+_ENTITIES = {"lt": "<", "gt": ">", "quot": '"', "apos": "'", "amp": "&"}
 
 
 # -- the cells' true extent ------------------------------------------------------------------
@@ -308,7 +430,13 @@ def check_sheet_extent(path: Path, sheet_name: str) -> bytes | None:
                 _check_xlsb_extent(path.name, archive, sheet_name)
                 if "xl/workbook.xml" not in archive.NameToInfo:
                     return None
-            part = sheet_part(archive, sheet_name)
+            try:
+                part = sheet_part(archive, sheet_name)
+            except KeyError:
+                # Not found the way it is named: every part holding cells is checked, so that
+                # whichever the reader takes is safe.
+                _check_every_sheet(path.name, archive)
+                return None
             xml = archive.read(part)  # checks the part's checksum too
     except KeyError:
         return None  # no such part: the reader says the sheet cannot be read
@@ -316,21 +444,42 @@ def check_sheet_extent(path: Path, sheet_name: str) -> bytes | None:
         raise WorkbookError(
             f"「{path.name}」已损坏（内部部件 {part} 校验失败）。请让报送单位重新发送。"
         ) from None
-    except (OSError, EOFError, ValueError, zlib.error):
+    except (OSError, EOFError, ValueError, zlib.error, NotImplementedError):
         raise WorkbookError(
             f"「{path.name}」已损坏或不完整，无法读取。请让报送单位重新发送。"
         ) from None
-    if not _within_declared(xml):
-        rows, cols = _walk_extent(xml)
-        check_cell_count(path.name, sheet_name, rows, cols)
+    _check_sheet_xml(path.name, sheet_name, xml)
     return xml
+
+
+def _check_sheet_xml(file_name: str, sheet_name: str, xml: bytes) -> None:
+    if not _within_declared(xml):
+        rows, cols = _walk_extent(file_name, sheet_name, xml)
+        check_cell_count(file_name, sheet_name, rows, cols)
+
+
+def _check_every_sheet(file_name: str, archive: zipfile.ZipFile) -> None:
+    names = {part: name for name, part in _sheet_parts_or_none(archive).items()}
+    for info in archive.infolist():
+        if info.filename.lower().endswith(".xml") and not info.filename.endswith(".rels"):
+            xml = archive.read(info)
+            if b"sheetData" in xml:
+                label = names.get(info.filename, info.filename.rsplit("/", 1)[-1])
+                _check_sheet_xml(file_name, label, xml)
+
+
+def _sheet_parts_or_none(archive: zipfile.ZipFile) -> dict[str, str]:
+    try:
+        return _sheet_parts(archive)
+    except (KeyError, IndexError):
+        return {}
 
 
 def _within_declared(xml: bytes) -> bool:
     """Whether every cell and row of the sheet lies in the block from A1 to the end of its
     declared dimension, and that block is within ``MAX_CELLS``."""
     declared = _DIMENSION.search(xml, 0, 4096)
-    if not declared or not declared.group(3) or _PREFIXED.search(xml):
+    if not declared or not declared.group(3) or _PREFIXED.search(xml) or _LATER_R.search(xml):
         return False
     last_col, last_row = declared.group(3).decode(), declared.group(4).decode()
     if last_row.startswith("0") or _col_number(last_col) * int(last_row) > MAX_CELLS:
@@ -353,6 +502,7 @@ def _within_declared(xml: bytes) -> bool:
 # that follow and each cell record (types 1 to 11) starting with its column.
 
 _XLSB_CELLS = frozenset(range(1, 12))
+_XLSB_DIMENSION = 0x0094  # the reader takes 16 bytes from it, whatever its length
 _BUNDLE_SHEET = 0x009C  # a sheet's entry in workbook.bin: state, tab id, relationship id, name
 _END_BUNDLE_SHEETS = 0x0090
 
@@ -397,7 +547,7 @@ def _xlsb_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
             name_len = int.from_bytes(payload[at : at + 4], "little")
             name = payload[at + 4 : at + 4 + 2 * name_len].decode("utf-16-le", "replace")
             if rid in targets:
-                parts[name] = targets[rid]
+                parts.setdefault(name, targets[rid])  # the reader takes the first of a name
     except IndexError:
         pass  # what was read so far; the sheets not found are all walked
     return parts
@@ -429,6 +579,11 @@ def _xlsb_extent(file_name: str, data: bytes) -> tuple[int, int]:
     bottom = right = row = 0
     try:
         for kind, payload in _records(data):
+            if kind == _XLSB_DIMENSION and len(payload) < 16:
+                raise WorkbookError(
+                    f"「{file_name}」的内容异常（工作表尺寸记录不完整），无法读取。"
+                    "请在 Excel 或 WPS 中打开，另存为「Excel 工作簿 (*.xlsx)」后再导入。"
+                )
             if kind != 0 and kind not in _XLSB_CELLS:
                 continue
             if len(payload) < 4:
@@ -609,6 +764,8 @@ def error_cells(xml: bytes) -> list[tuple[int, int, str]]:
 
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# An attribute named r after another one (a cell's reader takes the last of repeated ones).
+_LATER_R = re.compile(rb"""["']\s*r\s*=""")
 # Elements with a namespace prefix (<x:c>): read as cells all the same, so walked.
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
 
@@ -632,34 +789,123 @@ def _up_to(value: str, alphabet: str, first: str | None = None) -> str:
     return "(?:" + "|".join(alts) + ")"
 
 
-_TOKEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
-_R_ATTR = re.compile(rb'\sr="([A-Z]*)(\d*)"')
+# The walk reads a sheet's cells as the value reader does: comments and the like skipped; a
+# <row> with a reference sets the current row, and its end moves to the next; a <c> is placed by
+# its reference, else at the current row and column, and the column moves on past it; an empty
+# element counts as a start and an end; the reader stops at </sheetData>. Attributes are read by
+# its rules: either quote, spaces around "=", a row's first "r", a cell's last (it stops looking
+# once it has seen three of r, s and t).
+_ELEMENT = re.compile(
+    rb"""<(/?)(?:[^ \t\r\n/>:]*:)?(c|row|sheetData)(?=[ \t\r\n/>])((?:[^>"']|"[^"]*"|'[^']*')*)>"""
+)
+_SPACE = b" \t\n\x0c\r"  # what the reader skips between attributes
 
 
-def _walk_extent(xml: bytes) -> tuple[int, int]:
-    """Rows and columns from the sheet's first to its last cell, placing cells as a reader
-    does: by their reference, else next to the previous one."""
+def _walk_extent(file_name: str, sheet_name: str, xml: bytes) -> tuple[int, int]:
+    """Rows and columns from the sheet's first to its last cell, placing cells as the value
+    reader does; a sheet whose cells it cannot place is refused."""
+
+    def refuse() -> WorkbookError:
+        return WorkbookError(
+            f"「{file_name}」的工作表「{sheet_name}」内容结构异常，无法确定单元格的位置。"
+            "请在 Excel 或 WPS 中打开，另存为「Excel 工作簿 (*.xlsx)」后再导入。"
+        )
+
+    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+        raise refuse()  # declarations a sheet never needs, read differently by readers
+    text = _NOT_ELEMENTS.sub(b" ", xml)
+    begin = next(
+        (m.end() for m in _ELEMENT.finditer(text) if m.group(2) == b"sheetData" and not m.group(1)),
+        None,
+    )
+    if begin is None:
+        return 0, 0  # the reader finds no cells
     top = left = None
     bottom = right = 0
-    row = 0
-    col = 0
-    for m in _TOKEN.finditer(xml):
-        tag = m.group(1)
-        ref = _R_ATTR.search(m.group(2))
-        if tag == b"row":
-            row = int(ref.group(2)) if ref and ref.group(2) else row + 1
-            col = 0
+    row = col = 0  # from 0, as the reader counts
+    in_cell = False
+    for m in _ELEMENT.finditer(text, begin):
+        closing, name, attrs = m.group(1), m.group(2), m.group(3)
+        empty = not closing and attrs.endswith(b"/")
+        if empty:
+            attrs = attrs[:-1]
+        if in_cell:
+            if name == b"c" and closing:
+                in_cell = False
+                col += 1
+                continue
+            raise refuse()  # a cell, row or sheetData tag inside a cell
+        if name == b"sheetData":
+            if closing:
+                break
             continue
-        if ref and ref.group(1):
-            col = _col_number(ref.group(1).decode())
-            if ref.group(2):
-                row = max(int(ref.group(2)), 1)
+        if name == b"row":
+            if closing:
+                row, col = row + 1, 0
+                continue
+            ref = _raw_attrs(attrs, refuse, first=(b"r",)).get(b"r")
+            if ref is not None:
+                row = _position(ref, refuse, need_column=False)[0]
+            if empty:
+                row, col = row + 1, 0
+            continue
+        if closing:
+            continue  # a stray </c>
+        ref = _raw_attrs(attrs, refuse, last=(b"r", b"s", b"t")).get(b"r")
+        if ref is not None:
+            at_row, col = _position(ref, refuse, need_column=True)
         else:
-            col += 1
-        r = max(row, 1)
-        top = r if top is None else min(top, r)
+            at_row = row
+        top = at_row if top is None else min(top, at_row)
         left = col if left is None else min(left, col)
-        bottom, right = max(bottom, r), max(right, col)
+        bottom, right = max(bottom, at_row), max(right, col)
+        if empty:
+            col += 1
+        else:
+            in_cell = True
     if top is None:
         return 0, 0
     return bottom - top + 1, right - left + 1
+
+
+def _raw_attrs(raw: bytes, refuse, *, first: tuple = (), last: tuple = ()) -> dict:
+    """The attributes ``first`` (the first of each name) or ``last`` (the last of each, until
+    as many matches as names were seen) of a start tag, read by the value reader's rules."""
+    out: dict[bytes, bytes] = {}
+    pos, end, found = 0, len(raw), 0
+    while True:
+        while pos < end and raw[pos] in _SPACE:
+            pos += 1
+        if pos >= end:
+            return out
+        eq = raw.find(b"=", pos)
+        if eq < 0:
+            raise refuse()
+        key = raw[pos:eq].rstrip(_SPACE)
+        pos = eq + 1
+        while pos < end and raw[pos] in _SPACE:
+            pos += 1
+        quote = raw[pos : pos + 1]
+        if quote not in (b'"', b"'"):
+            raise refuse()
+        close = raw.find(quote, pos + 1)
+        close = end if close < 0 else close
+        value = raw[pos + 1 : close]
+        pos = close + 1
+        if key in first:
+            out.setdefault(key, value)
+            if len(out) == len(first):
+                return out
+        elif key in last:
+            out[key] = value
+            found += 1
+            if found == len(last):
+                return out
+
+
+def _position(ref: bytes, refuse, *, need_column: bool) -> tuple[int, int]:
+    """``(row, column)`` from 0 of a reference such as ``B12`` (letters, then digits)."""
+    m = re.fullmatch(rb"([A-Za-z]*)([0-9]+)", ref)
+    if not m or int(m.group(2)) < 1 or (need_column and not m.group(1)):
+        raise refuse()
+    return int(m.group(2)) - 1, _col_number(m.group(1).decode().upper()) - 1

@@ -206,7 +206,7 @@ def test_an_old_xls_is_checked_before_the_reader_lays_its_sheets_out(setup):
     )
     lying = setup.tmp / "尺寸不实.xls"
     lying.write_bytes(data)
-    _refused(setup, lying, match="过大（4294967280 行 × 65520 列）")
+    _refused(setup, lying, match="记录的范围不合理")
     outcome = import_return(setup.store, small, unit="广汉市", period="2026-11")
     assert outcome.status == "applied"
     assert get_project(setup.store, setup.ids["GH-1"]).percent_complete == 45
@@ -280,10 +280,114 @@ def _far_cell(data: bytes, element: bytes = b"c") -> bytes:
                 d.replace(b"<worksheet ", b'<worksheet xmlns:x="urn:x" ', 1), b"x:c"
             ),
         ),
+        # The far cell spelled as a reader also reads it.
+        ("单引号.xlsx", lambda d: _far_cell(d).replace(b'r="XFD1048576"', b"r='XFD1048576'")),
+        (
+            "等号两边空格.xlsx",
+            lambda d: _far_cell(d).replace(b' r="XFD1048576"', b' r = "XFD1048576"'),
+        ),
+        (
+            "小写列号.xlsx",
+            lambda d: (
+                _far_cell(d)
+                .replace(b'<row r="1048576">', b"<row>")
+                .replace(b'r="XFD1048576"', b'r="xfd1048576"')
+            ),
+        ),
+        # A repeated r: the reader takes a cell's last one.
+        (
+            "重复引用.xlsx",
+            lambda d: _far_cell(d).replace(b' r="XFD1048576"', b' r="A1048576" r="XFD1048576"'),
+        ),
     ],
 )
 def test_a_stray_far_cell_is_refused_whatever_the_dimension_says(setup, name, change):
     _refused(setup, _with_sheet_xml(setup, name, change), match="1048576 行 × 16384 列")
+
+
+def _with_parts(setup, name: str, change: dict) -> Path:
+    """The template with some parts changed (``member -> function of its bytes``) or added
+    (``member -> bytes``)."""
+    path = setup.tmp / name
+    with zipfile.ZipFile(setup.template) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            edit = change.get(info.filename)
+            dst.writestr(info, edit(data) if callable(edit) else data, zipfile.ZIP_DEFLATED)
+        for member, data in change.items():
+            if not callable(data):
+                dst.writestr(member, data, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _far_sheet(setup) -> bytes:
+    with zipfile.ZipFile(setup.template) as z:
+        return _far_cell(z.read("xl/worksheets/sheet1.xml"))
+
+
+def test_a_sheet_the_reader_finds_otherwise_than_by_its_name_is_checked_too(setup):
+    """Where the workbook's index can be read two ways, the check does not settle for one."""
+    # Two sheets of the same name: the reader takes the first, here a sheet with a far cell.
+    first = _with_parts(
+        setup,
+        "同名工作表.xlsx",
+        {
+            "xl/workbook.xml": lambda d: d.replace(
+                b"<sheets>", '<sheets><sheet name="项目进展" sheetId="9" r:id="rId99"/>'.encode()
+            ),
+            "xl/_rels/workbook.xml.rels": lambda d: d.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument'
+                b'/2006/relationships/worksheet" Target="worksheets/sheet9.xml"/></Relationships>',
+            ),
+            "xl/worksheets/sheet9.xml": _far_sheet(setup),
+        },
+    )
+    _refused(setup, first, match="1048576 行 × 16384 列")
+    # The sheet's part named in other letters' case; its attributes spaced and single-quoted.
+    target = b'Target="/xl/worksheets/sheet1.xml"'
+    for name, rels in (
+        ("大小写.xlsx", lambda d: d.replace(target, b'Target="/XL/Worksheets/Sheet1.xml"')),
+        ("属性空格.xlsx", lambda d: d.replace(target, b"Target = '/xl/worksheets/sheet1.xml'")),
+    ):
+        path = _with_parts(
+            setup, name, {"xl/_rels/workbook.xml.rels": rels, "xl/worksheets/sheet1.xml": _far_cell}
+        )
+        _refused(setup, path, match="1048576 行 × 16384 列")
+
+
+def test_index_parts_claiming_more_than_they_hold_are_refused(setup):
+    """The reader reserves memory by the shared strings' claimed count; a workbook listing
+    10,000 sheets would be read sheet by sheet."""
+    strings = _with_parts(
+        setup,
+        "共享字符串.xlsx",
+        {
+            "xl/sharedStrings.xml": b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml'
+            b'/2006/main" count="4294967295" uniqueCount="4294967295"><si><t>x</t></si></sst>'
+        },
+    )
+    _refused(setup, strings, match="共享字符串表记录的数量（4,294,967,295）与内容不符")
+    entries = "".join(
+        f'<sheet name="表{i}" sheetId="{i + 10}" r:id="rId1"/>' for i in range(10_000)
+    )
+    many = _with_parts(
+        setup,
+        "工作表过多.xlsx",
+        {"xl/workbook.xml": lambda d: d.replace(b"<sheets>", ("<sheets>" + entries).encode())},
+    )
+    _refused(setup, many, match="列出的工作表过多（10004 个")
+
+
+def test_a_part_stored_with_a_compression_excel_does_not_use_is_refused(setup):
+    data = bytearray(setup.template.read_bytes())
+    # The data sheet's entry in the central directory: compression method 99 (AES).
+    name = b"xl/worksheets/sheet1.xml"
+    at = data.rindex(b"PK\x01\x02", 0, data.rindex(name))
+    data[at + 10 : at + 12] = (99).to_bytes(2, "little")
+    path = setup.tmp / "压缩方式.xlsx"
+    path.write_bytes(data)
+    _refused(setup, path, match="使用了 Excel 不用的压缩方式")
 
 
 @pytest.mark.parametrize(
@@ -317,6 +421,9 @@ def test_a_binary_xlsb_return_is_read_and_its_far_cell_refused(setup):
     path = write_xlsb(setup.tmp / "二进制.xlsb", "项目进展", cells)
     far = write_xlsb(setup.tmp / "远处单元格.xlsb", "项目进展", cells | {(1048575, 16383): 1})
     _refused(setup, far, match="工作表「项目进展」过大（1048576 行 × 16384 列）")
+    # A size record shorter than the 16 bytes the reader takes from it (it panicked).
+    short = write_xlsb(setup.tmp / "尺寸记录不全.xlsb", "项目进展", cells, dimension=b"\0")
+    _refused(setup, short, match="工作表尺寸记录不完整")
     # A far cell in the .xlsx parts of a workbook that also holds a clean .xlsb index and
     # sheet: the reader may take either, so both are checked.
     far_xml = _with_sheet_xml(setup, "远处.xlsx", _far_cell)

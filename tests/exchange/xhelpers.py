@@ -56,9 +56,11 @@ class Setup:
         raise KeyError(code)
 
 
-def write_xlsb(path: Path, sheet: str, cells: dict[tuple[int, int], object]) -> Path:
+def write_xlsb(
+    path: Path, sheet: str, cells: dict[tuple[int, int], object], *, dimension: bytes = bytes(16)
+) -> Path:
     """A minimal binary workbook (.xlsb, MS-XLSB) of one sheet: ``{(row, column): value}``,
-    both from 0, values numbers or text."""
+    both from 0, values numbers or text; ``dimension`` the sheet's size record."""
     import struct
     import zipfile
 
@@ -82,7 +84,7 @@ def write_xlsb(path: Path, sheet: str, cells: dict[tuple[int, int], object]) -> 
         + record(0x90)
         + record(0x84)
     )
-    body = bytearray(record(0x81) + record(0x94, bytes(16)) + record(0x91))
+    body = bytearray(record(0x81) + record(0x94, dimension) + record(0x91))
     for r in sorted({r for r, _ in cells}):
         body += record(0x00, struct.pack("<I", r) + bytes(13))  # row header
         for (_, c), value in sorted(i for i in cells.items() if i[0][0] == r):

@@ -479,17 +479,18 @@ def _within_declared(xml: bytes) -> bool:
     """Whether every cell and row of the sheet lies in the block from A1 to the end of its
     declared dimension, and that block is within ``MAX_CELLS``."""
     declared = _DIMENSION.search(xml, 0, 4096)
-    if not declared or not declared.group(3) or _PREFIXED.search(xml) or _LATER_R.search(xml):
+    if not declared or not declared.group(3) or _PREFIXED.search(xml):
         return False
     last_col, last_row = declared.group(3).decode(), declared.group(4).decode()
     if last_row.startswith("0") or _col_number(last_col) * int(last_row) > MAX_CELLS:
         return False
     rows = _up_to(last_row, "0123456789", first="123456789")
     ref = _up_to(last_col, _LETTERS) + rows
-    # A cell or row whose first attribute is not a reference inside the block: one pattern
-    # that starts with a literal, so the search skips along quickly.
+    # A cell or row whose first attribute is not a reference inside the block (for a cell:
+    # followed by nothing but its style and type): one pattern that starts with a literal, so
+    # the search skips along quickly.
     outside = re.compile(
-        rb'<c(?: (?!r="(?:' + ref.encode() + rb')")|[\t\r\n/>])'
+        rb'<c(?: (?!r="(?:' + ref.encode() + rb')"' + _CELL_REST + rb")|[\t\r\n/>])"
         rb'|<row(?: (?!r="(?:' + rows.encode() + rb')")|[\t\r\n/>])'
     )
     return outside.search(xml) is None
@@ -764,8 +765,9 @@ def error_cells(xml: bytes) -> list[tuple[int, int, str]]:
 
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-# An attribute named r after another one (a cell's reader takes the last of repeated ones).
-_LATER_R = re.compile(rb"""["']\s*r\s*=""")
+# What may follow a cell's reference in the quick check: its style and type, and the tag's end.
+# (The reader takes a cell's last r attribute, so a cell with anything else is walked.)
+_CELL_REST = rb'(?: s="[^"]*+")?+(?: t="[^"]*+")?+ ?+/?+>'
 # Elements with a namespace prefix (<x:c>): read as cells all the same, so walked.
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
 

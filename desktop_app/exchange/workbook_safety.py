@@ -532,10 +532,10 @@ def _records(data: bytes):
 
 
 def _xlsb_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    targets = _rel_targets(archive.read("xl/_rels/workbook.bin.rels"))
-    parts = {}
+    parts: dict[str, str] = {}
     try:
-        for kind, payload in _records(archive.read("xl/workbook.bin")):
+        targets = _rel_targets(archive.read(_member(archive, "xl/_rels/workbook.bin.rels")))
+        for kind, payload in _records(archive.read(_member(archive, "xl/workbook.bin"))):
             if kind == _END_BUNDLE_SHEETS:
                 break
             if kind != _BUNDLE_SHEET:
@@ -549,7 +549,7 @@ def _xlsb_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
             name = payload[at + 4 : at + 4 + 2 * name_len].decode("utf-16-le", "replace")
             if rid in targets:
                 parts.setdefault(name, targets[rid])  # the reader takes the first of a name
-    except IndexError:
+    except (IndexError, KeyError):
         pass  # what was read so far; the sheets not found are all walked
     return parts
 
@@ -558,18 +558,16 @@ def _check_xlsb_extent(file_name: str, archive: zipfile.ZipFile, sheet_name: str
     """Refuse an .xlsb sheet whose cells span more than ``MAX_CELLS`` (every sheet of the
     workbook when the one asked for cannot be told from its index)."""
     parts = _xlsb_sheet_parts(archive)
-    if sheet_name in parts:
-        wanted = {parts[sheet_name]: sheet_name}
-    else:
-        names = {part: name for name, part in parts.items()}
+    try:
+        wanted = {_member(archive, parts[sheet_name]): sheet_name}
+    except KeyError:
+        names = {part.lower(): name for name, part in parts.items()}
         wanted = {
-            n: names.get(n, n.rsplit("/", 1)[-1])
+            n: names.get(n.lower(), n.rsplit("/", 1)[-1])
             for n in archive.namelist()
-            if n.startswith("xl/worksheets/") and n.endswith(".bin")
+            if n.lower().endswith(".bin") and ("worksheets/" in n.lower() or n.lower() in names)
         }
     for part, name in wanted.items():
-        if part not in archive.NameToInfo:
-            continue
         rows, cols = _xlsb_extent(file_name, archive.read(part))
         check_cell_count(file_name, name, rows, cols)
 

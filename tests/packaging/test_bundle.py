@@ -84,6 +84,50 @@ def test_bundle_writes_excel_and_pdf(bundle, tmp_path):
     assert (tmp_path / "总体进度表.pdf").read_bytes().startswith(b"%PDF")
 
 
+def test_bundle_reads_an_old_xls(bundle, tmp_path):
+    """The checks made on an .xls before it is read (olefile, imported only then) are in the
+    bundle: the exported register saved as .xls by LibreOffice is read, not a missing module."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    db = tmp_path / "旧格式.db"
+
+    def cli(*args):
+        return subprocess.run(
+            [_exe(bundle, "desktop-app-cli"), "--db", str(db), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+        )
+
+    assert cli("init").returncode == 0
+    assert cli("export", str(tmp_path / "register.xlsx")).returncode == 0
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+            "--headless",
+            "--convert-to",
+            "xls",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "register.xlsx"),
+        ],
+        capture_output=True,
+        timeout=180,
+    )
+    xls = tmp_path / "register.xls"
+    if not xls.exists():
+        pytest.skip("LibreOffice could not convert the workbook")
+    run = cli("import", str(xls), "--unit", "广汉市", "--period", "2026-11", "--dry-run", "--json")
+    assert "Traceback" not in run.stderr and "No module" not in run.stderr, run.stderr
+    result = json.loads(run.stdout)
+    assert result["status"] in ("dry-run", "rejected")
+
+
 def test_bundle_holds_every_page_and_qt_module(bundle):
     """Pages are imported by name at run time, so the build must have taken them all."""
     from desktop_app.ui.pages import PAGES

@@ -62,23 +62,28 @@ def test_bundle_cli_init_and_projects(bundle, tmp_path):
     assert len(json.loads(run.stdout)) == 126
 
 
+def _bundled_cli(bundle: Path, db: Path, *args: str) -> subprocess.CompletedProcess:
+    """The bundle's CLI on ``db``, run in the database's folder without the source tree."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return subprocess.run(
+        [_exe(bundle, "desktop-app-cli"), "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=db.parent,
+        timeout=120,
+    )
+
+
 def test_bundle_writes_excel_and_pdf(bundle, tmp_path):
     """openpyxl, reportlab and the bundled fonts work from the bundle."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     db = tmp_path / "报表.db"
     for args in (
         ["init"],
         ["export", str(tmp_path / "项目库.xlsx")],
         ["report", "overall", str(tmp_path / "总体进度表.pdf")],
     ):
-        run = subprocess.run(
-            [_exe(bundle, "desktop-app-cli"), "--db", str(db), *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-            timeout=120,
-        )
+        run = _bundled_cli(bundle, db, *args)
         assert run.returncode == 0, run.stderr
     assert (tmp_path / "项目库.xlsx").stat().st_size > 10_000
     assert (tmp_path / "总体进度表.pdf").read_bytes().startswith(b"%PDF")
@@ -90,18 +95,10 @@ def test_bundle_reads_an_old_xls(bundle, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice is not installed")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     db = tmp_path / "旧格式.db"
 
     def cli(*args):
-        return subprocess.run(
-            [_exe(bundle, "desktop-app-cli"), "--db", str(db), *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-            timeout=120,
-        )
+        return _bundled_cli(bundle, db, *args)
 
     assert cli("init").returncode == 0
     assert cli("export", str(tmp_path / "register.xlsx")).returncode == 0

@@ -12,7 +12,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from ..domain.errors import UserError, os_reason
+from ..saving import save_file
+from ..services.progress import Progress, no_progress
 from .return_import import ReturnPreview
 
 BAD = PatternFill("solid", fgColor="FF9999")
@@ -28,14 +29,22 @@ def _anchor(ws, ref: str) -> str:
     return ref
 
 
-def write_error_report(preview: ReturnPreview, out: Path) -> Path:
-    """Write a copy of the return with every error marked; returns ``out``."""
+def write_error_report(
+    preview: ReturnPreview, out: Path, *, progress: Progress = no_progress
+) -> Path:
+    """Write a copy of the return with every error marked; returns ``out``.
+
+    A return of thousands of rows takes seconds to copy (the whole workbook is read and written
+    again): ``progress`` hears of each step, and may cancel before the file is written.
+    """
     errors = preview.all_errors
+    progress(0, 3, "读取报送文件")
     try:
         wb = load_workbook(preview.path)
     except Exception:  # an .xls or damaged file: the list alone still helps the unit
         wb = Workbook()
         wb.active.title = LIST_SHEET
+    progress(1, 3, "标记错误单元格")
     notes: dict[tuple[str, str], list[str]] = {}
     for error in errors:
         if error.sheet in wb.sheetnames and error.cell:
@@ -58,12 +67,5 @@ def write_error_report(preview: ReturnPreview, out: Path) -> Path:
     for letter, width in zip("ABCDE", (12, 10, 18, 24, 80), strict=True):
         ws.column_dimensions[letter].width = width
     wb.active = wb.sheetnames.index(LIST_SHEET)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        wb.save(out)
-    except OSError as exc:
-        raise UserError(
-            f"无法写入「{out}」：{os_reason(exc)}。请关闭该文件或换一个位置后重试。"
-        ) from exc
-    return out
+    progress(2, 3, "保存错误报告")  # the last chance to cancel: the file is written whole
+    return save_file(Path(out), wb.save, kind=".xlsx")

@@ -14,10 +14,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from ..domain.errors import UserError, os_reason
+from ..domain.errors import UserError
 from ..domain.model import Project
 from ..domain.period import Period
 from ..domain.status import LIGHT_COLORS, StatusRules, evaluate
+from ..saving import save_file
 from ..services.progress import Progress, no_progress
 from ..store import Store
 from ..store import exchange as xstore
@@ -185,12 +186,4 @@ def export_register(
             when = stamp(reported_at) if reported_at else None
             hist.append(_text_safe(hist, [*names[pid], period_key, *values, when]))
     progress(total, total, "保存文件")
-    out = Path(out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        wb.save(out)
-    except OSError as exc:
-        raise UserError(
-            f"无法写入「{out}」：{os_reason(exc)}。请关闭该文件或换一个位置后重试。"
-        ) from exc
-    return out
+    return save_file(Path(out), wb.save, kind=".xlsx")

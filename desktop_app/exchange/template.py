@@ -24,6 +24,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..domain.period import Period
+from ..saving import save_file
 from .columns import (
     DATA_SHEET,
     FIRST_DATA_ROW,
@@ -114,11 +115,10 @@ def write_template(spec: TemplateSpec, path: Path) -> Path:
         wb.custom_doc_props.append(prop(name=PROPERTY_PREFIX + key, value=value))
     wb.security = WorkbookProtection(workbookPassword=SHEET_PASSWORD, lockStructure=True)
     wb.active = 0
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    _release(wb)
-    return path
+    try:
+        return save_file(Path(path), wb.save, kind=".xlsx")
+    finally:
+        _release(wb)
 
 
 def _release(wb: Workbook) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..collector import gc_paused
-from ..domain.errors import UserError, os_reason
+from ..domain.errors import UserError
 from ..domain.file_names import safe_file_name
 from ..domain.parsing import ParseError
 from ..domain.period import Period
@@ -79,13 +79,7 @@ def issue_template(store: Store, unit: str | int, period: str, out: Path) -> Pat
             f"「{unit_obj.name}」没有需要填报的项目（不是任何项目的牵头或责任单位，也没有位于"
             "本地的项目），未生成模板。"
         )
-    out = Path(out)
-    try:
-        write_template(spec, out)
-    except OSError as exc:
-        raise UserError(
-            f"无法写入「{out}」：{os_reason(exc)}。请关闭该文件或换一个位置后重试。"
-        ) from exc
+    out = write_template(spec, Path(out))
     xstore.record_template_issue(
         store,
         spec.template_id,

@@ -7,13 +7,12 @@ or failed render never leaves half a PDF (nor overwrites a good one).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from ..domain.errors import UserError, os_reason
+from ..domain.errors import UserError
 from ..domain.file_names import safe_file_name
 from ..domain.model import Project, Unit
 from ..domain.period import Period
@@ -29,6 +28,7 @@ from ..reports.progress_sheet import (
     render_progress_sheet,
 )
 from ..reports.project_card import CardSheet, ProjectCard
+from ..saving import save_file
 from ..store import Store
 from ..store.progress import latest_reports_upto, list_reports, projects_with_reports
 from ..store.projects import get_project, list_projects
@@ -156,30 +156,7 @@ def _as_of(p: Project, ctx: _Context) -> Project:
 
 def _write(out: Path, render: Callable[[Path], object]) -> Path:
     """Render into a temporary file beside ``out``, then move it into place."""
-    out = Path(out)
-    if out.exists() and out.is_dir():
-        raise UserError(f"「{out}」是一个文件夹，请给出 PDF 文件名。")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(
-            f"无法创建文件夹「{out.parent}」：{os_reason(exc)}。请换一个保存位置。"
-        ) from exc
-    part = out.with_name(out.stem + ".part.pdf")
-    try:
-        render(part)
-        os.replace(part, out)
-    except PermissionError as exc:
-        raise UserError(
-            f"无法写入「{out}」：文件可能正被其他程序打开，请关闭后重试，或换一个文件名。"
-        ) from exc
-    finally:
-        if part.exists():
-            try:
-                part.unlink()
-            except OSError:
-                pass
-    return out
+    return save_file(out, render, kind="PDF")
 
 
 # -- sheets --------------------------------------------------------------------------------------

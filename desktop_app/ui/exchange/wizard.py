@@ -399,7 +399,7 @@ class ImportWizard(QDialog):
 
     def _save_error_report(self) -> None:
         row = self.preview_files.currentRow()
-        if not 0 <= row < len(self.previews):
+        if not 0 <= row < len(self.previews) or self.job is not None:
             return
         p = self.previews[row]
         name, _ = QFileDialog.getSaveFileName(
@@ -412,10 +412,15 @@ class ImportWizard(QDialog):
             return
         from ...exchange.error_report import write_error_report
 
-        try:
-            write_error_report(p, Path(name))
-        except UserError as exc:
-            QMessageBox.warning(self, "保存错误报告", exc.message)
+        # A return of thousands of rows takes seconds to copy: off the GUI thread.
+        self._run(
+            lambda _store, progress: write_error_report(p, Path(name), progress=progress),
+            lambda out: self.progress_label.setText(f"错误报告已保存：{out.name}"),
+            "正在生成错误报告…",
+            title="保存错误报告",
+            cancelled="已取消，未保存错误报告。",
+            database=False,
+        )
 
     # -- applying --------------------------------------------------------------------------
 
@@ -473,7 +478,18 @@ class ImportWizard(QDialog):
         else:
             self.next_button.setEnabled(True)
 
-    def _run(self, fn, on_done, text: str) -> None:
+    def _run(
+        self,
+        fn,
+        on_done,
+        text: str,
+        *,
+        title: str = "导入填报表",
+        cancelled: str = "已取消，数据库未修改。",
+        database: bool = True,
+    ) -> None:
+        """Run ``fn(store, progress)`` off the GUI thread (``store`` is ``None`` unless
+        ``database``), with the progress bar and the cancel button."""
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
         self.progress_label.setText(text)
@@ -491,10 +507,10 @@ class ImportWizard(QDialog):
             from ...services.progress import Cancelled
 
             if isinstance(exc, Cancelled):
-                self.progress_label.setText("已取消，数据库未修改。")
+                self.progress_label.setText(cancelled)
                 return
             if isinstance(exc, UserError):
-                QMessageBox.warning(self, "导入填报表", exc.message)
+                QMessageBox.warning(self, title, exc.message)
                 return
             raise exc
 
@@ -504,7 +520,7 @@ class ImportWizard(QDialog):
             self.progress_label.setText(label)
 
         self.job = start_job(
-            Path(self.ctx.store.path),
+            Path(self.ctx.store.path) if database else None,
             fn,
             on_done=done,
             on_error=failed,

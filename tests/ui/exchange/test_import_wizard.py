@@ -94,6 +94,34 @@ def test_preview_conflict_choice_and_apply(qtbot, ctx, store, returns):
     assert "已导入" in wizard.result_label.text()
 
 
+def test_error_report_is_saved_in_the_background_and_confirmed(
+    qtbot, ctx, returns, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    out = tmp_path / "退回" / "广汉市 错误报告.xlsx"
+    out.parent.mkdir()
+    out.write_bytes(b"an older report")  # saved over: replaced whole
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    wizard = ImportWizard(ctx, files=returns)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.start_preview()
+    qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 1, timeout=20000)
+    wizard.preview_files.setCurrentRow(0)  # 广汉市: 完成百分比 120
+    assert wizard.report_button.isEnabled()
+    wizard.report_button.click()
+    assert wizard.job is not None and not wizard.next_button.isEnabled()  # a worker writes it
+    wizard.report_button.click()  # a second click while it runs starts nothing more
+    qtbot.waitUntil(lambda: wizard.job is None, timeout=30000)
+    assert wizard.progress_label.text() == "错误报告已保存：广汉市 错误报告.xlsx"
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "错误清单"
+    red = [c for row in wb[DATA_SHEET].iter_rows() for c in row if c.fill.fgColor.rgb == "00FF9999"]
+    assert len(red) == 1 and "超出 0–100" in red[0].comment.text
+    assert [p.name for p in out.parent.iterdir()] == [out.name]
+
+
 def test_cancel_during_preview_leaves_nothing(qtbot, ctx, returns):
     wizard = ImportWizard(ctx, files=returns)
     qtbot.addWidget(wizard)

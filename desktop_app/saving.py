@@ -1,0 +1,51 @@
+"""Saving the files users keep (workbooks, PDFs): written whole beside the target, then moved
+into place.
+
+Writing straight over an existing file empties it first: a save that then fails (a full disk, a
+network folder gone, an error half-way through) leaves neither last month's file nor a new one.
+Written to a temporary file in the same folder and renamed over the target only once complete,
+the target is at every moment either the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from .domain.errors import UserError, os_reason
+
+
+def save_file(out: Path, write: Callable[[Path], object], *, kind: str) -> Path:
+    """Save ``out`` by ``write(path)`` into a temporary file beside it, then replace ``out``
+    with it; ``kind`` names the file type in messages (".xlsx", "PDF"). Returns ``out``.
+
+    An ``OSError`` becomes a ``UserError`` saying why, in Chinese; whatever goes wrong, the
+    temporary file is removed and an existing ``out`` is left as it was.
+    """
+    out = Path(out)
+    if out.is_dir():
+        raise UserError(f"「{out}」是一个文件夹，请给出 {kind} 文件名。")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(
+            f"无法创建文件夹「{out.parent}」：{os_reason(exc)}。请换一个保存位置。"
+        ) from exc
+    # Beside the target (a rename across disks would be a copy), under a name no other save
+    # uses at the same time.
+    part = out.with_name(f"~{out.stem}.{secrets.token_hex(4)}.part{out.suffix}")
+    try:
+        write(part)
+        os.replace(part, out)
+    except OSError as exc:
+        raise UserError(
+            f"无法写入「{out}」：{os_reason(exc)}。请关闭该文件或换一个位置后重试。"
+        ) from exc
+    finally:
+        try:
+            part.unlink(missing_ok=True)
+        except OSError:
+            pass  # left behind only if the folder itself became unwritable meanwhile
+    return out

@@ -17,6 +17,7 @@ from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from ...domain.errors import UserError
+from ...saving import save_file
 from .painter import HEADER_HEIGHT, GanttPainter, PaintOptions
 from .rows import RowLayout
 from .timescale import TimeScale, zoom_name
@@ -136,9 +137,13 @@ def render_image(snap: ChartSnapshot, label_width: int = LABEL_WIDTH) -> QImage:
 
 def save_png(snap: ChartSnapshot, path: Path) -> Path:
     path = Path(path)
-    if not render_image(snap).save(str(path), "PNG"):
-        raise UserError(f"无法写入文件 {path}：请检查文件夹是否存在、是否有写入权限。")
-    return path
+    image = render_image(snap)
+
+    def write(part: Path) -> None:
+        if not image.save(str(part), "PNG"):
+            raise UserError(f"无法写入文件 {path}：请检查文件夹是否存在、是否有写入权限。")
+
+    return save_file(path, write, kind="PNG")
 
 
 def save_pdf(
@@ -149,10 +154,19 @@ def save_pdf(
 ) -> int:
     """Write a landscape PDF, the dates fitted to the page width, the header on every page.
 
-    Returns the number of pages. ``progress(done, total, text)`` may raise to cancel.
+    Returns the number of pages. ``progress(done, total, text)`` may raise to cancel: an
+    existing file at ``path`` is then left as it was.
     """
     path = Path(path)
-    writer = QPdfWriter(str(path))
+    pages: list[int] = []
+    save_file(
+        path, lambda part: pages.append(_write_pdf(snap, part, path, page, progress)), kind="PDF"
+    )
+    return pages[0]
+
+
+def _write_pdf(snap: ChartSnapshot, part: Path, path: Path, page: str, progress) -> int:
+    writer = QPdfWriter(str(part))
     writer.setResolution(96)  # one PDF unit = one screen pixel: the same sizes as on screen
     writer.setPageLayout(
         QPageLayout(
@@ -211,7 +225,6 @@ def save_pdf(
             )
     except BaseException:
         p.end()
-        path.unlink(missing_ok=True)  # cancelled or failed: no half-written PDF is left behind
         raise
     p.end()
     if progress:

@@ -76,7 +76,9 @@ def test_cancelled_pdf_leaves_no_file(gantt, tmp_path):
     from desktop_app.services.progress import Cancelled
 
     page, _, _ = gantt
-    path = tmp_path / "取消.pdf"
+    folder = tmp_path / "导出"
+    folder.mkdir()
+    path = folder / "取消.pdf"
 
     def progress(done, total, text):
         if done == 1:
@@ -85,3 +87,10 @@ def test_cancelled_pdf_leaves_no_file(gantt, tmp_path):
     with pytest.raises(Cancelled):
         export.save_pdf(export.snapshot(page.chart, whole=True), path, "A4", progress)
     assert not path.exists()
+    assert list(folder.iterdir()) == []
+    # Cancelled over last week's chart: that file stays as it was.
+    path.write_bytes(b"%PDF-1.4 last week")
+    with pytest.raises(Cancelled):
+        export.save_pdf(export.snapshot(page.chart, whole=True), path, "A4", progress)
+    assert path.read_bytes() == b"%PDF-1.4 last week"
+    assert list(folder.iterdir()) == [path]

@@ -35,9 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.errors import UserError, os_reason
+from ...domain.errors import UserError
 from ...domain.file_names import safe_file_name
 from ...reports.page import DEFAULT_ORG
+from ...saving import save_file
 from ...services.progress import Cancelled
 from ...services.reports import SHEETS, ReportOptions, render_sheet
 from ...store.projects import list_projects
@@ -397,13 +398,10 @@ class PrintDialog(QDialog):
             targets = [target]
         try:
             for src, dst in zip(self.files, targets, strict=True):
-                shutil.copyfile(src, dst)
-        except OSError as exc:
-            QMessageBox.warning(
-                self,
-                "无法保存",
-                f"无法写入「{dst}」：{os_reason(exc)}。\n请关闭该文件或换一个位置后重试。",
-            )
+                # Whole or not at all: a PDF of the same name there stays if the copy fails.
+                save_file(dst, lambda part, src=src: shutil.copyfile(src, part), kind="PDF")
+        except UserError as exc:
+            QMessageBox.warning(self, "无法保存", exc.message)
             return []
         self.status.setText(
             f"已保存到 {targets[0].parent}。" if len(targets) > 1 else f"已保存到 {targets[0]}。"

@@ -59,6 +59,7 @@ def test_save_pdf(qtbot, ctx, tmp_path, monkeypatch):
     assert saved == [target.with_name("旌阳区进度表.pdf")]
     text = PdfReader(str(saved[0])).pages[0].extract_text()
     assert "分单位进度表" in text and "旌阳区" in text
+    assert not list(tmp_path.glob("*.part.pdf"))  # copied beside, then moved into place
     dialog.done(0)
 
 

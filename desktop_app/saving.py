@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def save_file(out: Path, write: Callable[[Path], object], *, kind: str) -> Path:
     part = out.with_name(f"~{out.stem}.{secrets.token_hex(4)}.part{out.suffix}")
     try:
         write(part)
-        os.replace(part, out)
+        _move(part, out)
     except OSError as exc:
         raise UserError(
             f"无法写入「{out}」：{os_reason(exc)}。请关闭该文件或换一个位置后重试。"
@@ -49,3 +50,20 @@ def save_file(out: Path, write: Callable[[Path], object], *, kind: str) -> Path:
         except OSError:
             pass  # left behind only if the folder itself became unwritable meanwhile
     return out
+
+
+# A file just written is often held for a moment by a virus scanner or an indexer on Windows, and
+# moving it then fails as if access were denied: a few tries before saying so.
+MOVE_TRIES = 5
+MOVE_PAUSE_S = 0.1
+
+
+def _move(part: Path, out: Path) -> None:
+    for attempt in range(MOVE_TRIES):
+        try:
+            os.replace(part, out)
+            return
+        except PermissionError:
+            if attempt == MOVE_TRIES - 1:
+                raise
+            time.sleep(MOVE_PAUSE_S)

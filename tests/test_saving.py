@@ -60,3 +60,43 @@ def test_export_replaces_last_months_file_whole(store, make_project, tmp_path):
     )
     wb.close()
     assert [p.name for p in out.parent.iterdir()] == ["项目库.xlsx"]
+
+
+def test_a_file_held_for_a_moment_is_moved_on_a_later_try(tmp_path, monkeypatch):
+    # As a virus scanner holds a file just written on Windows (not reproducible here): the
+    # first two moves are refused, the third goes through.
+    import os
+
+    import desktop_app.saving as saving
+
+    refusals = []
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if len(refusals) < 2:
+            refusals.append(src)
+            raise PermissionError(13, "The process cannot access the file", str(src))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(saving.os, "replace", replace)
+    out = tmp_path / "模板.xlsx"
+    save_file(out, lambda part: part.write_bytes(b"new"), kind=".xlsx")
+    assert out.read_bytes() == b"new" and len(refusals) == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["模板.xlsx"]
+
+
+def test_a_file_held_open_for_good_is_reported_and_kept(tmp_path, monkeypatch):
+    import desktop_app.saving as saving
+
+    def replace(src, dst):
+        raise PermissionError(13, "The process cannot access the file", str(dst))
+
+    monkeypatch.setattr(saving.os, "replace", replace)
+    monkeypatch.setattr(saving, "MOVE_PAUSE_S", 0)
+    out = tmp_path / "项目库.xlsx"
+    out.write_bytes(b"open in Excel")
+    with pytest.raises(UserError) as caught:
+        save_file(out, lambda part: part.write_bytes(b"new"), kind=".xlsx")
+    assert "正被其他程序" in caught.value.message
+    assert out.read_bytes() == b"open in Excel"
+    assert [p.name for p in tmp_path.iterdir()] == ["项目库.xlsx"]

@@ -39,7 +39,7 @@ def save_file(out: Path, write: Callable[[Path], object], *, kind: str) -> Path:
     part = out.with_name(f"~{out.stem}.{secrets.token_hex(4)}.part{out.suffix}")
     try:
         write(part)
-        _move(part, out)
+        move_into_place(part, out)
     except OSError as exc:
         raise UserError(
             f"无法写入「{out}」：{os_reason(exc)}。请关闭该文件或换一个位置后重试。"
@@ -58,7 +58,8 @@ MOVE_TRIES = 5
 MOVE_PAUSE_S = 0.1
 
 
-def _move(part: Path, out: Path) -> None:
+def move_into_place(part: Path, out: Path) -> None:
+    """``os.replace(part, out)``, tried again for a moment while access is refused."""
     for attempt in range(MOVE_TRIES):
         try:
             os.replace(part, out)

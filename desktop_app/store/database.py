@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..domain.errors import ConflictError, UserError, os_reason
 from ..paths import schema_path
+from ..saving import move_into_place
 
 BUSY_TIMEOUT_MS = 5000
 _STORE_SERIALS = itertools.count(1)
@@ -370,7 +371,7 @@ class Store:
                 self.conn.backup(dest)
             finally:
                 dest.close()
-            os.replace(tmp, target)
+            move_into_place(tmp, target)
         except sqlite3.Error as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)

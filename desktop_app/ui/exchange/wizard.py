@@ -90,6 +90,9 @@ class ImportWizard(QDialog):
         self.taken: dict[str, set[tuple[str, str]]] = {}  # sha256 -> conflicts to take from file
         self._conflict_file = None
         self.job = None
+        self._close_when_idle = False  # closed while a job ran: close once it has stopped
+        self._writing = False  # the running job writes to the database: not to be closed away
+        self._waiting_note = ""  # said beside the progress while a close waits for the job
         self.stack = QStackedWidget()
         self.stack.addWidget(self._files_page())
         self.stack.addWidget(self._preview_page())
@@ -437,21 +440,32 @@ class ImportWizard(QDialog):
 
         def job(store, progress):
             from ...services.exchange import apply_return
+            from ...services.progress import Cancelled
 
             outcomes = []
             # One transaction per file: a file is applied whole (its valid rows) or not at all.
+            # A cancel takes effect between files: those written stay written and are reported.
             for i, (preview, take) in enumerate(plans):
-                progress(i, len(plans), f"写入 {preview.file_name}")
+                try:
+                    progress(i, len(plans), f"写入 {preview.file_name}")
+                except Cancelled:
+                    if not outcomes:
+                        raise
+                    break
                 outcomes.append(apply_return(store, preview, skip_invalid=True, take_return=take))
-            return outcomes
+            return outcomes, len(plans) - len(outcomes)
 
-        self._run(job, self._apply_done, "正在写入数据库…")
+        self._run(job, self._apply_done, "正在写入数据库…", writes=True)
 
-    def _apply_done(self, outcomes) -> None:
+    def _apply_done(self, result) -> None:
+        outcomes, left = result
         self.outcomes = outcomes
         ids = frozenset(c.project_id for o in outcomes for c in o.applied)
         self.ctx.notify(Changes(projects=ids, reports=True))
-        self.result_label.setText("\n".join(o.message for o in outcomes) or "完成。")
+        lines = [o.message for o in outcomes]
+        if left:
+            lines.append(f"已取消：其余 {left} 个文件未导入，数据库中没有它们的任何修改。")
+        self.result_label.setText("\n".join(lines) or "完成。")
         self._go(2)
 
     # -- page 3: result --------------------------------------------------------------------
@@ -487,9 +501,13 @@ class ImportWizard(QDialog):
         title: str = "导入填报表",
         cancelled: str = "已取消，数据库未修改。",
         database: bool = True,
+        writes: bool = False,
     ) -> None:
         """Run ``fn(store, progress)`` off the GUI thread (``store`` is ``None`` unless
-        ``database``), with the progress bar and the cancel button."""
+        ``database``), with the progress bar and the cancel button. A job that ``writes`` keeps
+        the window open until it ends (closing it would hide what was written)."""
+        self._writing = writes
+        self._waiting_note = ""
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
         self.progress_label.setText(text)
@@ -499,7 +517,8 @@ class ImportWizard(QDialog):
         def done(result):
             self.job = None
             self._idle()
-            on_done(result)
+            on_done(result)  # finished before it saw the cancel: shown and announced all the same
+            self._close_if_asked()
 
         def failed(exc, trace):
             self.job = None
@@ -508,16 +527,18 @@ class ImportWizard(QDialog):
 
             if isinstance(exc, Cancelled):
                 self.progress_label.setText(cancelled)
+                self._close_if_asked()
                 return
             if isinstance(exc, UserError):
                 QMessageBox.warning(self, title, exc.message)
+                self._close_if_asked()
                 return
             raise exc
 
         def progress(done_, total, label):
             self.progress.setRange(0, max(total, 1))
             self.progress.setValue(done_)
-            self.progress_label.setText(label)
+            self.progress_label.setText(label + self._waiting_note)
 
         self.job = start_job(
             Path(self.ctx.store.path) if database else None,
@@ -540,6 +561,27 @@ class ImportWizard(QDialog):
             self.job.cancel()
             return
         self.reject()
+
+    def reject(self) -> None:
+        """Esc or the window's close button. While files are read or a report is written:
+        cancel, and close once the job has stopped (its progress and result have nowhere to go
+        once the window is gone). While an import is written: stay open until it is done, so
+        that what was written is shown."""
+        if self.job is not None and self._writing:
+            self._waiting_note = "（写完后才能关闭窗口）"
+            self.progress_label.setText("正在写入数据库" + self._waiting_note)
+            return
+        if self.job is not None:
+            self._close_when_idle = True
+            self.job.cancel()  # no more progress from it: the label stays
+            self.progress_label.setText("正在取消，停下后关闭窗口…")
+            return
+        super().reject()
+
+    def _close_if_asked(self) -> None:
+        if self._close_when_idle:
+            self._close_when_idle = False
+            super().reject()
 
     # -- the register (台账) import ------------------------------------------------------------
 
@@ -705,7 +747,7 @@ class ImportWizard(QDialog):
 
             return [apply_register(store, p, skip_invalid=True) for p in plans]
 
-        self._run(job, self._register_apply_done, "正在写入数据库…")
+        self._run(job, self._register_apply_done, "正在写入数据库…", writes=True)
 
     def _register_apply_done(self, outcomes) -> None:
         self.outcomes = outcomes

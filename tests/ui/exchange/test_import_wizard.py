@@ -131,6 +131,72 @@ def test_cancel_during_preview_leaves_nothing(qtbot, ctx, returns):
     assert wizard.stack.currentIndex() in (0, 1)
 
 
+def test_closing_the_window_while_it_reads_cancels_and_closes_once_stopped(qtbot, ctx, returns):
+    from PySide6.QtCore import Qt
+
+    wizard = ImportWizard(ctx, files=returns)
+    wizard.setAttribute(Qt.WA_DeleteOnClose)  # as the main window opens it (gone once closed)
+    wizard.show()
+    closed = []
+    wizard.destroyed.connect(lambda: closed.append(True))
+    wizard.start_preview()
+    job = wizard.job
+    wizard.close()  # the window's close button (Esc goes the same way)
+    assert job.cancelled and not closed  # still there while the job winds down
+    qtbot.waitUntil(lambda: bool(closed), timeout=20000)
+
+
+def test_closing_the_window_while_it_writes_waits_and_shows_what_was_written(
+    qtbot, ctx, store, returns
+):
+    from PySide6.QtCore import Qt
+
+    wizard = ImportWizard(ctx, files=returns)
+    wizard.setAttribute(Qt.WA_DeleteOnClose)
+    wizard.show()
+    wizard.start_preview()
+    qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 1, timeout=20000)
+    closed = []
+    wizard.destroyed.connect(lambda: closed.append(True))
+    wizard.start_apply()
+    job = wizard.job
+    wizard.close()
+    assert not job.cancelled and wizard.isVisible()
+    assert wizard.progress_label.text() == "正在写入数据库（写完后才能关闭窗口）"
+    qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 2, timeout=20000)
+    assert "已导入" in wizard.result_label.text() and not closed
+    assert get_project(store, "SF-1").percent_complete == 25
+    wizard.close()
+    qtbot.waitUntil(lambda: bool(closed), timeout=5000)
+
+
+def test_cancelling_between_files_reports_the_files_written(qtbot, ctx, store, returns):
+    wizard = ImportWizard(ctx, files=returns)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.start_preview()
+    qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 1, timeout=20000)
+    original = wizard._run
+
+    def run(fn, on_done, text, **kw):
+        def job(store_, progress):
+            def cancel_after_first(done, total, label):
+                if done == 1:
+                    wizard.job.cancel()  # the cancel button, pressed while the first file is written
+                progress(done, total, label)
+
+            return fn(store_, cancel_after_first)
+
+        original(job, on_done, text, **kw)
+
+    wizard._run = run
+    wizard.start_apply()
+    qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 2, timeout=20000)
+    text = wizard.result_label.text()
+    assert "已导入" in text and "其余 1 个文件未导入" in text
+    assert store.scalar("SELECT count(*) FROM import_batch") == 1
+
+
 def test_reporting_page_shows_who_returned(qtbot, ctx, store, returns):
     from desktop_app.services.exchange import import_return
 

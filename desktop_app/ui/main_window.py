@@ -38,6 +38,7 @@ from .context import AppContext
 from .pages import PAGES, load_class
 from .register.model import RegisterModel
 from .undo import DeleteProjectsCommand, execute
+from .worker import start_job
 
 MAX_RECENT = 8
 
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
         self.ctx.register_model = RegisterModel(self.ctx)
         self.settings = self.ctx.settings
         self.editor = None
+        self.backup_job = None  # the daily backup, while it runs
         self.setAcceptDrops(True)
 
         self.nav = QListWidget()
@@ -502,12 +504,29 @@ class MainWindow(QMainWindow):
         self._daily_backup()
 
     def _daily_backup(self) -> None:
-        if self.ctx.store.read_only:
+        """Today's first backup of the open database, made off the GUI thread (with a connection
+        of its own): on a shared folder, copying a large database takes seconds, which the window
+        would otherwise spend blank before it is even shown."""
+        store = self.ctx.store
+        if store.read_only:
             return
-        try:
-            daily_backup(self.ctx.store, keep=self.ctx.keep_backups())
-        except UserError as exc:
-            self.statusBar().showMessage(f"自动备份未完成：{exc.message}", 10000)
+        keep = self.ctx.keep_backups()
+        self.backup_job = start_job(
+            Path(store.path),
+            lambda job_store, _progress: daily_backup(job_store, keep=keep),
+            on_done=self._daily_backup_done,
+            on_error=self._daily_backup_failed,
+            user=store.user,
+        )
+
+    def _daily_backup_done(self, _path) -> None:
+        self.backup_job = None
+
+    def _daily_backup_failed(self, exc: BaseException, trace: str) -> None:
+        self.backup_job = None
+        if not isinstance(exc, UserError):
+            raise exc
+        self.statusBar().showMessage(f"自动备份未完成：{exc.message}", 10000)
 
     def recent_databases(self) -> list[str]:
         value = self.settings.value("recent/databases", [])

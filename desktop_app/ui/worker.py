@@ -54,12 +54,21 @@ class Job(QRunnable):
                 store = Store.open(self._db_path, create=False, user=self._user)
             result = self._fn(store, self._progress)
         except BaseException as exc:  # handed to the GUI thread, which decides how to show it
-            self.signals.failed.emit(exc, traceback.format_exc())
+            _tell(self.signals.failed, exc, traceback.format_exc())
         else:
-            self.signals.done.emit(result)
+            _tell(self.signals.done, result)
         finally:
             if store is not None:
                 store.close()
+
+
+def _tell(signal, *args) -> None:
+    try:
+        signal.emit(*args)
+    except RuntimeError:
+        # The application quit while the job ran (e.g. closed right after the daily backup
+        # started): its windows are gone and nobody is left to tell. The job's work is done.
+        pass
 
 
 def start_job(

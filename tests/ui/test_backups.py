@@ -20,10 +20,16 @@ def window(qtbot, store, tmp_path):
     )
     qtbot.addWidget(w)
     w.show()
+    qtbot.waitUntil(lambda: w.backup_job is None, timeout=20000)
     return w
 
 
-def test_daily_backup_on_open(window, store):
+def test_daily_backup_on_open_is_made_off_the_gui_thread(qtbot, store, tmp_path):
+    w = MainWindow(store, QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
+    qtbot.addWidget(w)
+    assert w.backup_job is not None  # started, not waited for: the window shows meanwhile
+    w.show()
+    qtbot.waitUntil(lambda: w.backup_job is None, timeout=20000)
     backups = list_backups(store.path)
     assert [b.reason for b in backups] == ["每日"]
     assert backups[0].path.parent == backups_dir(store.path)
@@ -112,3 +118,41 @@ def test_two_backups_in_the_same_second_are_both_kept(window, store):
     first = auto_backup(window.ctx.store, "手动")
     second = auto_backup(window.ctx.store, "手动")
     assert first != second and first.exists() and second.exists()
+
+
+_QUIT_AT_ONCE = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from desktop_app.store import Store
+from desktop_app.ui.main_window import MainWindow
+store = Store.open(Path(sys.argv[1]), create=False)
+window = MainWindow(store, QSettings(sys.argv[2], QSettings.IniFormat))
+window.show()
+QTimer.singleShot(0, app.quit)  # closed the moment it appears, the daily backup still running
+sys.exit(app.exec())
+"""
+
+
+def test_quitting_right_after_start_finishes_the_daily_backup_quietly(store, tmp_path):
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", _QUIT_AT_ONCE, str(store.path), str(tmp_path / "quit.ini")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr, done.stderr
+    [backup] = list_backups(store.path)
+    with sqlite3.connect(backup.path) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute("SELECT count(*) FROM project").fetchone()[0] == 126

@@ -248,3 +248,49 @@ def test_undoing_an_editor_save_is_refused_after_another_users_change(qtbot, win
     assert "不能撤销这一步" in window.last_error
     project = get_project(store, pid)
     assert project.total_investment == 12345 and project.percent_complete == 40
+
+
+def _answer(qtbot, editor, button):
+    box = editor.close_question
+    assert box is not None and "尚未保存的修改" in box.text()
+    box.button(button).click()
+
+
+def test_closing_with_unsaved_edits_asks_first(qtbot, window, store):
+    from PySide6.QtWidgets import QMessageBox
+
+    pid = s11(store)
+    editor = window.open_editor(pid)
+    gone = []
+    editor.destroyed.connect(lambda: gone.append(True))
+    editor.reject()  # nothing typed yet: closes without asking
+    qtbot.waitUntil(lambda: bool(gone))
+
+    editor = window.open_editor(pid)
+    gone.clear()
+    editor.destroyed.connect(lambda: gone.append(True))
+    editor.scope.setPlainText("新增建设内容：综合管廊 12 公里")
+    editor.close()  # the window's close button (Esc and 取消 go the same way)
+    _answer(qtbot, editor, QMessageBox.Cancel)  # 继续编辑
+    assert editor.isVisible() and "综合管廊" in editor.scope.toPlainText()
+
+    editor.reject()
+    _answer(qtbot, editor, QMessageBox.Discard)  # 不保存
+    qtbot.waitUntil(lambda: bool(gone))
+    assert "综合管廊" not in (get_project(store, pid).scope or "")
+
+    editor = window.open_editor(pid)
+    editor.inputs["percent_complete"].setText("35")
+    editor.reject()
+    _answer(qtbot, editor, QMessageBox.Save)  # 保存
+    assert editor.saved and get_project(store, pid).percent_complete == 35
+    assert window.ctx.undo_stack.count() == 1  # saved as any save is: undoable
+
+
+def test_saving_then_closing_asks_nothing(qtbot, window, store):
+    pid = s11(store)
+    editor = window.open_editor(pid)
+    editor.add_milestone_row("主体完工", "2027-06-30", "")
+    editor.save()
+    assert editor.saved and editor.close_question is None
+    assert [m.name for m in get_project(store, pid).milestones][-1] == "主体完工"

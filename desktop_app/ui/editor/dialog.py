@@ -110,6 +110,8 @@ class ProjectEditor(QDialog):
         layout.addLayout(bottom)
         self.resize(860, 620)
         self._load()
+        self._loaded = self._state()  # what closing without saving would throw away differs
+        self.close_question: QMessageBox | None = None
         self.validate()
 
     # -- building --------------------------------------------------------------------------
@@ -551,7 +553,74 @@ class ProjectEditor(QDialog):
         for t in (self.units_table, self.ms_table, self.targets_table):
             t.setRowCount(0)
         self._load()
+        self._loaded = self._state()
         self.validate()
+
+    # -- closing ---------------------------------------------------------------------------
+
+    def _state(self) -> tuple:
+        """Everything the user can change in the editor, as shown."""
+
+        def cells(t: QTableWidget) -> tuple:
+            return tuple(
+                tuple(t.item(r, c).text() if t.item(r, c) else "" for c in range(t.columnCount()))
+                for r in range(t.rowCount())
+            )
+
+        return (
+            tuple(e.text() for e in self.inputs.values()),
+            tuple(
+                b.currentText() for b in (self.section, self.category, self.stage, self.district)
+            ),
+            tuple(t.toPlainText() for t in (self.scope, self.notes, self.source_text)),
+            tuple(
+                (
+                    self.units_table.cellWidget(r, 0).currentData(),
+                    self.units_table.cellWidget(r, 1).currentText(),
+                )
+                for r in range(self.units_table.rowCount())
+            ),
+            cells(self.ms_table),
+            cells(self.targets_table),
+        )
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return not self.saved and self._state() != self._loaded
+
+    def reject(self) -> None:
+        """取消, Esc or the window's close button: with unsaved edits, asks first (保存 / 不保存 /
+        继续编辑) instead of throwing away what was typed."""
+        if not self.has_unsaved_changes:
+            super().reject()
+            return
+        if self.close_question is not None:
+            return  # already asking
+        box = QMessageBox(
+            QMessageBox.Question,
+            "未保存的修改",
+            "该项目有尚未保存的修改。关闭前要保存吗？",
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel,
+            self,
+        )
+        box.button(QMessageBox.Save).setText("保存")
+        box.button(QMessageBox.Discard).setText("不保存")
+        box.button(QMessageBox.Cancel).setText("继续编辑")
+        box.setDefaultButton(QMessageBox.Save)
+        box.setEscapeButton(QMessageBox.Cancel)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.finished.connect(lambda _r, b=box: self._close_answer(b))
+        self.close_question = box
+        box.open()  # not modal-blocking: tests and the user keep control
+
+    def _close_answer(self, box: QMessageBox) -> None:
+        self.close_question = None
+        clicked = box.clickedButton()
+        answer = box.standardButton(clicked) if clicked is not None else QMessageBox.Cancel
+        if answer == QMessageBox.Save:
+            self.save()  # closes when saved; otherwise stays, saying what is wrong
+        elif answer == QMessageBox.Discard:
+            super().reject()
 
     def _warn(self, text: str) -> None:
         self.summary.setText(text)

@@ -41,6 +41,7 @@ from ...store.projects import categories, code_taken, get_project, list_sections
 from ...store.units import list_units
 from ..history import ProjectHistoryWidget
 from ..undo import CreateProjectCommand, SaveProjectCommand, execute
+from ..unsaved import ask_before_closing
 
 ERROR_STYLE = "color: #C5221F;"
 _TEXT_FIELDS = (
@@ -596,30 +597,15 @@ class ProjectEditor(QDialog):
             return
         if self.close_question is not None:
             return  # already asking
-        box = QMessageBox(
-            QMessageBox.Question,
-            "未保存的修改",
-            "该项目有尚未保存的修改。关闭前要保存吗？",
-            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel,
-            self,
+        self.close_question = ask_before_closing(
+            self, "该项目有尚未保存的修改。关闭前要保存吗？", self._close_answer
         )
-        box.button(QMessageBox.Save).setText("保存")
-        box.button(QMessageBox.Discard).setText("不保存")
-        box.button(QMessageBox.Cancel).setText("继续编辑")
-        box.setDefaultButton(QMessageBox.Save)
-        box.setEscapeButton(QMessageBox.Cancel)
-        box.setAttribute(Qt.WA_DeleteOnClose)
-        box.finished.connect(lambda _r, b=box: self._close_answer(b))
-        self.close_question = box
-        box.open()  # not modal-blocking: tests and the user keep control
 
-    def _close_answer(self, box: QMessageBox) -> None:
+    def _close_answer(self, answer: str) -> None:
         self.close_question = None
-        clicked = box.clickedButton()
-        answer = box.standardButton(clicked) if clicked is not None else QMessageBox.Cancel
-        if answer == QMessageBox.Save:
+        if answer == "save":
             self.save()  # closes when saved; otherwise stays, saying what is wrong
-        elif answer == QMessageBox.Discard:
+        elif answer == "discard":
             super().reject()
 
     def _warn(self, text: str) -> None:

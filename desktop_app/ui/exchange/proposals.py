@@ -41,6 +41,7 @@ from ...store.proposals import ProjectProposal, get_proposal, list_proposals
 from ...store.units import list_units
 from ..context import AppContext
 from ..undo import StoreCommand, execute
+from ..unsaved import ask_before_closing
 
 ERROR_STYLE = "color: #C5221F;"
 HINT_STYLE = "color: #5F6368;"
@@ -279,6 +280,8 @@ class AcceptProposalDialog(QDialog):
         layout.addLayout(bottom)
         self.resize(860, 640)
         self._load()
+        self._loaded = self.form_values()  # the corrections closing would throw away differ
+        self.close_question: QMessageBox | None = None
         for edit in self.inputs.values():
             edit.textChanged.connect(self.validate)
         for combo in (self.stage, self.district, self.lead):
@@ -404,6 +407,27 @@ class AcceptProposalDialog(QDialog):
             return
         self.project_id = command.project_id
         self.accept()
+
+    def reject(self) -> None:
+        """取消, Esc or the close button: with corrections made, asks first (the proposal stays
+        pending either way)."""
+        if self.project_id is not None or self.form_values() == self._loaded:
+            super().reject()
+            return
+        if self.close_question is None:
+            self.close_question = ask_before_closing(
+                self,
+                "对这条建议所做的更正尚未使用。关闭前要创建项目吗？",
+                self._close_answer,
+                save="创建项目",
+            )
+
+    def _close_answer(self, answer: str) -> None:
+        self.close_question = None
+        if answer == "save":
+            self.save()  # closes when created; otherwise stays, saying what is wrong
+        elif answer == "discard":
+            super().reject()
 
 
 # -- 驳回: the reason ---------------------------------------------------------------------------

@@ -178,3 +178,28 @@ def test_reject_asks_for_a_reason_and_shows_in_the_history(qtbot, ctx, store, pa
     assert rows(dialog) == []
     assert [p.name for p in list_proposals(store)] == ["广汉新建停车场", "广汉城北污水管网"]
     assert page.proposals_button.text() == "新增项目建议（2）"
+
+
+def test_closing_the_accept_form_with_corrections_asks_first(qtbot, ctx, store, page):
+    from PySide6.QtWidgets import QMessageBox
+
+    dialog = page.open_proposals()
+    dialog.select("广汉新建停车场")
+    form = dialog.start_accept()
+    qtbot.waitUntil(form.isVisible)
+    form.reject()  # nothing corrected: closes without asking
+    assert not form.isVisible() and form.close_question is None
+
+    form = dialog.start_accept()
+    qtbot.waitUntil(form.isVisible)
+    form.inputs["code"].setText("GH-9")
+    form.reject()  # Esc, 取消 or the close button
+    box = form.close_question
+    assert box is not None and "关闭前要创建项目吗" in box.text()
+    assert box.button(QMessageBox.Save).text() == "创建项目"
+    box.button(QMessageBox.Cancel).click()  # 继续编辑
+    assert form.isVisible() and form.inputs["code"].text() == "GH-9"
+    form.reject()
+    form.close_question.button(QMessageBox.Save).click()  # 创建项目
+    assert not form.isVisible() and ctx.register_model.project(form.project_id).code == "GH-9"
+    assert rows(dialog) == ["广汉城北污水管网"]

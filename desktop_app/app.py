@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     from .ui.errors import install_excepthook
     from .ui.fonts import apply_app_font
     from .ui.main_window import MainWindow
+    from .ui.worker import stop_all_jobs
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
@@ -45,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(store)
     window.show()
     logging.getLogger(__name__).info("opened %s", path)
-    return app.exec()
+    code = app.exec()
+    stop_all_jobs()  # a job still running (an export, a backup) stops cleanly before the exit
+    return code
 
 
 def use_portable_settings() -> None:

@@ -50,6 +50,8 @@ class Job(QRunnable):
     def run(self) -> None:  # runs on a pool thread
         store = None
         try:
+            if self._cancel.is_set():  # cancelled while still queued (the application quit)
+                raise Cancelled()
             if self._db_path is not None:
                 store = Store.open(self._db_path, create=False, user=self._user)
             result = self._fn(store, self._progress)
@@ -60,6 +62,23 @@ class Job(QRunnable):
         finally:
             if store is not None:
                 store.close()
+            with _RUNNING_LOCK:
+                _RUNNING.discard(self)
+
+
+_RUNNING: set[Job] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def stop_all_jobs(timeout_ms: int = 15000) -> bool:
+    """Cancel the jobs still running and wait for them to stop (for the application's exit):
+    an import being written rolls back and a file being saved is not left half-written, instead
+    of the process ending under them. True when all have stopped within ``timeout_ms``."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for job in running:
+        job.cancel()
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
 
 
 def _tell(signal, *args) -> None:
@@ -85,5 +104,7 @@ def start_job(
     job.signals.failed.connect(on_error)
     if on_progress:
         job.signals.progress.connect(on_progress)
+    with _RUNNING_LOCK:  # from now until it has run: queued jobs are cancelled at exit too
+        _RUNNING.add(job)
     QThreadPool.globalInstance().start(job)
     return job

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ..domain.errors import UserError
 from ..locations import backups_dir
 from ..services.backup import auto_backup, file_size_text, list_backups, restore
+from .busy import busy_cursor
 
 
 class BackupsDialog(QDialog):
@@ -84,7 +85,8 @@ class BackupsDialog(QDialog):
 
     def backup_now(self) -> Path | None:
         try:
-            path = auto_backup(self.ctx.store, "手动", keep=self.ctx.keep_backups())
+            with busy_cursor():
+                path = auto_backup(self.ctx.store, "手动", keep=self.ctx.keep_backups())
         except UserError as exc:
             self.ctx.report_error(exc)
             return None
@@ -111,7 +113,8 @@ class BackupsDialog(QDialog):
     def restore(self, path: Path) -> bool:
         """Replace the open database with ``path``; every view reloads."""
         try:
-            store = restore(self.ctx.store, path, keep=self.ctx.keep_backups())
+            with busy_cursor():
+                store = restore(self.ctx.store, path, keep=self.ctx.keep_backups())
         except UserError as exc:
             self.ctx.report_error(exc)
             return False

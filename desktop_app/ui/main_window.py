@@ -34,6 +34,7 @@ from ..services.setup import init_database
 from ..store import Store
 from ..store.history import last_import
 from ..store.projects import count_projects
+from .busy import busy_cursor
 from .context import AppContext
 from .pages import PAGES, load_class
 from .register.model import RegisterModel
@@ -354,10 +355,11 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.Yes:
                 return False
         try:
-            execute(
-                self.ctx,
-                DeleteProjectsCommand(self.ctx, ids, keep_backups=self.ctx.keep_backups()),
-            )
+            with busy_cursor():  # a backup of the whole database comes first
+                execute(
+                    self.ctx,
+                    DeleteProjectsCommand(self.ctx, ids, keep_backups=self.ctx.keep_backups()),
+                )
         except UserError as exc:
             self.show_error(exc)
             return False

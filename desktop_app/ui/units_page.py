@@ -6,6 +6,8 @@ links move). Every change is undoable.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -32,6 +34,7 @@ from ..domain.fields import UNIT_KINDS
 from ..domain.model import Unit
 from ..services.changes import Changes
 from ..store.units import list_units, unit_project_count
+from .busy import busy_cursor
 from .context import AppContext
 from .undo import AddUnitCommand, EditUnitCommand, MergeUnitsCommand, execute
 
@@ -253,13 +256,14 @@ class UnitsPage(QWidget):
             f"合并单位 {source.name} → {target.name}",
             keep_backups=self.ctx.keep_backups(),
         )
-        if not self._execute(command):
+        if not self._execute(command, busy=True):  # a backup of the whole database comes first
             return None
         return command.moved
 
-    def _execute(self, command) -> bool:
+    def _execute(self, command, *, busy: bool = False) -> bool:
         try:
-            execute(self.ctx, command)
+            with busy_cursor() if busy else nullcontext():
+                execute(self.ctx, command)
         except UserError as exc:
             self.last_error = exc.message
             self.ctx.report_error(exc)

@@ -156,3 +156,33 @@ def test_quitting_right_after_start_finishes_the_daily_backup_quietly(store, tmp
     with sqlite3.connect(backup.path) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute("SELECT count(*) FROM project").fetchone()[0] == 126
+
+
+def test_a_wait_cursor_shows_while_a_delete_backs_up_first_and_goes_away(
+    qtbot, window, store, tmp_path, monkeypatch
+):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    import desktop_app.services.editing as editing
+    from desktop_app.ui.backups import BackupsDialog
+
+    cursors = []
+    real_backup = editing.auto_backup
+
+    def watched_backup(*args, **kwargs):  # the real backup, noting the cursor meanwhile
+        cursor = QApplication.overrideCursor()
+        cursors.append(cursor.shape() if cursor else None)
+        return real_backup(*args, **kwargs)
+
+    monkeypatch.setattr(editing, "auto_backup", watched_backup)
+    window.show_page("register")
+    window.register_page.view.selectRow(0)
+    assert window.delete_selected(confirm=False)
+    assert cursors == [Qt.WaitCursor] and QApplication.overrideCursor() is None
+    bad = tmp_path / "坏备份.db"
+    bad.write_bytes(b"not a database")
+    dialog = BackupsDialog(window.ctx, window)
+    assert not dialog.restore(bad)  # refused: the cursor is back before the message
+    assert QApplication.overrideCursor() is None
+    dialog.close()

@@ -41,7 +41,7 @@ from ...store.projects import categories, code_taken, get_project, list_sections
 from ...store.units import list_units
 from ..history import ProjectHistoryWidget
 from ..undo import CreateProjectCommand, SaveProjectCommand, execute
-from ..unsaved import ask_before_closing
+from ..unsaved import AsksBeforeClosing
 
 ERROR_STYLE = "color: #C5221F;"
 _TEXT_FIELDS = (
@@ -65,8 +65,10 @@ def _money(v: float | None) -> str:
     return "" if v is None else plain_number(v)
 
 
-class ProjectEditor(QDialog):
+class ProjectEditor(AsksBeforeClosing, QDialog):
     """Edit one project (``project_id``) or create a new one (``project_id=None``)."""
+
+    CLOSE_TEXT = "该项目有尚未保存的修改。关闭前要保存吗？"
 
     def __init__(self, ctx, project_id: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -112,7 +114,6 @@ class ProjectEditor(QDialog):
         self.resize(860, 620)
         self._load()
         self._loaded = self._state()  # what closing without saving would throw away differs
-        self.close_question: QMessageBox | None = None
         self.validate()
 
     # -- building --------------------------------------------------------------------------
@@ -588,25 +589,6 @@ class ProjectEditor(QDialog):
     @property
     def has_unsaved_changes(self) -> bool:
         return not self.saved and self._state() != self._loaded
-
-    def reject(self) -> None:
-        """取消, Esc or the window's close button: with unsaved edits, asks first (保存 / 不保存 /
-        继续编辑) instead of throwing away what was typed."""
-        if not self.has_unsaved_changes:
-            super().reject()
-            return
-        if self.close_question is not None:
-            return  # already asking
-        self.close_question = ask_before_closing(
-            self, "该项目有尚未保存的修改。关闭前要保存吗？", self._close_answer
-        )
-
-    def _close_answer(self, answer: str) -> None:
-        self.close_question = None
-        if answer == "save":
-            self.save()  # closes when saved; otherwise stays, saying what is wrong
-        elif answer == "discard":
-            super().reject()
 
     def _warn(self, text: str) -> None:
         self.summary.setText(text)

@@ -41,7 +41,7 @@ from ...store.proposals import ProjectProposal, get_proposal, list_proposals
 from ...store.units import list_units
 from ..context import AppContext
 from ..undo import StoreCommand, execute
-from ..unsaved import ask_before_closing
+from ..unsaved import AsksBeforeClosing
 
 ERROR_STYLE = "color: #C5221F;"
 HINT_STYLE = "color: #5F6368;"
@@ -171,8 +171,11 @@ def _warn(parent: QWidget, title: str, text: str) -> None:
 # -- 采纳: the form -----------------------------------------------------------------------------
 
 
-class AcceptProposalDialog(QDialog):
+class AcceptProposalDialog(AsksBeforeClosing, QDialog):
     """The project a proposal becomes, prefilled from the return; 创建项目 accepts it."""
+
+    CLOSE_TEXT = "对这条建议所做的更正尚未使用。关闭前要创建项目吗？"
+    SAVE_TEXT = "创建项目"
 
     _LINES = (
         ("code", "如 XM-0001"),
@@ -281,7 +284,6 @@ class AcceptProposalDialog(QDialog):
         self.resize(860, 640)
         self._load()
         self._loaded = self.form_values()  # the corrections closing would throw away differ
-        self.close_question: QMessageBox | None = None
         for edit in self.inputs.values():
             edit.textChanged.connect(self.validate)
         for combo in (self.stage, self.district, self.lead):
@@ -408,26 +410,10 @@ class AcceptProposalDialog(QDialog):
         self.project_id = command.project_id
         self.accept()
 
-    def reject(self) -> None:
-        """取消, Esc or the close button: with corrections made, asks first (the proposal stays
-        pending either way)."""
-        if self.project_id is not None or self.form_values() == self._loaded:
-            super().reject()
-            return
-        if self.close_question is None:
-            self.close_question = ask_before_closing(
-                self,
-                "对这条建议所做的更正尚未使用。关闭前要创建项目吗？",
-                self._close_answer,
-                save="创建项目",
-            )
-
-    def _close_answer(self, answer: str) -> None:
-        self.close_question = None
-        if answer == "save":
-            self.save()  # closes when created; otherwise stays, saying what is wrong
-        elif answer == "discard":
-            super().reject()
+    @property
+    def has_unsaved_changes(self) -> bool:
+        """Corrections made and not yet used (the proposal stays pending either way)."""
+        return self.project_id is None and self.form_values() != self._loaded
 
 
 # -- 驳回: the reason ---------------------------------------------------------------------------

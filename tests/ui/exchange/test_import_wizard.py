@@ -58,12 +58,24 @@ def returns(store, make_project, tmp_path) -> list[Path]:
     return paths
 
 
-def test_preview_conflict_choice_and_apply(qtbot, ctx, store, returns):
-    wizard = ImportWizard(ctx, files=returns)
-    qtbot.addWidget(wizard)
+def previewed(qtbot, ctx, files, *, delete_on_close: bool = False) -> ImportWizard:
+    """The wizard shown with ``files`` read, on its preview page. With ``delete_on_close`` it is
+    opened as the main window opens it (gone once closed: not handed to qtbot to close)."""
+    wizard = ImportWizard(ctx, files=files)
+    if delete_on_close:
+        from PySide6.QtCore import Qt
+
+        wizard.setAttribute(Qt.WA_DeleteOnClose)
+    else:
+        qtbot.addWidget(wizard)
     wizard.show()
     wizard.start_preview()
     qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 1, timeout=20000)
+    return wizard
+
+
+def test_preview_conflict_choice_and_apply(qtbot, ctx, store, returns):
+    wizard = previewed(qtbot, ctx, returns)
     assert "共 2 个文件" in wizard.summary.text()
     assert "冲突 1" in wizard.summary.text()
     tops = [
@@ -103,11 +115,7 @@ def test_error_report_is_saved_in_the_background_and_confirmed(
     out.parent.mkdir()
     out.write_bytes(b"an older report")  # saved over: replaced whole
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    wizard = ImportWizard(ctx, files=returns)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.start_preview()
-    qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 1, timeout=20000)
+    wizard = previewed(qtbot, ctx, returns)
     wizard.preview_files.setCurrentRow(0)  # 广汉市: 完成百分比 120
     assert wizard.report_button.isEnabled()
     wizard.report_button.click()
@@ -149,13 +157,8 @@ def test_closing_the_window_while_it_reads_cancels_and_closes_once_stopped(qtbot
 def test_closing_the_window_while_it_writes_waits_and_shows_what_was_written(
     qtbot, ctx, store, returns
 ):
-    from PySide6.QtCore import Qt
 
-    wizard = ImportWizard(ctx, files=returns)
-    wizard.setAttribute(Qt.WA_DeleteOnClose)
-    wizard.show()
-    wizard.start_preview()
-    qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 1, timeout=20000)
+    wizard = previewed(qtbot, ctx, returns, delete_on_close=True)
     closed = []
     wizard.destroyed.connect(lambda: closed.append(True))
     wizard.start_apply()
@@ -171,11 +174,7 @@ def test_closing_the_window_while_it_writes_waits_and_shows_what_was_written(
 
 
 def test_cancelling_between_files_reports_the_files_written(qtbot, ctx, store, returns):
-    wizard = ImportWizard(ctx, files=returns)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.start_preview()
-    qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 1, timeout=20000)
+    wizard = previewed(qtbot, ctx, returns)
     original = wizard._run
 
     def run(fn, on_done, text, **kw):

@@ -86,7 +86,7 @@ def _tell(signal, *args) -> None:
         signal.emit(*args)
     except RuntimeError:
         # The application quit while the job ran (e.g. closed right after the daily backup
-        # started): its windows are gone and nobody is left to tell. The job's work is done.
+        # started): its windows are gone and nobody is left to tell; the job has ended either way.
         pass
 
 

@@ -112,6 +112,19 @@ def _text_safe(ws, row: list) -> list:
     return row
 
 
+def _abandon(wb: Workbook) -> None:
+    """End the streams of a write-only workbook that will not be saved. Left to the garbage
+    collector, each sheet's row stream would try to finish its part in a file already closed
+    and print an "Exception ignored" traceback."""
+    for ws in wb.worksheets:
+        rows = getattr(ws, "_rows", None)
+        if rows is not None:
+            try:
+                rows.close()
+            except Exception:  # nothing more to save from it
+                pass
+
+
 def export_register(
     store: Store,
     out: Path,
@@ -131,59 +144,63 @@ def export_register(
         projects = list_projects(store)
     plans = xstore.annual_plans(store, today.year)
     wb = Workbook(write_only=True)
-    ws = _sheet(wb, "项目库", REGISTER_COLUMNS)
-    fills = {
-        light: PatternFill("solid", fgColor=color[1:]) for light, color in LIGHT_COLORS.items()
-    }
-    white = Font(color="FFFFFF", bold=True)
-    total = len(projects)
-    for n, p in enumerate(projects):
-        if n % 1000 == 0:
-            progress(n, total, "写出项目")
-        status = evaluate(p, today, rules, current_period=period)
-        light = WriteOnlyCell(ws, status.name)  # 红灯, 未开工 … as in the register and the PDF
-        light.fill = fills[status.light]
-        light.font = white
-        units = {"牵头": [], "责任": [], "配合": []}
-        for u in p.units:
-            units[u.role].append(u.name)
-        row = [
-            p.code,
-            p.name,
-            f"专栏{p.column}" if p.column else None,
-            p.category,
-            p.stage,
-            light,
-            status.reason,
-            p.district,
-            "、".join(units["牵头"]) or None,
-            "、".join(units["责任"]) or None,
-            "、".join(units["配合"]) or None,
-            _money(ws, p.total_investment),
-            _money(ws, plans.get(p.id)),
-            p.planned_start,
-            p.planned_end,
-            p.actual_start,
-            p.actual_end,
-            p.percent_complete,
-            _money(ws, p.investment_to_date),
-            p.last_period,
-            p.last_progress_text,
-            p.scope,
-        ]
-        ws.append(_text_safe(ws, row))
-    ws.auto_filter.ref = f"A1:{column_letter(len(REGISTER_COLUMNS) - 1)}{total + 1}"
-    names = {p.id: (p.code, p.name) for p in projects}
-    ms = _sheet(wb, "关键节点", MILESTONE_COLUMNS)
-    for p in projects:
-        for m in p.milestones:
-            ms.append(_text_safe(ms, [p.code, p.name, m.name, m.planned_date, m.actual_date]))
-    hist = _sheet(wb, "进度历史", HISTORY_COLUMNS)
-    stamp = datetime.fromisoformat
-    for pid, period_key, *values, reported_at in xstore.iter_reports(store):
-        if pid in names:
-            # 填报时间 as a real date and time (sortable and filterable in Excel), not text.
-            when = stamp(reported_at) if reported_at else None
-            hist.append(_text_safe(hist, [*names[pid], period_key, *values, when]))
-    progress(total, total, "保存文件")
-    return save_file(Path(out), wb.save, kind=".xlsx")
+    try:
+        ws = _sheet(wb, "项目库", REGISTER_COLUMNS)
+        fills = {
+            light: PatternFill("solid", fgColor=color[1:]) for light, color in LIGHT_COLORS.items()
+        }
+        white = Font(color="FFFFFF", bold=True)
+        total = len(projects)
+        for n, p in enumerate(projects):
+            if n % 1000 == 0:
+                progress(n, total, "写出项目")
+            status = evaluate(p, today, rules, current_period=period)
+            light = WriteOnlyCell(ws, status.name)  # 红灯, 未开工 … as in the register and the PDF
+            light.fill = fills[status.light]
+            light.font = white
+            units = {"牵头": [], "责任": [], "配合": []}
+            for u in p.units:
+                units[u.role].append(u.name)
+            row = [
+                p.code,
+                p.name,
+                f"专栏{p.column}" if p.column else None,
+                p.category,
+                p.stage,
+                light,
+                status.reason,
+                p.district,
+                "、".join(units["牵头"]) or None,
+                "、".join(units["责任"]) or None,
+                "、".join(units["配合"]) or None,
+                _money(ws, p.total_investment),
+                _money(ws, plans.get(p.id)),
+                p.planned_start,
+                p.planned_end,
+                p.actual_start,
+                p.actual_end,
+                p.percent_complete,
+                _money(ws, p.investment_to_date),
+                p.last_period,
+                p.last_progress_text,
+                p.scope,
+            ]
+            ws.append(_text_safe(ws, row))
+        ws.auto_filter.ref = f"A1:{column_letter(len(REGISTER_COLUMNS) - 1)}{total + 1}"
+        names = {p.id: (p.code, p.name) for p in projects}
+        ms = _sheet(wb, "关键节点", MILESTONE_COLUMNS)
+        for p in projects:
+            for m in p.milestones:
+                ms.append(_text_safe(ms, [p.code, p.name, m.name, m.planned_date, m.actual_date]))
+        hist = _sheet(wb, "进度历史", HISTORY_COLUMNS)
+        stamp = datetime.fromisoformat
+        for pid, period_key, *values, reported_at in xstore.iter_reports(store):
+            if pid in names:
+                # 填报时间 as a real date and time (sortable and filterable in Excel), not text.
+                when = stamp(reported_at) if reported_at else None
+                hist.append(_text_safe(hist, [*names[pid], period_key, *values, when]))
+        progress(total, total, "保存文件")
+        return save_file(Path(out), wb.save, kind=".xlsx")
+    except BaseException:  # cancelled, or the file could not be written
+        _abandon(wb)
+        raise

@@ -243,3 +243,30 @@ def test_no_template_for_a_unit_without_projects(setup, capsys, tmp_path):
         str(out),
     )
     assert code == 1 and "没有需要填报的项目" in err and not out.exists()
+
+
+def test_export_to_a_place_that_cannot_hold_it_says_why_and_nothing_else(setup, tmp_path):
+    import subprocess
+    import sys
+
+    blocker = tmp_path / "报表"
+    blocker.write_text("a file where a folder is expected", encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "desktop_app.cli",
+            "--db",
+            str(setup.store.path),
+            "export",
+            str(blocker / "项目库.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    # One line in Chinese: what and where; no traceback from the half-built workbook.
+    assert done.stderr.strip().startswith("错误：无法")
+    assert "报表" in done.stderr and "Traceback" not in done.stderr
+    assert "Exception ignored" not in done.stderr

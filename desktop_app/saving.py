@@ -25,9 +25,7 @@ def save_file(out: Path, write: Callable[[Path], object], *, kind: str) -> Path:
     An ``OSError`` becomes a ``UserError`` saying why, in Chinese; whatever goes wrong, the
     temporary file is removed and an existing ``out`` is left as it was.
     """
-    out = Path(out)
-    if out.is_dir():
-        raise UserError(f"「{out}」是一个文件夹，请给出 {kind} 文件名。")
+    out = check_target(out, kind=kind)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -49,6 +47,19 @@ def save_file(out: Path, write: Callable[[Path], object], *, kind: str) -> Path:
             part.unlink(missing_ok=True)
         except OSError:
             pass  # left behind only if the folder itself became unwritable meanwhile
+    return out
+
+
+def check_target(out: Path, *, kind: str) -> Path:
+    """Refuse, before any work, a target that is a folder or a name the system refuses outright
+    (too long, say); returns it as a ``Path``."""
+    out = Path(out)
+    try:
+        is_folder = out.is_dir()
+    except OSError as exc:
+        raise UserError(f"无法写入「{out}」：{os_reason(exc)}。请换一个文件名或位置。") from exc
+    if is_folder:
+        raise UserError(f"「{out}」是一个文件夹，请给出 {kind} 文件名。")
     return out
 
 

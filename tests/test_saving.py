@@ -100,3 +100,10 @@ def test_a_file_held_open_for_good_is_reported_and_kept(tmp_path, monkeypatch):
     assert "正被其他程序" in caught.value.message
     assert out.read_bytes() == b"open in Excel"
     assert [p.name for p in tmp_path.iterdir()] == ["项目库.xlsx"]
+
+
+def test_a_name_the_system_refuses_is_explained(tmp_path):
+    calls = []
+    with pytest.raises(UserError) as caught:
+        save_file(tmp_path / ("长" * 100 + ".xlsx"), calls.append, kind=".xlsx")
+    assert "路径过长" in caught.value.message and calls == []

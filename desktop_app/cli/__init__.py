@@ -96,6 +96,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head, less …
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a path the system refuses outright (a name too long, say)
+        from ..domain.errors import os_reason
+
+        where = f"「{exc.filename}」" if exc.filename else "文件"
+        print(f"错误：无法访问{where}：{os_reason(exc)}。请检查给出的路径。", file=sys.stderr)
+        return 2
 
 
 def _utf8_console() -> None:

@@ -14,11 +14,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from ..domain.errors import UserError
 from ..domain.model import Project
 from ..domain.period import Period
 from ..domain.status import LIGHT_COLORS, StatusRules, evaluate
-from ..saving import save_file
+from ..saving import check_target, save_file
 from ..services.progress import Progress, no_progress
 from ..store import Store
 from ..store import exchange as xstore
@@ -135,8 +134,7 @@ def export_register(
     progress: Progress = no_progress,
 ) -> Path:
     """Write the register (all projects, or ``projects`` — e.g. the filtered view) to ``out``."""
-    if Path(out).is_dir():
-        raise UserError(f"「{out}」是一个文件夹，请给出 .xlsx 文件名。")
+    check_target(out, kind=".xlsx")  # before the long work, not after it
     today = today or date.today()
     rules = rules or StatusRules.from_dict(store.get_setting("status_rules", {}) or {})
     period = Period.of(today).key

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from ..domain.errors import UserError
+from ..domain.errors import UserError, os_reason
 from ..locations import backups_dir
 from ..store import Store, StoreError
 from ..store.database import is_program_database
@@ -33,9 +33,15 @@ def backup_to(store: Store, target: Path, *, overwrite: bool = False) -> Path:
     anything else the user picked by mistake); the database itself never.
     """
     target = Path(target)
-    if target.is_dir():
-        target = target / f"{store.path.stem}-{datetime.now().strftime(_STAMP)}.db"
-    if target.exists():
+    try:
+        if target.is_dir():
+            target = target / f"{store.path.stem}-{datetime.now().strftime(_STAMP)}.db"
+        exists = target.exists()
+    except OSError as exc:  # a name the system refuses outright (too long, say)
+        raise UserError(
+            f"无法写入备份文件「{target}」：{os_reason(exc)}。请换一个位置后重试。"
+        ) from exc
+    if exists:
         if target.resolve() == store.path.resolve():
             raise UserError(
                 f"备份文件不能是数据库「{store.path.name}」本身。请另选一个文件名或文件夹。"

@@ -366,6 +366,7 @@ class Store:
             raise translate_error(exc, self.path) from exc
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            tmp.open("wb").close()  # a place that cannot take the file says why, as a file error
             dest = sqlite3.connect(str(tmp))
             try:
                 self.conn.backup(dest)

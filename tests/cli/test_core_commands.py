@@ -116,6 +116,13 @@ def test_backup_into_an_impossible_folder_is_explained(inited, tmp_path, capsys)
     code, out, err = run(capsys, "--db", str(inited), "backup", str(blocker / "sub" / "b.db"))
     assert code == 1
     assert "无法写入备份文件" in err and "路径中有一段是文件" in err and "Traceback" not in err
+    # The folder is there but the file cannot be made in it (a name longer than the system
+    # allows): said as a backup file that cannot be written, not as a database that cannot open.
+    code, out, err = run(
+        capsys, "--db", str(inited), "backup", str(tmp_path / ("备" * 100 + ".db"))
+    )
+    assert code == 1
+    assert "无法写入备份文件" in err and "路径过长" in err and "Traceback" not in err
 
 
 def test_backup_made_while_another_program_writes_is_reported_made(inited, tmp_path, capsys):
@@ -249,3 +256,16 @@ def test_every_command_has_help():
             c.dest == name and c.help for c in sub._choices_actions
         ), name
         assert action.format_help()
+
+
+def test_a_path_the_system_refuses_is_explained_not_traced(inited, tmp_path, capsys):
+    too_long = str(tmp_path / ("长" * 100))  # longer than a file name may be
+    for argv, exit_code, said in (
+        (("export", too_long + ".xlsx"), 1, "错误：无法写入「"),
+        (("report", "overall", too_long + ".pdf"), 1, "错误：无法写入「"),
+        (("import", too_long + ".xlsx"), 2, "错误：无法访问「"),  # an unreadable file: 2
+    ):
+        code, out, err = run(capsys, "--db", str(inited), *argv)
+        assert code == exit_code, argv
+        assert err.startswith(said) and "路径过长" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir() if "长" in p.name) == []

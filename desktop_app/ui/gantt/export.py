@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainte
 
 from ...domain.errors import UserError
 from ...saving import save_file
+from .. import images
 from .painter import HEADER_HEIGHT, GanttPainter, PaintOptions
 from .rows import RowLayout
 from .timescale import TimeScale, zoom_name
@@ -136,14 +137,7 @@ def render_image(snap: ChartSnapshot, label_width: int = LABEL_WIDTH) -> QImage:
 
 
 def save_png(snap: ChartSnapshot, path: Path) -> Path:
-    path = Path(path)
-    image = render_image(snap)
-
-    def write(part: Path) -> None:
-        if not image.save(str(part), "PNG"):
-            raise UserError(f"无法写入文件 {path}：请检查文件夹是否存在、是否有写入权限。")
-
-    return save_file(path, write, kind="PNG")
+    return images.save_png(render_image(snap), Path(path))
 
 
 def save_pdf(

@@ -40,10 +40,10 @@ from ...domain.errors import UserError
 from ...domain.fields import STAGES
 from ...domain.money import format_amount
 from ...domain.status import LIGHT_COLORS, LIGHT_NAMES, LIGHTS
-from ...saving import save_file
 from ...services.changes import Changes
 from ...services.monitoring import Dashboard, dashboard
 from ..context import AppContext
+from ..images import save_png
 
 STAGE_COLORS = {"储备": "#9AA0A6", "前期": "#8E63CE", "在建": "#F29900", "竣工": "#1A73E8"}
 
@@ -373,13 +373,7 @@ class DashboardPage(QWidget):
         path = Path(path)
         if path.suffix.lower() != ".png":
             path = path.with_name(path.name + ".png")
-        image = self.body.grab()
-
-        def write(part: Path) -> None:
-            if not image.save(str(part), "PNG"):
-                raise UserError(f"无法写入「{path}」：请检查文件夹是否存在、是否有写入权限。")
-
-        return save_file(path, write, kind="PNG")
+        return save_png(self.body.grab(), path)
 
     def export_png_dialog(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "导出首页图片", "首页.png", "PNG 图片 (*.png)")

@@ -94,3 +94,26 @@ def test_cancelled_pdf_leaves_no_file(gantt, tmp_path):
         export.save_pdf(export.snapshot(page.chart, whole=True), path, "A4", progress)
     assert path.read_bytes() == b"%PDF-1.4 last week"
     assert list(folder.iterdir()) == [path]
+
+
+def test_png_that_cannot_be_written_says_why_and_keeps_the_old_file(gantt, tmp_path, monkeypatch):
+    import errno
+    from pathlib import Path
+
+    page, _ctx, _ids = gantt
+    folder = tmp_path / "导出"
+    folder.mkdir()
+    path = folder / "甘特图.png"
+    path.write_bytes(b"last week's chart")
+
+    def disk_full(self, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    with pytest.raises(UserError) as caught:
+        export.save_png(export.snapshot(page.chart, whole=False), path)
+    monkeypatch.undo()
+    # The reason, not a bare "could not save"; last week's file as it was, nothing left beside it.
+    assert "磁盘空间不足" in caught.value.message and "甘特图.png" in caught.value.message
+    assert path.read_bytes() == b"last week's chart"
+    assert [p.name for p in folder.iterdir()] == ["甘特图.png"]

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -371,6 +372,53 @@ def read_return(
     progress: Progress = no_progress,
 ) -> ReturnPreview:
     """Parse, validate and diff a return against the database (read only)."""
+    opened = open_return(store, path, unit=unit, period=period, progress=progress)
+    progress(2, 4, "校验数据")
+    opened.parse()
+    opened.finish(store)
+    progress(4, 4, "完成")
+    return opened.preview
+
+
+@dataclass(slots=True)
+class OpenedReturn:
+    """A return read and checked against its unit, period and template, its rows not yet parsed.
+
+    ``parse`` fills ``preview`` with the rows, their changes, conflicts and errors (it needs no
+    database: it may run on another thread, reporting every few hundred rows through
+    ``on_rows``); ``finish`` then completes the preview from the database.
+    """
+
+    preview: ReturnPreview
+    rows: list[list]
+    meta_rows: dict[str, dict]
+    stored: _Stored
+
+    def parse(self, on_rows: Callable[[int], object] | None = None) -> None:
+        _parse_rows(self.preview, self.rows, self.meta_rows, self.stored, on_rows)
+
+    def finish(self, store: Store) -> None:
+        preview = self.preview
+        if preview.template_id and any(r.conflicts for r in preview.rows):
+            _resubmitted(store, preview)
+        if preview.small_percents:
+            cells = preview.small_percents
+            shown = "、".join(cells[:8]) + (f" 等 {len(cells)} 处" if len(cells) > 8 else "")
+            preview.notes.append(
+                f"{preview.sheet}!{shown} 的完成百分比小于 1（如 0.45），按不到 1% 导入；"
+                "如指 45%，请改为 45 后重新报送。"
+            )
+
+
+def open_return(
+    store: Store,
+    path: Path,
+    *,
+    unit: str | None = None,
+    period: str | None = None,
+    progress: Progress = no_progress,
+) -> OpenedReturn:
+    """Read a return's file and the database state its rows are checked against."""
     path = Path(path)
     info = check_workbook(path, verify_checksums=False)
     progress(0, 4, "读取文件")
@@ -423,19 +471,7 @@ def read_return(
         preview.notes.append("文件含外部链接，已忽略，只读取单元格中保存的值。")
     if stored.template_id and not stored.issued and meta_rows:
         preview.notes.append("数据库中没有该模板的发放记录，按文件中记录的发放时数据核对冲突。")
-    progress(2, 4, "校验数据")
-    _parse_rows(preview, rows, meta_rows, stored)
-    if preview.template_id and any(r.conflicts for r in preview.rows):
-        _resubmitted(store, preview)
-    if preview.small_percents:
-        cells = preview.small_percents
-        shown = "、".join(cells[:8]) + (f" 等 {len(cells)} 处" if len(cells) > 8 else "")
-        preview.notes.append(
-            f"{preview.sheet}!{shown} 的完成百分比小于 1（如 0.45），按不到 1% 导入；"
-            "如指 45%，请改为 45 后重新报送。"
-        )
-    progress(4, 4, "完成")
-    return preview
+    return OpenedReturn(preview, rows, meta_rows, stored)
 
 
 def _resubmitted(store: Store, preview: ReturnPreview) -> None:
@@ -672,9 +708,19 @@ NOTE_WORDS = (
 _NOTE_ROW = re.compile(NOTE_WORDS)
 
 
+# How often a parse on another thread reports the rows it has done.
+PARSED_ROWS_STEP = 1000
+
+
 def _parse_rows(
-    preview: ReturnPreview, rows: list[list], meta_rows: dict[str, dict], stored: _Stored
+    preview: ReturnPreview,
+    rows: list[list],
+    meta_rows: dict[str, dict],
+    stored: _Stored,
+    on_rows: Callable[[int], object] | None = None,
 ) -> None:
+    """Parse the data rows into ``preview``; ``on_rows(n)`` is told every ``PARSED_ROWS_STEP``
+    sheet rows that the first ``n`` of ``preview.rows`` are complete (they change no more)."""
     header, cols = find_header(rows)
     start = header + 1
     if _two_row_header(rows, header):
@@ -695,7 +741,11 @@ def _parse_rows(
     code_col, name_col = cols.get("code"), cols.get("name")
     plain_code = _PLAIN_CODE.fullmatch
     width = max(cols.values()) + 1
+    told = start
     for r in range(start, len(rows)):
+        if on_rows is not None and r - told >= PARSED_ROWS_STEP:
+            on_rows(len(preview.rows))
+            told = r
         row = rows[r]
         if len(row) < width:
             row = row + [""] * (width - len(row))

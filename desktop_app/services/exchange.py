@@ -8,6 +8,9 @@ proposals and the audit rows), so a failed or cancelled import leaves the databa
 from __future__ import annotations
 
 import json
+import queue
+import sys
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +22,7 @@ from ..domain.file_names import safe_file_name
 from ..domain.parsing import ParseError
 from ..domain.period import Period
 from ..exchange.columns import PROJECT_KEYS, REPORT_KEYS
-from ..exchange.return_import import ReturnPreview, read_return
+from ..exchange.return_import import OpenedReturn, ReturnPreview, open_return, read_return
 from ..exchange.template import TemplateRow, TemplateSpec, write_template
 from ..store import Store
 from ..store import exchange as xstore
@@ -171,83 +174,121 @@ def apply_return(
     value unless ``(project_id, field)`` is in ``take_return`` (the user chose the return's).
     """
     if preview.already_imported or xstore.batch_by_sha(store, preview.sha256, "return"):
-        return ImportOutcome(
-            "already-imported",
-            preview,
-            message=f"「{preview.file_name}」已于 {(preview.already_imported or {}).get('at', '此前')} 导入，"
-            "本次未做任何修改。",
-        )
+        return _already_imported(preview)
     errors = preview.all_errors
     if errors and not skip_invalid:
-        return ImportOutcome(
-            "rejected",
-            preview,
-            message=f"「{preview.file_name}」有 {len(errors)} 处错误，未导入任何数据。"
-            "请改正后重新导入，或选择只导入无误的行。",
-        )
+        return _rejected(preview)
     rows = [r for r in preview.rows if not r.errors]
-    applied = []
     with store.large_page_cache(), store.write(source="导入") as outer:
-        keys = preview.report_keys
-        if keys is not None and keys.token != store.change_token():
-            keys = None  # the database changed since the preview: read them again
-        counts = preview.counts()
-        batch_id = xstore.create_batch(
-            store,
-            kind="return",
-            file_name=preview.file_name,
-            sha256=preview.sha256,
-            unit_id=preview.unit_id,
-            period=preview.period,
-            template_id=preview.template_id,
-            counts=counts,
-        )
-        outer.batch_id = batch_id
-        project_changes, reports = [], []
+        keys = _valid_keys(store, preview)
+        batch_id = outer.batch_id = _create_batch(store, preview)
+        writer = _writer(store, preview, batch_id, keys)
         progress(0, len(rows), "写入数据库")
-        for row in rows:
-            if row.conflicts:
-                chosen = row.changes + [
-                    c for c in row.conflicts if (c.project_id, c.field) in take_return
-                ]
-            else:
-                chosen = row.changes
-            if not chosen:
-                continue
-            fields = {c.field: c.new for c in chosen if c.field in PROJECT_KEYS}
-            if fields:
-                project_changes.append((row.project_id, fields))
-            # The period's report holds everything the unit filled in for the row (the
-            # report's fields of it), except the conflicting fields the user left at the
-            # database's value.
-            filled = row.values
-            if row.conflicts:
-                filled = dict(filled)
-                report_values = {c.field: c.new for c in chosen if c.field in REPORT_KEYS}
-                for key in {c.field for c in row.conflicts} - set(report_values):
-                    filled.pop(key, None)
-                filled |= report_values
-            reports.append((row.project_id, filled))
-            applied.extend(chosen)
-        xstore.apply_project_fields(store, project_changes, batch_id=batch_id)
-        # The values are as the return's parsers gave them: already rounded and trimmed.
-        xstore.record_reports_bulk(
-            store, preview.period, reports, batch_id=batch_id, normalized=True, keys=keys
-        )
+        _write_rows(store, writer, rows, take_return, batch_id)
+        writer.close()
         for proposal in preview.proposals:
             xstore.add_proposal(store, batch_id, preview.unit_id, proposal.name, proposal.payload)
     progress(len(rows), len(rows), "完成")
-    refused = len(errors)
+    return _applied(preview, batch_id, take_return)
+
+
+def _already_imported(preview: ReturnPreview) -> ImportOutcome:
+    return ImportOutcome(
+        "already-imported",
+        preview,
+        message=f"「{preview.file_name}」已于 {(preview.already_imported or {}).get('at', '此前')} 导入，"
+        "本次未做任何修改。",
+    )
+
+
+def _rejected(preview: ReturnPreview) -> ImportOutcome:
+    return ImportOutcome(
+        "rejected",
+        preview,
+        message=f"「{preview.file_name}」有 {len(preview.all_errors)} 处错误，未导入任何数据。"
+        "请改正后重新导入，或选择只导入无误的行。",
+    )
+
+
+def _applied(
+    preview: ReturnPreview, batch_id: int, take_return: set[tuple[str, str]] | frozenset
+) -> ImportOutcome:
+    counts, refused = preview.counts(), len(preview.all_errors)
     return ImportOutcome(
         "applied",
         preview,
         batch_id=batch_id,
-        applied=applied,
+        applied=[c for r in preview.rows if not r.errors for c in _chosen(r, take_return)],
         message=f"已导入「{preview.file_name}」：更新 {counts['updated']} 个项目"
         + (f"，跳过 {refused} 处错误" if refused else "")
         + (f"，新增项目建议 {counts['proposals']} 条" if counts["proposals"] else "")
         + "。",
     )
+
+
+def _create_batch(store: Store, preview: ReturnPreview) -> int:
+    return xstore.create_batch(
+        store,
+        kind="return",
+        file_name=preview.file_name,
+        sha256=preview.sha256,
+        unit_id=preview.unit_id,
+        period=preview.period,
+        template_id=preview.template_id,
+        counts=preview.counts(),
+    )
+
+
+def _valid_keys(store: Store, preview: ReturnPreview) -> xstore.ReportKeys | None:
+    """The reports' keys read with the preview, unless the database changed since (then
+    ``None``: the writer reads them again). Asked before the import itself writes anything."""
+    keys = preview.report_keys
+    return keys if keys is not None and keys.token == store.change_token() else None
+
+
+def _writer(
+    store: Store, preview: ReturnPreview, batch_id: int, keys: xstore.ReportKeys | None
+) -> xstore.ReportWriter:
+    # The values are as the return's parsers gave them: already rounded and trimmed.
+    return xstore.ReportWriter(store, preview.period, batch_id=batch_id, normalized=True, keys=keys)
+
+
+def _chosen(row, take_return: set[tuple[str, str]] | frozenset) -> list:
+    """The changes of a row to apply: its own, and the conflicts where the user chose the
+    return's value."""
+    if not row.conflicts:
+        return row.changes
+    return row.changes + [c for c in row.conflicts if (c.project_id, c.field) in take_return]
+
+
+def _write_rows(
+    store: Store,
+    writer: xstore.ReportWriter,
+    rows: list,
+    take_return: set[tuple[str, str]] | frozenset,
+    batch_id: int,
+) -> None:
+    """Write the changes of ``rows`` (rows without errors) and their reports."""
+    project_changes, reports = [], []
+    for row in rows:
+        chosen = _chosen(row, take_return)
+        if not chosen:
+            continue
+        fields = {c.field: c.new for c in chosen if c.field in PROJECT_KEYS}
+        if fields:
+            project_changes.append((row.project_id, fields))
+        # The period's report holds everything the unit filled in for the row (the report's
+        # fields of it), except the conflicting fields the user left at the database's value.
+        filled = row.values
+        if row.conflicts:
+            filled = dict(filled)
+            report_values = {c.field: c.new for c in chosen if c.field in REPORT_KEYS}
+            for key in {c.field for c in row.conflicts} - set(report_values):
+                filled.pop(key, None)
+            filled |= report_values
+        reports.append((row.project_id, filled))
+    xstore.apply_project_fields(store, project_changes, batch_id=batch_id)
+    writer.write(reports)
 
 
 @gc_paused()
@@ -262,16 +303,123 @@ def import_return(
     take_return: set[tuple[str, str]] | frozenset = frozenset(),
     progress: Progress = no_progress,
 ) -> ImportOutcome:
-    """Read a return and apply it (unless ``dry_run``); the CLI's ``import`` command."""
-    preview = read_return(store, Path(path), unit=unit, period=period, progress=progress)
-    if preview.already_imported:
-        return apply_return(store, preview)
+    """Read a return and apply it (unless ``dry_run``); the CLI's ``import`` command.
+
+    The rows are written while the rest of the file is still being parsed (on another thread),
+    all in the one transaction: a file found to have errors (unless ``skip_invalid``) is rolled
+    back whole and reported as rejected, exactly as if nothing had been written.
+    """
     if dry_run:
+        preview = read_return(store, Path(path), unit=unit, period=period, progress=progress)
         status = "rejected" if preview.all_errors and not skip_invalid else "dry-run"
         return ImportOutcome(status, preview, message="预览完成，未写入数据库。")
-    return apply_return(
-        store, preview, skip_invalid=skip_invalid, take_return=take_return, progress=progress
-    )
+    opened = open_return(store, Path(path), unit=unit, period=period, progress=progress)
+    preview = opened.preview
+    if preview.already_imported:
+        opened.parse()
+        opened.finish(store)
+        return _already_imported(preview)
+    try:
+        batch_id = _apply_while_parsing(store, opened, skip_invalid, take_return, progress)
+    except _Refused:
+        return _rejected(preview)
+    except _ImportedMeanwhile as exc:
+        preview.already_imported = exc.batch
+        return _already_imported(preview)
+    return _applied(preview, batch_id, take_return)
+
+
+# While one thread parses and the other writes: the writer gets Python's lock back after each
+# SQLite statement within this much instead of the default 5 ms (of which a part of a return has
+# some twenty), so SQLite's work runs side by side with the parsing instead of waiting on it.
+_SWITCH_S = 0.0002
+
+
+class _Refused(Exception):
+    """The file has errors: what was written of it is rolled back."""
+
+
+class _ImportedMeanwhile(Exception):
+    """Another window or process imported the same file since it was opened."""
+
+    def __init__(self, batch: dict) -> None:
+        super().__init__(batch)
+        self.batch = batch
+
+
+def _apply_while_parsing(
+    store: Store,
+    opened: OpenedReturn,
+    skip_invalid: bool,
+    take_return: set[tuple[str, str]] | frozenset,
+    progress: Progress,
+) -> int:
+    """Parse ``opened`` on a worker thread while this one writes its rows part by part (SQLite
+    does its work without holding Python's lock, so the two run side by side); returns the
+    import batch. Rows with conflicts are written last, once all rows are known (a unit's
+    resubmitted return turns some of them into changes)."""
+    preview, total = opened.preview, len(opened.rows)
+    parts: queue.SimpleQueue = queue.SimpleQueue()
+
+    def parse() -> None:
+        try:
+            opened.parse(on_rows=parts.put)
+        except BaseException as exc:  # handed to the writing thread, which raises it
+            parts.put(exc)
+        else:
+            parts.put(None)
+            # The sheet's cells and the database state they were checked against (some
+            # 300,000 objects for 10,000 rows) are freed here, while the rows are written.
+            opened.rows, opened.meta_rows, opened.stored = [], {}, None
+
+    with store.large_page_cache(), store.write(source="导入") as outer:
+        keys = _valid_keys(store, preview)
+        if keys is None and (batch := xstore.batch_by_sha(store, preview.sha256, "return")):
+            raise _ImportedMeanwhile(batch)
+        batch_id = outer.batch_id = _create_batch(store, preview)
+        writer = _writer(store, preview, batch_id, keys)
+        worker = threading.Thread(target=parse, name="return-parse", daemon=True)
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(_SWITCH_S)
+        worker.start()
+        try:
+            done, deferred, writing = 0, [], True
+            while True:
+                part = parts.get()
+                while part is not None and not parts.empty():
+                    part = parts.get()  # the rows parsed meanwhile, written together
+                if isinstance(part, BaseException):
+                    raise part
+                end = len(preview.rows) if part is None else part
+                rows, done = preview.rows[done:end], end
+                if writing and not skip_invalid:
+                    # A refused file is rolled back whole: nothing more of it to write.
+                    writing = not preview.errors and not any(r.errors for r in rows)
+                if writing:
+                    _write_rows(
+                        store,
+                        writer,
+                        [r for r in rows if not r.errors and not r.conflicts],
+                        take_return,
+                        batch_id,
+                    )
+                    deferred += [r for r in rows if not r.errors and r.conflicts]
+                    progress(done, total, "写入数据库")
+                if part is None:
+                    break
+        finally:
+            worker.join()
+            sys.setswitchinterval(switch)
+        opened.finish(store)
+        if preview.all_errors and not skip_invalid:
+            raise _Refused
+        _write_rows(store, writer, deferred, take_return, batch_id)
+        writer.close()
+        for proposal in preview.proposals:
+            xstore.add_proposal(store, batch_id, preview.unit_id, proposal.name, proposal.payload)
+        xstore.set_batch_counts(store, batch_id, preview.counts())
+    progress(total, total, "完成")
+    return batch_id
 
 
 # -- register (台账) import -------------------------------------------------------------------

@@ -343,6 +343,15 @@ def create_batch(
     return cur.lastrowid
 
 
+def set_batch_counts(store: Store, batch_id: int, counts: dict) -> None:
+    """The counts of an import batch, once they are all known."""
+    with store.write(source="导入"):
+        store.conn.execute(
+            "UPDATE import_batch SET counts = ? WHERE id = ?",
+            (json.dumps(counts, ensure_ascii=False), batch_id),
+        )
+
+
 def add_proposal(store: Store, batch_id: int, unit_id: int | None, name: str, payload: dict) -> int:
     with store.write(source="导入", batch_id=batch_id) as tx:
         cur = store.conn.execute(
@@ -542,20 +551,41 @@ def record_reports_bulk(
     the stored ones, the project's percent complete and 累计完成投资 follow its latest period,
     and every changed field gets an audit row (source 导入, the batch). Other keys are ignored.
     The values are rounded and trimmed as stored unless ``normalized`` says they already are
-    (the return import's parsers give them so). They go into a temporary table and SQLite
-    compares, writes and audits them in a few set-wise statements: at 10,000 rows a Python loop
-    over fields costs more than the writes themselves. ``keys`` are the reports' keys when the
-    caller knows them still valid (read since the last change); else they are read here.
-    Returns the number of audit rows written.
+    (the return import's parsers give them so). ``keys`` are the reports' keys when the caller
+    knows them still valid (read since the last change); else they are read here. Returns the
+    number of audit rows written.
     """
     if not reports:
         return 0
-    if len({pid for pid, _ in reports}) < len(reports):  # a project twice: later values win
-        merged: dict[str, dict] = {}
-        for pid, raw in reports:
-            merged[pid] = merged[pid] | raw if pid in merged else raw
-        reports = list(merged.items())
-    with store.large_page_cache(), store.write(source="导入", batch_id=batch_id) as tx:
+    with store.large_page_cache(), store.write(source="导入", batch_id=batch_id):
+        writer = ReportWriter(store, period, batch_id=batch_id, normalized=normalized, keys=keys)
+        try:
+            return writer.write(reports)
+        finally:
+            writer.close()
+
+
+class ReportWriter:
+    """Writes a period's imported reports, one part of a file after another, inside the caller's
+    transaction (see ``record_reports_bulk`` for the rules).
+
+    The reports go into a temporary table and SQLite compares, writes and audits them in a few
+    set-wise statements: at 10,000 rows a Python loop over fields costs more than the writes
+    themselves. All parts share one time stamp, as one import would.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        period: str,
+        *,
+        batch_id: int,
+        normalized: bool = False,
+        keys: ReportKeys | None = None,
+    ) -> None:
+        if not store.in_write:
+            raise RuntimeError("ReportWriter writes inside a transaction")
+        self.store, self.period, self.batch_id = store, period, batch_id
         conn = store.conn
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS import_report (seq INTEGER PRIMARY KEY,"
@@ -565,88 +595,134 @@ def record_reports_bulk(
         conn.execute("DELETE FROM temp.import_report")
         # With each row: its report for the period (if any) and whether the project follows
         # this period (no report for a later one).
-        if keys is None:
-            keys = _report_keys(store, period)
-        report_id, later = keys.report_ids.get, keys.later
-        values = (lambda raw: map(raw.get, _REPORT_FIELDS)) if normalized else _clean_report_row
-        rows = [(pid, *values(raw), report_id(pid), pid not in later) for pid, raw in reports]
-        conn.executemany(
-            f"INSERT INTO temp.import_report (project_id, {', '.join(_REPORT_FIELDS)},"
-            " report_id, follows) VALUES (?,?,?,?,?,?,?,?,?)",
-            rows,
+        self.keys = keys if keys is not None else _report_keys(store, period)
+        self.values = (
+            (lambda raw: map(raw.get, _REPORT_FIELDS)) if normalized else _clean_report_row
         )
-        now = _now(store)
-        audit = {
-            "at": store.scalar("SELECT strftime('%Y-%m-%dT%H:%M:%f', 'now', 'localtime')"),
-            "user": store.user,
-            "source": tx.source,
-            "batch": tx.batch_id,
-            "op": tx.op_id,
-            "period": period,
-        }
-        follow = ("percent_complete", "investment_to_date")
-        # 1. Changes to the period's existing reports, audited before they are written.
-        written = _audit_import(
-            conn,
-            audit,
-            entity="progress_report",
-            entity_id="CAST(n.report_id AS TEXT)",
-            old="r",
-            joins="JOIN progress_report r ON r.id = n.report_id",
-        )
-        differs = " OR ".join(
-            f"(n.{f} IS NOT NULL AND n.{f} IS NOT progress_report.{f})" for f in _REPORT_FIELDS
-        )
-        conn.execute(
-            "UPDATE progress_report SET "
-            + ", ".join(f"{f} = coalesce(n.{f}, progress_report.{f})" for f in _REPORT_FIELDS)
-            + ", source = '导入', batch_id = :batch, reported_at = :now"
-            f" FROM temp.import_report n WHERE progress_report.id = n.report_id AND ({differs})",
-            {"batch": batch_id, "now": now},
-        )
-        # 2. New reports for the period, then their audit rows (every value given is new).
-        if any(row[-3] is None for row in rows):
-            cols = ", ".join(_REPORT_FIELDS)
-            conn.execute(
-                f"INSERT INTO progress_report (project_id, period, {cols}, source, batch_id,"
-                f" reported_at) SELECT project_id, :period, {cols}, '导入', :batch, :now"
-                " FROM temp.import_report WHERE report_id IS NULL ORDER BY seq",
-                {"period": period, "batch": batch_id, "now": now},
-            )
-            written += _audit_import(
+        self.now = _now(store)
+        self.at = store.scalar("SELECT strftime('%Y-%m-%dT%H:%M:%f', 'now', 'localtime')")
+
+    def write(self, reports: list[tuple[str, dict]]) -> int:
+        """Write ``(project_id, {field: value})`` (a project at most once per call); returns the
+        number of audit rows written."""
+        if not reports:
+            return 0
+        if len({pid for pid, _ in reports}) < len(reports):  # a project twice: later values win
+            merged: dict[str, dict] = {}
+            for pid, raw in reports:
+                merged[pid] = merged[pid] | raw if pid in merged else raw
+            reports = list(merged.items())
+        store, period, batch_id = self.store, self.period, self.batch_id
+        with store.write(source="导入", batch_id=batch_id) as tx:
+            conn = store.conn
+            report_id, later, values = self.keys.report_ids.get, self.keys.later, self.values
+            flat = [
+                v
+                for pid, raw in reports
+                for v in (pid, *values(raw), report_id(pid), pid not in later)
+            ]
+            _insert_rows(conn, flat)
+            audit = {
+                "at": self.at,
+                "user": store.user,
+                "source": tx.source,
+                "batch": tx.batch_id,
+                "op": tx.op_id,
+                "period": period,
+            }
+            follow = ("percent_complete", "investment_to_date")
+            # 1. Changes to the period's existing reports, audited before they are written.
+            written = _audit_import(
                 conn,
                 audit,
                 entity="progress_report",
-                entity_id="CAST(r.id AS TEXT)",
-                old=None,
-                joins="JOIN progress_report r ON r.project_id = n.project_id AND r.period = :period",
-                where="n.report_id IS NULL",
+                entity_id="CAST(n.report_id AS TEXT)",
+                old="r",
+                joins="JOIN progress_report r ON r.id = n.report_id",
             )
-        # 3. The project's percent complete and 累计完成投资 follow its latest period (not for
-        #    projects already reported for a later one).
-        written += _audit_import(
-            conn,
-            audit,
-            entity="project",
-            entity_id="n.project_id",
-            old="p",
-            joins="JOIN project p ON p.id = n.project_id",
-            where="n.follows",
-            fields=follow,
-            # In the order of the audit index (the project's id): each index page is visited
-            # once instead of at random.
-            order="project_id, i",
-        )
-        moved = " OR ".join(f"(n.{f} IS NOT NULL AND n.{f} IS NOT project.{f})" for f in follow)
+            differs = " OR ".join(
+                f"(n.{f} IS NOT NULL AND n.{f} IS NOT progress_report.{f})" for f in _REPORT_FIELDS
+            )
+            conn.execute(
+                "UPDATE progress_report SET "
+                + ", ".join(f"{f} = coalesce(n.{f}, progress_report.{f})" for f in _REPORT_FIELDS)
+                + ", source = '导入', batch_id = :batch, reported_at = :now"
+                f" FROM temp.import_report n WHERE progress_report.id = n.report_id AND ({differs})",
+                {"batch": batch_id, "now": self.now},
+            )
+            # 2. New reports for the period, then their audit rows (every value given is new).
+            if any(report_id(pid) is None for pid, _ in reports):
+                cols = ", ".join(_REPORT_FIELDS)
+                conn.execute(
+                    f"INSERT INTO progress_report (project_id, period, {cols}, source, batch_id,"
+                    f" reported_at) SELECT project_id, :period, {cols}, '导入', :batch, :now"
+                    " FROM temp.import_report WHERE report_id IS NULL ORDER BY seq",
+                    {"period": period, "batch": batch_id, "now": self.now},
+                )
+                written += _audit_import(
+                    conn,
+                    audit,
+                    entity="progress_report",
+                    entity_id="CAST(r.id AS TEXT)",
+                    old=None,
+                    joins="JOIN progress_report r ON r.project_id = n.project_id"
+                    " AND r.period = :period",
+                    where="n.report_id IS NULL",
+                )
+            # 3. The project's percent complete and 累计完成投资 follow its latest period (not
+            #    for projects already reported for a later one).
+            written += _audit_import(
+                conn,
+                audit,
+                entity="project",
+                entity_id="n.project_id",
+                old="p",
+                joins="JOIN project p ON p.id = n.project_id",
+                where="n.follows",
+                fields=follow,
+                # In the order of the audit index (the project's id): each index page is
+                # visited once instead of at random.
+                order="project_id, i",
+            )
+            moved = " OR ".join(f"(n.{f} IS NOT NULL AND n.{f} IS NOT project.{f})" for f in follow)
+            conn.execute(
+                "UPDATE project SET "
+                + ", ".join(f"{f} = coalesce(n.{f}, project.{f})" for f in follow)
+                + ", version = version + 1"
+                f" FROM temp.import_report n WHERE project.id = n.project_id AND n.follows"
+                f" AND ({moved})"
+            )
+            conn.execute("DELETE FROM temp.import_report")
+        return written
+
+    def close(self) -> None:
+        self.store.conn.execute("DELETE FROM temp.import_report")
+
+
+# Rows go into the scratch table by statements of many rows each: a few hundred statements
+# fewer than one per row, and a connection that lets other threads run while SQLite works gives
+# the lock back far less often.
+_ROWS_PER_INSERT = 250
+_REPORT_COLUMNS = len(_REPORT_FIELDS) + 3
+
+
+def _insert_rows(conn, flat: list) -> None:
+    """Insert the rows ``flat`` (their values one after another) into the scratch table."""
+    head = (
+        f"INSERT INTO temp.import_report (project_id, {', '.join(_REPORT_FIELDS)},"
+        " report_id, follows) VALUES "
+    )
+    one = "(" + ",".join("?" * _REPORT_COLUMNS) + ")"
+    step = _REPORT_COLUMNS * _ROWS_PER_INSERT
+    whole = len(flat) - len(flat) % step
+    if whole:
+        sql = head + ",".join([one] * _ROWS_PER_INSERT)
+        for i in range(0, whole, step):
+            conn.execute(sql, flat[i : i + step])
+    if whole < len(flat):
         conn.execute(
-            "UPDATE project SET "
-            + ", ".join(f"{f} = coalesce(n.{f}, project.{f})" for f in follow)
-            + ", version = version + 1"
-            f" FROM temp.import_report n WHERE project.id = n.project_id AND n.follows"
-            f" AND ({moved})"
+            head + ",".join([one] * ((len(flat) - whole) // _REPORT_COLUMNS)), flat[whole:]
         )
-        conn.execute("DELETE FROM temp.import_report")
-    return written
 
 
 # A stored value as audit text, as ``database._audit_text`` writes it for what the columns hold,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 
 import openpyxl
@@ -16,6 +17,17 @@ from desktop_app.services.exchange import apply_return, import_return
 from desktop_app.store.exchange import list_proposals, return_status
 from desktop_app.store.progress import list_reports
 from desktop_app.store.projects import get_project, update_project
+
+
+@pytest.fixture(autouse=True, params=["rows-in-one-part", "a-part-per-row"])
+def parts(request, monkeypatch):
+    """Every import twice: as one part (a small return), and written row by row while the rest
+    is still being parsed (as a 10,000-row return is, some thousand rows at a time)."""
+    from desktop_app.exchange import return_import
+
+    if request.param == "a-part-per-row":
+        monkeypatch.setattr(return_import, "PARSED_ROWS_STEP", 1)
+    return request.param
 
 
 def test_untouched_template_changes_nothing(setup):
@@ -581,3 +593,95 @@ def test_a_later_report_filed_between_preview_and_apply_keeps_the_projects_perce
     assert apply_return(setup.store, preview).status == "applied"
     assert get_project(setup.store, "GH-1").percent_complete == 60
     assert [r.percent_complete for r in list_reports(setup.store, setup.ids["GH-1"])] == [60, 45]
+
+
+# -- written while parsed --------------------------------------------------------------------
+
+
+def test_error_found_after_rows_were_written_rolls_them_back(setup, parts, monkeypatch):
+    from desktop_app.store import exchange as xstore
+
+    written = []
+    write = xstore.ReportWriter.write
+    monkeypatch.setattr(
+        xstore.ReportWriter,
+        "write",
+        lambda self, rows: written.append(len(rows)) or write(self, rows),
+    )
+    last = max(setup.ids, key=lambda code: setup.row_of(code) if code.startswith("GH") else 0)
+    # The last row takes its time, as the rows after the first thousand would: the rows
+    # before it are written meanwhile.
+    from desktop_app.exchange import return_import
+
+    read_row = return_import._read_row
+
+    def slow_last(preview, result, *args):
+        if result.code == last:
+            time.sleep(0.3)
+        return read_row(preview, result, *args)
+
+    monkeypatch.setattr(return_import, "_read_row", slow_last)
+    path = setup.edit(
+        {
+            ("GH-1", "percent_complete"): 60,
+            ("GH-2", "progress_text"): "已开工",
+            (last, "percent_complete"): 130,  # the last row of the return
+        }
+    )
+    before = sha(setup.store.path)
+    outcome = import_return(setup.store, path)
+    assert outcome.status == "rejected" and "未导入任何数据" in outcome.message
+    [error] = outcome.preview.all_errors
+    assert "完成百分比「130」超出 0–100" in error.message
+    assert sha(setup.store.path) == before  # not one byte of what was written stays
+    assert get_project(setup.store, "GH-1").percent_complete == 30
+    assert setup.store.scalar("SELECT count(*) FROM import_batch") == 0
+    if parts == "a-part-per-row":
+        assert sum(written) >= 1  # rows before the bad one had been written, then rolled back
+
+
+def test_failure_while_parsing_leaves_the_database_as_it_was(setup, monkeypatch):
+    import sys
+
+    from desktop_app.exchange import return_import
+
+    path = setup.edit({("GH-1", "percent_complete"): 60, ("GH-2", "percent_complete"): 70})
+    read_row = return_import._read_row
+    seen = []
+
+    def fails_on_second_row(preview, result, *args):
+        seen.append(result.code)
+        if len(seen) == 2:
+            raise RuntimeError("parser broke")
+        return read_row(preview, result, *args)
+
+    monkeypatch.setattr(return_import, "_read_row", fails_on_second_row)
+    before, switch = sha(setup.store.path), sys.getswitchinterval()
+    with pytest.raises(RuntimeError, match="parser broke"):
+        import_return(setup.store, path)
+    assert sha(setup.store.path) == before
+    assert sys.getswitchinterval() == switch
+    assert not setup.store.in_write  # the connection is usable again
+    monkeypatch.undo()
+    assert import_return(setup.store, path).status == "applied"
+
+
+def test_same_file_imported_by_another_process_meanwhile(setup, monkeypatch):
+    from desktop_app.services import exchange as services
+    from desktop_app.store import Store
+
+    path = setup.edit({("GH-1", "percent_complete"): 65})
+    open_return = services.open_return
+
+    def other_process_imports_it_first(store, *args, **kw):
+        opened = open_return(store, *args, **kw)
+        if store is setup.store:
+            with Store.open(setup.store.path, user="另一台电脑") as other:
+                assert services.import_return(other, path).status == "applied"
+        return opened
+
+    monkeypatch.setattr(services, "open_return", other_process_imports_it_first)
+    outcome = import_return(setup.store, path)
+    assert outcome.status == "already-imported" and "未做任何修改" in outcome.message
+    assert setup.store.scalar("SELECT count(*) FROM import_batch") == 1
+    assert get_project(setup.store, "GH-1").percent_complete == 65

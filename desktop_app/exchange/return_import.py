@@ -161,16 +161,21 @@ class ReturnPreview:
         return [c for r in self.rows if not r.errors for c in r.conflicts]
 
     def counts(self) -> dict[str, int]:
-        refused = sum(1 for r in self.rows if r.errors) + len(
-            {e.cell for e in self.errors if e.cell}
-        )
+        updated = unchanged = refused = conflicts = 0
+        for r in self.rows:  # one pass: 10,000 rows at the end of an import
+            if r.errors:
+                refused += 1
+                continue
+            conflicts += len(r.conflicts)
+            if r.changes:
+                updated += 1
+            elif not r.conflicts:
+                unchanged += 1
         return {
-            "updated": sum(1 for r in self.rows if not r.errors and r.changes),
-            "unchanged": sum(
-                1 for r in self.rows if not r.errors and not r.changes and not r.conflicts
-            ),
-            "refused": refused,
-            "conflicts": len(self.conflicts),
+            "updated": updated,
+            "unchanged": unchanged,
+            "refused": refused + len({e.cell for e in self.errors if e.cell}),
+            "conflicts": conflicts,
             "proposals": len(self.proposals),
         }
 
@@ -709,7 +714,7 @@ _NOTE_ROW = re.compile(NOTE_WORDS)
 
 
 # How often a parse on another thread reports the rows it has done.
-PARSED_ROWS_STEP = 1000
+PARSED_ROWS_STEP = 500
 
 
 def _parse_rows(

@@ -211,9 +211,12 @@ def _rejected(preview: ReturnPreview) -> ImportOutcome:
 
 
 def _applied(
-    preview: ReturnPreview, batch_id: int, take_return: set[tuple[str, str]] | frozenset
+    preview: ReturnPreview,
+    batch_id: int,
+    take_return: set[tuple[str, str]] | frozenset,
+    counts: dict | None = None,
 ) -> ImportOutcome:
-    counts, refused = preview.counts(), len(preview.all_errors)
+    counts, refused = counts or preview.counts(), len(preview.all_errors)
     return ImportOutcome(
         "applied",
         preview,
@@ -269,6 +272,24 @@ def _write_rows(
     batch_id: int,
 ) -> None:
     """Write the changes of ``rows`` (rows without errors) and their reports."""
+    _write_part(store, writer, _prepare_part(writer, rows, take_return), batch_id)
+
+
+@dataclass(slots=True)
+class _Part:
+    """Rows of a return ready to write: project fields ``(project_id, {field: value})`` and
+    the reports as the writer takes them."""
+
+    project_changes: list
+    reports: xstore.PreparedReports
+
+    def __add__(self, other: _Part) -> _Part:
+        return _Part(self.project_changes + other.project_changes, self.reports + other.reports)
+
+
+def _prepare_part(
+    writer: xstore.ReportWriter, rows: list, take_return: set[tuple[str, str]] | frozenset
+) -> _Part:
     project_changes, reports = [], []
     for row in rows:
         chosen = _chosen(row, take_return)
@@ -287,8 +308,12 @@ def _write_rows(
                 filled.pop(key, None)
             filled |= report_values
         reports.append((row.project_id, filled))
-    xstore.apply_project_fields(store, project_changes, batch_id=batch_id)
-    writer.write(reports)
+    return _Part(project_changes, writer.prepare(reports))
+
+
+def _write_part(store: Store, writer: xstore.ReportWriter, part: _Part, batch_id: int) -> None:
+    xstore.apply_project_fields(store, part.project_changes, batch_id=batch_id)
+    writer.write_prepared(part.reports)
 
 
 @gc_paused()
@@ -320,19 +345,22 @@ def import_return(
         opened.finish(store)
         return _already_imported(preview)
     try:
-        batch_id = _apply_while_parsing(store, opened, skip_invalid, take_return, progress)
+        batch_id, counts = _apply_while_parsing(store, opened, skip_invalid, take_return, progress)
     except _Refused:
         return _rejected(preview)
     except _ImportedMeanwhile as exc:
         preview.already_imported = exc.batch
         return _already_imported(preview)
-    return _applied(preview, batch_id, take_return)
+    return _applied(preview, batch_id, take_return, counts)
 
 
 # While one thread parses and the other writes: the writer gets Python's lock back after each
 # SQLite statement within this much instead of the default 5 ms (of which a part of a return has
 # some twenty), so SQLite's work runs side by side with the parsing instead of waiting on it.
 _SWITCH_S = 0.0002
+
+
+_NONE_YET = object()
 
 
 class _Refused(Exception):
@@ -353,17 +381,33 @@ def _apply_while_parsing(
     skip_invalid: bool,
     take_return: set[tuple[str, str]] | frozenset,
     progress: Progress,
-) -> int:
+) -> tuple[int, dict]:
     """Parse ``opened`` on a worker thread while this one writes its rows part by part (SQLite
     does its work without holding Python's lock, so the two run side by side); returns the
-    import batch. Rows with conflicts are written last, once all rows are known (a unit's
+    import batch and its counts. Rows with conflicts are written last, once all rows are known (a unit's
     resubmitted return turns some of them into changes)."""
     preview, total = opened.preview, len(opened.rows)
     parts: queue.SimpleQueue = queue.SimpleQueue()
+    deferred: list = []  # rows with conflicts, for after the parse
 
-    def parse() -> None:
+    def parse(writer: xstore.ReportWriter) -> None:
+        done, writing = 0, True
+
+        def part_done(end: int) -> None:
+            # Prepared here too, so that the writing thread does little but wait on SQLite.
+            nonlocal done, writing
+            rows, done = preview.rows[done:end], end
+            if writing and not skip_invalid:
+                # A refused file is rolled back whole: nothing more of it to write.
+                writing = not preview.errors and not any(r.errors for r in rows)
+            if writing:
+                ready = [r for r in rows if not r.errors and not r.conflicts]
+                deferred.extend(r for r in rows if not r.errors and r.conflicts)
+                parts.put((end, _prepare_part(writer, ready, take_return)))
+
         try:
-            opened.parse(on_rows=parts.put)
+            opened.parse(on_rows=part_done)
+            part_done(len(preview.rows))
         except BaseException as exc:  # handed to the writing thread, which raises it
             parts.put(exc)
         else:
@@ -378,35 +422,26 @@ def _apply_while_parsing(
             raise _ImportedMeanwhile(batch)
         batch_id = outer.batch_id = _create_batch(store, preview)
         writer = _writer(store, preview, batch_id, keys)
-        worker = threading.Thread(target=parse, name="return-parse", daemon=True)
+        worker = threading.Thread(target=parse, args=(writer,), name="return-parse", daemon=True)
         switch = sys.getswitchinterval()
         sys.setswitchinterval(_SWITCH_S)
         worker.start()
         try:
-            done, deferred, writing = 0, [], True
-            while True:
-                part = parts.get()
-                while part is not None and not parts.empty():
-                    part = parts.get()  # the rows parsed meanwhile, written together
-                if isinstance(part, BaseException):
-                    raise part
-                end = len(preview.rows) if part is None else part
-                rows, done = preview.rows[done:end], end
-                if writing and not skip_invalid:
-                    # A refused file is rolled back whole: nothing more of it to write.
-                    writing = not preview.errors and not any(r.errors for r in rows)
-                if writing:
-                    _write_rows(
-                        store,
-                        writer,
-                        [r for r in rows if not r.errors and not r.conflicts],
-                        take_return,
-                        batch_id,
-                    )
-                    deferred += [r for r in rows if not r.errors and r.conflicts]
-                    progress(done, total, "写入数据库")
-                if part is None:
-                    break
+            item = parts.get()
+            while item is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                done, part = item
+                item = _NONE_YET
+                while not parts.empty():  # the parts prepared meanwhile, written together
+                    item = parts.get()
+                    if not isinstance(item, tuple):
+                        break
+                    done, part, item = item[0], part + item[1], _NONE_YET
+                _write_part(store, writer, part, batch_id)
+                progress(done, total, "写入数据库")
+                if item is _NONE_YET:
+                    item = parts.get()
         finally:
             worker.join()
             sys.setswitchinterval(switch)
@@ -417,9 +452,10 @@ def _apply_while_parsing(
         writer.close()
         for proposal in preview.proposals:
             xstore.add_proposal(store, batch_id, preview.unit_id, proposal.name, proposal.payload)
-        xstore.set_batch_counts(store, batch_id, preview.counts())
+        counts = preview.counts()
+        xstore.set_batch_counts(store, batch_id, counts)
     progress(total, total, "完成")
-    return batch_id
+    return batch_id, counts
 
 
 # -- register (台账) import -------------------------------------------------------------------

@@ -565,6 +565,18 @@ def record_reports_bulk(
             writer.close()
 
 
+@dataclass(slots=True)
+class PreparedReports:
+    """Rows for ``ReportWriter.write_prepared``: their scratch-table values one after another,
+    and whether any has no report for the period yet."""
+
+    values: list
+    new_reports: bool
+
+    def __add__(self, other: PreparedReports) -> PreparedReports:
+        return PreparedReports(self.values + other.values, self.new_reports or other.new_reports)
+
+
 class ReportWriter:
     """Writes a period's imported reports, one part of a file after another, inside the caller's
     transaction (see ``record_reports_bulk`` for the rules).
@@ -593,6 +605,7 @@ class ReportWriter:
             f" {', '.join(_REPORT_FIELDS)})"
         )
         conn.execute("DELETE FROM temp.import_report")
+        _field_tables(conn)
         # With each row: its report for the period (if any) and whether the project follows
         # this period (no report for a later one).
         self.keys = keys if keys is not None else _report_keys(store, period)
@@ -603,25 +616,36 @@ class ReportWriter:
         self.at = store.scalar("SELECT strftime('%Y-%m-%dT%H:%M:%f', 'now', 'localtime')")
 
     def write(self, reports: list[tuple[str, dict]]) -> int:
-        """Write ``(project_id, {field: value})`` (a project at most once per call); returns the
-        number of audit rows written."""
-        if not reports:
-            return 0
-        if len({pid for pid, _ in reports}) < len(reports):  # a project twice: later values win
+        """Write ``(project_id, {field: value})``; returns the number of audit rows written."""
+        return self.write_prepared(self.prepare(reports))
+
+    def prepare(self, reports: list[tuple[str, dict]]) -> PreparedReports:
+        """The rows of ``reports`` as ``write_prepared`` takes them (a project given twice: the
+        later values win). Reads nothing from the database: another thread may prepare the next
+        rows while this one writes."""
+        if len({pid for pid, _ in reports}) < len(reports):
             merged: dict[str, dict] = {}
             for pid, raw in reports:
                 merged[pid] = merged[pid] | raw if pid in merged else raw
             reports = list(merged.items())
-        store, period, batch_id = self.store, self.period, self.batch_id
-        with store.write(source="导入", batch_id=batch_id) as tx:
-            conn = store.conn
-            report_id, later, values = self.keys.report_ids.get, self.keys.later, self.values
-            flat = [
+        report_id, later, values = self.keys.report_ids.get, self.keys.later, self.values
+        return PreparedReports(
+            [
                 v
                 for pid, raw in reports
                 for v in (pid, *values(raw), report_id(pid), pid not in later)
-            ]
-            _insert_rows(conn, flat)
+            ],
+            any(report_id(pid) is None for pid, _ in reports),
+        )
+
+    def write_prepared(self, prepared: PreparedReports) -> int:
+        """Write prepared rows (of projects not written before by this writer)."""
+        if not prepared.values:
+            return 0
+        store, period, batch_id = self.store, self.period, self.batch_id
+        with store.write(source="导入", batch_id=batch_id) as tx:
+            conn = store.conn
+            _insert_rows(conn, prepared.values)
             audit = {
                 "at": self.at,
                 "user": store.user,
@@ -630,7 +654,7 @@ class ReportWriter:
                 "op": tx.op_id,
                 "period": period,
             }
-            follow = ("percent_complete", "investment_to_date")
+            follow = _FOLLOW_FIELDS
             # 1. Changes to the period's existing reports, audited before they are written.
             written = _audit_import(
                 conn,
@@ -651,7 +675,7 @@ class ReportWriter:
                 {"batch": batch_id, "now": self.now},
             )
             # 2. New reports for the period, then their audit rows (every value given is new).
-            if any(report_id(pid) is None for pid, _ in reports):
+            if prepared.new_reports:
                 cols = ", ".join(_REPORT_FIELDS)
                 conn.execute(
                     f"INSERT INTO progress_report (project_id, period, {cols}, source, batch_id,"
@@ -741,6 +765,20 @@ _AUDIT_TEXT = (
 )
 
 
+# The fields a scratch row's values are audited by, each as a table of (position, name).
+_FOLLOW_FIELDS = ("percent_complete", "investment_to_date")
+_FIELD_TABLES = {_REPORT_FIELDS: "import_field", _FOLLOW_FIELDS: "import_follow_field"}
+
+
+def _field_tables(conn) -> None:
+    for fields, table in _FIELD_TABLES.items():
+        conn.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {table} (i INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+        )
+        conn.execute(f"DELETE FROM temp.{table}")
+        conn.executemany(f"INSERT INTO temp.{table} VALUES (?, ?)", enumerate(fields))
+
+
 def _audit_import(
     conn,
     params: dict,
@@ -761,13 +799,9 @@ def _audit_import(
         whens = " ".join(f"WHEN {i} THEN {alias}.{f}" for i, f in enumerate(fields))
         return f"CASE f.i {whens} END"
 
-    # The fields as a table keyed by their position, joined inside the rows (CROSS JOIN keeps
-    # that nesting): the rows come out in (seq, i) order as they are read, without a sort.
-    conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS import_field (i INTEGER PRIMARY KEY, name TEXT NOT NULL)"
-    )
-    conn.execute("DELETE FROM temp.import_field")
-    conn.executemany("INSERT INTO temp.import_field VALUES (?, ?)", enumerate(fields))
+    # The fields as a table keyed by their position (see _field_tables), joined inside the rows
+    # (CROSS JOIN keeps that nesting): the rows come out in (seq, i) order as they are read,
+    # without a sort.
     cur = conn.execute(
         "INSERT INTO audit_log (at, user, entity, entity_id, project_id, field, old, new, source,"
         f" batch_id, op_id) SELECT :at, :user, '{entity}', entity_id, project_id, name,"
@@ -776,7 +810,8 @@ def _audit_import(
         " :source, :batch, :op FROM ("
         f" SELECT n.seq, n.project_id, {entity_id} AS entity_id, f.i, f.name,"
         f" {pick(old) if old else 'NULL'} AS old, {pick('n')} AS new"
-        f" FROM temp.import_report n {joins} CROSS JOIN temp.import_field f WHERE {where}"
+        f" FROM temp.import_report n {joins} CROSS JOIN temp.{_FIELD_TABLES[fields]} f"
+        f" WHERE {where}"
         f") WHERE new IS NOT NULL AND old IS NOT new ORDER BY {order}",
         params,
     )

@@ -602,11 +602,11 @@ def test_error_found_after_rows_were_written_rolls_them_back(setup, parts, monke
     from desktop_app.store import exchange as xstore
 
     written = []
-    write = xstore.ReportWriter.write
+    write = xstore.ReportWriter.write_prepared
     monkeypatch.setattr(
         xstore.ReportWriter,
-        "write",
-        lambda self, rows: written.append(len(rows)) or write(self, rows),
+        "write_prepared",
+        lambda self, rows: written.append(len(rows.values)) or write(self, rows),
     )
     last = max(setup.ids, key=lambda code: setup.row_of(code) if code.startswith("GH") else 0)
     # The last row takes its time, as the rows after the first thousand would: the rows

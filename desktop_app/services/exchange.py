@@ -354,9 +354,10 @@ def import_return(
     return _applied(preview, batch_id, take_return, counts)
 
 
-# While one thread parses and the other writes: the writer gets Python's lock back after each
-# SQLite statement within this much instead of the default 5 ms (of which a part of a return has
-# some twenty), so SQLite's work runs side by side with the parsing instead of waiting on it.
+# While one thread parses and the other writes, the writer needs Python's lock back after each
+# SQLite statement (some twenty per part of a return). At the default switch interval it would
+# wait up to 5 ms each time for the parsing thread to let go; at this one SQLite's work runs
+# side by side with the parsing instead of waiting on it.
 _SWITCH_S = 0.0002
 
 
@@ -384,8 +385,8 @@ def _apply_while_parsing(
 ) -> tuple[int, dict]:
     """Parse ``opened`` on a worker thread while this one writes its rows part by part (SQLite
     does its work without holding Python's lock, so the two run side by side); returns the
-    import batch and its counts. Rows with conflicts are written last, once all rows are known (a unit's
-    resubmitted return turns some of them into changes)."""
+    import batch and its counts. Rows with conflicts are written last, once all rows are known
+    (a unit's resubmitted return turns some of them into changes)."""
     preview, total = opened.preview, len(opened.rows)
     parts: queue.SimpleQueue = queue.SimpleQueue()
     deferred: list = []  # rows with conflicts, for after the parse

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -216,6 +217,13 @@ def sheet_rows(book, name: str, file_name: str) -> list[list]:
     # Before the reader lays the sheet out (an .xls read from its content has no path: its
     # format caps the size of a sheet).
     xml = check_sheet_extent(Path(book.path), name) if book.path else None
+    # A formula that failed (#DIV/0!, #N/A) reads as empty: shown as it is instead, so that it
+    # is refused like any other wrong value rather than taken as "not filled in". Such cells are
+    # looked for while the reader lays the sheet out (it does so without holding Python's lock).
+    errors: list[tuple[int, int, str]] = []
+    scan = threading.Thread(target=lambda: errors.extend(error_cells(xml)), name="error-cells")
+    if xml:
+        scan.start()
     try:
         sheet = book.get_sheet_by_name(name)
         # total_height/width are the last row's and column's indexes (from 0), not counts.
@@ -228,9 +236,10 @@ def sheet_rows(book, name: str, file_name: str) -> list[list]:
             f"「{file_name}」已损坏或不完整（工作表「{name}」无法读取），"
             "可能是传输中断或未保存完整。请让报送单位重新发送。"
         ) from exc
-    # A formula that failed (#DIV/0!, #N/A) reads as empty: shown as it is instead, so that it
-    # is refused like any other wrong value rather than taken as "not filled in".
-    for r, c, error in error_cells(xml) if xml else ():
+    finally:
+        if xml:
+            scan.join()
+    for r, c, error in errors:
         if r <= len(rows) and c <= len(rows[r - 1]):
             rows[r - 1][c - 1] = ExcelError(error or "#错误")
     merged = getattr(sheet, "merged_cell_ranges", None) or []

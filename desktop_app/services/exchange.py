@@ -372,7 +372,7 @@ def import_return(
 # SQLite statement (some twenty per part of a return). At the default switch interval it would
 # wait up to 5 ms each time for the parsing thread to let go; at this one SQLite's work runs
 # side by side with the parsing instead of waiting on it.
-_SWITCH_S = 0.0002
+_SWITCH_S = 0.00005
 
 
 _NONE_YET = object()

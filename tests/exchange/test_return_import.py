@@ -685,3 +685,73 @@ def test_same_file_imported_by_another_process_meanwhile(setup, monkeypatch):
     assert outcome.status == "already-imported" and "未做任何修改" in outcome.message
     assert setup.store.scalar("SELECT count(*) FROM import_batch") == 1
     assert get_project(setup.store, "GH-1").percent_complete == 65
+
+
+def test_written_part_by_part_gives_what_preview_then_apply_gives(setup, monkeypatch, tmp_path):
+    """A conflict taken from the return, a change, a refused row skipped and a proposal: each
+    row written on its own while the next is parsed, the result as the window's two steps."""
+    import shutil
+
+    from desktop_app.exchange import return_import
+    from desktop_app.store import Store
+
+    update_project(setup.store, setup.ids["GH-1"], {"percent_complete": 40})
+    wb, ws = _rows(
+        setup.edit(
+            {
+                ("GH-1", "percent_complete"): 35,  # the office's 40 since the issue: a conflict
+                ("GH-1", "problems"): "资金",
+                ("GH-2", "progress_text"): "已开工",
+                ("GH-3", "percent_complete"): 130,  # refused, skipped
+            }
+        )
+    )
+    last = ws.max_row + 1
+    ws.cell(last, 2).value = "广汉新建停车场"
+    path = setup.tmp / "逐行.xlsx"
+    wb.save(path)
+    copy = tmp_path / "副本.db"
+    shutil.copy(setup.store.path, copy)
+    take = {(setup.ids["GH-1"], "percent_complete")}
+
+    read_row = return_import._read_row
+    monkeypatch.setattr(return_import, "_read_row", lambda *a: time.sleep(0.05) or read_row(*a))
+    monkeypatch.setattr(return_import, "PARSED_ROWS_STEP", 1)
+    streamed = import_return(setup.store, path, skip_invalid=True, take_return=take)
+    monkeypatch.undo()
+    with Store.open(copy, user="测试员") as other:
+        stepwise = apply_return(
+            other, read_return(other, path), skip_invalid=True, take_return=take
+        )
+        expected = _state(other)
+    assert streamed.status == stepwise.status == "applied"
+    assert streamed.preview.counts() == stepwise.preview.counts()
+    assert streamed.preview.counts()["refused"] == 1 and streamed.preview.counts()["proposals"] == 1
+    assert [(c.code, c.field, c.old, c.new) for c in streamed.applied] == [
+        (c.code, c.field, c.old, c.new) for c in stepwise.applied
+    ]
+    assert _state(setup.store) == expected
+    assert get_project(setup.store, "GH-1").percent_complete == 35
+
+
+def _state(store) -> dict:
+    """What an import leaves in the database, without time stamps and ids."""
+    return {
+        "projects": store.conn.execute(
+            "SELECT code, stage, percent_complete, investment_to_date, version FROM project"
+            " ORDER BY code"
+        ).fetchall(),
+        "reports": store.conn.execute(
+            "SELECT project_id, period, percent_complete, progress_text, problems, source"
+            " FROM progress_report ORDER BY project_id, period"
+        ).fetchall(),
+        "audit": sorted(
+            store.conn.execute(
+                "SELECT entity, project_id, field, old, new, source FROM audit_log"
+                " WHERE source = '导入'"
+            ).fetchall(),
+            key=repr,
+        ),
+        "proposals": [p["name"] for p in list_proposals(store)],
+        "batches": store.conn.execute("SELECT counts FROM import_batch").fetchall(),
+    }

@@ -1,6 +1,7 @@
 """A separate process that does one long write, so that a test can kill it part-way.
 
-Usage: python child.py import DB FILE | backup DB OUTDIR | edit DB CODE NAME [VERSION] | lock DB SECONDS
+Usage: python child.py import DB FILE [ROWS] | backup DB OUTDIR | edit DB CODE NAME [VERSION] |
+lock DB SECONDS (ROWS: write the import in parts of that many rows while the rest is parsed)
 It prints "ready" on stdout just before the work starts.
 """
 
@@ -18,8 +19,11 @@ def main() -> int:
     store = Store.open(db, create=False, user="子进程")
     print("ready", flush=True)
     if action == "import":
+        from desktop_app.exchange import return_import
         from desktop_app.services.exchange import import_return
 
+        if len(sys.argv) > 4:
+            return_import.PARSED_ROWS_STEP = int(sys.argv[4])
         outcome = import_return(store, Path(sys.argv[3]))
         print(outcome.status, flush=True)
     elif action == "backup":

@@ -61,14 +61,16 @@ def _state(db: Path) -> tuple[int, int]:
     return batches, reports
 
 
-def test_import_killed_at_random_points(big_return, tmp_path, child):
+@pytest.mark.parametrize("part", [None, 20], ids=["as-one-part", "in-parts-of-20-rows"])
+def test_import_killed_at_random_points(big_return, tmp_path, child, part):
     db, filled, rows = big_return
     assert rows > 100
+    parts = () if part is None else (part,)  # written part by part while the rest is parsed
     # How long a whole import takes here, to spread the kills over it.
     work = tmp_path / "计时.db"
     shutil.copy(db, work)
     start = time.perf_counter()
-    proc = child("import", work, filled)
+    proc = child("import", work, filled, *parts)
     assert proc.wait(120) == 0 and proc.stdout.read().strip() == "applied"
     duration = time.perf_counter() - start
     assert _state(work) == (1, rows)
@@ -78,7 +80,7 @@ def test_import_killed_at_random_points(big_return, tmp_path, child):
     for i in range(KILLS):
         work = tmp_path / f"第{i}次.db"
         shutil.copy(db, work)
-        proc = child("import", work, filled)
+        proc = child("import", work, filled, *parts)
         time.sleep(rng.uniform(0, duration))
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)

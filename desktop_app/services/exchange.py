@@ -180,15 +180,21 @@ def apply_return(
     if errors and not skip_invalid:
         return _rejected(preview)
     rows = [r for r in preview.rows if not r.errors]
-    with store.large_page_cache(), store.write(source="导入") as outer:
-        keys = _valid_keys(store, preview)
-        batch_id = outer.batch_id = _create_batch(store, preview)
-        writer = _writer(store, preview, batch_id, keys)
-        progress(0, len(rows), "写入数据库")
-        _write_rows(store, writer, rows, take_return, batch_id)
-        writer.close()
-        for proposal in preview.proposals:
-            xstore.add_proposal(store, batch_id, preview.unit_id, proposal.name, proposal.payload)
+    try:
+        with store.large_page_cache(), store.write(source="导入") as outer:
+            keys = _imported_meanwhile_or_keys(store, preview)
+            batch_id = outer.batch_id = _create_batch(store, preview)
+            writer = _writer(store, preview, batch_id, keys)
+            progress(0, len(rows), "写入数据库")
+            _write_rows(store, writer, rows, take_return, batch_id)
+            writer.close()
+            for proposal in preview.proposals:
+                xstore.add_proposal(
+                    store, batch_id, preview.unit_id, proposal.name, proposal.payload
+                )
+    except _ImportedMeanwhile as exc:
+        preview.already_imported = exc.batch
+        return _already_imported(preview)
     progress(len(rows), len(rows), "完成")
     return _applied(preview, batch_id, take_return)
 
@@ -259,6 +265,16 @@ def _valid_keys(store: Store, preview: ReturnPreview) -> xstore.ReportKeys | Non
     ``None``: the writer reads them again). Asked before the import itself writes anything."""
     keys = preview.report_keys
     return keys if keys is not None and keys.token == store.change_token() else None
+
+
+def _imported_meanwhile_or_keys(store: Store, preview: ReturnPreview) -> xstore.ReportKeys | None:
+    """Inside the import's transaction: raise ``_ImportedMeanwhile`` when another process or
+    window imported the same file since it was read (looked up again only when the database
+    changed since then); else the reports' keys as ``_valid_keys`` gives them."""
+    keys = _valid_keys(store, preview)
+    if keys is None and (batch := xstore.batch_by_sha(store, preview.sha256, "return")):
+        raise _ImportedMeanwhile(batch)
+    return keys
 
 
 def _writer(
@@ -439,9 +455,7 @@ def _apply_while_parsing(
             gc.collect(1)
 
     with store.large_page_cache(), store.write(source="导入") as outer:
-        keys = _valid_keys(store, preview)
-        if keys is None and (batch := xstore.batch_by_sha(store, preview.sha256, "return")):
-            raise _ImportedMeanwhile(batch)
+        keys = _imported_meanwhile_or_keys(store, preview)
         batch_id = outer.batch_id = _create_batch(store, preview)
         writer = _writer(store, preview, batch_id, keys)
         worker = threading.Thread(target=parse, args=(writer,), name="return-parse", daemon=True)

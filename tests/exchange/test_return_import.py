@@ -755,3 +755,29 @@ def _state(store) -> dict:
         "proposals": [p["name"] for p in list_proposals(store)],
         "batches": store.conn.execute("SELECT counts FROM import_batch").fetchall(),
     }
+
+
+def test_same_file_imported_elsewhere_between_preview_and_apply(setup, monkeypatch):
+    """The window's preview; as it applies, a colleague's import of the same file lands just
+    after the apply looked and just before it writes: the apply says so and writes nothing."""
+    from desktop_app.store import Store
+    from desktop_app.store import exchange as xstore
+
+    path = setup.edit({("GH-1", "percent_complete"): 66})
+    preview = read_return(setup.store, path)
+    assert not preview.already_imported
+    by_sha, calls = xstore.batch_by_sha, []
+
+    def colleague_imports_right_after_the_look(store, sha256, kind):
+        found = by_sha(store, sha256, kind)
+        if store is setup.store and not calls:
+            calls.append(found)
+            with Store.open(setup.store.path, user="同事") as other:
+                assert import_return(other, path).status == "applied"
+        return found
+
+    monkeypatch.setattr(xstore, "batch_by_sha", colleague_imports_right_after_the_look)
+    outcome = apply_return(setup.store, preview)
+    assert calls == [None]  # the apply looked before the colleague's import
+    assert outcome.status == "already-imported" and "未做任何修改" in outcome.message
+    assert setup.store.scalar("SELECT count(*) FROM import_batch") == 1

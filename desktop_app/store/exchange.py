@@ -117,6 +117,9 @@ class ReportKeys:
     token: tuple | None
     report_ids: dict[str, int]
     later: frozenset[str]
+    # The row of every project the reports may name (its rowid): the writes reach it directly
+    # instead of through the index of its id (a text key).
+    project_rows: dict[str, int]
 
 
 def return_state(store: Store, period: str) -> tuple[dict[str, tuple], ReportKeys]:
@@ -127,11 +130,11 @@ def return_state(store: Store, period: str) -> tuple[dict[str, tuple], ReportKey
     token = store.change_token()  # before the reads: a change during them shows at the apply
     fromiso = date.fromisoformat
     out = {}
-    report_ids = {}
+    report_ids, project_rows = {}, {}
     for row in store.conn.execute(
         "SELECT p.id, p.code, p.name, p.version, p.stage, p.actual_start, p.actual_end,"
         " p.percent_complete, p.investment_to_date, r.investment_this_year, r.progress_text,"
-        " r.problems, r.next_steps, r.id FROM project p"
+        " r.problems, r.next_steps, r.id, p.rowid FROM project p"
         " LEFT JOIN progress_report r ON r.project_id = p.id AND r.period = ?"
         " WHERE p.deleted = 0",
         (period,),
@@ -139,6 +142,7 @@ def return_state(store: Store, period: str) -> tuple[dict[str, tuple], ReportKey
         start, end, report_id = row[5], row[6], row[13]
         if report_id is not None:
             report_ids[row[0]] = report_id
+        project_rows[row[0]] = row[14]
         if start is not None or end is not None:
             row = (
                 *row[:5],
@@ -149,7 +153,7 @@ def return_state(store: Store, period: str) -> tuple[dict[str, tuple], ReportKey
         else:
             row = row[:13]
         out[row[1]] = row
-    keys = ReportKeys(token, report_ids, _reported_later(store, period))
+    keys = ReportKeys(token, report_ids, _reported_later(store, period), project_rows)
     return out, keys
 
 
@@ -163,6 +167,7 @@ def _report_keys(store: Store, period: str) -> ReportKeys:
             ).fetchall()
         ),
         _reported_later(store, period),
+        dict(conn.execute("SELECT id, rowid FROM project").fetchall()),
     )
 
 
@@ -601,7 +606,7 @@ class ReportWriter:
         conn = store.conn
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS import_report (seq INTEGER PRIMARY KEY,"
-            " project_id TEXT NOT NULL, report_id INTEGER, follows INTEGER,"
+            " project_id TEXT NOT NULL, report_id INTEGER, follows INTEGER, project_row INTEGER,"
             f" {', '.join(_REPORT_FIELDS)})"
         )
         conn.execute("DELETE FROM temp.import_report")
@@ -628,12 +633,13 @@ class ReportWriter:
             for pid, raw in reports:
                 merged[pid] = merged[pid] | raw if pid in merged else raw
             reports = list(merged.items())
-        report_id, later, values = self.keys.report_ids.get, self.keys.later, self.values
+        keys, values = self.keys, self.values
+        report_id, later, row_of = keys.report_ids.get, keys.later, keys.project_rows.get
         return PreparedReports(
             [
                 v
                 for pid, raw in reports
-                for v in (pid, *values(raw), report_id(pid), pid not in later)
+                for v in (pid, *values(raw), report_id(pid), pid not in later, row_of(pid))
             ],
             any(report_id(pid) is None for pid, _ in reports),
         )
@@ -701,7 +707,7 @@ class ReportWriter:
                 entity="project",
                 entity_id="n.project_id",
                 old="p",
-                joins="JOIN project p ON p.id = n.project_id",
+                joins="JOIN project p ON p.rowid = n.project_row",
                 where="n.follows",
                 fields=follow,
                 # In the order of the audit index (the project's id): each index page is
@@ -713,7 +719,7 @@ class ReportWriter:
                 "UPDATE project SET "
                 + ", ".join(f"{f} = coalesce(n.{f}, project.{f})" for f in follow)
                 + ", version = version + 1"
-                f" FROM temp.import_report n WHERE project.id = n.project_id AND n.follows"
+                f" FROM temp.import_report n WHERE project.rowid = n.project_row AND n.follows"
                 f" AND ({moved})"
             )
             conn.execute("DELETE FROM temp.import_report")
@@ -727,14 +733,14 @@ class ReportWriter:
 # fewer than one per row, and a connection that lets other threads run while SQLite works gives
 # the lock back far less often.
 _ROWS_PER_INSERT = 250
-_REPORT_COLUMNS = len(_REPORT_FIELDS) + 3
+_REPORT_COLUMNS = len(_REPORT_FIELDS) + 4
 
 
 def _insert_rows(conn, flat: list) -> None:
     """Insert the rows ``flat`` (their values one after another) into the scratch table."""
     head = (
         f"INSERT INTO temp.import_report (project_id, {', '.join(_REPORT_FIELDS)},"
-        " report_id, follows) VALUES "
+        " report_id, follows, project_row) VALUES "
     )
     one = "(" + ",".join("?" * _REPORT_COLUMNS) + ")"
     step = _REPORT_COLUMNS * _ROWS_PER_INSERT

@@ -781,3 +781,38 @@ def test_same_file_imported_elsewhere_between_preview_and_apply(setup, monkeypat
     assert calls == [None]  # the apply looked before the colleague's import
     assert outcome.status == "already-imported" and "未做任何修改" in outcome.message
     assert setup.store.scalar("SELECT count(*) FROM import_batch") == 1
+
+
+def test_rows_renumbered_by_another_process_after_the_preview(setup):
+    """Another program rewrites the project table between the preview and the apply, so that
+    the projects' rows get other numbers (as a table rebuilt by copying does): the import still
+    writes to the right projects."""
+    import sqlite3
+
+    path = setup.edit(
+        {("GH-1", "percent_complete"): 61, ("GH-2", "percent_complete"): 62}, name="改号后.xlsx"
+    )
+    preview = read_return(setup.store, path)
+    others = setup.store.conn.execute(
+        "SELECT code, percent_complete FROM project WHERE code NOT IN ('GH-1', 'GH-2')"
+    ).fetchall()
+    other = sqlite3.connect(setup.store.path)
+    # GH-1 takes GH-2's row number and GH-2 a new one.
+    gh1, gh2 = (
+        other.execute("SELECT rowid FROM project WHERE code = ?", (c,)).fetchone()[0]
+        for c in ("GH-1", "GH-2")
+    )
+    top = other.execute("SELECT max(rowid) FROM project").fetchone()[0]
+    other.execute("UPDATE project SET rowid = ? WHERE rowid = ?", (top + 1, gh2))
+    other.execute("UPDATE project SET rowid = ? WHERE rowid = ?", (gh2, gh1))
+    other.commit()
+    other.close()
+    assert apply_return(setup.store, preview).status == "applied"
+    assert get_project(setup.store, "GH-1").percent_complete == 61
+    assert get_project(setup.store, "GH-2").percent_complete == 62
+    assert (
+        setup.store.conn.execute(
+            "SELECT code, percent_complete FROM project WHERE code NOT IN ('GH-1', 'GH-2')"
+        ).fetchall()
+        == others
+    )

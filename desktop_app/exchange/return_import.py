@@ -406,7 +406,7 @@ class OpenedReturn:
     preview: ReturnPreview
     rows: list[list]
     meta_rows: dict[str, dict]
-    stored: _Stored
+    stored: _Stored | None  # None once parsed, when the import frees what it no longer needs
 
     def parse(self, on_rows: Callable[[int], object] | None = None) -> None:
         _parse_rows(self.preview, self.rows, self.meta_rows, self.stored, on_rows)

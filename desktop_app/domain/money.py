@@ -59,3 +59,11 @@ def plain_number(value: float | int) -> str:
     if "e" in text or "E" in text:
         text = f"{number:.10f}".rstrip("0").rstrip(".")
     return text
+
+
+def format_percent(value: float | None, *, missing: str = "") -> str:
+    """A percentage 0–100 as every table, sheet and export shows it: one decimal always, so a
+    column reads alike (``0.7%``, ``41.0%``, ``100.0%``)."""
+    if value is None:
+        return missing
+    return f"{value:.1f}%"

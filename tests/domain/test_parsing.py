@@ -95,3 +95,16 @@ def test_month_as_end_date_is_last_day():
 def test_date_refused(raw):
     with pytest.raises(ParseError):
         parse_date(raw)
+
+
+def test_percentages_are_shown_with_one_decimal_always():
+    from desktop_app.domain.money import format_percent
+
+    assert [format_percent(v) for v in (0.7, 41, 100, 33.333, 0)] == [
+        "0.7%",
+        "41.0%",
+        "100.0%",
+        "33.3%",
+        "0.0%",
+    ]
+    assert format_percent(None, missing="待填报") == "待填报"

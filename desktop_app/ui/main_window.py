@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.ctx.edit_project_requested.connect(self.open_editor)
         self.ctx.show_projects_requested.connect(self.show_projects)
         self.ctx.error_reported.connect(self.show_error)
+        self.ctx.action_requested.connect(self.do_action)
 
         self._restore_window()
         self._update_title()
@@ -428,6 +429,29 @@ class MainWindow(QMainWindow):
         dialog = cls(self.ctx, self, files=list(files or []))
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.open()
+
+    def import_register(self):
+        """The import wizard set to a 项目台账 (the office's existing Excel register)."""
+        cls = load_class("desktop_app.ui.exchange.wizard:ImportWizard")
+        if cls is None:
+            self.statusBar().showMessage("导入功能未安装。", 5000)
+            return None
+        dialog = cls(self.ctx, self)
+        dialog.mode_combo.setCurrentIndex(1)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def do_action(self, action: str) -> None:
+        """A next step chosen on 首页, done where it is normally done (进度填报)."""
+        self.show_page("reporting")
+        page = self.page("reporting")
+        if action == "issue_templates" and page is not None:
+            page.issue_all()
+        elif action == "import_register":
+            self.import_register()
+        elif action == "import_returns":
+            self.import_files([])
 
     def show_backups(self):
         from .backups import BackupsDialog

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QToolTip
 
-from ...domain.money import format_wan
+from ...domain.money import format_amount, format_percent
 from .rows import MS_DONE, MS_OVERDUE, RowInfo
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def _fmt(d: date | None) -> str:
 
 def tooltip_text(info: RowInfo, milestone: str | None = None) -> str:
     if info.kind == "group":
-        pct = f"{info.percent:g}%" if info.percent is not None else "—"
+        pct = format_percent(info.percent, missing="—")
         return f"{info.label}\n{info.count} 个项目，按投资加权完成 {pct}"
     p, s = info.project, info.status
     lines = [f"{p.code} {p.name}", f"阶段：{p.stage}    状态：{s.name if s else '—'}"]
@@ -68,9 +68,9 @@ def tooltip_text(info: RowInfo, milestone: str | None = None) -> str:
             f"实际：{_fmt(p.actual_start)} 至 {p.actual_end.isoformat() if p.actual_end else '进行中'}"
         )
     if p.percent_complete is not None:
-        lines.append(f"完成：{p.percent_complete:g}%")
+        lines.append(f"完成：{format_percent(p.percent_complete)}")
     if p.total_investment is not None:
-        lines.append(f"总投资：{format_wan(p.total_investment)} 万元")
+        lines.append(f"总投资：{format_amount(p.total_investment)}")
     if p.lead_unit:
         lines.append(f"牵头单位：{p.lead_unit}")
     if info.slip_days:

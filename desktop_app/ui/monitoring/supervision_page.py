@@ -46,6 +46,7 @@ from ...store.supervision import (
     list_supervisions,
     update_supervision,
 )
+from ...store.units import unit_order
 from ..context import AppContext
 from ..undo import StoreCommand, execute
 
@@ -376,7 +377,9 @@ class SupervisionPage(QWidget):
         if not period:
             return
         units = unit_reporting(self.ctx.store, period)
-        self.units = sorted(units, key=lambda u: (u.reported, u.kind, u.unit))
+        # Not reported first, each part in the office's order (区县, 功能区, 市级部门).
+        order = unit_order(self.ctx.store)
+        self.units = sorted(units, key=lambda u: (u.reported, order.get(u.unit, len(order))))
         table = self.reporting
         table.setRowCount(len(self.units))
         for row, u in enumerate(self.units):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -155,7 +155,7 @@ class IndicatorsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
-        splitter.setSizes([400, 260])
+        splitter.setSizes([500, 200])
         self.table.setWordWrap(True)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.reload()
@@ -192,7 +192,9 @@ class IndicatorsPage(QWidget):
                 ind.target_text or f"{ind.operator}{ind.target:g}",
             )
             for col, text in enumerate(fixed):
-                self.table.setItem(row, col, self._readonly(text))
+                cell = self._readonly(text)
+                cell.setToolTip(text)
+                self.table.setItem(row, col, cell)
             for k, year in enumerate(years):
                 value = ind.actuals.get(year)
                 item = QTableWidgetItem("" if value is None else plain_number(value))
@@ -239,6 +241,16 @@ class IndicatorsPage(QWidget):
         self.table.setColumnWidth(count - 1, 80)  # the sparkline
         header.setSectionResizeMode(FIXED.index("指标"), QHeaderView.Stretch)
         header.setMinimumSectionSize(30)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """A name longer than its column goes onto a second line instead of being cut (once
+        the column has its width: after the layout has run)."""
+        QTimer.singleShot(0, self.table.resizeRowsToContents)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_rows()
 
     @staticmethod
     def _readonly(text: str) -> QTableWidgetItem:

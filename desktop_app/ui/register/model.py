@@ -786,7 +786,7 @@ class RegisterModel(QAbstractTableModel):
         if role == _BACKGROUND:
             return self._group_bg
         if role == _TOOLTIP:
-            return f"{item.label}：{item.summary}（双击展开/折叠）"
+            return f"{item.label}：{item.summary}（单击 ▸ 或双击展开/折叠）"
         if role == GroupRole:
             return item
         if role == _ALIGN and col in _RIGHT_COLUMNS:

@@ -75,6 +75,29 @@ class RegisterView(QTableView):
         header.setSectionResizeMode(name, QHeaderView.Stretch)
         header.setStretchLastSection(False)
 
+    def mousePressEvent(self, event) -> None:
+        """A click on a group's ▸ / ▾ (the start of its header line) opens or closes it, as in
+        every tree; a double-click anywhere on the header does too."""
+        model = self.model()
+        pos = event.position().toPoint()
+        row = self.rowAt(pos.y())
+        group = model.group_at(row) if row >= 0 and isinstance(model, RegisterModel) else None
+        if group is not None and event.button() == Qt.LeftButton:
+            header = self.horizontalHeader()
+            first = next(
+                (
+                    header.logicalIndex(v)
+                    for v in range(header.count())
+                    if not header.isSectionHidden(header.logicalIndex(v))
+                ),
+                None,
+            )
+            if first is not None and 0 <= pos.x() - header.sectionViewportPosition(first) <= 24:
+                model.toggle_group(group.key)
+                self.selectRow(min(row, model.rowCount() - 1))
+                return
+        super().mousePressEvent(event)
+
     def paintEvent(self, event) -> None:
         # The visible rows are painted in one pass from the model's precomputed texts: Qt's
         # per-cell painting calls data() about seven times a cell, most of a frame in Python.

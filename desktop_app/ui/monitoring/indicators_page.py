@@ -246,7 +246,14 @@ class IndicatorsPage(QWidget):
     def _fit_rows(self) -> None:
         """A name longer than its column goes onto a second line instead of being cut (once
         the column has its width: after the layout has run)."""
-        QTimer.singleShot(0, self.table.resizeRowsToContents)
+        if not hasattr(self, "_rows_timer"):
+            # A timer of the page's own: it goes with the page (a free single shot would call
+            # a table already deleted).
+            self._rows_timer = QTimer(self)
+            self._rows_timer.setSingleShot(True)
+            self._rows_timer.setInterval(0)
+            self._rows_timer.timeout.connect(self.table.resizeRowsToContents)
+        self._rows_timer.start()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

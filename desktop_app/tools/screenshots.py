@@ -92,10 +92,12 @@ def render_all(out: Path) -> list[Path]:
     from ..services.setup import init_database
     from ..store.projects import list_projects
     from ..ui.fonts import apply_app_font
+    from ..ui.window_geometry import install_dialog_fitter
 
     app = QApplication.instance() or QApplication([])
     app.setApplicationName(APP_NAME)
     apply_app_font(app)
+    install_dialog_fitter(app)  # as the application does: dialogs kept on the screen
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="screenshots-"))
     os.environ["CHENGDE_DATA_DIR"] = str(work / "userdata")
@@ -159,6 +161,15 @@ def render_all(out: Path) -> list[Path]:
     settings_dialog = SettingsDialog(window.ctx, window)
     settings_dialog.show()
     dialogs.append(("settings", settings_dialog))
+    from ..ui.exchange.wizard import ImportWizard
+    from ..ui.reports.print_dialog import PrintDialog
+
+    wizard = ImportWizard(window.ctx, window)
+    wizard.show()
+    dialogs.append(("import_wizard", wizard))
+    printing = PrintDialog(window.ctx, window)
+    printing.show()
+    dialogs.append(("print_dialog", printing))
     for name, dialog in dialogs:
         written.append(_save(dialog, out, name, app))
         dialog.close()

@@ -39,11 +39,10 @@ from .context import AppContext
 from .pages import PAGES, load_class
 from .register.model import RegisterModel
 from .undo import DeleteProjectsCommand, execute
-from .window_geometry import first_geometry, fits
+from .window_geometry import TITLE_BAR, first_geometry, fits
 from .worker import start_job
 
 MAX_RECENT = 8
-TITLE_BAR = 32  # the frame above a window's inside, on Windows at 100 %
 
 
 def _truthy(value) -> bool:

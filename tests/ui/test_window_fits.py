@@ -14,9 +14,14 @@ from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QDialog, QFileD
 
 from desktop_app.domain.fields import DISTRICTS
 from desktop_app.store.units import list_units
-from desktop_app.ui.main_window import TITLE_BAR, MainWindow
+from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.register.model import column_index
-from desktop_app.ui.window_geometry import first_geometry
+from desktop_app.ui.window_geometry import (
+    TITLE_BAR,
+    first_geometry,
+    fit_into,
+    install_dialog_fitter,
+)
 
 TODAY = date(2026, 11, 29)
 TASKBAR = 40
@@ -217,3 +222,28 @@ def test_a_first_start_opens_on_the_home_page_with_the_next_steps(
     reporting = w.pages["reporting"]
     qtbot.waitUntil(lambda: reporting.job is None, timeout=60000)
     assert len(list(Path(folder).glob("*.xlsx"))) == reporting.table.rowCount() > 0
+
+
+@pytest.mark.parametrize("name", SCREENS)
+def test_a_dialog_made_for_a_large_screen_is_fitted_to_a_small_one(name):
+    available = SCREENS[name]
+    wizard = QRect(available.left() + 100, available.top() + 50, 1100, 760)  # import, print
+    fitted = fit_into(wizard, available)
+    assert available.contains(fitted.adjusted(0, -TITLE_BAR, 0, 0))
+    assert fitted.width() == min(1100, available.width())
+    small = QRect(available.left() + 100, available.top() + 100, 400, 300)
+    assert fit_into(small, available) == small  # one that fits stays where it is
+
+
+def test_dialogs_shown_are_kept_on_the_screen(qtbot):
+    app = QApplication.instance()
+    fitter = install_dialog_fitter(app)
+    try:
+        dialog = QDialog()
+        qtbot.addWidget(dialog)
+        screen = dialog.screen().availableGeometry()
+        dialog.resize(screen.width() + 300, screen.height() + 200)
+        dialog.show()
+        assert screen.contains(dialog.geometry().adjusted(0, -TITLE_BAR, 0, 0))
+    finally:
+        app.removeEventFilter(fitter)

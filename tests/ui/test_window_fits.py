@@ -247,3 +247,33 @@ def test_dialogs_shown_are_kept_on_the_screen(qtbot):
         assert screen.contains(dialog.geometry().adjusted(0, -TITLE_BAR, 0, 0))
     finally:
         app.removeEventFilter(fitter)
+
+
+def test_unit_and_indicator_tables_use_their_width_well(window):
+    window.resize(1366, 768 - TASKBAR - TITLE_BAR)
+    window.show_page("units")
+    units = window.pages["units"]
+    for _ in range(3):
+        QApplication.processEvents()
+    count_col = units.table.columnCount() - 1  # 项目数: as narrow as its figures
+    assert units.table.columnWidth(count_col) <= 100
+    assert units.table.columnWidth(1) >= 260  # the unit names get the room
+
+    window.show_page("indicators")
+    page = window.pages["indicators"]
+    for _ in range(3):
+        QApplication.processEvents()
+    name_col = 2
+    widest = max(
+        page.table.fontMetrics().horizontalAdvance(page.table.item(r, name_col).text())
+        for r in range(page.table.rowCount())
+    )
+    # long names wrap onto two lines rather than being cut while the page has room
+    assert page.table.columnWidth(name_col) * 2 >= widest
+    page.table.selectRow(0)
+    assert page.chart_stack.currentWidget() is page.no_data  # no value yet: no made-up axis
+    assert "暂无数据" in page.no_data.text()
+    page.set_value(0, 2024, "5.2")
+    page.table.selectRow(1)
+    page.table.selectRow(0)
+    assert page.chart_stack.currentWidget() is page.chart_view

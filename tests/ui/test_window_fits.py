@@ -277,3 +277,34 @@ def test_unit_and_indicator_tables_use_their_width_well(window):
     page.table.selectRow(1)
     page.table.selectRow(0)
     assert page.chart_stack.currentWidget() is page.chart_view
+
+
+def _clipped_texts(page) -> list[str]:
+    """Labels and buttons of the page whose one-line text is wider than the widget shows."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    out = []
+    for widget in page.findChildren(QLabel) + page.findChildren(QAbstractButton):
+        if not widget.isVisibleTo(page) or not widget.text() or "\n" in widget.text():
+            continue
+        if isinstance(widget, QLabel) and (widget.wordWrap() or widget.textFormat() == Qt.RichText):
+            continue
+        text = widget.text().replace("&", "")
+        need = widget.fontMetrics().horizontalAdvance(text)
+        room = widget.contentsRect().width()
+        if isinstance(widget, QAbstractButton):
+            room -= 8  # the button's own margins
+        if need > room:
+            out.append(f"{type(widget).__name__}「{text}」{need}>{room}")
+    return out
+
+
+@pytest.mark.parametrize("name", SCREENS)
+def test_no_label_or_button_is_cut_short(window, name):
+    available = SCREENS[name]
+    window.resize(available.width(), available.height() - TITLE_BAR)
+    for key in window.page_keys:
+        window.show_page(key)
+        for _ in range(3):
+            QApplication.processEvents()
+        assert _clipped_texts(window.pages[key]) == [], key

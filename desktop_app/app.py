@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     from .ui.errors import install_excepthook
     from .ui.fonts import apply_app_font
     from .ui.main_window import MainWindow
+    from .ui.window_geometry import install_dialog_fitter
     from .ui.worker import stop_all_jobs
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     use_portable_settings()
     apply_app_font(app)
     install_excepthook()
+    install_dialog_fitter(app)
 
     if args.db:
         path = Path(args.db)

@@ -651,13 +651,26 @@ def _read_stored(
             f"该模板是 {issue['issued_at'][:10]} 发给「{issue['unit']}」的 {issue['period']} "
             "填报模板。请核实文件来源，或让报送单位使用发给本单位的模板重新填报。"
         )
+    already = xstore.batch_by_sha(store, sha, "return")
+    reused = None
+    if issue and not already:
+        reused = xstore.template_reused(store, template_id, unit_obj.id, period_key)
+    if reused:
+        # A month's template kept and filled in again for a later month would write that later
+        # month's figures into the old one's record.
+        later = reused["later"]
+        raise UserError(
+            f"「{file_name}」是 {period_key} 的填报模板，{reused['at'][:10]} 已导入过；此后已向"
+            f"「{unit_obj.name}」发放 {later} 的填报模板。报送 {later} 的情况请使用 {later} 的模板；"
+            f"如确为更正 {period_key} 的数据，请联系办公室在项目库中修改。"
+        )
     projects, report_keys = xstore.return_state(store, period_key)
     scope = xstore.reporting_scope(store, unit_obj.id)
     return _Stored(
         unit=unit_obj,
         period=period_key,
         template_id=template_id,
-        already_imported=xstore.batch_by_sha(store, sha, "return"),
+        already_imported=already,
         projects=projects,
         report_keys=report_keys,
         scope=scope,

@@ -357,6 +357,19 @@ def last_change_templates(
     return latest
 
 
+def template_reused(store: Store, template_id: str, unit_id: int, period: str) -> dict | None:
+    """When the template ``template_id`` (for ``period``) was already returned and the unit has
+    been issued a template for a later period since: ``{"at", "later"}`` (that return's time and
+    the later period); else ``None``."""
+    row = store.conn.execute(
+        "SELECT b.at, max(t.period) FROM import_batch b JOIN template_issue t"
+        " ON t.unit_id = ? AND t.period > ? AND t.issued_at >= b.at"
+        " WHERE b.template_id = ? AND b.kind = 'return' GROUP BY b.id ORDER BY b.id LIMIT 1",
+        (unit_id, period, template_id),
+    ).fetchone()
+    return {"at": row[0], "later": row[1]} if row else None
+
+
 def batch_by_sha(store: Store, sha256: str, kind: str) -> dict | None:
     rows = store.query(
         "SELECT id, at, file_name, period, unit_id, counts FROM import_batch"

@@ -1171,6 +1171,8 @@ def _locked_edits(
         raw, now = row[c], ref_values.get(key)
         if raw == now or (is_blank(raw) and now is None):
             continue
+        if type(raw) is date and now is not None and raw.isoformat() == now:
+            continue  # the usual date cell
         if _same_reference(key, raw, now):
             continue
         col = BY_KEY[key]
@@ -1185,7 +1187,8 @@ def _same_reference(key: str, raw: object, now: object) -> bool:
     kind = BY_KEY[key].kind
     try:
         if kind == "date":
-            return (raw if type(raw) is date else parse_date(raw)) == now
+            value = raw if type(raw) is date else parse_date(raw)
+            return value is not None and value.isoformat() == now
         if kind == "money":
             value = parse_money(raw)
             return value is not None and now is not None and _same(value, now)

@@ -395,7 +395,8 @@ def read_meta_rows(rows: list[list]) -> tuple[dict, dict[str, dict]]:
 
 PROPERTY_PREFIX = "cdtch_"
 _PROPERTY = re.compile(
-    r'<property\b[^>]*\bname="([^"]*)"[^>]*>\s*<vt:(\w+)>([^<]*)</vt:\w+>\s*</property>'
+    # (openpyxl writes the namespace on each value element: <vt:lpwstr xmlns:vt="…">)
+    r'<property\b[^>]*\bname="([^"]*)"[^>]*>\s*<vt:(\w+)\b[^>]*>([^<]*)</vt:\w+>\s*</property>'
 )
 
 

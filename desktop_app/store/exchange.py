@@ -227,28 +227,31 @@ def reporting_scope(store: Store, unit_id: int) -> set[str]:
 
 def reference_values(store: Store, project_ids: set[str], year: int) -> dict[str, dict]:
     """The office's columns of a template as they stand now, per project of ``project_ids``:
-    建设内容, 牵头单位, 责任单位 (names joined by 、), 计划开工/完工, 总投资, the year's 年度计划投资."""
+    建设内容, 牵头单位, 责任单位 (names joined by 、), 计划开工/完工 (ISO text), 总投资, the year's
+    年度计划投资.
+    (Three flat queries: a subquery per project costs ten times as much at 10,000 projects.)"""
+    units: dict[tuple[str, str], list[str]] = {}
+    for pid, role, name in store.conn.execute(
+        "SELECT pu.project_id, pu.role, u.name FROM project_unit pu"
+        " JOIN unit u ON u.id = pu.unit_id WHERE pu.role IN ('牵头', '责任') ORDER BY pu.rowid"
+    ):
+        units.setdefault((pid, role), []).append(name)
+    plans = annual_plans(store, year)
     out = {}
-    for pid, scope, start, end, total, lead, responsible, plan in store.conn.execute(
-        "SELECT p.id, p.scope, p.planned_start, p.planned_end, p.total_investment,"
-        " (SELECT group_concat(u.name, '、') FROM project_unit pu JOIN unit u ON u.id = pu.unit_id"
-        "  WHERE pu.project_id = p.id AND pu.role = '牵头'),"
-        " (SELECT group_concat(u.name, '、') FROM project_unit pu JOIN unit u ON u.id = pu.unit_id"
-        "  WHERE pu.project_id = p.id AND pu.role = '责任'),"
-        " (SELECT planned_investment FROM project_annual_target t"
-        "  WHERE t.project_id = p.id AND t.year = ?)"
-        " FROM project p WHERE p.deleted = 0",
-        (year,),
+    for pid, scope, start, end, total in store.conn.execute(
+        "SELECT id, scope, planned_start, planned_end, total_investment FROM project"
+        " WHERE deleted = 0"
     ):
         if pid in project_ids:
+            lead, responsible = units.get((pid, "牵头")), units.get((pid, "责任"))
             out[pid] = {
                 "scope": scope,
-                "lead_unit": lead,
-                "responsible_units": responsible,
-                "planned_start": from_iso(start),
-                "planned_end": from_iso(end),
+                "lead_unit": lead[0] if lead else None,
+                "responsible_units": "、".join(responsible) if responsible else None,
+                "planned_start": start,  # ISO text: compared as such
+                "planned_end": end,
                 "total_investment": total,
-                "annual_plan": plan,
+                "annual_plan": plans.get(pid),
             }
     return out
 

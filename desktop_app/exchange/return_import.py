@@ -287,11 +287,16 @@ _CELL_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _VALUE_XML = re.compile(rb"<(?:\w+:)?v\b[^>]*>([^<]+)</(?:\w+:)?v>|<(?:\w+:)?is\b")
 
 
+_FORMULA_TAGS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ")
+
+
 def uncached_formulas(xml: bytes) -> list[tuple[int, int]]:
     """``(row, column)`` (from 1) of the formula cells of a sheet's XML saved without a result
     (no value, or an empty one that is not a text result), which the value reader returns as
     empty."""
-    if b"<f" not in xml and b":f" not in xml:
+    # Quick test first: a formula element (not <formula1> of a data validation, which every
+    # template has); the walk over every cell costs a third of a second at 10,000 rows.
+    if not any(tag in xml for tag in _FORMULA_TAGS):
         return []
     out = []
     for attrs, body in _CELL_XML.findall(xml):

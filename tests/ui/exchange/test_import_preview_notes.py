@@ -67,6 +67,8 @@ def test_preview_shows_cleared_cells_hints_and_edits_not_imported(
     assert any("以下修改未导入" in row[2] and "基本信息由办公室维护" in row[2] for row in rows)
     assert any("总投资（万元）「12000」改为「16000」" in row[2] for row in rows)
     assert any("新增的工作表「附表」" in row[2] for row in rows)
+    if SHOTS:
+        wizard.grab().save(str(Path(SHOTS) / "import_preview_cleared.png"))
     wizard.tabs.setCurrentIndex(NOTES_TAB)
     if SHOTS:
         wizard.grab().save(str(Path(SHOTS) / "import_preview_notes.png"))

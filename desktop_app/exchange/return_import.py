@@ -589,7 +589,10 @@ def _check_meta_agrees(store: Store, file_name: str, props: dict, sheet: dict) -
         if header.get("unit") and header.get("unit_id") not in (None, ""):
             named = find_unit(store, str(header["unit"]))
             by_id = _unit_by_id(store, header["unit_id"])
-            if named is None or (by_id is not None and named.id != by_id.id):
+            # (A name no unit has, beside a known number: the unit was renamed since the issue.)
+            if (named is None and by_id is None) or (
+                named is not None and by_id is not None and named.id != by_id.id
+            ):
                 raise UserError(_meta_edited(file_name, f"单位「{header['unit']}」与单位编号不符"))
     if not props or not sheet:
         return

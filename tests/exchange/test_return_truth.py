@@ -478,3 +478,13 @@ def test_two_processes_importing_shared_projects_at_once_give_the_sequential_out
     with Store.open(db, create=False, user="丙") as s:
         assert [get_project(s, c).percent_complete for c in ("GH-1", "GH-2")] == seq_values
         assert seq_values == [41, 11]
+
+
+def test_a_template_of_a_unit_renamed_since_is_still_taken(setup):
+    from desktop_app.store.units import get_unit, update_unit
+
+    path = fill(setup.template, {("GH-1", "percent_complete"): 36}, setup.tmp / "改名后.xlsx")
+    update_unit(setup.store, get_unit(setup.store, "广汉市").id, {"name": "广汉市人民政府"})
+    outcome = import_return(setup.store, path)
+    assert outcome.status == "applied" and outcome.preview.unit == "广汉市人民政府"
+    assert get_project(setup.store, "GH-1").percent_complete == 36

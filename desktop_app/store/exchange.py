@@ -164,6 +164,9 @@ def return_state(store: Store, period: str) -> tuple[dict[str, tuple], ReportKey
             report_ids[row[0]] = report_id
         project_rows[row[0]] = row[14]
         past = row[0] in later
+        if start is None and end is None and not past:  # most rows: no tuple to rebuild
+            out[row[1]] = row[:13] + (False, row[17], row[18])
+            continue
         values = (
             None if start is None else fromiso(start),
             None if end is None else fromiso(end),

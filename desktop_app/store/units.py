@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from ..domain.errors import NotFoundError, UserError, ValidationError
 from ..domain.fields import UNIT_KINDS
 from ..domain.model import Unit
@@ -38,26 +36,15 @@ def get_unit(store: Store, key: int | str) -> Unit:
             (text, text, text),
         ).fetchone()
         if row is None:
-            # As typed: an ASCII hyphen for the name's full-width one, a stray space.
-            wanted = _loose(text)
-            row = next(
-                (
-                    r
-                    for r in store.conn.execute(f"SELECT {_COLS} FROM unit ORDER BY id")
-                    if wanted in {_loose(r[1]), _loose(r[3] or "")}
-                ),
-                None,
-            )
+            # As typed: full-width or half-width, another dash, a long or short form.
+            from ..domain.unit_names import UnitNames
+
+            rows = {r[0]: r for r in store.conn.execute(f"SELECT {_COLS} FROM unit ORDER BY id")}
+            found = UnitNames(_unit(r) for r in rows.values()).find(text)
+            row = rows[found.id] if found is not None else None
     if row is None:
         raise NotFoundError(f"找不到单位「{key}」。请用「units」命令查看单位名称。")
     return _unit(row)
-
-
-def _loose(name: str) -> str:
-    from ..domain.parsing import normalize_text
-
-    text = normalize_text(name) if name else ""
-    return re.sub(r"[\s\-‐‑‒–—―－]", "", text)
 
 
 def merged_into(store: Store) -> dict[int, int]:

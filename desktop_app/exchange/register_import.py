@@ -118,6 +118,8 @@ REGISTER_FIELDS: tuple[RegisterField, ...] = (
     RegisterField("notes", "备注", "text", ("备注",)),
 )
 FIELDS_BY_KEY = {f.key: f for f in REGISTER_FIELDS}
+# Row values that are no column of their own: the districts after the first in 所在区县.
+EXTRA_LABELS = {"other_districts": "其他所在区县（作为配合单位）"}
 _TOTAL_ROWS = {"合计", "小计", "总计", "共计"}
 _UNIT_IN_HEADER = re.compile(r"[（(](亿元|万元|元)[）)]")
 _UNIT_ALONE = re.compile(r"[（(]?(?:单位[:：])?(亿元|万元|元)[）)]?")
@@ -189,6 +191,7 @@ class RegisterRow:
     # Existing projects whose names are close to this new row's (code, name): the user chooses.
     similar: list[tuple[str, str]] = field(default_factory=list)
     chosen: str | None = None  # "new", or the code of the project chosen to merge into
+    merged_into: str = ""  # "code name" of the project the user chose to merge the row into
 
 
 @dataclass(slots=True)
@@ -449,6 +452,8 @@ def _parse(
         result.similar = [(p.code, p.name) for p in similar]
         if excel_row in choices:
             result.chosen = choices[excel_row] or "new"
+            if existing and choices[excel_row] is not None:
+                result.merged_into = f"{existing.code} {existing.name}"
             if choices[excel_row] is not None and choices[excel_row] not in by_code:
                 result.errors.append(
                     _error(

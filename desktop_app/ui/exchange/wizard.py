@@ -85,6 +85,8 @@ class ImportWizard(QDialog):
         self.resize(1100, 680)
         self.previews: list = []  # ReturnPreview (or RegisterPreview) per file, in list order
         self.register_mapping: dict[str, str | None] | None = None
+        # path -> sheet row -> code to merge into (None: a new project), for near-duplicate names
+        self.register_choices: dict[str, dict[int, str | None]] = {}
         self.failures: list[tuple[Path, str]] = []
         self.outcomes: list = []
         self.taken: dict[str, set[tuple[str, str]]] = {}  # sha256 -> conflicts to take from file
@@ -232,6 +234,8 @@ class ImportWizard(QDialog):
         self.proposal_list = QListWidget()
         self.tabs.addTab(self.proposal_list, "新增项目建议")
         self.tabs.addTab(self._mapping_tab(), "列对应")
+        self.tabs.addTab(self._similar_tab(), "相近项目")
+        self.tabs.setTabVisible(5, False)
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 4)
         layout.addWidget(split, 1)
@@ -295,6 +299,7 @@ class ImportWizard(QDialog):
         self.tabs.setTabVisible(1, True)
         self.tabs.setTabVisible(3, True)
         self.tabs.setTabVisible(4, False)
+        self.tabs.setTabVisible(5, False)
         self.preview_files.clear()
         for p in self.previews:
             c = p.counts()
@@ -608,8 +613,69 @@ class ImportWizard(QDialog):
         layout.addLayout(row)
         return tab
 
+    def _similar_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        note = QLabel(
+            "以下行的项目名称与项目库中已有项目相近，可能是同一项目。请逐行选择合并到已有项目"
+            "或作为新项目，然后点「按此选择重新预览」。未选择的行不导入。"
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.similar_table = QTableWidget(0, 3)
+        self.similar_table.setHorizontalHeaderLabels(["行", "台账中的名称", "处理"])
+        self.similar_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.similar_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
+        self.similar_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        layout.addWidget(self.similar_table, 1)
+        row = QHBoxLayout()
+        self.similar_button = QPushButton("按此选择重新预览")
+        self.similar_button.clicked.connect(self._rechoose)
+        row.addWidget(self.similar_button)
+        row.addStretch()
+        layout.addLayout(row)
+        return tab
+
+    def _show_similar(self, p) -> None:
+        self.similar_table.setRowCount(0)
+        rows = [r for r in p.rows if r.similar]
+        for r in rows:
+            i = self.similar_table.rowCount()
+            self.similar_table.insertRow(i)
+            self.similar_table.setItem(i, 0, QTableWidgetItem(str(r.row)))
+            self.similar_table.setItem(i, 1, QTableWidgetItem(r.name))
+            combo = QComboBox()
+            combo.addItem("请选择…", "")
+            combo.addItem("作为新项目", None)
+            for code, name in r.similar:
+                combo.addItem(f"合并到 {code} {name}", code)
+            if r.chosen == "new":
+                combo.setCurrentIndex(1)
+            elif r.chosen:
+                combo.setCurrentIndex(max(combo.findData(r.chosen), 0))
+            self.similar_table.setCellWidget(i, 2, combo)
+        waiting = sum(1 for r in rows if not r.chosen)
+        self.tabs.setTabVisible(5, bool(rows))
+        self.tabs.setTabText(5, f"相近项目（{waiting} 待选择）" if waiting else "相近项目")
+
+    def similar_choices(self) -> dict[int, str | None]:
+        """The choices made in the 相近项目 table: sheet row -> code, or None for a new project."""
+        out: dict[int, str | None] = {}
+        for i in range(self.similar_table.rowCount()):
+            combo = self.similar_table.cellWidget(i, 2)
+            if combo.currentData() != "":
+                out[int(self.similar_table.item(i, 0).text())] = combo.currentData()
+        return out
+
+    def _rechoose(self) -> None:
+        row = self.preview_files.currentRow()
+        if 0 <= row < len(self.previews):
+            self.register_choices[str(self.previews[row].path)] = self.similar_choices()
+        self._start_register_preview(self.files())
+
     def _start_register_preview(self, files: list[Path]) -> None:
         mapping = self.register_mapping
+        choices = {k: dict(v) for k, v in self.register_choices.items()}
 
         def job(store, progress):
             from ...exchange.register_import import read_register
@@ -619,7 +685,9 @@ class ImportWizard(QDialog):
             for i, path in enumerate(files):
                 progress(i, len(files), f"读取 {path.name}")
                 try:
-                    previews.append(read_register(store, path, mapping=mapping))
+                    previews.append(
+                        read_register(store, path, mapping=mapping, choices=choices.get(str(path)))
+                    )
                 except (UserError, WorkbookError) as exc:
                     failures.append((path, exc.message))
             return previews, failures
@@ -650,6 +718,12 @@ class ImportWizard(QDialog):
         ]
         lines += [f"「{path.name}」无法导入：{message}" for path, message in self.failures]
         lines += [f"「{p.file_name}」：{note}" for p in self.previews for note in p.notes]
+        waiting = sum(1 for p in self.previews for r in p.rows if r.similar and not r.chosen)
+        if waiting:
+            lines.append(
+                f"有 {waiting} 行的项目名称与已有项目相近，请在「相近项目」中选择合并或新建；"
+                "未选择的行不导入。"
+            )
         self.summary.setText("\n".join(lines))
         self.tabs.setTabVisible(1, False)
         self.tabs.setTabVisible(3, False)
@@ -659,7 +733,7 @@ class ImportWizard(QDialog):
         self._go(1)
 
     def _show_register_file(self, row: int) -> None:
-        from ...exchange.register_import import FIELDS_BY_KEY, REGISTER_FIELDS
+        from ...exchange.register_import import EXTRA_LABELS, FIELDS_BY_KEY, REGISTER_FIELDS
         from ...store.units import list_units
 
         self.changes_tree.clear()
@@ -674,7 +748,7 @@ class ImportWizard(QDialog):
             """Units by their names, not their numbers in the database."""
             if key in ("lead_unit", "district", "district_id") and isinstance(value, int):
                 return names.get(value, str(value))
-            if key == "responsible" or key == "supporting":
+            if key in ("responsible", "supporting", "other_districts"):
                 return "、".join(names.get(v, str(v)) for v in value)
             if key == "units" and isinstance(value, list):
                 return "、".join(f"{names.get(u, str(u))}（{role}）" for u, role in value)
@@ -686,12 +760,17 @@ class ImportWizard(QDialog):
             if r.project_id is None:
                 top = QTreeWidgetItem([f"新建  {r.name}", "", "", f"第 {r.row} 行"])
                 for key, value in r.values.items():
-                    label = FIELDS_BY_KEY[key].label if key in FIELDS_BY_KEY else key
+                    label = (
+                        FIELDS_BY_KEY[key].label
+                        if key in FIELDS_BY_KEY
+                        else EXTRA_LABELS.get(key) or _label(key)
+                    )
                     QTreeWidgetItem(top, [label, "", shown(key, value), ""])
             elif r.changes:
-                top = QTreeWidgetItem(
-                    [f"{r.code or ''}  {r.name}".strip(), "", "", f"第 {r.row} 行"]
-                )
+                title = f"{r.code or ''}  {r.name}".strip()
+                if r.merged_into:
+                    title = f"合并到 {r.merged_into}（台账中为「{r.name}」）"
+                top = QTreeWidgetItem([title, "", "", f"第 {r.row} 行"])
                 for key, (old, new) in r.changes.items():
                     label = FIELDS_BY_KEY[key].label if key in FIELDS_BY_KEY else _label(key)
                     QTreeWidgetItem(top, [label, shown(key, old), shown(key, new), ""])
@@ -716,6 +795,7 @@ class ImportWizard(QDialog):
             self.mapping_table.setCellWidget(i, 1, combo)
         self.tabs.setTabText(0, f"新建和修改（{p.counts()['created'] + p.counts()['updated']}）")
         self.tabs.setTabText(2, f"错误（{len(p.all_errors)}）")
+        self._show_similar(p)
         self.report_button.setEnabled(False)
 
     def mapping_from_table(self) -> dict[str, str | None]:

@@ -42,6 +42,7 @@ from ..services.progress import Progress, no_progress
 from ..store import Store
 from ..store import exchange as xstore
 from ..store.units import find_unit, get_unit
+from .change_requests import classify_planning, planning_columns, read_planning
 from .columns import (
     BY_KEY,
     DATA_SHEET,
@@ -142,6 +143,7 @@ class ReturnPreview:
     rows: list[RowResult] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)  # file-level and row-level refusals
+    planning: list = field(default_factory=list)  # change_requests.PlanningValue
     notes: list[str] = field(default_factory=list)
     # Cells whose percent complete reads as under 1 % (0.45): maybe 45 % meant, said in a note.
     small_percents: list[str] = field(default_factory=list, repr=False, compare=False)
@@ -415,6 +417,8 @@ class OpenedReturn:
         preview = self.preview
         if preview.template_id and any(r.conflicts for r in preview.rows):
             _resubmitted(store, preview)
+        if preview.planning:
+            classify_planning(store, preview)
         if preview.small_percents:
             cells = preview.small_percents
             shown = "、".join(cells[:8]) + (f" 等 {len(cells)} 处" if len(cells) > 8 else "")
@@ -751,6 +755,7 @@ def _parse_rows(
         for key in EDITABLE_KEYS
         if key in cols
     ]
+    planning = planning_columns(cols)
     seen: dict[str, int] = {}
     code_col, name_col = cols.get("code"), cols.get("name")
     plain_code = _PLAIN_CODE.fullmatch
@@ -807,6 +812,8 @@ def _parse_rows(
         else:
             seen[pid] = excel_row
             _read_row(preview, result, row, state, editable, letters, issued.get(pid), meta)
+            if planning:
+                read_planning(preview, result, row, planning, letters, issued.get(pid), meta)
             continue
         ref = f"{letters['code']}{excel_row}"
         result.errors.append(CellError(sheet, ref, "项目编码", code, f"{sheet}!{ref} {reason}"))

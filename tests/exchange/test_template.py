@@ -37,15 +37,21 @@ def test_identity_locked_and_grey_inputs_open_and_highlighted(setup):
     assert ws.protection.sheet is True
     assert ws[f"{col('code')}{HEADER_ROW}"].value == "项目编码"
     r = FIRST_DATA_ROW
-    keys = ("code", "name", "scope", "total_investment", "lead_unit", "planned_start")
-    for key in keys:
+    for key in ("code", "name", "lead_unit", "responsible_units"):
         cell = ws[f"{col(key)}{r}"]
         assert cell.protection.locked, key
         assert cell.fill.fgColor.rgb.endswith("E7E6E6"), key
-    # 建设内容 and 总投资 of a listed project shown for reference, open in the spare rows below.
+    # Planning values: a set one shown (light blue, open: a change is a 变更申请), an empty one
+    # yellow for the unit to fill.
     gh1 = next(x for x in range(FIRST_DATA_ROW, ws.max_row + 1) if ws[f"A{x}"].value == "GH-1")
     assert ws[f"{col('scope')}{gh1}"].value == "广汉测试道路建设内容"
     assert ws[f"{col('total_investment')}{gh1}"].value == 12000
+    for key in ("scope", "total_investment"):
+        cell = ws[f"{col(key)}{gh1}"]
+        assert not cell.protection.locked and cell.fill.fgColor.rgb.endswith("DDEBF7"), key
+    empty = ws[f"{col('annual_plan')}{gh1}"]
+    assert empty.value is None
+    assert not empty.protection.locked and empty.fill.fgColor.rgb.endswith("FFF8DC")
     spare = ws.max_row
     assert not ws[f"{col('scope')}{spare}"].protection.locked
     assert not ws[f"{col('total_investment')}{spare}"].protection.locked

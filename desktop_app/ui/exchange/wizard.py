@@ -67,7 +67,7 @@ def _label(key: str) -> str:
 def _has_work(preview) -> bool:
     if hasattr(preview, "conflicts"):
         return bool(
-            (preview.changes or preview.proposals or preview.conflicts)
+            (preview.changes or preview.proposals or preview.conflicts or preview.planning)
             and not preview.already_imported
         )
     counts = preview.counts()
@@ -325,6 +325,13 @@ class ImportWizard(QDialog):
             for p in self.previews
             if p.already_imported
         ]
+        fills = sum(1 for p in self.previews for v in p.planning if v.kind == "fill")
+        asked = sum(1 for p in self.previews for v in p.planning if v.kind == "request")
+        if fills or asked:
+            lines.append(
+                f"计划信息：新填 {fills} 项（项目库原为空，直接写入）；变更申请 {asked} 项"
+                "（已有计划值的修改，不直接写入，导入后在「变更申请」中由办公室审核）。"
+            )
         if totals["refused"]:
             lines.append("有错误的行不会导入；可保存错误报告发回报送单位。")
         if totals["conflicts"]:

@@ -95,3 +95,32 @@ def test_a_wrong_corrected_value_is_refused_without_a_change(qtbot, page, store)
     assert "计划完工" in dialog.message.text()
     assert get_project(store, "GH-1").planned_end == date(2027, 12, 31)
     assert len(list_change_requests(store)) == 2
+
+
+def test_the_import_wizard_says_what_becomes_of_planning_values(
+    qtbot, store, make_project, tmp_path
+):
+    from desktop_app.ui.exchange.wizard import ImportWizard
+
+    make_project("GH-1", "广汉测试道路", lead="广汉市", stage="在建", total_investment=12000)
+    template = issue_template(store, "广汉市", "2026-11", tmp_path / "模板.xlsx")
+    wb = openpyxl.load_workbook(template)
+    ws = wb[DATA_SHEET]
+    ws.cell(FIRST_DATA_ROW, KEYS.index("total_investment") + 1).value = 12500
+    ws.cell(FIRST_DATA_ROW, KEYS.index("annual_plan") + 1).value = 3000
+    path = tmp_path / "报送.xlsx"
+    wb.save(path)
+    wizard = ImportWizard(AppContext(store, today=date(2026, 11, 29)), files=[path])
+    qtbot.addWidget(wizard)
+    qtbot.mouseClick(wizard.next_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: wizard.job is None, timeout=20000)
+    assert "计划信息：新填 1 项" in wizard.summary.text()
+    assert "变更申请 1 项" in wizard.summary.text()
+    assert wizard.next_button.isEnabled()  # nothing else changed, yet there is work
+    qtbot.mouseClick(wizard.next_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 2, timeout=20000)
+    gh1 = get_project(store, "GH-1")
+    assert [(t.year, t.planned_investment) for t in gh1.annual_targets] == [(2026, 3000)]
+    assert gh1.total_investment == 12000
+    [request] = list_change_requests(store)
+    assert (request.old, request.new) == (12000, 12500)

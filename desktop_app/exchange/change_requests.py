@@ -92,6 +92,10 @@ def read_planning(
         raw = row[c] if c < len(row) else None
         if is_blank(raw):
             continue  # a planning value is not cleared by a return
+        if issued is None:
+            issued = (issue_row.snapshot if issue_row else _meta_snapshot(meta)) or {}
+        if key in issued and same_value(raw, issued[key]):
+            continue  # as issued (the usual case): nothing to parse
         ref = f"{letters[key]}{result.row}"
         label = BY_KEY[key].header
         try:
@@ -106,8 +110,6 @@ def read_planning(
             continue
         if value is None:
             continue
-        if issued is None:
-            issued = (issue_row.snapshot if issue_row else _meta_snapshot(meta)) or {}
         if key in issued and same_value(value, issued[key]):
             continue  # as issued: the unit changed nothing
         preview.planning.append(

@@ -200,3 +200,27 @@ def test_the_messy_ledger_re_saved_by_libreoffice(store, tmp_path, capsys):
 
     with Store.open(store.path) as again:
         assert get_project(again, "ZL02-008").percent_complete == 75
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
+def test_the_messy_ledger_as_an_old_xls(store, tmp_path, capsys):
+    (tmp_path / "src").mkdir()
+    path = _messy(tmp_path / "src" / "台账.xlsx")
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    store.close()
+    assert _cli(store, tmp_path / "台账.xls", "--dry-run") == 1  # the near-duplicate waits
+    out = json.loads(capsys.readouterr().out)
+    assert [s["row"] for s in out["similar"]] == [3]
+    assert _cli(store, tmp_path / "台账.xls", "--new", "3") == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "applied" and out["counts"]["created"] == 4
+    from desktop_app.store import Store
+
+    with Store.open(store.path) as again:
+        park = next(p for p in list_projects(again) if p.name == "德阿园区标准厂房")
+        assert park.lead_unit == "德阳－阿坝生态经济产业园区" and park.percent_complete == 90

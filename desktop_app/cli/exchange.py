@@ -117,6 +117,7 @@ def _mapping(pairs: list[str]) -> dict[str, str | None]:
     from ..exchange.register_import import FIELDS_BY_KEY, REGISTER_FIELDS
 
     by_label = {f.label: f.key for f in REGISTER_FIELDS} | {k: k for k in FIELDS_BY_KEY}
+    by_label["形象进度"] = "progress"  # the label's short form: 百分比或阶段 goes without saying
     out: dict[str, str | None] = {}
     for pair in pairs:
         header, _, target = pair.partition("=")

@@ -224,3 +224,23 @@ def test_the_messy_ledger_as_an_old_xls(store, tmp_path, capsys):
     with Store.open(store.path) as again:
         park = next(p for p in list_projects(again) if p.name == "德阿园区标准厂房")
         assert park.lead_unit == "德阳－阿坝生态经济产业园区" and park.percent_complete == 90
+
+
+def test_a_progress_column_under_another_header_is_mapped_by_hand(store, tmp_path, capsys):
+    rows = [[1, "成德临港经济产业带道路", "旌阳区", "市交通运输局", 100, "", "60%"]]
+    path = _messy(tmp_path / "台账.xlsx", rows)
+    wb = openpyxl.load_workbook(path)
+    wb.active["G2"] = "目前进展"
+    wb.save(path)
+    store.close()
+    assert _cli(store, path, "--dry-run") == 0
+    out = json.loads(capsys.readouterr().out)
+    assert "目前进展" in out["unmapped"]
+    assert _cli(store, path, "--map", "目前进展=形象进度", "--map", "形象进度=忽略") == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["mapping"]["目前进展"] == "progress" and "形象进度" in out["unmapped"]
+    from desktop_app.store import Store
+
+    with Store.open(store.path) as again:
+        road = next(p for p in list_projects(again) if p.name == "成德临港经济产业带道路")
+        assert road.percent_complete == 60

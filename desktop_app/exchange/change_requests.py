@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..domain.money import round_wan
-from ..domain.parsing import ParseError, clean_text, is_blank, parse_date, parse_money
+from ..domain.parsing import ParseError, clean_text, parse_date, parse_money
 from .columns import BY_KEY, TEXT_LIMIT
 
 PLANNING_KEYS: tuple[str, ...] = (
@@ -79,42 +79,59 @@ def same_value(a: object, b: object) -> bool:
     return a == b
 
 
+_MISSING = object()
+
+
 def read_planning(
     preview, result, row: list, columns: list[tuple[str, int]], letters: dict, issue_row, meta
 ) -> None:
     """A listed project's planning cells: errors to ``result``, values the unit filled or
     changed (not as issued) to ``preview.planning``. ``issue_row`` (the database's record of the
     row as issued) or ``meta`` (the workbook's) tell what was issued."""
-    from .return_import import CellError, _meta_snapshot
-
     issued = None
     for key, c in columns:
-        raw = row[c] if c < len(row) else None
-        if is_blank(raw):
-            continue  # a planning value is not cleared by a return
+        raw = row[c]
+        if raw is None or raw == "":
+            continue
         if issued is None:
-            issued = (issue_row.snapshot if issue_row else _meta_snapshot(meta)) or {}
-        if key in issued and same_value(raw, issued[key]):
-            continue  # as issued (the usual case): nothing to parse
-        ref = f"{letters[key]}{result.row}"
-        label = BY_KEY[key].header
-        try:
-            value = parse_planning(key, raw)
-        except ParseError as exc:
-            shown = raw.isoformat() if isinstance(raw, date) else str(raw).strip()
-            result.errors.append(
-                CellError(
-                    preview.sheet, ref, label, shown, f"{preview.sheet}!{ref} {label}{exc.reason}"
-                )
+            issued = _issued(issue_row, meta)
+        base = issued.get(key, _MISSING)
+        # As issued (the usual case, on every row of a return): nothing to parse.
+        if raw == base or (type(raw) is date and type(base) is str and raw.isoformat() == base):
+            continue
+        if type(raw) is str and not raw.strip():
+            continue  # a planning value is not cleared by a return
+        _read_cell(preview, result, key, raw, letters, base)
+
+
+def _issued(issue_row, meta) -> dict:
+    if issue_row is not None:
+        return issue_row.snapshot or {}
+    from .return_import import _meta_snapshot
+
+    return _meta_snapshot(meta) or {}
+
+
+def _read_cell(preview, result, key: str, raw: object, letters: dict, base: object) -> None:
+    from .return_import import CellError
+
+    ref = f"{letters[key]}{result.row}"
+    label = BY_KEY[key].header
+    try:
+        value = parse_planning(key, raw)
+    except ParseError as exc:
+        shown = raw.isoformat() if isinstance(raw, date) else str(raw).strip()
+        result.errors.append(
+            CellError(
+                preview.sheet, ref, label, shown, f"{preview.sheet}!{ref} {label}{exc.reason}"
             )
-            continue
-        if value is None:
-            continue
-        if key in issued and same_value(value, issued[key]):
-            continue  # as issued: the unit changed nothing
-        preview.planning.append(
-            PlanningValue(result.row, result.project_id, result.code, result.name, key, value, ref)
         )
+        return
+    if value is None or (base is not _MISSING and same_value(value, base)):
+        return  # as issued, written another way
+    preview.planning.append(
+        PlanningValue(result.row, result.project_id, result.code, result.name, key, value, ref)
+    )
 
 
 def _shown(value: object) -> str:

@@ -30,30 +30,34 @@ def apply_planning(store: Store, preview, batch_id: int) -> tuple[int, int]:
     register as it is now. Returns ``(filled, requested)``."""
     if not preview.planning:
         return 0, 0
-    classify_planning(store, preview, notes=False)  # again, against what the write sees
-    refused = {r.row for r in preview.rows if r.errors}
-    filled = requested = 0
-    year = int(str(preview.period)[:4])
-    for v in preview.planning:
-        if v.row in refused:
-            continue
-        if v.kind == "fill":
-            _apply(store, v.project_id, v.field, v.value, year)
-            filled += 1
-        elif v.kind == "request":
-            request_store.add_change_request(
-                store,
-                batch_id=batch_id,
-                unit_id=preview.unit_id,
-                project_id=v.project_id,
-                period=preview.period,
-                field=v.field,
-                year=year if v.field == "annual_plan" else None,
-                old=_jsonable(v.old),
-                new=_jsonable(v.value),
-                cell=f"{preview.sheet}!{v.cell}",
-            )
-            requested += 1
+    with store.write(source="导入", batch_id=batch_id):
+        since = request_store.last_audit_id(store)
+        classify_planning(store, preview, notes=False)  # again, against what the write sees
+        refused = {r.row for r in preview.rows if r.errors}
+        filled = requested = 0
+        year = int(str(preview.period)[:4])
+        for v in preview.planning:
+            if v.row in refused:
+                continue
+            if v.kind == "fill":
+                _apply(store, v.project_id, v.field, v.value, year)
+                filled += 1
+            elif v.kind == "request":
+                request_store.add_change_request(
+                    store,
+                    batch_id=batch_id,
+                    unit_id=preview.unit_id,
+                    project_id=v.project_id,
+                    period=preview.period,
+                    field=v.field,
+                    year=year if v.field == "annual_plan" else None,
+                    old=_jsonable(v.old),
+                    new=_jsonable(v.value),
+                    cell=f"{preview.sheet}!{v.cell}",
+                )
+                requested += 1
+        # The editor's paths audit as 手工: filed under the import, as the register import does.
+        request_store.file_audit_under_import(store, since, batch_id)
     return filled, requested
 
 

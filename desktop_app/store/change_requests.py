@@ -203,3 +203,16 @@ def planning_values(store: Store, project_ids: list[str], year: int) -> dict[str
                 "annual_plan": plan,
             }
     return out
+
+
+def last_audit_id(store: Store) -> int:
+    return store.scalar("SELECT max(id) FROM audit_log") or 0
+
+
+def file_audit_under_import(store: Store, after_id: int, batch_id: int) -> None:
+    """The audit rows written since ``after_id`` (by the editor's paths, labelled 手工) filed
+    under an import batch: a range of the primary key, not a scan of the whole log."""
+    with store.write(source="导入", batch_id=batch_id):
+        store.conn.execute(
+            "UPDATE audit_log SET source = '导入', batch_id = ? WHERE id > ?", (batch_id, after_id)
+        )

@@ -72,8 +72,9 @@ def test_a_filled_empty_plan_is_applied(setup, capsys):
         assert (p.planned_start, p.planned_end) == (date(2026, 3, 1), date(2028, 6, 30))
         assert p.total_investment == 15000 and p.scope == "新建厂房 2 万平方米"
         assert [(t.year, t.planned_investment) for t in p.annual_targets] == [(2026, 3000)]
-        fields = {h["field"] for h in history(store, p.id)}
-        assert {"计划开工", "计划完工", "总投资（万元）", "建设内容", "年度目标"} <= fields, fields
+        trail = {h["field"]: h["source"] for h in history(store, p.id)}
+        for label in ("计划开工", "计划完工", "总投资（万元）", "建设内容", "年度目标"):
+            assert trail[label] == "导入（回报.xlsx）", (label, trail)
         assert list_change_requests(store) == []
 
 
@@ -97,8 +98,13 @@ def test_a_changed_plan_is_a_change_request_accepted_with_correction(setup, caps
     with Store.open(setup.store.path) as store:
         gh1 = get_project(store, "GH-1")
         assert gh1.total_investment == 13000
-        trail = [h for h in history(store, gh1.id) if h["field"] == "总投资（万元）"]
-        assert "13000" in str(trail[0]["new"]) and "12000" in str(trail[0]["old"]), trail[0]
+        trail = history(store, gh1.id)
+        plan = [h for h in trail if h["field"] == "总投资（万元）"]
+        assert len(plan) == 1  # the request itself changed nothing of the plan
+        assert "13000" in str(plan[0]["new"]) and "12000" in str(plan[0]["old"]), plan[0]
+        asked = next(h for h in trail if h["field"] == "变更申请：总投资（万元）")
+        assert "13500" in str(asked["new"]) and "导入" in asked["source"]
+        assert any(h["field"] == "变更申请：处理" and h["new"] == "已采纳" for h in trail)
         [done] = list_change_requests(store, "已采纳")
         assert done.decided == 13000 and "更正" in done.reason
     assert _cli(setup, "change-accept", str(request["id"])) == 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..domain.errors import UserError, ValidationError
+from ..domain.errors import ConflictError, UserError, ValidationError
 from ..domain.model import AnnualTarget
 from ..domain.parsing import ParseError, parse_money
 from ..exchange.change_requests import classify_planning
@@ -67,7 +67,8 @@ def _apply(store: Store, project_id: str, key: str, value: object, year: int | N
         project = project_store.get_project(store, project_id, include_deleted=True)
         targets = [t for t in project.annual_targets if t.year != year]
         goal = next((t.goal for t in project.annual_targets if t.year == year), None)
-        targets.append(AnnualTarget(year, value, goal))
+        if value is not None or goal is not None:
+            targets.append(AnnualTarget(year, value, goal))
         project_store.set_annual_targets(store, project_id, targets)
     else:
         project_store.update_project(store, project_id, {key: value})
@@ -108,3 +109,38 @@ def reject_change_request(store: Store, request_id: int, reason: str) -> Changes
         raise UserError(f"变更申请 {request_id} 已{request.status}，不能再次处理。")
     request_store.decide(store, request_id, "已退回", reason=reason)
     return Changes(projects=frozenset({request.project_id}))
+
+
+def current_value(store: Store, request_id: int) -> object:
+    """The register's value now of the field a request is about (what an undo restores)."""
+    request = request_store.get_change_request(store, request_id)
+    year = request.year or int(str(request.period or "0000")[:4] or 0)
+    values = request_store.planning_values(store, [request.project_id], year)
+    return values.get(request.project_id, {}).get(request.field)
+
+
+def reopen_change_request(store: Store, request_id: int, restore: object = None) -> Changes:
+    """Undo a decision: the request 待审核 again; an accepted one's field back to ``restore``
+    (its value before), unless someone has changed it since (then refused, nothing changed)."""
+    with store.write():
+        request = request_store.get_change_request(store, request_id)
+        if request.status == "已采纳":
+            now = current_value(store, request_id)
+            decided = request.decided
+            if not (now == decided or _same(now, decided)):
+                raise ConflictError(
+                    f"「{request.code} {BY_KEY[request.field].header}」在采纳之后已被修改，"
+                    "不能撤销这次采纳，以免覆盖之后的修改。"
+                )
+            value = restore
+            if request.field in ("planned_start", "planned_end") and isinstance(value, str):
+                value = date.fromisoformat(value)
+            _apply(store, request.project_id, request.field, value, request.year)
+        request_store.reopen(store, request_id)
+    return Changes(projects=frozenset({request.project_id}), schedule=True)
+
+
+def _same(a: object, b: object) -> bool:
+    from ..exchange.change_requests import same_value
+
+    return same_value(a, b)

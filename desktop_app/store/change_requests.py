@@ -216,3 +216,21 @@ def file_audit_under_import(store: Store, after_id: int, batch_id: int) -> None:
         store.conn.execute(
             "UPDATE audit_log SET source = '导入', batch_id = ? WHERE id > ?", (batch_id, after_id)
         )
+
+
+def reopen(store: Store, request_id: int) -> str:
+    """Put a decided request back to 待审核 (the undo of a decision), audited; returns the
+    status it had."""
+    with store.write() as tx:
+        old, pid = store.conn.execute(
+            "SELECT status, project_id FROM change_request WHERE id = ?", (request_id,)
+        ).fetchone() or (None, None)
+        if old is None:
+            raise NotFoundError(f"找不到变更申请（编号 {request_id}），可能已被删除。请刷新。")
+        store.conn.execute(
+            "UPDATE change_request SET status = '待审核', decided_value = NULL, reason = NULL,"
+            " decided_at = NULL, decided_by = NULL WHERE id = ?",
+            (request_id,),
+        )
+        tx.audit(ENTITY, request_id, "status", old, "待审核", project_id=pid)
+    return old

@@ -27,6 +27,7 @@ from ...exchange.columns import BY_KEY
 from ...services import change_requests as service
 from ...store.change_requests import ChangeRequest, list_change_requests
 from ..context import AppContext
+from ..undo import StoreCommand, execute
 
 FILTERS = (("待审核", "待审核"), ("已采纳", "已采纳"), ("已退回", "已退回"), ("全部", None))
 COLUMNS = ("编号", "状态", "项目", "栏目", "原计划", "申请值", "处理情况", "报送单位", "来源")
@@ -52,6 +53,37 @@ def _outcome(r: ChangeRequest) -> str:
     if r.status == "已退回":
         return f"退回：{r.reason}"
     return ""
+
+
+class AcceptChangeCommand(StoreCommand):
+    """采纳: the value into the project; undo puts the value before back, the request 待审核."""
+
+    def __init__(self, ctx, request: ChangeRequest, value: str | None, before: object):
+        super().__init__(ctx, f"采纳变更申请 {request.code} {_label(request)}")
+        self.request_id = request.id
+        self.value = value
+        self.before = before
+
+    def apply(self):
+        return service.accept_change_request(self.ctx.store, self.request_id, self.value)
+
+    def revert(self):
+        return service.reopen_change_request(self.ctx.store, self.request_id, self.before)
+
+
+class RejectChangeCommand(StoreCommand):
+    """退回 with a reason; undo puts the request back to 待审核."""
+
+    def __init__(self, ctx, request: ChangeRequest, reason: str):
+        super().__init__(ctx, f"退回变更申请 {request.code} {_label(request)}")
+        self.request_id = request.id
+        self.reason = reason
+
+    def apply(self):
+        return service.reject_change_request(self.ctx.store, self.request_id, self.reason)
+
+    def revert(self):
+        return service.reopen_change_request(self.ctx.store, self.request_id)
 
 
 class ChangeRequestsDialog(QDialog):
@@ -116,6 +148,12 @@ class ChangeRequestsDialog(QDialog):
         layout.addLayout(actions)
         layout.addLayout(bottom)
         self.reload()
+        ctx.changed.connect(self._changed)
+
+    def _changed(self, changes) -> None:
+        """An undo or redo (or another view) changed things: show the requests as they are."""
+        if self.isVisible():
+            self.reload()
 
     def reload(self) -> None:
         self.requests = list_change_requests(self.ctx.store, self.filter_combo.currentData())
@@ -158,8 +196,7 @@ class ChangeRequestsDialog(QDialog):
         for widget in (self.accept_button, self.reject_button, self.value_edit, self.reason_edit):
             widget.setEnabled(pending)
 
-    def _done(self, changes, text: str) -> None:
-        self.ctx.notify(changes)
+    def _done(self, text: str) -> None:
         self.value_edit.clear()
         self.reason_edit.clear()
         self.message.setStyleSheet("")
@@ -176,20 +213,21 @@ class ChangeRequestsDialog(QDialog):
         if r is None:
             return
         value = self.value_edit.text().strip() or None
+        before = service.current_value(self.ctx.store, r.id)
         try:
-            changes = service.accept_change_request(self.ctx.store, r.id, value)
+            execute(self.ctx, AcceptChangeCommand(self.ctx, r, value, before))
         except UserError as exc:
             self._refused(exc)
             return
-        self._done(changes, f"已采纳变更申请 {r.id}：{r.code} {_label(r)}。")
+        self._done(f"已采纳变更申请 {r.id}：{r.code} {_label(r)}（可撤销）。")
 
     def reject_selected(self) -> None:
         r = self.selected()
         if r is None:
             return
         try:
-            changes = service.reject_change_request(self.ctx.store, r.id, self.reason_edit.text())
+            execute(self.ctx, RejectChangeCommand(self.ctx, r, self.reason_edit.text()))
         except UserError as exc:
             self._refused(exc)
             return
-        self._done(changes, f"已退回变更申请 {r.id}，计划不变。")
+        self._done(f"已退回变更申请 {r.id}，计划不变（可撤销）。")

@@ -124,3 +124,34 @@ def test_the_import_wizard_says_what_becomes_of_planning_values(
     assert gh1.total_investment == 12000
     [request] = list_change_requests(store)
     assert (request.old, request.new) == (12000, 12500)
+
+
+def test_decisions_are_undone_and_redone(qtbot, page, store):
+    dialog = page.open_change_requests()
+    ctx = page.ctx
+    ctx.changed.connect(page.refresh)  # as the main window passes changes to its pages
+    row = next(i for i in range(2) if _cell(dialog, i, "栏目") == "总投资（万元）")
+    dialog.table.selectRow(row)
+    qtbot.mouseClick(dialog.accept_button, Qt.LeftButton)
+    assert get_project(store, "GH-1").total_investment == 15000
+    dialog.table.selectRow(0)
+    dialog.reason_edit.setText("未经批复")
+    qtbot.mouseClick(dialog.reject_button, Qt.LeftButton)
+    assert dialog.table.rowCount() == 0
+    ctx.undo_stack.undo()  # the return
+    assert {r.status for r in list_change_requests(store, None)} == {"待审核", "已采纳"}
+    ctx.undo_stack.undo()  # the acceptance: the plan as before
+    assert get_project(store, "GH-1").total_investment == 12000
+    assert [r.status for r in list_change_requests(store, None)] == ["待审核", "待审核"]
+    assert dialog.table.rowCount() == 2 and page.requests_button.text() == "变更申请（2）"
+    ctx.undo_stack.redo()
+    assert get_project(store, "GH-1").total_investment == 15000
+    # Changed by hand since: undoing the acceptance would overwrite that, and is refused.
+    from desktop_app.store.projects import update_project
+
+    update_project(store, get_project(store, "GH-1").id, {"total_investment": 16000})
+    errors = []
+    ctx.report_error = errors.append
+    ctx.undo_stack.undo()
+    assert get_project(store, "GH-1").total_investment == 16000
+    assert errors and "不能撤销" in errors[0].message

@@ -47,6 +47,19 @@ def get_unit(store: Store, key: int | str) -> Unit:
     return _unit(row)
 
 
+def _same_name(store: Store, name: str) -> Unit | None:
+    """A unit already called ``name`` (or so abbreviated), as written up to width, dashes and
+    spaces: a new name may still be a long or short form of another unit's (市住建局 beside
+    市住房城乡建设局); looking a typed name up prefers the exact one (see ``get_unit``)."""
+    from ..domain.unit_names import unit_key
+
+    wanted = unit_key(name)
+    for row in store.conn.execute(f"SELECT {_COLS} FROM unit ORDER BY id"):
+        if wanted in (unit_key(row[1]), unit_key(row[3] or "")):
+            return _unit(row)
+    return None
+
+
 def merged_into(store: Store) -> dict[int, int]:
     """``unit -> the unit it was merged into`` for every merged unit."""
     return dict(
@@ -93,7 +106,7 @@ def add_unit(
     problems = _validate(name, kind)
     if problems:
         raise ValidationError(problems, subject="新建单位")
-    if find_unit(store, name.strip()):
+    if _same_name(store, name.strip()):
         raise ValidationError({"name": f"单位「{name.strip()}」已存在"}, subject="新建单位")
     with store.write() as tx:
         sort = (store.scalar("SELECT max(sort) FROM unit") or 0) + 1
@@ -142,7 +155,7 @@ def update_unit(
         if not diff:
             return {}
         if "name" in diff:
-            other = find_unit(store, clean["name"])
+            other = _same_name(store, clean["name"])
             if other and other.id != unit_id:
                 raise ValidationError({"name": f"单位「{clean['name']}」已存在"})
         sets = ", ".join(f"{k} = ?" for k in diff)

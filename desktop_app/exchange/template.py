@@ -459,7 +459,8 @@ def read_meta_rows(rows: list[list]) -> tuple[dict, dict[str, dict]]:
 
 PROPERTY_PREFIX = "cdtch_"
 _PROPERTY = re.compile(
-    r'<property\b[^>]*\bname="([^"]*)"[^>]*>\s*<vt:(\w+)>([^<]*)</vt:\w+>\s*</property>'
+    # openpyxl with lxml installed (and some other writers) repeat the namespace on each value.
+    r'<property\b[^>]*\bname="([^"]*)"[^>]*>\s*<vt:(\w+)\b[^>]*>([^<]*)</vt:\w+>\s*</property>'
 )
 
 

@@ -140,3 +140,27 @@ def test_templates_for_all_units_into_a_folder(setup, tmp_path):
     assert f"{PERIOD}_广汉市_填报模板.xlsx" in names
     assert f"{PERIOD}_什邡市_填报模板.xlsx" in names
     assert all(p.exists() for p in written)
+
+
+def test_document_properties_are_read_whichever_way_the_namespace_is_written(setup):
+    """openpyxl with lxml (and other writers) put the namespace on each value element."""
+    import re
+    import zipfile
+
+    from desktop_app.exchange.template import read_template_properties
+
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+    for form in ("plain", "namespaced"):
+        out = setup.tmp / f"{form}.xlsx"
+        with zipfile.ZipFile(setup.template) as zin, zipfile.ZipFile(out, "w") as zout:
+            for item in zin.infolist():
+                data = zin.read(item.filename)
+                if item.filename == "docProps/custom.xml":
+                    text = re.sub(r"<vt:(\w+)[^>]*>", r"<vt:\1>", data.decode())
+                    if form == "namespaced":
+                        text = re.sub(r"<vt:(\w+)>", rf'<vt:\1 xmlns:vt="{ns}">', text)
+                    data = text.encode()
+                zout.writestr(item, data)
+        props = read_template_properties(out)
+        assert props["unit"] == "广汉市" and props["period"] == PERIOD, form
+        assert isinstance(props["unit_id"], int), form

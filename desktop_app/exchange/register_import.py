@@ -446,9 +446,22 @@ def _parse(
         typed = cells.get("name")
         shown = " ".join(typed.split()) if isinstance(typed, str) and typed.strip() else name
         similar = [] if existing else by_similar.get(similar_key(name), [])
+        matched = existing
         if not existing and choices.get(excel_row) is not None:
             existing = by_code.get(choices[excel_row])  # the user chose to merge
         result = RegisterRow(excel_row, existing.id if existing else None, code, shown)
+        if matched and excel_row in choices and choices[excel_row] != matched.code:
+            result.errors.append(
+                _error(
+                    preview,
+                    excel_row,
+                    "name",
+                    name,
+                    f"已按{'编码' if code and matched.code == code else '名称'}对应到项目 "
+                    f"{matched.code}「{matched.name}」，不需要也不能另行指定"
+                    f"{'合并到 ' + choices[excel_row] if choices[excel_row] else '作为新项目'}",
+                )
+            )
         result.similar = [(p.code, p.name) for p in similar]
         if excel_row in choices:
             result.chosen = choices[excel_row] or "new"

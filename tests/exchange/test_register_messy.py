@@ -244,3 +244,14 @@ def test_a_progress_column_under_another_header_is_mapped_by_hand(store, tmp_pat
     with Store.open(store.path) as again:
         road = next(p for p in list_projects(again) if p.name == "成德临港经济产业带道路")
         assert road.percent_complete == 60
+
+
+def test_a_choice_for_a_row_matched_already_is_refused_not_ignored(store, tmp_path, capsys):
+    path = _messy(tmp_path / "台账.xlsx")
+    preview = read_register(store, path, choices={3: None, 4: None})
+    assert preview.rows[0].errors == []  # row 3: the near-duplicate, made new as asked
+    exact = [[1, "天府大道北延线", "旌阳区", "市交通运输局", 900000, "75%", ""]]
+    path = _messy(tmp_path / "台账2.xlsx", exact)
+    preview = read_register(store, path, choices={3: None})
+    [error] = preview.rows[0].errors
+    assert "已按名称对应到项目 ZL02-008" in error.message and "作为新项目" in error.message

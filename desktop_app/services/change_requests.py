@@ -43,6 +43,14 @@ def apply_planning(store: Store, preview, batch_id: int) -> tuple[int, int]:
                 _apply(store, v.project_id, v.field, v.value, year)
                 filled += 1
             elif v.kind == "request":
+                # A newer return asking again for the same value replaces the waiting request.
+                for older in request_store.pending_for(store, v.project_id, v.field):
+                    request_store.decide(
+                        store,
+                        older,
+                        "已退回",
+                        reason=f"已由「{preview.file_name}」中新的变更申请取代",
+                    )
                 request_store.add_change_request(
                     store,
                     batch_id=batch_id,

@@ -195,3 +195,15 @@ def test_upgrade_from_version_3_keeps_data_and_adds_change_requests(tmp_path):
         assert store.scalar("PRAGMA user_version") == schema_version() >= 4
         assert get_project(store, "OLD-1").total_investment == 500
         assert list_change_requests(store, None) == []
+
+
+def test_a_newer_request_for_the_same_value_replaces_the_waiting_one(setup):
+    first = setup.edit({("GH-1", "total_investment"): 13500}, name="第一次.xlsx")
+    assert import_return(setup.store, first).status == "applied"
+    again = setup.edit({("GH-1", "total_investment"): 14000}, name="更正.xlsx")
+    assert import_return(setup.store, again).status == "applied"
+    [waiting] = list_change_requests(setup.store)
+    assert waiting.new == 14000 and waiting.file_name == "更正.xlsx"
+    [replaced] = list_change_requests(setup.store, "已退回")
+    assert replaced.new == 13500 and "更正.xlsx" in replaced.reason
+    assert get_project(setup.store, "GH-1").total_investment == 12000

@@ -391,11 +391,33 @@ class ImportWizard(QDialog):
                 self.error_table.setItem(i, j, item)
         for prop in p.proposals:
             self.proposal_list.addItem(f"第 {prop.row} 行：{prop.name}")
+        self._show_planning(p)
         self.tabs.setTabText(0, f"修改（{len(p.changes)}）")
         self.tabs.setTabText(1, f"冲突（{len(p.conflicts)}）")
         self.tabs.setTabText(2, f"错误（{len(p.all_errors)}）")
         self.tabs.setTabText(3, f"新增项目建议（{len(p.proposals)}）")
         self.report_button.setEnabled(bool(p.all_errors))
+
+    def _show_planning(self, p) -> None:
+        """Planning values under their own heading: filled ones are written, changed ones
+        become 变更申请 for the office (not written now)."""
+        refused = {r.row for r in p.rows if r.errors}
+        shown = [v for v in p.planning if v.kind and v.row not in refused]
+        if not shown:
+            return
+        fills = sum(1 for v in shown if v.kind == "fill")
+        top = QTreeWidgetItem(
+            [f"计划信息：新填 {fills} 项（写入），变更申请 {len(shown) - fills} 项（待办公室审核）"]
+        )
+        for v in shown:
+            what = "新填" if v.kind == "fill" else "变更申请"
+            item = QTreeWidgetItem(
+                top, [f"{what}：{v.code} {v.label}", _text(v.old), _text(v.value), v.cell]
+            )
+            item.setToolTip(0, f"{v.code} {v.name}")
+        self.changes_tree.addTopLevelItem(top)
+        top.setFirstColumnSpanned(True)
+        top.setExpanded(True)
 
     def _remember_choices(self) -> None:
         """Keep the 采用报送值 ticks of the file shown before switching or applying."""

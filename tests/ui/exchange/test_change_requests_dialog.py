@@ -117,6 +117,13 @@ def test_the_import_wizard_says_what_becomes_of_planning_values(
     assert "计划信息：新填 1 项" in wizard.summary.text()
     assert "变更申请 1 项" in wizard.summary.text()
     assert wizard.next_button.isEnabled()  # nothing else changed, yet there is work
+    top = wizard.changes_tree.topLevelItem(wizard.changes_tree.topLevelItemCount() - 1)
+    assert top.text(0).startswith("计划信息：新填 1 项")
+    lines = {top.child(i).text(0): top.child(i).text(2) for i in range(top.childCount())}
+    assert lines["变更申请：GH-1 总投资（万元）"] == "12500"
+    assert lines["新填：GH-1 年度计划投资（万元）"] == "3000"
+    if SHOTS:
+        wizard.grab().save(os.path.join(SHOTS, "return_planning_preview.png"))
     qtbot.mouseClick(wizard.next_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 2, timeout=20000)
     gh1 = get_project(store, "GH-1")

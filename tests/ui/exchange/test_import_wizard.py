@@ -319,6 +319,8 @@ def test_reporting_columns_keep_their_widths_after_an_import(qtbot, ctx, store, 
 def test_register_near_duplicate_is_merged_as_chosen_in_the_wizard(qtbot, ctx, store, tmp_path):
     from PySide6.QtCore import Qt
 
+    from desktop_app.ui.exchange.wizard import SIMILAR_TAB
+
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["重大项目台账"])
@@ -337,18 +339,18 @@ def test_register_near_duplicate_is_merged_as_chosen_in_the_wizard(qtbot, ctx, s
     assert "1 行的项目名称与已有项目相近" in summary
     assert "以下列未导入" in summary and "「业主」" in summary and "「序号」" in summary
     assert "旌阳区作为配合单位关联" in summary
-    assert wizard.tabs.isTabVisible(5) and "1 待选择" in wizard.tabs.tabText(5)
+    assert wizard.tabs.isTabVisible(SIMILAR_TAB) and "1 待选择" in wizard.tabs.tabText(SIMILAR_TAB)
     assert wizard.similar_table.item(0, 1).text() == "天府大道北延线（德阳段）"
     combo = wizard.similar_table.cellWidget(0, 2)
     combo.setCurrentIndex(combo.findText("合并到 ZL02-008 天府大道北延线"))
     qtbot.mouseClick(wizard.similar_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: wizard.job is None, timeout=20000)
     assert "相近" not in wizard.summary.text().split("\n")[-1]
-    assert wizard.tabs.tabText(5) == "相近项目"
+    assert wizard.tabs.tabText(SIMILAR_TAB) == "相近项目"
     tops = [wizard.changes_tree.topLevelItem(i).text(0) for i in range(2)]
     assert any("天府大道北延线" in t and "ZL02-008" in t for t in tops)
     if SHOTS:
-        wizard.tabs.setCurrentIndex(5)
+        wizard.tabs.setCurrentIndex(SIMILAR_TAB)
         wizard.grab().save(os.path.join(SHOTS, "register_similar.png"))
     qtbot.mouseClick(wizard.next_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 2, timeout=20000)

@@ -25,7 +25,7 @@ from ..domain.parsing import (
     parse_money,
     parse_percent,
 )
-from ..domain.validation import project_problems
+from ..domain.validation import length_problem, project_problems
 from ..services.progress import Progress, no_progress
 from ..store import Store
 from ..store.projects import list_projects
@@ -373,8 +373,11 @@ def _parse(
         # A new project keeps its name as written (full-width brackets and all); matching
         # above used the normalised form.
         typed = cells.get("name")
-        shown = " ".join(typed.split()) if isinstance(typed, str) and typed.strip() else name
+        typed = clean_text(typed) if isinstance(typed, str) else None
+        shown = " ".join(typed.split()) if typed else name
         result = RegisterRow(excel_row, existing.id if existing else None, code, shown)
+        if too_long := length_problem("name", shown):
+            result.errors.append(_error(preview, excel_row, "name", f"{shown[:30]}…", too_long))
         ident = existing.id if existing else name_key(name)
         if ident in seen:
             result.errors.append(
@@ -470,6 +473,8 @@ def _parse_value(f: RegisterField, raw: object, header: str, units: dict) -> obj
             found.append(unit.id)
         return found[0] if f.kind == "unit" else found
     text = clean_text(int(raw) if isinstance(raw, float) and raw.is_integer() else raw)
+    if too_long := length_problem(f.key, text):
+        raise ParseError(too_long)
     return text
 
 

@@ -37,7 +37,7 @@ from ..domain.parsing import (
     parse_percent,
 )
 from ..domain.period import Period
-from ..domain.validation import project_problems
+from ..domain.validation import length_problem, project_problems
 from ..services.progress import Progress, no_progress
 from ..store import Store
 from ..store import exchange as xstore
@@ -646,7 +646,7 @@ def _resolve_period(file_name: str, meta: dict, given: str | None) -> str:
 
 def _text_cell(col: Column, raw: object, percent_format: bool) -> str | None:
     if type(raw) is str:
-        text = raw.strip() or None
+        text = clean_text(raw)
     elif isinstance(raw, ExcelError):
         raise ParseError(raw.reason)
     else:
@@ -921,6 +921,9 @@ def _proposal_or_refusal(
     preview, sheet, row, cols, excel_row, name, names, code_col, percent_rows
 ) -> None:
     ref = f"{column_letter(code_col)}{excel_row}"
+    if len(preview.proposals) >= MAX_PROPOSALS:
+        _too_many_proposals(preview, sheet, excel_row)
+        return
     if name in names:
         preview.errors.append(
             CellError(
@@ -935,7 +938,20 @@ def _proposal_or_refusal(
         return
     # The name as the unit wrote it (full-width brackets and all), for the project it may become.
     typed = row[cols["name"]] if "name" in cols else None
-    shown = " ".join(typed.split()) if isinstance(typed, str) and typed.strip() else name
+    typed = clean_text(typed) if isinstance(typed, str) else None
+    shown = " ".join(typed.split()) if typed else name
+    if length_problem("name", shown):
+        cell = f"{column_letter(cols['name'])}{excel_row}"
+        preview.errors.append(
+            CellError(
+                sheet,
+                cell,
+                "项目名称",
+                f"{shown[:30]}…",
+                f"{sheet}!{cell} 新增项目「{shown[:30]}…」的项目名称{length_problem('name', shown)}",
+            )
+        )
+        return
     payload = {}
     errors = []
     for key, c in cols.items():
@@ -964,11 +980,34 @@ def _proposal_or_refusal(
                 continue
         if percent_format:
             value = round(value * 100, 2)  # 0.45 shown as 45% in the cell: the unit typed 45
+        if isinstance(value, str):
+            value = clean_text(value)
         payload[col.header] = value.isoformat() if isinstance(value, date) else value
     if errors:
         preview.errors.extend(errors)
         return
     preview.proposals.append(Proposal(excel_row, shown, payload))
+
+
+# New-project rows one return may carry: a unit proposes a handful a month; a file with
+# thousands is a mistake (a list pasted into the wrong sheet) that would flood the office's queue.
+MAX_PROPOSALS = 200
+
+
+def _too_many_proposals(preview, sheet: str, excel_row: int) -> None:
+    """Refuse the return once, at the first new-project row over ``MAX_PROPOSALS``."""
+    if preview.errors and preview.errors[-1].field == "新增项目":
+        return
+    preview.errors.append(
+        CellError(
+            sheet,
+            f"A{excel_row}",
+            "新增项目",
+            "",
+            f"{sheet}!A{excel_row} 起的新增项目超过上限：一份填报表最多报送 {MAX_PROPOSALS} 个"
+            "新增项目（未填项目编码的行）。请删除多余的行，或分批报送。",
+        )
+    )
 
 
 def _meta_snapshot(meta: dict | None) -> dict | None:

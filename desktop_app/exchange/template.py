@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..domain.period import Period
 from ..saving import save_file
+from .cell_text import cell_text
 from .columns import (
     DATA_SHEET,
     FIRST_DATA_ROW,
@@ -86,6 +87,7 @@ def _jsonable(value: object) -> object:
 
 def put(cell, value: object) -> None:
     """Write a value; user text is always text, even when it starts with = + - @."""
+    value = cell_text(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
@@ -112,7 +114,7 @@ def write_template(spec: TemplateSpec, path: Path) -> Path:
     # the metadata sheet (needed only when the database has no record of the issue).
     for key, value in _meta_header(spec):
         prop = IntProperty if isinstance(value, int) else StringProperty
-        wb.custom_doc_props.append(prop(name=PROPERTY_PREFIX + key, value=value))
+        wb.custom_doc_props.append(prop(name=PROPERTY_PREFIX + key, value=cell_text(value)))
     wb.security = WorkbookProtection(workbookPassword=SHEET_PASSWORD, lockStructure=True)
     wb.active = 0
     try:

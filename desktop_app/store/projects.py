@@ -10,7 +10,7 @@ from ..domain.errors import NotFoundError, ValidationError
 from ..domain.fields import PROJECT_FIELD_LABELS
 from ..domain.model import AnnualTarget, Milestone, Project, Section, UnitLink
 from ..domain.money import round_wan
-from ..domain.parsing import from_iso, iso
+from ..domain.parsing import clean_text, from_iso, iso
 from ..domain.validation import project_problems, unit_links_problems
 from .database import Store, check_version
 
@@ -242,8 +242,7 @@ def _db_value(field: str, value: object) -> object:
     if field == "percent_complete" and value is not None:
         return round(float(value), 2)
     if isinstance(value, str):
-        value = value.strip()
-        return value or None
+        return clean_text(value)  # whatever the caller, no control character is stored
     return value
 
 

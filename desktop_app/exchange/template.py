@@ -41,6 +41,7 @@ from .columns import (
     TEXT_LIMIT,
     column_letter,
 )
+from .workbook_safety import read_part
 
 SPARE_ROWS = 20  # unlocked blank rows under the list, for projects the register lacks
 GREY = PatternFill("solid", fgColor="E7E6E6")
@@ -395,7 +396,8 @@ def read_meta_rows(rows: list[list]) -> tuple[dict, dict[str, dict]]:
 
 PROPERTY_PREFIX = "cdtch_"
 _PROPERTY = re.compile(
-    r'<property\b[^>]*\bname="([^"]*)"[^>]*>\s*<vt:(\w+)>([^<]*)</vt:\w+>\s*</property>'
+    # openpyxl writes the vt namespace on the root, or (with lxml installed) on each value.
+    r'<property\b[^>]*\bname="([^"]*)"[^>]*>\s*<vt:(\w+)(?:\s[^>]*)?>([^<]*)</vt:\w+>\s*</property>'
 )
 
 
@@ -404,7 +406,7 @@ def read_template_properties(path: Path) -> dict:
     e.g. a template of an earlier version, or a file saved by a program that drops them)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            xml = archive.read("docProps/custom.xml").decode("utf-8", "replace")
+            xml = read_part(archive, "docProps/custom.xml").decode("utf-8", "replace")
     except (KeyError, zipfile.BadZipFile, OSError, ValueError):
         return {}
     props: dict = {}

@@ -63,6 +63,7 @@ from .workbook_safety import (
     check_workbook,
     error_cells,
     password_message,
+    read_part,
     sheet_part,
     verify_zip_checksums,
 )
@@ -303,7 +304,7 @@ def percent_styles(path: Path) -> set[int]:
     """The cell styles (indexes) of the workbook with a percent number format."""
     try:
         with zipfile.ZipFile(path) as archive:
-            styles = archive.read("xl/styles.xml").decode("utf-8", "replace")
+            styles = read_part(archive, "xl/styles.xml").decode("utf-8", "replace")
     except (KeyError, zipfile.BadZipFile, OSError):
         return set()
     custom = {int(i): code for i, code in _NUMFMT.findall(styles)}
@@ -334,7 +335,7 @@ def percent_styled(
         return set()
     try:
         with zipfile.ZipFile(path) as archive:
-            xml = archive.read(sheet_part(archive, sheet_name))
+            xml = read_part(archive, sheet_part(archive, sheet_name))
     except (KeyError, zipfile.BadZipFile, OSError):
         return set()
     return {ref for ref, style in _cell_styles(xml, refs).items() if style in percent_xf}

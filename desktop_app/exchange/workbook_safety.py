@@ -13,6 +13,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,9 @@ MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed/compressed of one member; real sheets stay far below
 MAX_CELLS = 2_000_000
 MAX_SHEETS = 500
+# Entries of the shared-strings table: the reader keeps every one in memory (about 80 bytes
+# each, however short). A return of 10,000 rows holds at most a few tens of thousands.
+MAX_SHARED_STRINGS = 500_000
 
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
 _ZIP = b"PK\x03\x04"
@@ -105,7 +109,11 @@ _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature … name length, extra le
 
 
 def read_part(
-    archive: zipfile.ZipFile, member: str | zipfile.ZipInfo, *, keep: bool = True
+    archive: zipfile.ZipFile,
+    member: str | zipfile.ZipInfo,
+    *,
+    keep: bool = True,
+    scan: Callable[[bytes], object] | None = None,
 ) -> bytes:
     """A part of the workbook, inflated a chunk at a time from the file itself.
 
@@ -113,7 +121,7 @@ def read_part(
     directory says: the checks on sizes and ratios read that entry, and a file that lies in it
     would otherwise have the reader inflate gigabytes before anything noticed. Also refused when
     its checksum or size does not match (damaged in transit). ``keep=False`` checks without
-    keeping the bytes (memory: one chunk).
+    keeping the bytes (memory: one chunk); ``scan`` is given each chunk as it is inflated.
     """
     info = member if isinstance(member, zipfile.ZipInfo) else archive.getinfo(member)
     name = Path(archive.filename or "").name
@@ -153,6 +161,8 @@ def read_part(
                         "请让报送单位用正常的 Excel 文件重新报送。"
                     )
                 crc = zlib.crc32(data, crc)
+                if scan is not None:
+                    scan(data)
                 if keep:
                     out += data
                 if inflater is not None and inflater.eof:
@@ -300,8 +310,38 @@ def _check_indexes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
                             f"「{name}」的共享字符串表记录的数量（{int(claimed):,}）与内容不符，"
                             "文件可能已损坏或被改动。请让报送单位重新发送。"
                         )
+                    # An entry takes at least five bytes: only a part large enough to hold more
+                    # than the limit is counted (a chunk at a time).
+                    if info.file_size > MAX_SHARED_STRINGS * 5:
+                        count = _count_entries(archive, info)
+                        if count > MAX_SHARED_STRINGS:
+                            raise WorkbookError(
+                                f"「{name}」的共享字符串表过大（{count:,} 条，上限 "
+                                f"{MAX_SHARED_STRINGS:,} 条），疑似恶意构造或含大量无关内容。"
+                                "请删除无关的工作表和内容后另存，再导入。"
+                            )
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, NotImplementedError):
         raise WorkbookError(f"「{name}」已损坏或不完整，无法读取。请让报送单位重新发送。") from None
+
+
+_ENTRY = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+
+
+def _count_entries(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """The ``<si>`` entries of a shared-strings part, counted as it is inflated."""
+    count = 0
+    tail = b""
+
+    def scan(chunk: bytes) -> None:
+        nonlocal count, tail
+        text = tail + chunk
+        # An entry starting in the last bytes is counted with the next chunk.
+        keep_from = max(len(text) - 32, 0)
+        count += sum(1 for m in _ENTRY.finditer(text) if m.start() < keep_from)
+        tail = text[keep_from:]
+
+    read_part(archive, info, keep=False, scan=scan)
+    return count + len(_ENTRY.findall(tail))
 
 
 _ATTR = re.compile(r"""(?:^|\s)([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")

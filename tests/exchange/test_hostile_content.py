@@ -272,3 +272,32 @@ def test_the_editor_cleans_and_limits_what_is_typed(qtbot, store, tmp_path):
     editor.inputs["name"].setText("成都经广汉\x07至德阳市域铁路\x1bS11线")  # pasted from a page
     qtbot.mouseClick(editor.save_button, Qt.LeftButton)
     assert get_project(store, pid).name == "成都经广汉至德阳市域铁路S11线"
+
+
+def test_the_units_page_cleans_and_limits_names_and_contacts(qtbot, store, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from desktop_app.store.units import get_unit
+    from desktop_app.ui.main_window import MainWindow
+
+    w = MainWindow(
+        store,
+        QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat),
+        today=date(2026, 11, 29),
+    )
+    qtbot.addWidget(w)
+    w.show()
+    w.show_page("units")
+    page = w.pages["units"]
+    before = sha(store.path)
+    assert page.add_unit({"name": "市档案馆" * 51, "kind": "市级部门"}) is None
+    assert "单位名称共 204 字，超过 200 字的上限" in page.last_error
+    assert sha(store.path) == before
+    uid = page.add_unit({"name": "市\x07档案馆\x1b", "kind": "市级部门"})
+    assert uid is not None, page.last_error
+    assert get_unit(store, uid).name == "市档案馆"
+    page.table.item(page.row_of(uid), 4).setText("张\x00三")  # typed in the cell
+    assert get_unit(store, uid).contact_person == "张三"
+    page.table.item(page.row_of(uid), 5).setText("0838" * 30)
+    assert "联系电话共 120 字，超过 100 字的上限" in page.last_error
+    assert get_unit(store, uid).contact_phone is None

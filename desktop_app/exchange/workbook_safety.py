@@ -300,6 +300,11 @@ def _check_indexes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
                             "文件可能已损坏或被改动。请让报送单位重新发送。"
                         )
                 elif base == "sharedstrings.xml":
+                    if info.file_size <= _VERIFY_FIRST:
+                        # Read as the workbook is opened, while the rest is still checked:
+                        # a small one is checked whole now, so that a lie about its size is
+                        # always what the message names.
+                        read_part(archive, info, keep=False)
                     with archive.open(info) as fh:
                         head = fh.read(4096)
                     tag = re.search(rb"<(?:[\w.-]+:)?sst\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", head)
@@ -324,6 +329,7 @@ def _check_indexes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         raise WorkbookError(f"「{name}」已损坏或不完整，无法读取。请让报送单位重新发送。") from None
 
 
+_VERIFY_FIRST = 4 * 1024 * 1024
 _ENTRY = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
 
 

@@ -167,7 +167,7 @@ def _cases(template: Path, tmp: Path) -> dict[str, tuple[Path, str]]:
         ),
         "lying-bomb-strings": (
             lying_bomb(template, tmp / "谎报大小-字符串.xlsx", "xl/sharedStrings.xml"),
-            "无法读取",
+            "疑似恶意构造",
         ),
         "honest-bomb": (honest_bomb(template, tmp / "炸弹.xlsx"), "疑似恶意构造"),
         "deep-nesting": (with_part(template, tmp / "深层嵌套.xlsx", SHEET, deep), "结构异常"),

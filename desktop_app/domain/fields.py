@@ -36,6 +36,7 @@ TEXT_LIMITS: dict[str, int] = {
     "short_name": SHORT_LIMIT,
     "contact_person": SHORT_LIMIT,
     "contact_phone": SHORT_LIMIT,
+    "milestone": SHORT_LIMIT,
     "scope": LONG_TEXT_LIMIT,
     "source_text": LONG_TEXT_LIMIT,
     "notes": LONG_TEXT_LIMIT,

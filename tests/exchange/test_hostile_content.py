@@ -270,8 +270,11 @@ def test_the_editor_cleans_and_limits_what_is_typed(qtbot, store, tmp_path):
     assert not editor.save_button.isEnabled()
     assert "共 202 字，超过 200 字的上限" in editor.error_labels["name"].text()
     editor.inputs["name"].setText("成都经广汉\x07至德阳市域铁路\x1bS11线")  # pasted from a page
+    editor.add_milestone_row("主体\x0b完工", "2027-06-01")
     qtbot.mouseClick(editor.save_button, Qt.LeftButton)
-    assert get_project(store, pid).name == "成都经广汉至德阳市域铁路S11线"
+    project = get_project(store, pid)
+    assert project.name == "成都经广汉至德阳市域铁路S11线"
+    assert [m.name for m in project.milestones] == ["主体完工"]
 
 
 def test_the_units_page_cleans_and_limits_names_and_contacts(qtbot, store, tmp_path):

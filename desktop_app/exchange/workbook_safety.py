@@ -123,8 +123,10 @@ def read_part(
     its checksum or size does not match (damaged in transit). ``keep=False`` checks without
     keeping the bytes (memory: one chunk); ``scan`` is given each chunk as it is inflated.
     """
+    if not archive.filename:
+        raise TypeError("read_part reads a zip opened from a file, not from a stream")
     info = member if isinstance(member, zipfile.ZipInfo) else archive.getinfo(member)
-    name = Path(archive.filename or "").name
+    name = Path(archive.filename).name
     if info.flag_bits & 1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise WorkbookError(
             f"「{name}」使用了 Excel 不用的压缩方式（可能是另加密码的压缩包），无法读取。"

@@ -290,6 +290,7 @@ def test_the_units_page_cleans_and_limits_names_and_contacts(qtbot, store, tmp_p
     )
     qtbot.addWidget(w)
     w.show()
+    qtbot.waitUntil(lambda: w.backup_job is None, timeout=20000)  # the daily backup logs itself
     w.show_page("units")
     page = w.pages["units"]
     before = sha(store.path)

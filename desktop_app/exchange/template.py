@@ -25,8 +25,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..domain.period import Period
 from ..saving import save_file
-from .change_requests import PLANNING_KEYS
 from .cell_text import cell_text
+from .change_requests import PLANNING_KEYS
 from .columns import (
     DATA_SHEET,
     FIRST_DATA_ROW,

@@ -6,6 +6,7 @@ through ui/worker.py and call the same services as the CLI.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -110,7 +111,7 @@ class ReportingPage(QWidget):
     @staticmethod
     def _button(text: str, slot) -> QPushButton:
         button = QPushButton(text)
-        button.clicked.connect(slot)
+        button.clicked.connect(lambda: slot())  # clicked(bool) must not reach the slot
         return button
 
     def _fill_periods(self) -> None:
@@ -221,7 +222,7 @@ class ReportingPage(QWidget):
 
         self._run(job, "正在生成全部单位的填报模板…")
 
-    def open_import(self, files=()) -> None:
+    def open_import(self, files: Sequence[Path] = ()) -> None:
         from .wizard import ImportWizard
 
         wizard = ImportWizard(self.ctx, self, files=list(files))

@@ -39,6 +39,7 @@ from ..worker import start_job
 
 if TYPE_CHECKING:
     from .proposals import ProposalsDialog
+    from .wizard import ImportWizard
 
 STATUS_COLUMNS = (
     "单位",
@@ -222,11 +223,14 @@ class ReportingPage(QWidget):
 
         self._run(job, "正在生成全部单位的填报模板…")
 
-    def open_import(self, files: Sequence[Path] = ()) -> None:
+    def open_import(self, files: Sequence[Path] = ()) -> ImportWizard:
+        """The import wizard, as Ctrl+I opens it: modal to the window, without a nested loop."""
         from .wizard import ImportWizard
 
         wizard = ImportWizard(self.ctx, self, files=list(files))
-        wizard.exec()
+        wizard.setAttribute(Qt.WA_DeleteOnClose)
+        wizard.open()
+        return wizard
 
     def open_proposals(self) -> ProposalsDialog:
         """The 新增项目建议 window (pending ones first; the history is one filter away)."""

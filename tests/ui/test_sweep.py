@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QInputDialog,
+    QLabel,
     QMenu,
     QMessageBox,
     QPushButton,
@@ -161,7 +162,7 @@ class Sweep:
     def open_windows(self) -> set[int]:
         return {id(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
 
-    def press(self, button: QAbstractButton, label: str) -> None:
+    def press(self, button: QWidget, label: str) -> None:
         if not (shiboken6.isValid(button) and button.isVisible() and button.isEnabled()):
             return
         before = self.open_windows()
@@ -214,12 +215,20 @@ class Sweep:
             if view.isVisible() and model is not None and model.rowCount() > 0:
                 view.setCurrentIndex(model.index(0, 0))
 
-    def buttons(self, root: QWidget) -> list[QAbstractButton]:
+    def buttons(self, root: QWidget) -> list[QWidget]:
         found = [
             b
             for b in root.findChildren(QAbstractButton)
             if isinstance(b, (QPushButton, QToolButton))
             and not isinstance(b.parentWidget(), QToolBar)  # toolbar actions: triggered below
+        ]
+        # Widgets that say they can be clicked (a hand cursor: the 首页 tiles) are pressed too.
+        found += [
+            w
+            for w in root.findChildren(QWidget)
+            if not isinstance(w, QAbstractButton)
+            and w.testAttribute(Qt.WA_SetCursor)
+            and w.cursor().shape() == Qt.PointingHandCursor
         ]
         # The buttons that close a dialog (its button box) come last, so the rest are reached.
         return sorted(found, key=lambda b: isinstance(b.parentWidget(), QDialogButtonBox))
@@ -240,7 +249,7 @@ class Sweep:
                     if not (shiboken6.isValid(root) and root.isVisible()):
                         return  # the dialog closed itself (关闭, 完成)
                     if shiboken6.isValid(button):
-                        self.press(button, button.text() or button.toolTip() or "按钮")
+                        self.press(button, label_of(button))
                 self.context_menus(root, show)
 
     def context_menus(self, root: QWidget, show=None) -> None:
@@ -265,6 +274,13 @@ class Sweep:
             elif widget.contextMenuPolicy() == Qt.ActionsContextMenu:
                 for action in widget.actions():
                     self.trigger(action, "右键 › ")
+
+
+def label_of(widget: QWidget) -> str:
+    if isinstance(widget, QAbstractButton) and widget.text():
+        return widget.text()
+    texts = [w.text() for w in widget.findChildren(QLabel) if w.text()]
+    return widget.toolTip() or (texts[0] if texts else type(widget).__name__)
 
 
 class MenuCatcher(QObject):

@@ -161,7 +161,12 @@ def test_month_end_issue_fill_import_check_and_print(qtbot, window, store, tmp_p
         for r in range(wizard.result_table.rowCount())
     }
     assert result == {"旌阳区": "已导入", "广汉市": "已导入", "什邡市": "已导入"}
-    assert "跳过 1 处错误" in wizard.result_label.text()
+    notes = {
+        wizard.result_table.item(r, 1).text(): wizard.result_table.item(r, 3).text()
+        for r in range(wizard.result_table.rowCount())
+    }
+    assert "跳过 1 处错误" in notes["广汉市"] and "跳过" not in notes["旌阳区"]
+    assert "进度填报" in wizard.result_label.text()
     visible = [b.text() for b in wizard.findChildren(QPushButton) if b.isVisible()]
     assert "关闭" in visible and "完成" not in visible
     click(qtbot, button(wizard, "关闭"))

@@ -160,7 +160,17 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
         row = 0
 
         def put(field: str, widget: QWidget, col: int = 0) -> None:
-            grid.addWidget(QLabel(PROJECT_FIELD_LABELS[field]), row, col)
+            label = QLabel(PROJECT_FIELD_LABELS[field])
+            if field in self.error_labels:
+                # Level with its field, above the line kept for the field's message.
+                label.setFixedHeight(widget.sizeHint().height())
+                names = QVBoxLayout()
+                names.setSpacing(0)
+                names.addWidget(label)
+                names.addSpacing(self.error_labels[field].height())
+                grid.addLayout(names, row, col)
+            else:
+                grid.addWidget(label, row, col)
             box = QVBoxLayout()
             box.setSpacing(0)
             box.addWidget(widget)
@@ -207,7 +217,9 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
         self.plan_section.setObjectName("plan_section")
         self.plan_section.setReadOnly(True)
         self.plan_section.setPlaceholderText("（无）")
-        grid.addWidget(QLabel("规划章节"), row, 2)
+        plan_label = QLabel("规划章节")
+        plan_label.setFixedHeight(self.plan_section.sizeHint().height())
+        grid.addWidget(plan_label, row, 2, Qt.AlignTop)
         grid.addWidget(self.plan_section, row, 3, Qt.AlignTop)
         self.plan_section_id: int | None = None
         row += 1

@@ -486,7 +486,7 @@ class ImportWizard(QDialog):
         self.result_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
         self.result_table.setWordWrap(True)
         layout.addWidget(self.result_table, 1)
-        self.result_label = QLabel()  # the messages in full (and a cancel's note), to copy
+        self.result_label = QLabel()  # a cancel's note, and where to look next
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout.addWidget(self.result_label)
@@ -521,8 +521,8 @@ class ImportWizard(QDialog):
         self.result_table.resizeColumnsToContents()
         self.result_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
         self.result_table.resizeRowsToContents()
-        lines = [o.message for o in outcomes] + ([note] if note else [])
-        self.result_label.setText("\n".join(lines) or "完成。")
+        after = "各单位的报送情况见「进度填报」页。" if done else ""
+        self.result_label.setText("\n".join(t for t in (note, after) if t))
         self._go(2)
 
     # -- plumbing --------------------------------------------------------------------------

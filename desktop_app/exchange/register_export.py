@@ -90,6 +90,9 @@ def _sheet(wb: Workbook, title: str, columns) -> object:
 
 
 _MONEY_FORMAT = "#,##0.00"
+# A percentage is stored as the number 0–100 (as units type it in their returns); shown with one
+# decimal and the sign, as every table of the application shows it (format_percent).
+_PERCENT_FORMAT = '0.0"%"'
 
 
 def _money(ws, value: float | None):
@@ -98,6 +101,15 @@ def _money(ws, value: float | None):
         return None
     cell = WriteOnlyCell(ws, value)
     cell.number_format = _MONEY_FORMAT
+    return cell
+
+
+def _percent(ws, value: float | None):
+    """A percentage 0–100 shown as ``45.0%`` (the value stays the number 45)."""
+    if value is None:
+        return None
+    cell = WriteOnlyCell(ws, value)
+    cell.number_format = _PERCENT_FORMAT
     return cell
 
 
@@ -177,7 +189,7 @@ def export_register(
                 p.planned_end,
                 p.actual_start,
                 p.actual_end,
-                p.percent_complete,
+                _percent(ws, p.percent_complete),
                 _money(ws, p.investment_to_date),
                 p.last_period,
                 p.last_progress_text,
@@ -192,11 +204,14 @@ def export_register(
                 ms.append(_text_safe(ms, [p.code, p.name, m.name, m.planned_date, m.actual_date]))
         hist = _sheet(wb, "进度历史", HISTORY_COLUMNS)
         stamp = datetime.fromisoformat
-        for pid, period_key, *values, reported_at in xstore.iter_reports(store):
+        for pid, period_key, pct, to_date, this_year, *texts, reported_at in xstore.iter_reports(
+            store
+        ):
             if pid in names:
                 # 填报时间 as a real date and time (sortable and filterable in Excel), not text.
                 when = stamp(reported_at) if reported_at else None
-                hist.append(_text_safe(hist, [*names[pid], period_key, *values, when]))
+                figures = [_percent(hist, pct), _money(hist, to_date), _money(hist, this_year)]
+                hist.append(_text_safe(hist, [*names[pid], period_key, *figures, *texts, when]))
         progress(total, total, "保存文件")
         return save_file(Path(out), wb.save, kind=".xlsx")
     except BaseException:  # cancelled, or the file could not be written

@@ -9,6 +9,7 @@ code (and the metadata sheet's project ids), never by position or name. The resu
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import threading
@@ -299,6 +300,16 @@ _XF = re.compile(r"<xf\b([^>]*)>|<xf\b([^>]*)/>")
 _NUMFMT = re.compile(r'<numFmt\b[^>]*numFmtId="(\d+)"[^>]*formatCode="([^"]*)"')
 
 
+def _scales_by_100(code: str) -> bool:
+    """Whether an Excel number format shows a value ×100 with a percent sign: a ``%`` outside
+    quotes. ``0.0"%"`` or ``0.0\\%`` only writes the sign after the number as it is (45 → 45.0%),
+    as the register export does."""
+    code = html.unescape(code)
+    code = re.sub(r'"[^"]*"', "", code)  # literal text
+    code = re.sub(r"\\.", "", code)  # an escaped character
+    return "%" in code
+
+
 def percent_styles(path: Path) -> set[int]:
     """The cell styles (indexes) of the workbook with a percent number format."""
     try:
@@ -313,7 +324,7 @@ def percent_styles(path: Path) -> set[int]:
         attrs = m.group(1) or m.group(2) or ""
         fid = re.search(r'numFmtId="(\d+)"', attrs)
         num = int(fid.group(1)) if fid else 0
-        if num in (9, 10) or "%" in custom.get(num, ""):
+        if num in (9, 10) or _scales_by_100(custom.get(num, "")):
             percent_xf.add(i)
     return percent_xf
 

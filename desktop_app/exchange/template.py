@@ -393,8 +393,10 @@ def read_meta_rows(rows: list[list]) -> tuple[dict, dict[str, dict]]:
 
 PROPERTY_PREFIX = "cdtch_"
 _PROPERTY = re.compile(
-    r'<property\b[^>]*\bname="([^"]*)"[^>]*>\s*<vt:(\w+)>([^<]*)</vt:\w+>\s*</property>'
+    r'<property\b[^>]*\bname="([^"]*)"[^>]*>\s*<vt:(\w+)\b[^>]*>([^<]*)</vt:\w+>\s*</property>'
 )
+# The value element may carry its own namespace declaration (openpyxl writes
+# ``<vt:lpwstr xmlns:vt="…">`` when lxml is installed; Excel and WPS declare it once above).
 
 
 def read_template_properties(path: Path) -> dict:

@@ -22,7 +22,7 @@ from ..store.indicators import list_indicators
 from ..store.progress import year_investment
 from ..store.projects import list_projects
 from ..store.supervision import create_supervision
-from ..store.units import list_units
+from ..store.units import list_units, unit_order
 
 
 def status_rules(store: Store) -> StatusRules:
@@ -184,7 +184,7 @@ def dashboard(
     stages = Counter(s.project.stage for s in statuses)
     done = year_investment(store, today.year)
     by_district = _investment(statuses, done, today.year, lambda p: p.district or "未定区县")
-    order = {u.name: i for i, u in enumerate(list_units(store))}
+    order = unit_order(store)
     by_district.sort(key=lambda r: order.get(r.label, 999))
     by_column = _investment(
         statuses, done, today.year, lambda p: f"专栏{p.column}" if p.column else "其他"

@@ -26,6 +26,18 @@ def list_units(store: Store, *, include_inactive: bool = True) -> list[Unit]:
     return [_unit(r) for r in store.conn.execute(f"SELECT {_COLS} FROM unit{where}{_ORDER}")]
 
 
+def unit_order(store: Store) -> dict[str, int]:
+    """Each unit's place in the office's order, by full and by short name: the six 区（市、县）
+    in administrative order, then the 功能区, then the 市级部门 (as 单位管理 lists them). Lists
+    grouped by unit or district follow it instead of the characters' code points."""
+    order: dict[str, int] = {}
+    for i, unit in enumerate(list_units(store)):
+        order.setdefault(unit.name, i)
+        if unit.short_name:
+            order.setdefault(unit.short_name, i)
+    return order
+
+
 def get_unit(store: Store, key: int | str) -> Unit:
     """A unit by id, full name or short name."""
     if isinstance(key, int):

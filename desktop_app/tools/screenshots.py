@@ -3,18 +3,71 @@
 Usage: ``python -m desktop_app.tools.screenshots OUTDIR``. Works on a temporary copy of the
 built-in plan dataset with a fixed "today" (2026-11-29), so the pictures are reproducible.
 Pages that are not installed are skipped.
+
+Each screen an office commonly has is rendered by a child process of its own (Qt fixes the
+screen and the scale factor when it starts): a 1366×768 laptop at 100 % into OUTDIR, and a
+1920×1080 screen at 150 % (1280×720 in Qt's units) into OUTDIR/1920x1080-150. The window is
+placed by the application's own rule for a first start on that screen.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 TODAY = date(2026, 11, 29)
-SIZE = (1440, 880)
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A screen as an office has it: its pixels, its Windows scaling, where its pictures go."""
+
+    name: str
+    width: int
+    height: int
+    scale: float
+    folder: str  # below OUTDIR ("" = OUTDIR itself)
+
+
+SCREENS = (
+    Screen("1366x768", 1366, 768, 1.0, ""),
+    Screen("1920x1080-150", 1920, 1080, 1.5, "1920x1080-150"),
+)
+
+
+def screen_environment(screen: Screen, work: Path) -> dict[str, str]:
+    """The environment of a child process whose only screen is ``screen`` (offscreen)."""
+    config = work / f"screen-{screen.name}.json"
+    config.write_text(
+        json.dumps(
+            {
+                "screens": [
+                    {
+                        "name": screen.name,
+                        "x": 0,
+                        "y": 0,
+                        "width": screen.width,
+                        "height": screen.height,
+                        "logicalDpi": 96,
+                        "logicalBaseDpi": 96,
+                        "dpr": 1,
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+    env["QT_SCALE_FACTOR"] = f"{screen.scale:g}"
+    env.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+    return env
 
 
 def _settle(app) -> None:
@@ -39,10 +92,12 @@ def render_all(out: Path) -> list[Path]:
     from ..services.setup import init_database
     from ..store.projects import list_projects
     from ..ui.fonts import apply_app_font
+    from ..ui.window_geometry import install_dialog_fitter
 
     app = QApplication.instance() or QApplication([])
     app.setApplicationName(APP_NAME)
     apply_app_font(app)
+    install_dialog_fitter(app)  # as the application does: dialogs kept on the screen
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="screenshots-"))
     os.environ["CHENGDE_DATA_DIR"] = str(work / "userdata")
@@ -56,7 +111,6 @@ def render_all(out: Path) -> list[Path]:
 
     settings = QSettings(str(work / "settings.ini"), QSettings.IniFormat)
     window = MainWindow(store, settings, today=TODAY)
-    window.resize(*SIZE)
     window.show()
     written: list[Path] = []
 
@@ -107,6 +161,15 @@ def render_all(out: Path) -> list[Path]:
     settings_dialog = SettingsDialog(window.ctx, window)
     settings_dialog.show()
     dialogs.append(("settings", settings_dialog))
+    from ..ui.exchange.wizard import ImportWizard
+    from ..ui.reports.print_dialog import PrintDialog
+
+    wizard = ImportWizard(window.ctx, window)
+    wizard.show()
+    dialogs.append(("import_wizard", wizard))
+    printing = PrintDialog(window.ctx, window)
+    printing.show()
+    dialogs.append(("print_dialog", printing))
     for name, dialog in dialogs:
         written.append(_save(dialog, out, name, app))
         dialog.close()
@@ -115,14 +178,31 @@ def render_all(out: Path) -> list[Path]:
     return written
 
 
+def render_screens(out: Path, screens: tuple[Screen, ...] = SCREENS) -> int:
+    """Render every view once per screen, each in a child process; 0 when all succeeded."""
+    work = Path(tempfile.mkdtemp(prefix="screens-"))
+    failed = 0
+    for screen in screens:
+        folder = out / screen.folder if screen.folder else out
+        done = subprocess.run(
+            [sys.executable, "-m", "desktop_app.tools.screenshots", "--one", str(folder)],
+            env=screen_environment(screen, work),
+            check=False,
+        )
+        failed |= done.returncode
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--one"] and len(args) == 2:
+        for path in render_all(Path(args[1])):
+            print(path)
+        return 0
     if len(args) != 1:
         print("用法：python -m desktop_app.tools.screenshots 输出文件夹", file=sys.stderr)
         return 2
-    for path in render_all(Path(args[0])):
-        print(path)
-    return 0
+    return render_screens(Path(args[0]))
 
 
 if __name__ == "__main__":

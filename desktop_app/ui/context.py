@@ -23,6 +23,9 @@ class AppContext(QObject):
     edit_project_requested = Signal(str)  # project id: the main window opens the editor
     show_projects_requested = Signal(object)  # a dict of register filters (from dashboard clicks)
     error_reported = Signal(object)  # a UserError from an operation nobody waits on (undo, redo)
+    # A step 首页 suggests ("issue_templates", "import_register", "import_returns"): the main
+    # window opens the page that does it.
+    action_requested = Signal(str)
 
     def __init__(
         self, store: Store, settings: QSettings | None = None, *, today: date | None = None

@@ -10,16 +10,16 @@ import importlib.util
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QSplitter,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -39,9 +39,15 @@ from .context import AppContext
 from .pages import PAGES, load_class
 from .register.model import RegisterModel
 from .undo import DeleteProjectsCommand, execute
+from .window_geometry import TITLE_BAR, first_geometry, fits
 from .worker import start_job
 
 MAX_RECENT = 8
+
+
+def _truthy(value) -> bool:
+    """A bool read back from QSettings (an INI file gives the text "true")."""
+    return value is True or str(value).lower() == "true"
 
 
 class MainWindow(QMainWindow):
@@ -63,12 +69,15 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(132)
+        # No dotted focus rectangle around the chosen page (it looked like a text field); the
+        # keyboard still moves through the list, the colour shows where it is.
         self.nav.setStyleSheet(
-            "QListWidget#navigation { font-size: 11pt; border: none; background: #F1F3F4; }"
-            "QListWidget#navigation::item { padding: 10px 14px; }"
+            "QListWidget#navigation { font-size: 11pt; border: none; outline: 0;"
+            " background: #F1F3F4; }"
+            "QListWidget#navigation::item { padding: 10px 14px; border: none; }"
             "QListWidget#navigation::item:selected { background: #D2E3FC; color: #174EA6; }"
         )
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         # Pages are built when first shown, and a hidden page gets the changes it missed when
         # it is shown again: at 10,000 projects reloading every page on each edit takes seconds.
@@ -86,12 +95,14 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(QWidget())  # placeholder until the page is first shown
             self.nav.addItem(QListWidgetItem(title))
         self.nav.currentRowChanged.connect(self._page_changed)
-        splitter = QSplitter()
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        self._fit_navigation()
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self._build_actions()
         self._build_menus()
@@ -111,6 +122,7 @@ class MainWindow(QMainWindow):
         self.ctx.edit_project_requested.connect(self.open_editor)
         self.ctx.show_projects_requested.connect(self.show_projects)
         self.ctx.error_reported.connect(self.show_error)
+        self.ctx.action_requested.connect(self.do_action)
 
         self._restore_window()
         self._update_title()
@@ -243,6 +255,18 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.path_label, 1)
         bar.addPermanentWidget(self.count_label)
         bar.addPermanentWidget(self.import_label)
+
+    def _fit_navigation(self) -> None:
+        """The list exactly as wide as its longest title with the item padding: the whole
+        pane is the list, no grey strip beside it."""
+        font = self.nav.font()
+        font.setPointSizeF(11)
+        metrics = QFontMetrics(font)
+        widest = max(
+            (metrics.horizontalAdvance(self.nav.item(i).text()) for i in range(self.nav.count())),
+            default=0,
+        )
+        self.nav.setFixedWidth(widest + 2 * 14 + 16)
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -405,6 +429,29 @@ class MainWindow(QMainWindow):
         dialog = cls(self.ctx, self, files=list(files or []))
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.open()
+
+    def import_register(self):
+        """The import wizard set to a 项目台账 (the office's existing Excel register)."""
+        cls = load_class("desktop_app.ui.exchange.wizard:ImportWizard")
+        if cls is None:
+            self.statusBar().showMessage("导入功能未安装。", 5000)
+            return None
+        dialog = cls(self.ctx, self)
+        dialog.mode_combo.setCurrentIndex(1)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def do_action(self, action: str) -> None:
+        """A next step chosen on 首页, done where it is normally done (进度填报)."""
+        self.show_page("reporting")
+        page = self.page("reporting")
+        if action == "issue_templates" and page is not None:
+            page.issue_all()
+        elif action == "import_register":
+            self.import_register()
+        elif action == "import_returns":
+            self.import_files([])
 
     def show_backups(self):
         from .backups import BackupsDialog
@@ -589,22 +636,34 @@ class MainWindow(QMainWindow):
         self.act_history.setEnabled(has)
 
     def _restore_window(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
+        """Back where the user left it if that still fits a screen; else sized to this screen
+        (maximised on small ones). A first start opens on 首页, which says what to do first."""
+        rect = self.settings.value("window/rect")
+        screens = [s.availableGeometry() for s in QGuiApplication.screens()]
+        # The saved rectangle is the inside of the window: leave room for its title bar.
+        if isinstance(rect, QRect) and fits(rect.adjusted(0, -TITLE_BAR, 0, 0), screens):
+            self.setGeometry(rect)
+            maximised = _truthy(self.settings.value("window/maximised", False))
         else:
-            self.resize(1280, 780)
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            rect, maximised = first_geometry(screen.availableGeometry())
+            self.setGeometry(rect.adjusted(0, TITLE_BAR, 0, 0))
+        if maximised:
+            self.setWindowState(self.windowState() | Qt.WindowMaximized)
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
-        page = self.settings.value("window/page") or "register"
-        self.show_page(page if page in self.page_keys else "register")
+        page = self.settings.value("window/page") or "dashboard"
+        if page not in self.page_keys:
+            page = "dashboard" if "dashboard" in self.page_keys else "register"
+        self.show_page(page)
         if self.nav.currentRow() < 0 and self.page_keys:
             self.nav.setCurrentRow(0)
         self._add_recent(self.ctx.store.path)
 
     def closeEvent(self, event) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/rect", self.normalGeometry())
+        self.settings.setValue("window/maximised", self.isMaximized())
         self.settings.setValue("window/state", self.saveState())
         if self.register_page is not None:
             self.register_page.save_columns()

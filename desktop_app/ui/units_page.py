@@ -142,9 +142,11 @@ class UnitsPage(QWidget):
         )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
-        for c, w in enumerate((60, 260, 110, 90, 100, 140, 70)):
+        for c, w in enumerate((60, 260, 150, 90, 110, 150, 70)):
             self.table.setColumnWidth(c, w)
-        header.setStretchLastSection(True)
+        # The name takes the free width; 项目数 stays as narrow as its figures.
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        header.setStretchLastSection(False)
         self.table.itemChanged.connect(self._item_changed)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         hint = QLabel("双击单元格可修改单位名称、简称、联系人和联系电话（联系人用于填报模板）。")

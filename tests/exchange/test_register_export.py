@@ -53,6 +53,10 @@ def test_export_is_a_workbook_an_office_can_use(store, make_project, tmp_path):
     assert ex2[col["总投资（万元）"]].value == 123456.78
     assert ex2[col["总投资（万元）"]].number_format == "#,##0.00"
     assert ex2[col["完成百分比"]].value == 40
+    # a percentage reads as every table shows it (40.0%), the value staying the number 40
+    assert ex2[col["完成百分比"]].number_format == '0.0"%"'
+    report = next(r for r in wb["进度历史"].iter_rows(min_row=2) if r[0].value == "EX-2")
+    assert report[3].value == 40 and report[3].number_format == '0.0"%"'
     # the light: its name on its colour (late: planned end passed)
     light = ex2[col["状态"]]
     assert light.value == "红灯" and light.fill.fgColor.rgb.endswith("D93025")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import openpyxl
+import pytest
 from xhelpers import PERIOD, col
 
 from desktop_app.exchange.columns import (
@@ -134,3 +135,42 @@ def test_templates_for_all_units_into_a_folder(setup, tmp_path):
     assert f"{PERIOD}_广汉市_填报模板.xlsx" in names
     assert f"{PERIOD}_什邡市_填报模板.xlsx" in names
     assert all(p.exists() for p in written)
+
+
+@pytest.mark.parametrize(
+    "value_tag",
+    ["<vt:{kind}>{value}</vt:{kind}>", '<vt:{kind} xmlns:vt="{ns}">{value}</vt:{kind}>'],
+    ids=["declared-above", "declared-on-the-value"],
+)
+def test_template_properties_are_read_however_the_namespace_is_declared(tmp_path, value_tag):
+    """openpyxl declares the vt namespace on each value when lxml is installed; Excel declares it
+    once on the root. Read either way, or the unit check of a return would be skipped."""
+    import zipfile
+
+    from desktop_app.exchange.template import PROPERTY_PREFIX, read_template_properties
+
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+    props = {
+        "template_id": ("lpwstr", "T-1"),
+        "unit_id": ("i4", "7"),
+        "period": ("lpwstr", "2026-11"),
+    }
+    body = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{i + 2}" '
+        f'name="{PROPERTY_PREFIX}{name}">'
+        + value_tag.format(kind=kind, value=value, ns=ns)
+        + "</property>"
+        for i, (name, (kind, value)) in enumerate(props.items())
+    )
+    xml = (
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"'
+        f' xmlns:vt="{ns}">{body}</Properties>'
+    )
+    path = tmp_path / "模板.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("docProps/custom.xml", xml)
+    assert read_template_properties(path) == {
+        "template_id": "T-1",
+        "unit_id": 7,
+        "period": "2026-11",
+    }

@@ -100,7 +100,7 @@ def test_group_by_column_with_subtotals_and_collapse(window, make_project):
     first = model.index(0, 0).data(GroupRole)
     assert first is not None and first.label.startswith("专栏2")
     assert model.index(0, 0).data(ProjectRole) is None
-    assert model.index(0, 0).data() == f"▾ {first.count} 项"
+    assert model.index(0, 0).data() == f"▾ {first.label} · {first.count} 个项目"
     ungrouped = [
         g for r in range(model.rowCount()) if (g := model.group_at(r)) and g.label == "未归入专栏"
     ]
@@ -181,7 +181,7 @@ def test_edit_a_cell_in_the_table_and_undo(window, store):
     assert model.setData(index, "45%")
     assert get_project(store, pid).percent_complete == 45
     row = model.row_of(pid)
-    assert model.index(row, column_index("percent_complete")).data() == "45%"
+    assert model.index(row, column_index("percent_complete")).data() == "45.0%"
     assert window.act_undo.text() == "撤销 修改 成都经广汉至德阳市域铁路S11线 完成百分比"
     assert not model.setData(model.index(row, column_index("percent_complete")), "120")
     assert "超出 0–100" in window.last_error

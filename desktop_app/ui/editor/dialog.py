@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from ...domain.errors import ConflictError, UserError, ValidationError
 from ...domain.fields import MILESTONE_NAMES, PROJECT_FIELD_LABELS, ROLES, STAGES
 from ...domain.model import AnnualTarget, Milestone, Project
-from ...domain.money import plain_number
+from ...domain.money import format_percent, format_wan_column, plain_number
 from ...domain.parsing import ParseError, parse_date, parse_int, parse_money
 from ...domain.validation import project_problems, unit_links_problems
 from ...services.editing import ProjectForm, parse_field
@@ -377,9 +377,9 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
             source = f"{rep.source}（{rep.batch_file}）" if rep.batch_file else rep.source
             values = [
                 rep.period,
-                "" if rep.percent_complete is None else f"{rep.percent_complete:g}%",
-                _money(rep.investment_to_date),
-                _money(rep.investment_this_year),
+                format_percent(rep.percent_complete),
+                format_wan_column(rep.investment_to_date),
+                format_wan_column(rep.investment_this_year),
                 rep.progress_text or "",
                 rep.problems or "",
                 source,

@@ -55,6 +55,8 @@ STATUS_COLUMNS = (
     "新增建议",
 )
 
+FILE_WIDTH = 320  # the 文件 column at most (pixels)
+
 
 class ReportingPage(QWidget):
     """进度填报: choose a period, see 报送情况, issue templates, import returns, export."""
@@ -89,7 +91,10 @@ class ReportingPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.Stretch)
+        # Each column as wide as its texts; a long file name is cut in its middle (its end says
+        # which period and unit it is) and shown whole in its tooltip.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.table.setTextElideMode(Qt.ElideMiddle)
         self.table.setAlternatingRowColors(True)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
@@ -169,13 +174,30 @@ class ReportingPage(QWidget):
                     item.setForeground(late if r["status"] == "未报送" else done)
                 item.setData(Qt.UserRole, r["unit_id"])
                 self.table.setItem(i, j, item)
-        self.table.resizeColumnsToContents()
+        self.fit_columns()
         returned = sum(1 for r in rows if r["status"] != "未报送")
         self.summary.setText(
             f"{self.period_combo.currentText()}：应报送 {len(rows)} 个单位，已报送 {returned}，"
             f"未报送 {len(rows) - returned}。"
         )
         self.update_proposals_button()
+
+    def fit_columns(self) -> None:
+        """Widths from the texts (header included), the file column at most FILE_WIDTH: the
+        table keeps its layout after an import instead of giving one column the page."""
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        for col, title in enumerate(STATUS_COLUMNS):
+            least = metrics.horizontalAdvance(title) + 24
+            width = max(self.table.columnWidth(col), least)
+            if col == STATUS_COLUMNS.index("文件"):
+                width = min(max(width, 160), FILE_WIDTH)
+            self.table.setColumnWidth(col, width)
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, STATUS_COLUMNS.index("文件"))
+            if item is not None and item.text():
+                item.setToolTip(item.text())
 
     # -- actions ---------------------------------------------------------------------------
 

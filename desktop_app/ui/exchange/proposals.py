@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.errors import UserError
 from ...domain.fields import PROJECT_FIELD_LABELS, STAGES
-from ...domain.money import plain_number
+from ...domain.money import format_wan_column, plain_number
 from ...exchange.columns import BY_KEY
 from ...services import proposals
 from ...services.changes import Changes
@@ -88,7 +88,10 @@ def _time(text: str | None) -> str:
 
 
 def _payload(p: ProjectProposal, key: str) -> str:
-    return _shown(p.payload.get(BY_KEY[key].header))
+    value = p.payload.get(BY_KEY[key].header)
+    if key == "annual_plan" and isinstance(value, int | float):
+        return format_wan_column(value)  # a column of amounts: two decimals, as everywhere
+    return _shown(value)
 
 
 def payload_text(p: ProjectProposal) -> str:

@@ -246,7 +246,15 @@ class GanttChart(QAbstractScrollArea):
         self.horizontalScrollBar().setValue(int(self.scale.x(first)) - 20)
 
     def scroll_to_date(self, day: date) -> None:
-        self.horizontalScrollBar().setValue(int(self.scale.x(day) - self.viewport().width() / 3))
+        """``day`` in the middle of the view, with as much time before it as after: the
+        scrollable dates are extended when they end too soon after it (a wide view at 年)."""
+        half = self.viewport().width() / 2
+        days_after = int(half / self.scale.px_per_day) + 31
+        if day + timedelta(days=days_after) > self._range[1]:
+            self._range = (self._range[0], day + timedelta(days=days_after))
+            self._update_scrollbars()
+            self.header.update()
+        self.horizontalScrollBar().setValue(int(self.scale.x(day) - half))
 
     def scroll_to_row(self, row: int) -> None:
         v = self.verticalScrollBar()

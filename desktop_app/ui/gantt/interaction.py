@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QToolTip
 
-from ...domain.money import format_wan
+from ...domain.money import format_amount, format_percent
 from .rows import MS_DONE, MS_OVERDUE, RowInfo
 
 if TYPE_CHECKING:
@@ -41,13 +41,24 @@ class Drag:
         return s, max(e + self.delta, s)
 
 
+def drag_text(mode: str, start: int, end: int, delta: int) -> str:
+    """What a drag shows while the mouse moves: the new dates and the shift in days."""
+    what = {"move": "移动", "start": "调整开工", "end": "调整完工"}[mode]
+    shift = "不变" if delta == 0 else f"{'推迟' if delta > 0 else '提前'} {abs(delta)} 天"
+    return (
+        f"{what}：{shift}\n"
+        f"计划开工 {date.fromordinal(start).isoformat()}\n"
+        f"计划完工 {date.fromordinal(end).isoformat()}（工期 {end - start + 1} 天）"
+    )
+
+
 def _fmt(d: date | None) -> str:
     return d.isoformat() if d else "待填报"
 
 
 def tooltip_text(info: RowInfo, milestone: str | None = None) -> str:
     if info.kind == "group":
-        pct = f"{info.percent:g}%" if info.percent is not None else "—"
+        pct = format_percent(info.percent, missing="—")
         return f"{info.label}\n{info.count} 个项目，按投资加权完成 {pct}"
     p, s = info.project, info.status
     lines = [f"{p.code} {p.name}", f"阶段：{p.stage}    状态：{s.name if s else '—'}"]
@@ -57,9 +68,9 @@ def tooltip_text(info: RowInfo, milestone: str | None = None) -> str:
             f"实际：{_fmt(p.actual_start)} 至 {p.actual_end.isoformat() if p.actual_end else '进行中'}"
         )
     if p.percent_complete is not None:
-        lines.append(f"完成：{p.percent_complete:g}%")
+        lines.append(f"完成：{format_percent(p.percent_complete)}")
     if p.total_investment is not None:
-        lines.append(f"总投资：{format_wan(p.total_investment)} 万元")
+        lines.append(f"总投资：{format_amount(p.total_investment)}")
     if p.lead_unit:
         lines.append(f"牵头单位：{p.lead_unit}")
     if info.slip_days:
@@ -75,6 +86,7 @@ class ChartInteraction:
     def __init__(self, chart: GanttChart):
         self.chart = chart
         self.drag: Drag | None = None
+        self.drag_text = ""  # shown beside the mouse while a bar is dragged
 
     # -- hit testing -------------------------------------------------------------------------
 
@@ -138,15 +150,22 @@ class ChartInteraction:
             c.viewport().setCursor(shape)
             return
         delta = c.scale.snap(c.scale.days(x - self.drag.press_x))
-        if delta != self.drag.delta:
+        if delta != self.drag.delta or not self.drag_text:
             self.drag.delta = delta
             s, e = self.drag.span()
             c.options.preview = (self.drag.row, s, e)
             c.viewport().update()
+            # As MS Project does: the dates the bar would get, while it moves.
+            self.drag_text = drag_text(self.drag.mode, s, e, delta)
+            where = c.viewport().mapToGlobal(event.position().toPoint())
+            QToolTip.showText(where, self.drag_text, c.viewport())
 
     def release(self, event) -> None:
         c = self.chart
         drag, self.drag = self.drag, None
+        if self.drag_text:
+            self.drag_text = ""
+            QToolTip.hideText()
         c.options.preview = None
         c.viewport().update()
         if drag is None or drag.delta == 0:
@@ -190,6 +209,15 @@ class ChartInteraction:
         )
         return True
 
+    def _toggle_group(self, row: int, expand: bool) -> bool:
+        """→ opens a closed group, ← closes an open one, as in every tree; False elsewhere."""
+        model = self.chart.model()
+        group = model.group_at(row) if row >= 0 and hasattr(model, "group_at") else None
+        if group is None or group.collapsed != expand:
+            return False
+        model.toggle_group(group.key)
+        return True
+
     # -- keyboard ----------------------------------------------------------------------------
 
     def key(self, event) -> bool:
@@ -209,6 +237,8 @@ class ChartInteraction:
             new = n - 1
         elif k in (Qt.Key_Return, Qt.Key_Enter) and row >= 0:
             c.rowActivated.emit(row)
+            return True
+        elif k in (Qt.Key_Left, Qt.Key_Right) and self._toggle_group(row, k == Qt.Key_Right):
             return True
         elif k in (Qt.Key_Left, Qt.Key_Right):
             bar = c.horizontalScrollBar()

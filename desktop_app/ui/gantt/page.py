@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import QEvent, Qt, QThreadPool
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -88,9 +87,12 @@ class GanttPage(QWidget):
         self.table.horizontalHeader().setFixedHeight(HEADER_HEIGHT)
         self.table.setWordWrap(False)
         self.table.setColumnWidth(0, 124)
-        self.table.setColumnWidth(1, 230)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # The name takes the list's remaining width and a long one ends in "…".
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.table.setTextElideMode(Qt.ElideRight)
         self.table.doubleClicked.connect(self._table_double_clicked)
+        self.table.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)
 
         # one vertical position for both halves (pixels: the list scrolls per pixel)
         self.table.verticalScrollBar().valueChanged.connect(self.chart.verticalScrollBar().setValue)
@@ -120,6 +122,7 @@ class GanttPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(self._toolbar())
+        layout.addWidget(self._filter_bar())
         layout.addWidget(split, 1)
 
         self._kept: tuple[int, str | None] = (0, None)
@@ -130,6 +133,9 @@ class GanttPage(QWidget):
         self._zoom_shown("季")
         self.jump_to_today()
         self._shown_once = False
+        self.model.filtersChanged.connect(self._show_filter)
+        self.model.modelReset.connect(self._show_filter)
+        self._show_filter()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -193,9 +199,8 @@ class GanttPage(QWidget):
         save.clicked.connect(self.save_baseline)
         row.addWidget(save)
         row.addStretch(1)
-        out = QToolButton()
-        out.setText("导出")
-        out.setPopupMode(QToolButton.InstantPopup)
+        out = QPushButton("导出…")
+        out.setObjectName("gantt_export")
         menu = QMenu(out)
         menu.addAction("当前视图为图片（PNG）…", lambda: self.export_dialog("png", whole=False))
         menu.addAction("整张图为图片（PNG）…", lambda: self.export_dialog("png", whole=True))
@@ -204,6 +209,70 @@ class GanttPage(QWidget):
         out.setMenu(menu)
         row.addWidget(out)
         return row
+
+    def _filter_bar(self) -> QWidget:
+        """A strip that says the chart shows only what the register's filter lets through (the
+        two pages share it), with a button that clears it. Hidden when nothing is filtered."""
+        bar = QWidget()
+        bar.setObjectName("gantt_filter_bar")
+        bar.setStyleSheet(
+            "QWidget#gantt_filter_bar { background: #FEF7E0; border: 1px solid #F9D67A;"
+            " border-radius: 4px; }"
+        )
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(8, 2, 4, 2)
+        self.filter_label = QLabel()
+        self.filter_label.setObjectName("gantt_filter_label")
+        row.addWidget(self.filter_label, 1)
+        self.clear_filter_button = QPushButton("清除筛选")
+        self.clear_filter_button.clicked.connect(lambda: self.model.clear_filters())
+        row.addWidget(self.clear_filter_button)
+        self.filter_bar = bar
+        return bar
+
+    def _show_filter(self) -> None:
+        m = self.model
+        self.filter_bar.setVisible(m.filters.active)
+        if m.filters.active:
+            self.filter_label.setText(
+                f"已筛选：按项目库的筛选条件显示 {m.shown_count} / {m.total_count} 个项目"
+            )
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        """In the list, a click on a group's ▸/▾ and the → / ← keys open and close the group,
+        as in every tree; elsewhere the list behaves as a table."""
+        kind = event.type()
+        if watched is self.table.viewport() and kind == QEvent.MouseButtonPress:
+            index = self.table.indexAt(event.position().toPoint())
+            cell = self.table.visualRect(index)
+            on_arrow = index.column() == 0 and event.position().x() - cell.left() <= 24
+            if on_arrow and event.button() == Qt.LeftButton and self._toggle(index.row()):
+                return True
+        elif watched is self.table and kind == QEvent.KeyPress:
+            key = event.key()
+            if key in (Qt.Key_Left, Qt.Key_Right):
+                row = self.table.currentIndex().row()
+                group = self.model.group_at(row) if row >= 0 else None
+                if group is not None and group.collapsed == (key == Qt.Key_Right):
+                    return self._toggle(row)
+        return super().eventFilter(watched, event)
+
+    def _toggle(self, row: int) -> bool:
+        group = self.model.group_at(row)
+        if group is None:
+            return False
+        self.model.toggle_group(group.key)
+        row = next(
+            (
+                i
+                for i in range(self.model.rowCount())
+                if self.model.group_at(i) is not None and self.model.group_at(i).key == group.key
+            ),
+            None,
+        )
+        if row is not None:
+            self._select_row(row)
+        return True
 
     def _sync_group_combo(self) -> None:
         i = self.group_combo.findData(self.model.group_by)

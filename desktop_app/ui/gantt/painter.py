@@ -13,6 +13,7 @@ from datetime import date
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF
 
+from ...domain.money import format_percent
 from .rows import MS_DONE, MS_OVERDUE, RowLayout
 from .timescale import TimeScale
 
@@ -172,7 +173,7 @@ class GanttPainter:
                     QRectF(left, top + 4, width * min(max(info.percent, 0.0), 100.0) / 100.0, 12.5),
                     solid,
                 )
-            label = f"{info.percent:g}%" if info.percent is not None else ""
+            label = format_percent(info.percent)
             if show_baseline and info.slip_days:
                 label += f"  {'+' if info.slip_days > 0 else ''}{info.slip_days}天"
             if label and right < x1:
@@ -239,7 +240,9 @@ class GanttPainter:
         if info.percent is not None:
             p.setPen(_TEXT)
             p.setFont(self.bold)
-            p.drawText(QRectF(right + 6, top, 120, h), Qt.AlignVCenter, f"{info.percent:g}%")
+            p.drawText(
+                QRectF(right + 6, top, 120, h), Qt.AlignVCenter, format_percent(info.percent)
+            )
             p.setFont(self.font)
 
     def _links(self, p, scale, layout, rows, h, x0, x1) -> None:

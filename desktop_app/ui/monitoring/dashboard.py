@@ -38,10 +38,11 @@ from PySide6.QtWidgets import (
 
 from ...domain.errors import UserError
 from ...domain.fields import STAGES
-from ...domain.money import format_amount
+from ...domain.money import format_amount, format_percent
 from ...domain.status import LIGHT_COLORS, LIGHT_NAMES, LIGHTS
 from ...services.changes import Changes
 from ...services.monitoring import Dashboard, dashboard
+from ...store.history import last_import
 from ..context import AppContext
 from ..images import save_png
 
@@ -70,6 +71,7 @@ class Tile(QFrame):
         self.caption.setStyleSheet("color: #5f6368")
         self.detail = QLabel("")
         self.detail.setStyleSheet("color: #5f6368")
+        self.detail.setWordWrap(True)  # a narrow screen wraps it instead of widening the page
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
         layout.addWidget(self.value)
@@ -83,6 +85,52 @@ class Tile(QFrame):
         if self.on_click is not None and event.button() == Qt.LeftButton:
             self.on_click()
         super().mouseReleaseEvent(event)
+
+
+class NextSteps(QFrame):
+    """What the office does next, in its own words, each with the button that does it. Shown
+    while there is something to do: projects whose dates or investment are 待填报, no register
+    imported yet, returns of the period still missing."""
+
+    def __init__(self, on_action):
+        super().__init__()
+        self.setObjectName("next_steps")
+        self.setStyleSheet(
+            "QFrame#next_steps { background: #E8F0FE; border: 1px solid #AECBFA;"
+            " border-radius: 6px; }"
+        )
+        self.on_action = on_action
+        self.title = QLabel("下一步")
+        self.title.setStyleSheet("font-weight: bold; font-size: 11pt;")
+        self.body: QWidget | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.title)
+        self.steps: list[tuple[str, str, QPushButton]] = []
+
+    def set_steps(self, steps: list[tuple[str, str, str]]) -> None:
+        """``steps``: (what to do, button text, action) in order; none hides the panel."""
+        if self.body is not None:
+            self.layout().removeWidget(self.body)
+            self.body.hide()
+            self.body.deleteLater()
+        self.body = QWidget()
+        rows = QVBoxLayout(self.body)
+        rows.setContentsMargins(0, 0, 0, 0)
+        self.steps = []
+        for i, (text, button_text, action) in enumerate(steps, 1):
+            line = QHBoxLayout()
+            label = QLabel(f"{i}. {text}")
+            label.setWordWrap(True)
+            button = QPushButton(button_text)
+            button.setObjectName(f"next_{action}")
+            button.clicked.connect(lambda _=False, a=action: self.on_action(a))
+            line.addWidget(label, 1)
+            line.addWidget(button)
+            rows.addLayout(line)
+            self.steps.append((text, button_text, button))
+        self.layout().addWidget(self.body)
+        self.setVisible(bool(steps))
 
 
 CHART_NAMES = ("light_chart", "stage_chart", "reporting_chart", "district_chart", "column_chart")
@@ -179,6 +227,8 @@ class DashboardPage(QWidget):
         body = QWidget()
         body_layout = QVBoxLayout(body)
         body_layout.addLayout(head)
+        self.next_steps = NextSteps(self.ctx.action_requested.emit)
+        body_layout.addWidget(self.next_steps)
         body_layout.addLayout(tiles)
         body_layout.addLayout(grid)
         scroll = QScrollArea()
@@ -207,7 +257,7 @@ class DashboardPage(QWidget):
         reported, expected = d.reporting
         rate = d.reporting_rate
         self.tiles["reporting"].set(
-            "—" if rate is None else f"{rate:g}%",
+            format_percent(rate, missing="—"),
             f"{reported}/{expected} 个单位已报送，点击看未报送项目",
         )
         planned = sum(r.planned for r in d.investment_by_district)
@@ -224,6 +274,41 @@ class DashboardPage(QWidget):
         self._investment(self.district_chart, d.investment_by_district, "district")
         self._investment(self.column_chart, d.investment_by_column, "column")
         self._late(d)
+        self._next_steps(d)
+
+    def _next_steps(self, d: Dashboard) -> None:
+        from ..register.model import missing_fields
+
+        pending = sum(1 for s in self.ctx.project_statuses() if missing_fields(s.project))
+        reported, expected = d.reporting
+        steps = []
+        if pending:
+            steps.append(
+                (
+                    f"{d.total} 个项目中有 {pending} 个的计划日期、总投资或责任单位待填报："
+                    f"生成 {d.period} 填报模板，发给各单位填写后交回。",
+                    "生成全部单位模板…",
+                    "issue_templates",
+                )
+            )
+        if last_import(self.ctx.store) is None:
+            steps.append(
+                (
+                    "办公室已有项目台账（Excel）？导入台账，一次补齐项目的日期、投资和单位。",
+                    "导入现有台账…",
+                    "import_register",
+                )
+            )
+        if expected and reported < expected:
+            steps.append(
+                (
+                    f"各单位交回填报表后导入（本期已报送 {reported}/{expected} 个单位），"
+                    "导入前先预览要修改的内容。",
+                    "导入填报表…",
+                    "import_returns",
+                )
+            )
+        self.next_steps.set_steps(steps)
 
     # -- charts ----------------------------------------------------------------------------
 

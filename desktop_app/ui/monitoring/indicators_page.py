@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
@@ -126,21 +128,36 @@ class IndicatorsPage(QWidget):
         self.chart.legend().setAlignment(Qt.AlignBottom)
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.Antialiasing)
-        self.chart_view.setMinimumWidth(320)
+        self.chart_view.setMinimumHeight(160)
+        # An indicator without any actual value has nothing to draw: say so instead of an
+        # empty chart with a made-up axis.
+        self.no_data = QLabel()
+        self.no_data.setObjectName("indicator_no_data")
+        self.no_data.setAlignment(Qt.AlignCenter)
+        self.no_data.setWordWrap(True)
+        self.no_data.setStyleSheet("color:#5f6368; font-size: 11pt; background: white;")
+        self.chart_stack = QStackedWidget()
+        self.chart_stack.addWidget(self.chart_view)
+        self.chart_stack.addWidget(self.no_data)
         hint = QLabel("双击年份单元格录入实际值（可撤销）；红色虚线为目标值。")
         hint.setStyleSheet("color:#5f6368")
-        splitter = QSplitter()
+        # The table across the whole width (the names in full, no sideways scrolling), the
+        # selected indicator's chart below it.
+        splitter = QSplitter(Qt.Vertical)
         splitter.addWidget(self.table)
-        splitter.addWidget(self.chart_view)
+        splitter.addWidget(self.chart_stack)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(hint)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
-        splitter.setSizes([1080, 320])
+        splitter.setSizes([500, 200])
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setDefaultSectionSize(26)
         self.reload()
 
     def years(self) -> list[int]:
@@ -175,7 +192,9 @@ class IndicatorsPage(QWidget):
                 ind.target_text or f"{ind.operator}{ind.target:g}",
             )
             for col, text in enumerate(fixed):
-                self.table.setItem(row, col, self._readonly(text))
+                cell = self._readonly(text)
+                cell.setToolTip(text)
+                self.table.setItem(row, col, cell)
             for k, year in enumerate(years):
                 value = ind.actuals.get(year)
                 item = QTableWidgetItem("" if value is None else plain_number(value))
@@ -200,10 +219,7 @@ class IndicatorsPage(QWidget):
             spark.setData(SPARK_ROLE, (sorted(ind.actuals.items()), ind.target))
             self.table.setItem(row, base + 4, spark)
         self._filling = False
-        self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(2, 220)
-        self.table.setColumnWidth(1, 72)
-        self.table.setColumnWidth(len(headers) - 1, 110)
+        self._fit_columns(len(headers))
         with_data = sum(1 for i in self.indicators if i.actuals)
         self.summary.setText(
             f"主要指标 {len(self.indicators)} 项：已录入实际值 {with_data} 项，已达标 {met} 项，"
@@ -211,6 +227,37 @@ class IndicatorsPage(QWidget):
         )
         if self.indicators:
             self.table.selectRow(max(0, min(selected, len(self.indicators) - 1)))
+
+    def _fit_columns(self, count: int) -> None:
+        """Every column as wide as its texts, the 指标 name taking the rest of the width."""
+        header = self.table.horizontalHeader()
+        self.table.resizeColumnsToContents()
+        metrics = header.fontMetrics()
+        for col in range(count):
+            title = self.table.horizontalHeaderItem(col).text()
+            self.table.setColumnWidth(
+                col, max(self.table.columnWidth(col), metrics.horizontalAdvance(title) + 14)
+            )
+        self.table.setColumnWidth(count - 1, 80)  # the sparkline
+        header.setSectionResizeMode(FIXED.index("指标"), QHeaderView.Stretch)
+        header.setMinimumSectionSize(30)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """A name longer than its column goes onto a second line instead of being cut (once
+        the column has its width: after the layout has run)."""
+        if not hasattr(self, "_rows_timer"):
+            # A timer of the page's own: it goes with the page (a free single shot would call
+            # a table already deleted).
+            self._rows_timer = QTimer(self)
+            self._rows_timer.setSingleShot(True)
+            self._rows_timer.setInterval(0)
+            self._rows_timer.timeout.connect(self.table.resizeRowsToContents)
+        self._rows_timer.start()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_rows()
 
     @staticmethod
     def _readonly(text: str) -> QTableWidgetItem:
@@ -261,6 +308,15 @@ class IndicatorsPage(QWidget):
             return
         ind = self.indicators[row]
         self.chart.setTitle(f"{ind.name}（{ind.unit or ''}）")
+        if not ind.actuals:
+            self.no_data.setText(
+                f"{ind.name}（目标 {ind.target_text or f'{ind.operator}{ind.target:g}'}）"
+                "\n\n暂无数据\n"
+                "在上表的年份单元格中双击即可录入实际值。"
+            )
+            self.chart_stack.setCurrentWidget(self.no_data)
+            return
+        self.chart_stack.setCurrentWidget(self.chart_view)
         years = self.years()
         actual = QLineSeries()
         actual.setName("实际值")

@@ -46,6 +46,7 @@ from ...store.supervision import (
     list_supervisions,
     update_supervision,
 )
+from ...store.units import unit_order
 from ..context import AppContext
 from ..undo import StoreCommand, execute
 
@@ -327,7 +328,7 @@ class SupervisionPage(QWidget):
             for col, cell in enumerate(cells):
                 table.setItem(row, col, cell)
             table.item(row, 4).setToolTip("\n".join(st.reasons))
-        self._widths(table, (34, 110, 300, 140, 380, 70, 140))
+        self._widths(table, (34, 100, 260, 130, 380, 70, 120, 130), stretch=4)
 
     def _last_report(self, project_id: str, last_period: str | None) -> str:
         """The latest period reported and the day it came in: "2026-11（11-28）"."""
@@ -356,7 +357,7 @@ class SupervisionPage(QWidget):
             )
             for col, cell in enumerate(cells):
                 table.setItem(row, col, cell)
-        self._widths(table, (110, 260, 130, 90, 90, 50, 60, 90, 320))
+        self._widths(table, (100, 220, 120, 90, 90, 50, 60, 80, 240, 160), stretch=8)
 
     def _fill_periods(self) -> None:
         """The current period and the eleven before it (months or quarters)."""
@@ -376,7 +377,9 @@ class SupervisionPage(QWidget):
         if not period:
             return
         units = unit_reporting(self.ctx.store, period)
-        self.units = sorted(units, key=lambda u: (u.reported, u.kind, u.unit))
+        # Not reported first, each part in the office's order (区县, 功能区, 市级部门).
+        order = unit_order(self.ctx.store)
+        self.units = sorted(units, key=lambda u: (u.reported, order.get(u.unit, len(order))))
         table = self.reporting
         table.setRowCount(len(self.units))
         for row, u in enumerate(self.units):
@@ -409,9 +412,17 @@ class SupervisionPage(QWidget):
                 self.ctx.show_projects_requested.emit({"lead": u.unit})
 
     @staticmethod
-    def _widths(table: QTableWidget, widths: tuple[int, ...]) -> None:
+    def _widths(
+        table: QTableWidget, widths: tuple[int, ...], *, stretch: int | None = None
+    ) -> None:
+        """Column widths; the ``stretch`` column (a reason, a long text) takes the width the
+        others leave, so that the table fits the page without sideways scrolling."""
+        header = table.horizontalHeader()
         for col, width in enumerate(widths):
             table.setColumnWidth(col, width)
+        if stretch is not None:
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(stretch, QHeaderView.Stretch)
 
     # -- actions ---------------------------------------------------------------------------
 

@@ -37,11 +37,18 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 
 from ...domain.fields import MISSING
 from ...domain.model import Project
-from ...domain.money import format_wan, plain_number
+from ...domain.money import (
+    format_amount,
+    format_percent,
+    format_wan_column,
+    format_yi,
+    plain_number,
+)
 from ...domain.status import LIGHT_COLORS, LIGHT_NAMES, LIGHT_RANK, Status, evaluate
 from ...services.changes import Changes
 from ...services.monitoring import ProjectStatus
 from ...store.projects import list_projects
+from ...store.units import unit_order
 from ..roles import GroupRole, ProjectIdRole, ProjectRole, SortRole, StatusRole
 
 GREY_TEXT = QColor("#9AA0A6")
@@ -78,9 +85,9 @@ COLUMNS: tuple[Column, ...] = (
         "状态",
         lambda p, s: LIGHT_NAMES[s.light],
         lambda p, s: LIGHT_RANK[s.light],
-        width=80,
+        width=72,
     ),
-    Column("code", "项目编码", lambda p, s: p.code, lambda p, s: p.code, width=110),
+    Column("code", "项目编码", lambda p, s: p.code, lambda p, s: p.code, width=96),
     Column("name", "项目名称", lambda p, s: p.name, lambda p, s: p.name, width=300),
     Column(
         "column",
@@ -110,9 +117,9 @@ COLUMNS: tuple[Column, ...] = (
         width=70,
     ),
     Column(
-        "district", "所在区县", lambda p, s: p.district, lambda p, s: p.district or "", width=90
+        "district", "所在区县", lambda p, s: p.district, lambda p, s: p.district or "", width=82
     ),
-    Column("lead", "牵头单位", lambda p, s: p.lead_unit, lambda p, s: p.lead_unit or "", width=130),
+    Column("lead", "牵头单位", lambda p, s: p.lead_unit, lambda p, s: p.lead_unit or "", width=120),
     Column(
         "responsible",
         "责任单位",
@@ -124,7 +131,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "total_investment",
         "总投资（万元）",
-        lambda p, s: format_wan(p.total_investment) or None,
+        lambda p, s: format_wan_column(p.total_investment) or None,
         lambda p, s: _num(p.total_investment),
         align_right=True,
         width=110,
@@ -162,7 +169,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "percent_complete",
         "完成百分比",
-        lambda p, s: f"{p.percent_complete:g}%" if p.percent_complete is not None else None,
+        lambda p, s: format_percent(p.percent_complete) or None,
         lambda p, s: _num(p.percent_complete),
         align_right=True,
         width=85,
@@ -171,7 +178,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "investment_to_date",
         "累计完成投资（万元）",
-        lambda p, s: format_wan(p.investment_to_date) or None,
+        lambda p, s: format_wan_column(p.investment_to_date) or None,
         lambda p, s: _num(p.investment_to_date),
         align_right=True,
         width=130,
@@ -311,7 +318,32 @@ class GroupRow:
 
     @property
     def summary(self) -> str:
-        return f"{self.count} 个项目，总投资 {format_wan(self.total_investment) or '0'} 万元"
+        return f"{self.count} 个项目，总投资 {format_amount(self.total_investment)}"
+
+    @property
+    def header(self) -> str:
+        """The header's one line: ``▾ 中江县 · 1,662 个项目``."""
+        return f"{'▸' if self.collapsed else '▾'} {self.label} · {self.count:,} 个项目"
+
+
+# From 100亿元 on, a sum in 万元 ("1,000,000.00") no longer fits the amounts column: 亿元 then.
+YI_FROM_WAN = 1_000_000
+
+
+def subtotal_text(value_wan: float) -> str:
+    """A group's or the whole table's total investment as the amounts column shows it."""
+    if abs(value_wan) >= YI_FROM_WAN:
+        return format_yi(value_wan)
+    return format_wan_column(value_wan)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The 合计 of the projects passing the filter (shown under the table)."""
+
+    count: int
+    total_investment: float
+    investment_to_date: float
 
 
 class _Entry:
@@ -419,6 +451,8 @@ class RegisterModel(QAbstractTableModel):
         self._right = Qt.AlignRight | Qt.AlignVCenter
         self._flags = Qt.ItemIsEnabled | Qt.ItemIsSelectable
         self._edit_flags = self._flags | Qt.ItemIsEditable
+        self._unit_rank: dict[str, int] = {}
+        self._totals = Totals(0, 0.0, 0.0)
         self.reload()
         ctx.changed.connect(self.apply_changes)
 
@@ -433,6 +467,7 @@ class RegisterModel(QAbstractTableModel):
         """Read every project again (another database, an import, many changes)."""
         entries = self._evaluate(list_projects(self.ctx.store))
         self._entries = {e.project.id: e for e in entries}
+        self._unit_rank = unit_order(self.ctx.store)
         self._resort()
         self._rebuild()
 
@@ -502,13 +537,18 @@ class RegisterModel(QAbstractTableModel):
         self.beginResetModel()
         shown = self._filtered()
         self._shown = len(shown)
+        self._totals = Totals(
+            len(shown),
+            sum(e.project.total_investment or 0.0 for e in shown),
+            sum(e.project.investment_to_date or 0.0 for e in shown),
+        )
         rows: list[tuple[str, object]] = []
         if self._group_by:
             groups: dict[str, tuple[str, list[_Entry]]] = {}
             for e in shown:
                 key, label = e.group_keys[self._group_by]
                 groups.setdefault(key, (label, []))[1].append(e)
-            for key in sorted(groups):
+            for key in sorted(groups, key=self._group_order):
                 label, members = groups[key]
                 g = GroupRow(
                     key,
@@ -525,6 +565,18 @@ class RegisterModel(QAbstractTableModel):
         self._rows = rows
         self._row_of = {item.project.id: i for i, (kind, item) in enumerate(rows) if kind == "p"}
         self.endResetModel()
+
+    def _group_order(self, key: str) -> tuple:
+        """Groups by unit or district in the office's order (区县, 功能区, 市级部门), the
+        rest by their key (专栏 number, stage); 未填 last."""
+        if self._group_by in ("district", "lead"):
+            return (key == "~", self._unit_rank.get(key, len(self._unit_rank)), key)
+        return (0, 0, key)
+
+    @property
+    def totals(self) -> Totals:
+        """合计 of the projects passing the filter (also those inside collapsed groups)."""
+        return self._totals
 
     @property
     def filters(self) -> RegisterFilter:
@@ -718,14 +770,12 @@ class RegisterModel(QAbstractTableModel):
 
     def _group_text(self, item: GroupRow, col: int) -> str | None:
         key = COLUMNS[col].key
+        # One line at the left (the view lets it run over the empty cells beside it) and the
+        # subtotal under the amounts.
         if key == "status":
-            return ("▸ " if item.collapsed else "▾ ") + f"{item.count} 项"
-        if key == "name":
-            return item.label
-        if key == "code":
-            return GROUPINGS[self._group_by]
+            return item.header
         if key == "total_investment":
-            return format_wan(item.total_investment) or "0"
+            return subtotal_text(item.total_investment)
         return None
 
     def _group_data(self, item: GroupRow, col: int, role: int):
@@ -736,7 +786,7 @@ class RegisterModel(QAbstractTableModel):
         if role == _BACKGROUND:
             return self._group_bg
         if role == _TOOLTIP:
-            return f"{item.label}：{item.summary}（双击展开/折叠）"
+            return f"{item.label}：{item.summary}（单击 ▸ 或双击展开/折叠）"
         if role == GroupRole:
             return item
         if role == _ALIGN and col in _RIGHT_COLUMNS:

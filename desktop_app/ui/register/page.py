@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,7 +22,15 @@ from PySide6.QtWidgets import (
 from ...domain.status import LIGHT_NAMES, LIGHTS
 from ...services.changes import Changes
 from ..context import AppContext
-from .model import COLUMNS, DEFAULT_VISIBLE, GROUPINGS, RegisterModel
+from .model import (
+    COLUMNS,
+    DEFAULT_VISIBLE,
+    GROUP_BG,
+    GROUPINGS,
+    RegisterModel,
+    column_index,
+    subtotal_text,
+)
 from .row_painter import RowPainter
 
 ANY = "（全部）"
@@ -56,6 +64,39 @@ class RegisterView(QTableView):
         for i, col in enumerate(COLUMNS):
             self.setColumnWidth(i, col.width)
             self.setColumnHidden(i, col.key not in DEFAULT_VISIBLE)
+        self.fit_name_column()
+
+    def fit_name_column(self) -> None:
+        """The name column takes the width the others leave (at least NAME_MIN): the table fits
+        a 1366-pixel screen, and at 1280 (1920 at 150 %) without scrolling sideways."""
+        header = self.horizontalHeader()
+        name = column_index("name")
+        header.setMinimumSectionSize(40)
+        header.setSectionResizeMode(name, QHeaderView.Stretch)
+        header.setStretchLastSection(False)
+
+    def mousePressEvent(self, event) -> None:
+        """A click on a group's ▸ / ▾ (the start of its header line) opens or closes it, as in
+        every tree; a double-click anywhere on the header does too."""
+        model = self.model()
+        pos = event.position().toPoint()
+        row = self.rowAt(pos.y())
+        group = model.group_at(row) if row >= 0 and isinstance(model, RegisterModel) else None
+        if group is not None and event.button() == Qt.LeftButton:
+            header = self.horizontalHeader()
+            first = next(
+                (
+                    header.logicalIndex(v)
+                    for v in range(header.count())
+                    if not header.isSectionHidden(header.logicalIndex(v))
+                ),
+                None,
+            )
+            if first is not None and 0 <= pos.x() - header.sectionViewportPosition(first) <= 24:
+                model.toggle_group(group.key)
+                self.selectRow(min(row, model.rowCount() - 1))
+                return
+        super().mousePressEvent(event)
 
     def paintEvent(self, event) -> None:
         # The visible rows are painted in one pass from the model's precomputed texts: Qt's
@@ -74,6 +115,79 @@ class RegisterView(QTableView):
         if event.type() in (QEvent.FontChange, QEvent.StyleChange):
             self._row_painter.invalidate()
         super().changeEvent(event)
+
+
+class TotalsBar(QWidget):
+    """The 合计 row under the table: how many projects the filter shows and their total
+    investment (and investment to date), each under its own column, following column moves,
+    widths and sideways scrolling. It stays in view however far the table scrolls."""
+
+    SUMMED = ("total_investment", "investment_to_date")
+
+    def __init__(self, view: RegisterView, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.view = view
+        self.setObjectName("register_totals")
+        font = self.font()
+        font.setBold(True)
+        self.setFont(font)
+        self.setFixedHeight(view.verticalHeader().defaultSectionSize() + 2)
+        header = view.horizontalHeader()
+        model = view.model()
+        for signal in (
+            model.modelReset,
+            header.sectionResized,
+            header.sectionMoved,
+            header.geometriesChanged,
+            view.horizontalScrollBar().valueChanged,
+        ):
+            signal.connect(self.update)
+
+    def texts(self) -> dict[str, str]:
+        """What the bar shows: the label and each summed column's figure."""
+        totals = self.view.model().totals
+        return {
+            "label": f"合计 · {totals.count:,} 个项目",
+            "total_investment": subtotal_text(totals.total_investment),
+            "investment_to_date": subtotal_text(totals.investment_to_date),
+        }
+
+    def _origin(self) -> int:
+        """The table's left edge (of its cells) in the bar's coordinates."""
+        return self.mapFromGlobal(self.view.viewport().mapToGlobal(QPoint(0, 0))).x()
+
+    def cell(self, key: str) -> QRect | None:
+        """Where ``key``'s figure goes in the bar (None when its column is hidden)."""
+        header = self.view.horizontalHeader()
+        logical = column_index(key)
+        if self.view.isColumnHidden(logical):
+            return None
+        origin = self._origin()
+        x = origin + header.sectionViewportPosition(logical)
+        return QRect(x + 4, 0, header.sectionSize(logical) - 8, self.height())
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), GROUP_BG)
+        texts = self.texts()
+        metrics = painter.fontMetrics()
+        origin = self._origin()
+        label_right = self.width()
+        cells = {key: self.cell(key) for key in self.SUMMED}
+        for rect in cells.values():
+            if rect is not None and rect.left() > origin:
+                label_right = min(label_right, rect.left() - 8)
+        label = metrics.elidedText(texts["label"], Qt.ElideRight, label_right - origin - 6)
+        painter.drawText(
+            QRect(origin + 6, 0, label_right - origin - 6, self.height()),
+            Qt.AlignVCenter | Qt.AlignLeft,
+            label,
+        )
+        for key, rect in cells.items():
+            if rect is not None and rect.width() > 0:
+                text = metrics.elidedText(texts[key], Qt.ElideRight, rect.width())
+                painter.drawText(rect, Qt.AlignVCenter | Qt.AlignRight, text)
+        painter.end()
 
 
 class RegisterPage(QWidget):
@@ -166,7 +280,9 @@ class RegisterPage(QWidget):
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addLayout(filter_row)
         layout.addLayout(tool_row)
+        self.totals = TotalsBar(self.view)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.totals)
 
         # Actions the main window provides (edit, delete, history) are set by it.
         self.context_actions: list = []
@@ -279,6 +395,7 @@ class RegisterPage(QWidget):
             header.moveSection(header.visualIndex(i), i)
             self.view.setColumnWidth(i, col.width)
             self.view.setColumnHidden(i, col.key not in DEFAULT_VISIBLE)
+        self.view.fit_name_column()
         self.save_columns()
 
     def save_columns(self) -> None:
@@ -291,6 +408,7 @@ class RegisterPage(QWidget):
             self.view.horizontalHeader().setSortIndicator(
                 self.model.sort_column, self.model.sort_order
             )
+            self.view.fit_name_column()
 
     # -- selection and actions -------------------------------------------------------------
 

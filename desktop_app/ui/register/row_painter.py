@@ -29,6 +29,7 @@ from .model import COLUMNS, GREY_TEXT, GROUP_BG, column_index
 
 LIGHT_SIZE = 12  # the status light's square; the dot inside is 10 px, as in the model's icon
 _STATUS = column_index("status")
+_SUBTOTAL = column_index("total_investment")
 _RIGHT = tuple(c.align_right for c in COLUMNS)
 _ALL = None  # a row selected across every column
 # Entries kept per cache, cleared when full; a frame needs a few hundred. A laid-out text holds
@@ -180,6 +181,28 @@ class RowPainter:
             projects.append((logical, x, width, right, x + left, x + end, light))
         return projects, groups
 
+    def _group_label_span(self, height: int) -> tuple[int, int] | None:
+        """Where a group header's line goes: from the first shown column up to the subtotal's
+        column (or the last column), over the empty cells between — one readable line, as a
+        spreadsheet lets a text run over empty neighbours."""
+        header = self._view.horizontalHeader()
+        shown = [
+            logical
+            for logical in (header.logicalIndex(v) for v in range(header.count()))
+            if not header.isSectionHidden(logical) and header.sectionSize(logical) > 0
+        ]
+        if not shown:
+            return None
+        first = shown[0]
+        left, _end, _light = self._cell_geometry(header.sectionSize(first), height, False)
+        last = shown[-1]
+        right = header.sectionViewportPosition(last) + header.sectionSize(last)
+        for logical in shown[1:]:
+            if logical == _SUBTOTAL:
+                right = header.sectionViewportPosition(logical)
+                break
+        return header.sectionViewportPosition(first) + left, right - left
+
     def _selected_rows(self, first: int, last: int) -> dict[int, set[int] | None]:
         """Selected rows among ``first..last``: row -> None (whole row) or a set of columns."""
         selection = self._view.selectionModel()
@@ -218,6 +241,7 @@ class RowPainter:
             return
         span_left = project_columns[0][1]
         span_width = project_columns[-1][1] + project_columns[-1][2] - span_left
+        label_span = self._group_label_span(height)
 
         palette = view.palette()
         if not view.isEnabled():
@@ -264,10 +288,17 @@ class RowPainter:
                 font = texts_of[is_group]
                 painter.setFont(font.font)
             draw = font.draw
+            if is_group and label_span is not None and texts[_STATUS]:
+                on = selected is _ALL or bool(selected)
+                colour = highlighted_text if on else text_colour
+                if colour is not pen:
+                    set_pen(colour)
+                    pen = colour
+                draw(painter, label_span[0], label_span[1], False, y, h, texts[_STATUS])
             for logical, x, _width, right, left, end, light_rect in columns:
                 text = texts[logical]
                 on = selected is _ALL or (selected and logical in selected)
-                if text is None:
+                if text is None or (is_group and logical == _STATUS):
                     if is_group:
                         continue
                     text = MISSING

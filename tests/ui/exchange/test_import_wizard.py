@@ -285,3 +285,33 @@ def test_register_ledger_with_corrected_mapping(qtbot, ctx, store, tmp_path):
     qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 2, timeout=20000)
     created = store.scalar("SELECT total_investment FROM project WHERE name = '旌阳区城市更新项目'")
     assert created == 25000
+
+
+def test_reporting_columns_keep_their_widths_after_an_import(qtbot, ctx, store, returns):
+    """A long file name does not take the page: the 文件 column stays at most FILE_WIDTH (the
+    name cut in its middle, whole in its tooltip) and every header can be read."""
+    import shutil
+
+    from desktop_app.services.exchange import import_return
+    from desktop_app.ui.exchange.page import FILE_WIDTH, STATUS_COLUMNS
+
+    long_name = returns[1].with_name(
+        "什邡市_2026年11月_重大项目进度填报表_最终版_已审核_盖章扫描对照.xlsx"
+    )
+    shutil.copy(returns[1], long_name)
+    page = ReportingPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1150, 560)  # a 1920×1080 screen at 150 %
+    page.show()
+    before = page.table.viewport().width()
+    import_return(store, long_name)
+    page.reload()
+    file_col = STATUS_COLUMNS.index("文件")
+    row = next(i for i in range(page.table.rowCount()) if page.table.item(i, 0).text() == "什邡市")
+    assert page.table.columnWidth(file_col) <= FILE_WIDTH
+    assert page.table.item(row, file_col).toolTip() == long_name.name
+    assert page.table.viewport().width() == before  # the table did not shrink
+    header = page.table.horizontalHeader()
+    for col, title in enumerate(STATUS_COLUMNS):
+        assert header.fontMetrics().horizontalAdvance(title) < page.table.columnWidth(col), title
+    assert not page.table.horizontalScrollBar().isVisible()

@@ -211,3 +211,21 @@ def test_units_new_unit_by_the_button_and_its_dialog(qtbot, window, store):
 
     assert get_unit(store, "德阳市数据局").contact_phone == "0838-1234567"
     assert window.act_undo.text().startswith("撤销 ")
+
+
+def test_keyboard_shortcuts_reach_their_actions(qtbot, window):
+    """Ctrl+I opens the import wizard, Ctrl+4 shows 进度填报, Ctrl+F puts the cursor in the
+    register's search box: typed on the window, not called."""
+    from desktop_app.ui.exchange.wizard import ImportWizard
+
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    QTest.keyClick(window, Qt.Key_4, Qt.ControlModifier)
+    assert window.current_page_key() == "reporting"
+    QTest.keyClick(window, Qt.Key_I, Qt.ControlModifier)
+    wizard = window.findChild(ImportWizard)
+    assert wizard is not None and wizard.isVisible() and wizard.file_list.count() == 0
+    wizard.reject()
+    QTest.keyClick(window, Qt.Key_F, Qt.ControlModifier)
+    assert window.current_page_key() == "register"
+    assert window.page("register").search.hasFocus()

@@ -52,3 +52,32 @@ def test_text_field_menu_is_chinese(qtbot, chinese):
     texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
     assert any("复制" in t for t in texts) and any("粘贴" in t for t in texts), texts
     assert not any("Copy" in t or "Paste" in t for t in texts)
+
+
+def test_the_application_installs_them_at_start(qapp, monkeypatch, tmp_path):
+    """desktop_app.app.main, as started by the user (its event loop replaced by a return)."""
+    import logging
+    import sys
+
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app import app as entry
+    from desktop_app.ui.main_window import MainWindow
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    monkeypatch.setattr(logging.getLogger(), "handlers", list(logging.getLogger().handlers))
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+    try:
+        assert entry.main(["--db", str(tmp_path / "启动.db")]) == 0
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+        assert QCoreApplication.translate("QFileDialog", "&Look in:") == "查找范围(&L)："
+    finally:
+        remove_qt_translations(qapp)
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, MainWindow):
+                w.ctx.store.close()
+                w.close()
+                w.deleteLater()
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -65,6 +65,26 @@ def _iso(d: date | None) -> str:
 
 def _money(v: float | None) -> str:
     return "" if v is None else plain_number(v)
+
+
+class MessageLine(QLabel):
+    """One line for a field's message: cut with "…" when the column is narrower than the
+    message (the whole of it in the tooltip), never widening the column."""
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        text = self.fontMetrics().elidedText(
+            self.text(), Qt.ElideRight, self.contentsRect().width()
+        )
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            self.contentsRect(),
+            int(Qt.AlignLeft | Qt.AlignVCenter),
+            self.palette(),
+            self.isEnabled(),
+            text,
+            QPalette.WindowText,
+        )
 
 
 def reserve_line(label: QLabel, lines: int = 1) -> None:
@@ -145,7 +165,7 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
         edit.setPlaceholderText(placeholder)
         edit.textChanged.connect(self.validate)
         self.inputs[field] = edit
-        label = QLabel()
+        label = MessageLine()
         label.setObjectName(f"error_{field}")
         label.setStyleSheet(ERROR_STYLE)
         reserve_line(label)
@@ -265,7 +285,7 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
         return t
 
     def _error_label(self, name: str) -> QLabel:
-        label = QLabel()
+        label = MessageLine()
         label.setObjectName(f"error_{name}")
         label.setStyleSheet(ERROR_STYLE)
         reserve_line(label)

@@ -360,3 +360,28 @@ def run_sweep(sweep: Sweep, window: MainWindow) -> None:
         for menu_action in window.menuBar().actions():
             sweep.trigger_menu(menu_action.menu())
     sweep.settle()
+
+
+@pytest.mark.qt_no_exception_capture  # the crash below is the point: recorded by the sweep
+def test_the_sweep_finds_a_button_that_hands_its_flag_to_the_slot(qtbot, window, monkeypatch):
+    """The mistake that shipped twice, planted on a page: the sweep must report it."""
+
+    def open_files(files=()):
+        return list(files)  # clicked(bool) arrives as files: TypeError
+
+    page = window.page("units")
+    planted = QPushButton("导入…", page)
+    planted.clicked.connect(open_files)
+    planted.show()
+    window.show_page("units")
+    sweep = Sweep(qtbot, window)
+    sweep.install(monkeypatch)
+    try:
+        sweep.where = "units"
+        sweep.press(planted, "导入…")
+    finally:
+        QApplication.instance().removeEventFilter(sweep._menu_catcher)
+    assert len(sweep.exceptions) == 1
+    assert "「导入…」" in sweep.exceptions[0] and "TypeError" in sweep.exceptions[0]
+    assert [m[1] for m in sweep.messages if m[0] == "critical"] == ["程序错误"]
+    assert "未处理的错误" in (log_dir() / "app.log").read_text(encoding="utf-8")

@@ -103,7 +103,8 @@ def test_preview_conflict_choice_and_apply(qtbot, ctx, store, returns):
     assert get_project(store, "SF-1").percent_complete == 25
     assert get_project(store, "GH-2").percent_complete is None  # refused row not applied
     assert seen and seen[0].reports
-    assert "已导入" in wizard.result_label.text()
+    assert wizard.result_title.text() == "导入结束：2 个文件中 2 个已导入。"
+    assert [wizard.result_table.item(r, 2).text() for r in range(2)] == ["已导入", "已导入"]
 
 
 def test_error_report_is_saved_in_the_background_and_confirmed(
@@ -167,7 +168,7 @@ def test_closing_the_window_while_it_writes_waits_and_shows_what_was_written(
     assert not job.cancelled and wizard.isVisible()
     assert wizard.progress_label.text() == "正在写入数据库（写完后才能关闭窗口）"
     qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 2, timeout=20000)
-    assert "已导入" in wizard.result_label.text() and not closed
+    assert "个已导入" in wizard.result_title.text() and not closed
     assert get_project(store, "SF-1").percent_complete == 25
     wizard.close()
     qtbot.waitUntil(lambda: bool(closed), timeout=5000)
@@ -191,8 +192,8 @@ def test_cancelling_between_files_reports_the_files_written(qtbot, ctx, store, r
     wizard._run = run
     wizard.start_apply()
     qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 2, timeout=20000)
-    text = wizard.result_label.text()
-    assert "已导入" in text and "其余 1 个文件未导入" in text
+    assert wizard.result_title.text() == "导入结束：1 个文件中 1 个已导入。"
+    assert "其余 1 个文件未导入" in wizard.result_label.text()
     assert store.scalar("SELECT count(*) FROM import_batch") == 1
 
 

@@ -164,19 +164,22 @@ def _mangled(key: str, module: str) -> str:
 
 def _functions_in(path: Path) -> dict[str, str]:
     """Every function of the mutated file by name, as source text (methods included)."""
-    text = path.read_text(encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
     found = {}
-    for node in ast.walk(ast.parse(text)):
+    for node in ast.walk(ast.parse("\n".join(lines))):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            found[node.name] = ast.get_source_segment(text, node) or ""
+            found[node.name] = "\n".join(lines[node.lineno - 1 : node.end_lineno])
     return found
 
 
 def _diff(functions: dict[str, str], key: str, module: str) -> tuple[list[str], list[str]]:
     base = _mangled(key, module)
     number = key.rsplit("__mutmut_", 1)[1]
-    orig = functions.get(f"{base}__mutmut_orig", "").splitlines()[1:]
-    mutant = functions.get(f"{base}__mutmut_{number}", "").splitlines()[1:]
+    # The signature too (default values are mutated), under one name so that only changes show.
+    orig = functions.get(f"{base}__mutmut_orig", "").replace(f"{base}__mutmut_orig", base)
+    mutant = functions.get(f"{base}__mutmut_{number}", "")
+    mutant = mutant.replace(f"{base}__mutmut_{number}", base)
+    orig, mutant = orig.splitlines(), mutant.splitlines()
     removed, added = [], []
     for line in difflib.ndiff(orig, mutant):
         if line.startswith("- "):

@@ -167,6 +167,8 @@ def test_a_month_alone_as_an_end_date_is_its_last_day():
         (2027.12, False, date(2027, 12, 1)),
         (2027.12, True, date(2027, 12, 31)),
         (2026.11, False, date(2026, 11, 1)),
+        (2026.01, False, date(2026, 1, 1)),  # 2026.01 keeps its 0: January, no doubt
+        (2026.01, True, date(2026, 1, 31)),
         (2026.05, False, date(2026, 5, 1)),
         (2026.09, True, date(2026, 9, 30)),
         (2026.9, False, date(2026, 9, 1)),
@@ -216,6 +218,11 @@ def test_year_and_month_numbers_that_cannot_be_read(raw, message):
 )
 def test_date_refusals_quote_the_value(raw, message):
     assert refusal(parse_date, raw) == message
+
+
+@pytest.mark.parametrize("raw", [2101, 2101.3, 1989.5])
+def test_numbers_outside_1990_to_2100_are_excel_serials_not_years(raw):
+    assert parse_date(raw) < date(1906, 1, 1)
 
 
 def test_the_first_excel_serial_is_a_date():

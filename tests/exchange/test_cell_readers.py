@@ -135,11 +135,21 @@ def test_a_failed_formula_is_refused_with_its_error_in_every_kind_of_column(
 
 @pytest.mark.parametrize(
     "typed, stored",
-    [(0, 0), (0.5, 0.5), (33.333, 33.33), (99.99, 99.99), (100, 100), ("45%", 45)],
+    [(0, 0), (0.5, 0.5), (1, 1), (1.5, 1.5), (33.333, 33.33), (100, 100), ("45%", 45)],
 )
 def test_percent_cells_within_0_and_100(office, tmp_path, typed, stored):
     preview = preview_of(office, tmp_path, {("GH-3", "percent_complete"): typed})
     assert changes_of(preview) == {("GH-3", "percent_complete"): (None, stored)}
+    # Under 1 % (0.5) the import asks whether 50 % was meant; 0 and 1 are plain.
+    cell = f"{col('percent_complete')}{office.row_of('GH-3')}"
+    asked = [n for n in preview.notes if "小于 1" in n]
+    assert asked == (
+        [
+            f"{DATA_SHEET}!{cell} 的完成百分比小于 1（如 0.45），按不到 1% 导入；如指 45%，请改为 45 后重新报送。"
+        ]
+        if 0 < stored < 1
+        else []
+    )
 
 
 @pytest.mark.parametrize("typed, shown", [(100.5, "100.5"), (-0.5, "-0.5"), (101, "101")])
@@ -185,8 +195,9 @@ def test_the_same_amount_written_another_way_is_no_change(office, tmp_path, type
 
 @pytest.mark.parametrize("typed", ["在建", " 在建 ", "在建\n"])
 def test_the_same_stage_retyped_is_no_change(office, tmp_path, typed):
-    preview = preview_of(office, tmp_path, {("GH-2", "stage"): typed})
-    assert not preview.changes and not preview.all_errors
+    preview = preview_of(office, tmp_path, {("GH-2", "stage"): typed, ("GH-2", "problems"): "资金"})
+    assert not preview.all_errors
+    assert changes_of(preview) == {("GH-2", "problems"): (None, "资金")}
 
 
 def test_a_new_stage_and_dates_are_changes(office, tmp_path):
@@ -251,9 +262,15 @@ def test_values_left_as_issued_keep_the_offices_later_changes(office, tmp_path):
             ("GH-1", "actual_start"): "2026-02-01",
             ("GH-1", "percent_complete"): "30%",
             ("GH-3", "stage"): " 前期 ",
+            ("GH-1", "problems"): "资金",  # and what the unit did change is still read
+            ("GH-3", "problems"): "用地",
         },
     )
-    assert not retyped.changes and not retyped.conflicts and not retyped.all_errors
+    assert not retyped.conflicts and not retyped.all_errors
+    assert changes_of(retyped) == {
+        ("GH-1", "problems"): (None, "资金"),
+        ("GH-3", "problems"): (None, "用地"),
+    }
 
 
 def test_a_value_changed_by_both_is_a_conflict_showing_all_three(office, tmp_path):
@@ -288,6 +305,11 @@ def test_a_change_to_a_value_the_office_left_alone_is_a_plain_change(office, tmp
     assert not preview.conflicts
     [change] = preview.changes
     assert (change.issued, change.old, change.new) == (1234, 1234, 1300)
+    assert (change.code, change.name, change.label) == (
+        "GH-1",
+        "广汉测试道路",
+        "累计完成投资（万元）",
+    )
     assert change.cell == f"{col('investment_to_date')}{office.row_of('GH-1')}"
 
 

@@ -392,8 +392,9 @@ def read_meta_rows(rows: list[list]) -> tuple[dict, dict[str, dict]]:
 
 
 PROPERTY_PREFIX = "cdtch_"
+# The value element may declare its namespace itself (openpyxl does so when lxml is installed).
 _PROPERTY = re.compile(
-    r'<property\b[^>]*\bname="([^"]*)"[^>]*>\s*<vt:(\w+)>([^<]*)</vt:\w+>\s*</property>'
+    r'<property\b[^>]*\bname="([^"]*)"[^>]*>\s*<vt:(\w+)\b[^>]*>([^<]*)</vt:\w+>\s*</property>'
 )
 
 

@@ -134,3 +134,26 @@ def test_templates_for_all_units_into_a_folder(setup, tmp_path):
     assert f"{PERIOD}_广汉市_填报模板.xlsx" in names
     assert f"{PERIOD}_什邡市_填报模板.xlsx" in names
     assert all(p.exists() for p in written)
+
+
+def test_properties_are_read_whichever_way_the_value_declares_its_namespace(setup, tmp_path):
+    """openpyxl writes ``<vt:i4 xmlns:vt="…">3</vt:i4>`` when lxml is installed, ``<vt:i4>``
+    without it; the template's own account of itself must be read from both."""
+    import re
+    import zipfile
+
+    from desktop_app.exchange.template import read_template_properties
+
+    with zipfile.ZipFile(setup.template) as archive:
+        xml = archive.read("docProps/custom.xml").decode()
+    vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+    bare = re.sub(r"<vt:(\w+) xmlns:vt=\"[^\"]*\">", r"<vt:\1>", xml)
+    declared = re.sub(r"<vt:(\w+)>", rf'<vt:\1 xmlns:vt="{vt}">', bare)
+    read = []
+    for name, text in (("bare.xlsx", bare), ("declared.xlsx", declared)):
+        out = tmp_path / name
+        with zipfile.ZipFile(out, "w") as archive:
+            archive.writestr("docProps/custom.xml", text)
+        read.append(read_template_properties(out))
+    assert read[0] == read[1]
+    assert (read[0]["unit"], read[0]["period"]) == ("广汉市", "2026-11")

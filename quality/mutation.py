@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
+import importlib.util
 import json
 import os
 import re
@@ -270,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
             only = f" [{', '.join(t.functions)}]" if t.functions else ""
             print(f"{name:13} {t.source}{only}\n{'':13} tests: {' '.join(t.tests)}")
         return 0
+    if importlib.util.find_spec("mutmut") is None:
+        print('mutmut 未安装：python -m pip install "mutmut>=3.8,<4"（dev 依赖中已列出）')
+        return 2
     listed = read_equivalents()
     results = []
     for name in args.targets or list(TARGETS):

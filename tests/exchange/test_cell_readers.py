@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from xhelpers import PERIOD, Setup, col
 
+from desktop_app.domain.model import ProgressReport
 from desktop_app.exchange.columns import DATA_SHEET
 from desktop_app.exchange.return_import import read_return
 from desktop_app.services.exchange import apply_return, issue_template
 from desktop_app.store import Store
-from desktop_app.store.progress import list_reports
+from desktop_app.store.progress import list_reports, record_report
 from desktop_app.store.projects import create_project, get_project, update_project
 from desktop_app.store.units import get_unit
 
@@ -291,13 +292,19 @@ def test_a_value_changed_by_both_is_a_conflict_showing_all_three(office, tmp_pat
     }
 
 
-def test_the_unit_agreeing_with_the_office_is_no_conflict(office, tmp_path):
-    preview = preview_of(
-        office,
-        tmp_path,
+@pytest.mark.parametrize(
+    "typed",
+    [
         {("GH-1", "percent_complete"): 40, ("GH-1", "actual_start"): date(2026, 2, 3)},
-    )
-    assert not preview.changes and not preview.conflicts
+        # The same values written another way: still the office's, no conflict.
+        {("GH-1", "percent_complete"): "40%", ("GH-1", "actual_start"): "2026年2月3日"},
+        {("GH-3", "stage"): " 在建 "},
+    ],
+    ids=["as-stored", "percent-and-date-as-text", "stage-with-spaces"],
+)
+def test_the_unit_agreeing_with_the_office_is_no_conflict(office, tmp_path, typed):
+    preview = preview_of(office, tmp_path, typed)
+    assert not preview.changes and not preview.conflicts and not preview.all_errors
 
 
 def test_a_change_to_a_value_the_office_left_alone_is_a_plain_change(office, tmp_path):
@@ -322,3 +329,14 @@ def test_the_report_keeps_the_values_the_unit_left_untouched(setup):
     [report] = list_reports(setup.store, setup.ids["GH-1"])
     assert (report.problems, report.percent_complete) == ("资金", 30)
     assert get_project(setup.store, "GH-1").percent_complete == 30
+
+
+def test_a_long_text_the_office_recorded_and_the_unit_left_is_not_refused(setup):
+    # The office's own 形象进度 may run past the 500 characters a unit may type.
+    long_text = "路" * 600
+    record_report(setup.store, ProgressReport(setup.ids["GH-1"], PERIOD, progress_text=long_text))
+    template = issue_template(setup.store, "广汉市", PERIOD, setup.tmp / "再次下发.xlsx")
+    filled = Setup(setup.store, setup.ids, template, setup.tmp).edit({("GH-1", "problems"): "资金"})
+    preview = read_return(setup.store, filled)
+    assert not preview.all_errors
+    assert changes_of(preview) == {("GH-1", "problems"): (None, "资金")}

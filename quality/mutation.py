@@ -212,27 +212,33 @@ def read_equivalents(path: Path = EQUIVALENTS) -> dict[tuple[str, str, str], str
     return listed
 
 
-def run(name: str, target: Target, jobs: int, listed: dict) -> Result:
+def run(name: str, target: Target, jobs: int, listed: dict, *, again: bool = True) -> Result:
+    """Run mutmut on ``target`` (or, ``again=False``, read the results its last run left)."""
     started = time.monotonic()
-    work = _prepare(name, target)
     module = _module(target.source)
     globs = [f"{module}.x_{fn}__mutmut_*" for fn in target.functions]
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env["QT_QPA_PLATFORM"] = "offscreen"
+    work = WORK / name
     log = work / "mutmut.log"
-    with log.open("w", encoding="utf-8") as out:
-        done = subprocess.run(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *globs],
-            cwd=work,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    returncode = 0
+    if again:
+        work = _prepare(name, target)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        env["QT_QPA_PLATFORM"] = "offscreen"
+        with log.open("w", encoding="utf-8") as out:
+            returncode = subprocess.run(
+                [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *globs],
+                cwd=work,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            ).returncode
     mutated = work / "mutants" / target.source
     meta = Path(f"{mutated}.meta")
-    if done.returncode != 0 or not meta.exists():
+    if not again and not meta.exists():
+        raise SystemExit(f"{name}: no earlier run in {work}")
+    if returncode != 0 or not meta.exists():
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
-        raise SystemExit(f"{name}: mutmut failed (exit {done.returncode}), see {log}\n{tail}")
+        raise SystemExit(f"{name}: mutmut failed (exit {returncode}), see {log}\n{tail}")
     codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
     functions = _functions_in(mutated)
     result = Result(name)
@@ -265,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2)")
     parser.add_argument("--list", action="store_true", help="show the targets and stop")
     parser.add_argument("--all-survivors", action="store_true", help="show listed ones too")
+    parser.add_argument(
+        "--report", action="store_true", help="show the last run's results again, without running"
+    )
     args = parser.parse_args(argv)
     if args.list:
         for name, t in TARGETS.items():
@@ -278,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for name in args.targets or list(TARGETS):
         print(f"== {name}: {TARGETS[name].source} ...", flush=True)
-        result = run(name, TARGETS[name], args.jobs, listed)
+        result = run(name, TARGETS[name], args.jobs, listed, again=not args.report)
         results.append(result)
         shown = result.survivors if args.all_survivors else result.unexplained
         for survivor in shown:

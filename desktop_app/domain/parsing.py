@@ -166,7 +166,7 @@ def parse_date(value: object, *, month_end: bool = False) -> date | None:
     if isinstance(value, (int, float)):
         if 20000000 <= value <= 21001231 and float(value).is_integer():
             return parse_date(str(int(value)))
-        if 1990 <= value <= 2100:
+        if 1990 <= value < 2101:
             # "2026.3" typed in Excel is the number 2026.3, not the serial of a day in 1905.
             return _year_month(value, month_end)
         if 1 <= value < 2958466:  # Excel serial numbers up to 9999-12-31

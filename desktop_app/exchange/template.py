@@ -464,11 +464,11 @@ def read_meta_rows(rows: list[list]) -> tuple[dict, dict[str, dict]]:
 
 
 PROPERTY_PREFIX = "cdtch_"
+# The value element may declare its namespace itself (openpyxl writes ``<vt:lpwstr xmlns:vt=…>``
+# when lxml is installed; Excel and WPS declare it once on the root).
 _PROPERTY = re.compile(
     r'<property\b[^>]*\bname="([^"]*)"[^>]*>\s*<vt:(\w+)\b[^>]*>([^<]*)</vt:\w+>\s*</property>'
 )
-# The value element may carry its own namespace declaration (openpyxl writes
-# ``<vt:lpwstr xmlns:vt="…">`` when lxml is installed; Excel and WPS declare it once above).
 
 
 def read_template_properties(path: Path) -> dict:

@@ -1,0 +1,1 @@
+"""Quality runs kept out of the test suite and out of CI: mutation testing of the rules."""

@@ -3,7 +3,7 @@
 -- version below; older files are brought up to it by desktop_app/store/migrations.py.
 -- Conventions: dates are ISO text (YYYY-MM-DD), periods are 'YYYY-MM', money is 万元 as REAL
 -- rounded to 4 decimals (one 元) by domain.money.round_wan, percent is 0–100.
--- schema-version: 3
+-- schema-version: 4
 
 CREATE TABLE plan (
     id          INTEGER PRIMARY KEY,
@@ -49,7 +49,7 @@ CREATE TABLE project (
     plan_id             INTEGER REFERENCES plan(id),
     section_id          INTEGER REFERENCES plan_section(id),   -- the 专栏 (or 章) it is listed in
     category            TEXT,
-    stage               TEXT NOT NULL DEFAULT '储备' CHECK (stage IN ('储备', '前期', '在建', '竣工')),
+    stage               TEXT DEFAULT '储备' CHECK (stage IS NULL OR stage IN ('储备', '前期', '在建', '竣工')),  -- NULL: 待填报
     district_id         INTEGER REFERENCES unit(id),           -- location (区县)
     scope               TEXT,                                  -- 建设内容
     total_investment    REAL CHECK (total_investment IS NULL OR total_investment >= 0),
@@ -285,3 +285,17 @@ DROP INDEX audit_project;
 DROP INDEX audit_entity;
 CREATE INDEX audit_by_project ON audit_log(project_id);
 CREATE INDEX audit_proposal ON audit_log(entity_id) WHERE entity = 'project_proposal';
+
+-- ---- version 4: the plan dataset read in full ---------------------------------------------
+
+-- A project's stage may be unknown (NULL, shown as 待填报): the plan names many projects without
+-- saying where they stand. Older files get the relaxed column by migrations.STEPS[4].
+-- Which side a project belongs to (成都 / 德阳 / 两地共建), as the plan says.
+ALTER TABLE project ADD COLUMN side TEXT CHECK (side IS NULL OR side IN ('成都', '德阳', '两地共建'));
+-- Where a unit comes from: '规划原文' (named in the plan), '常用市级部门' (the built-in list of the
+-- usual city departments, not named in the plan), NULL (added by the office).
+ALTER TABLE unit ADD COLUMN origin TEXT;
+-- Where an indicator comes from: '表' (the plan's indicator table) or '正文' (a target in the text),
+-- with the plan's own words.
+ALTER TABLE indicator ADD COLUMN origin TEXT;
+ALTER TABLE indicator ADD COLUMN source_text TEXT;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .fields import PROJECT_FIELD_LABELS, ROLES, STAGES
+from .fields import PROJECT_FIELD_LABELS, ROLES, SIDES, STAGES
 
 
 def project_problems(values: dict) -> dict[str, str]:
@@ -18,8 +18,10 @@ def project_problems(values: dict) -> dict[str, str]:
     for field in ("code", "name"):
         if field in values and not (values[field] or "").strip():
             problems[field] = f"{label[field]}不能为空"
-    if "stage" in values and values["stage"] not in STAGES:
-        problems["stage"] = f"建设阶段应为 {'/'.join(STAGES)} 之一"
+    if "stage" in values and values["stage"] is not None and values["stage"] not in STAGES:
+        problems["stage"] = f"建设阶段应为 {'/'.join(STAGES)} 之一（或留空：待填报）"
+    if values.get("side") is not None and values["side"] not in SIDES:
+        problems["side"] = f"所属应为 {'/'.join(SIDES)} 之一"
     for field in ("total_investment", "investment_to_date"):
         value = values.get(field)
         if value is not None and value < 0:

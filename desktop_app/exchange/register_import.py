@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from ..domain.errors import UserError
-from ..domain.fields import STAGES
+from ..domain.fields import MISSING, STAGES
 from ..domain.parsing import (
     ParseError,
     clean_text,
@@ -450,6 +450,8 @@ def _parse_value(f: RegisterField, raw: object, header: str, units: dict) -> obj
         return parse_percent(raw)
     if f.kind == "stage":
         text = normalize_text(raw)
+        if text == MISSING:
+            return None
         aliases = {
             "续建": "在建",
             "新开工": "在建",

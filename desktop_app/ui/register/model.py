@@ -108,7 +108,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "stage",
         "建设阶段",
-        lambda p, s: p.stage,
+        lambda p, s: p.stage_text,
         lambda p, s: (
             ("储备", "前期", "在建", "竣工").index(p.stage)
             if p.stage in ("储备", "前期", "在建", "竣工")
@@ -409,7 +409,7 @@ class _Entry:
                     str(("储备", "前期", "在建", "竣工").index(project.stage))
                     if project.stage in ("储备", "前期", "在建", "竣工")
                     else "9",
-                    project.stage,
+                    project.stage_text,
                 ),
             }
         return self._group_keys
@@ -520,7 +520,7 @@ class RegisterModel(QAbstractTableModel):
         if f.category:
             rows = [e for e in rows if e.project.category == f.category]
         if f.stage:
-            rows = [e for e in rows if e.project.stage == f.stage]
+            rows = [e for e in rows if e.project.stage_text == f.stage]
         if f.district:
             rows = [e for e in rows if e.project.district == f.district]
         if f.lead:
@@ -711,7 +711,7 @@ class RegisterModel(QAbstractTableModel):
         getters = {
             "column": lambda p: p.column,
             "category": lambda p: p.category,
-            "stage": lambda p: p.stage,
+            "stage": lambda p: p.stage_text,
             "district": lambda p: p.district,
             "lead": lambda p: p.lead_unit,
         }

@@ -299,3 +299,19 @@ ALTER TABLE unit ADD COLUMN origin TEXT;
 -- with the plan's own words.
 ALTER TABLE indicator ADD COLUMN origin TEXT;
 ALTER TABLE indicator ADD COLUMN source_text TEXT;
+-- 重点任务: the plan's key tasks, section by section (its numbered items, or the section itself
+-- where it has none), as a second kind of item beside projects. Lead units only where the plan
+-- names them; the office assigns the rest.
+CREATE TABLE task (
+    id            INTEGER PRIMARY KEY,
+    plan_id       INTEGER NOT NULL REFERENCES plan(id) ON DELETE CASCADE,
+    code          TEXT NOT NULL UNIQUE CHECK (length(trim(code)) > 0),
+    section_id    INTEGER REFERENCES plan_section(id),
+    number        INTEGER,                       -- the plan's item number (0: the section itself)
+    title         TEXT NOT NULL,                 -- the plan's own heading
+    text          TEXT,                          -- the plan's first sentence under it
+    source_line   INTEGER,                       -- line in the plan text
+    lead_unit_id  INTEGER REFERENCES unit(id),
+    notes         TEXT
+);
+CREATE INDEX task_section ON task(section_id);

@@ -18,6 +18,7 @@ class Unit:
     contact_phone: str | None = None
     active: bool = True
     version: int = 1
+    origin: str | None = None  # 规划原文 / 常用市级部门 / None (added by the office)
 
 
 @dataclass(frozen=True, slots=True)

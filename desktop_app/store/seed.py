@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from ..domain.errors import UserError
 from .database import Store
+from .tasks import insert_task
 
 
 def is_empty(store: Store) -> bool:
@@ -35,6 +36,7 @@ def clear_all(store: Store) -> None:
             "indicator_value",
             "indicator",
             "import_batch",
+            "task",
             "plan_section",
             "plan",
             "unit",
@@ -50,7 +52,7 @@ def load_dataset(store: Store, data: dict, *, with_projects: bool = True) -> dic
     Returns counts of what was added. Project codes already present are refused, so a dataset
     cannot be loaded twice into the same database.
     """
-    counts = {"sections": 0, "units": 0, "indicators": 0, "projects": 0}
+    counts = {"sections": 0, "units": 0, "indicators": 0, "projects": 0, "tasks": 0}
     plan = data["plan"]
     with store.write(source="初始化") as tx:
         if store.scalar("SELECT 1 FROM plan WHERE code = ?", (plan["code"],)):
@@ -116,13 +118,16 @@ def load_dataset(store: Store, data: dict, *, with_projects: bool = True) -> dic
             for p in data.get("projects", []):
                 insert_project(store, tx, p, plan_id, section_ids, columns, existing_units)
                 counts["projects"] += 1
+        for t in data.get("tasks", []):
+            insert_task(store, t, plan_id, section_ids)
+            counts["tasks"] += 1
         _set_dataset_version(store, plan)
         store.conn.execute(
             "INSERT INTO event_log (user, kind, summary) VALUES (?, 'init', ?)",
             (
                 store.user,
                 f"载入规划《{plan['title']}》：{counts['projects']} 个项目，"
-                f"{counts['indicators']} 项指标，{counts['units']} 个单位",
+                f"{counts['tasks']} 项重点任务，{counts['indicators']} 项指标，{counts['units']} 个单位",
             ),
         )
     return counts
@@ -195,6 +200,7 @@ def upgrade_dataset(store: Store, data: dict) -> dict[str, list[str]]:
         "units": [],
         "indicators": [],
         "sections": [],
+        "tasks": [],
     }
     plan = data["plan"]
     plan_id = store.scalar("SELECT id FROM plan WHERE code = ?", (plan["code"],))
@@ -330,8 +336,13 @@ def upgrade_dataset(store: Store, data: dict) -> dict[str, list[str]]:
                     tx.audit("project", pid, k, old[k], v, project_id=pid)
             if set(changed) - {"side"}:
                 result["corrected"].append(p["code"])
+        have = {code for (code,) in store.conn.execute("SELECT code FROM task")}
+        for t in data.get("tasks", []):
+            if t["code"] not in have:
+                insert_task(store, t, plan_id, section_ids)
+                result["tasks"].append(t["code"])
         _set_dataset_version(store, plan)
-        if any(result[k] for k in ("projects", "corrected", "units", "indicators")):
+        if any(result[k] for k in ("projects", "corrected", "units", "indicators", "tasks")):
             store.conn.execute(
                 "INSERT INTO event_log (user, kind, summary) VALUES (?, 'init', ?)",
                 (store.user, upgrade_summary(plan["title"], result)),
@@ -359,7 +370,8 @@ def _set_dataset_version(store: Store, plan: dict) -> None:
 def upgrade_summary(title: str, result: dict[str, list[str]]) -> str:
     parts = [f"按新版规划数据更新《{title}》："]
     parts.append(
-        f"新增 {len(result['projects'])} 个项目、{len(result['indicators'])} 项指标、"
+        f"新增 {len(result['projects'])} 个项目、{len(result['tasks'])} 项重点任务、"
+        f"{len(result['indicators'])} 项指标、"
         f"{len(result['units'])} 个单位"
     )
     parts.append(f"；按规划原文更正 {len(result['corrected'])} 个未经改动的项目")

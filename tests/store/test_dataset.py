@@ -190,3 +190,18 @@ def test_units(store):
     # Short names do not clash with Chengdu's own 经开区 / 高新区.
     shorts = {u.short_name for u in units}
     assert not {"经开区", "高新区"} & shorts
+
+
+def test_tasks_quote_the_plan_section_by_section(dataset, plan):
+    tasks = dataset["tasks"]
+    assert len(tasks) == 73
+    assert len({t["code"] for t in tasks}) == 73
+    sections = {s["key"] for s in dataset["sections"]}
+    for t in tasks:
+        assert plan.find(t["title"]) >= 0 and plan.find(t["text"]) >= 0, t["code"]
+        assert t["section"] in sections and t["units"] == []  # the plan names no lead unit
+    # Every section of chapters 三 to 十一 has at least one task.
+    wanted = {
+        s["key"] for s in dataset["sections"] if s["kind"] == "节" and int(s["parent"][2:]) >= 3
+    }
+    assert {t["section"] for t in tasks} == wanted

@@ -128,7 +128,7 @@ def test_first_release_database_is_upgraded_in_place(old_db):
         assert store.scalar("SELECT count(*) FROM indicator") == 17
         # The history says what was added and what was kept.
         summary = store.scalar("SELECT summary FROM event_log ORDER BY id DESC LIMIT 1")
-        assert "新增 69 个项目、2 项指标、1 个单位" in summary
+        assert "新增 69 个项目、73 项重点任务、2 项指标、1 个单位" in summary
         assert "2 个项目已由本办修改，保留原样（CH04-002、CH04-003）" in summary
         trail = store.query(
             "SELECT field, old, new FROM audit_log WHERE project_id = ? ORDER BY id",

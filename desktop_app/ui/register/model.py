@@ -119,6 +119,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "district", "所在区县", lambda p, s: p.district, lambda p, s: p.district or "", width=82
     ),
+    Column("side", "所属", lambda p, s: p.side, lambda p, s: p.side or "", width=70),
     Column("lead", "牵头单位", lambda p, s: p.lead_unit, lambda p, s: p.lead_unit or "", width=120),
     Column(
         "responsible",
@@ -223,6 +224,7 @@ GROUPINGS: dict[str, str] = {
     "district": "所在区县",
     "lead": "牵头单位",
     "stage": "建设阶段",
+    "side": "所属",
 }
 
 
@@ -405,6 +407,12 @@ class _Entry:
                 ),
                 "district": (project.district or "~", project.district or "未填区县"),
                 "lead": (project.lead_unit or "~", project.lead_unit or "未定牵头单位"),
+                "side": (
+                    str(("成都", "德阳", "两地共建").index(project.side))
+                    if project.side in ("成都", "德阳", "两地共建")
+                    else "9",
+                    project.side or "未填所属",
+                ),
                 "stage": (
                     str(("储备", "前期", "在建", "竣工").index(project.stage))
                     if project.stage in ("储备", "前期", "在建", "竣工")

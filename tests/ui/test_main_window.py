@@ -169,3 +169,18 @@ def test_workbooks_dropped_on_the_window_open_the_import(qtbot, window, tmp_path
     wizard = window.findChildren(ImportWizard)[0]
     assert [p.name for p in wizard.files()] == names[:4]
     wizard.close()
+
+
+def test_opening_a_first_release_database_adds_the_new_plan_entries(window, first_release_db):
+    assert window.open_database(first_release_db)
+    model = window.ctx.register_model
+    assert model.total_count == 195
+    codes = {model.project_at(r).code: model.project_at(r) for r in range(model.rowCount())}
+    assert codes["CH04-002"].stage == "在建"  # the office's own edit, kept
+    assert codes["ZL10-005"].stage_text == "前期"
+    window.show_page("register")
+    window.register_page.combos["stage"].setCurrentIndex(
+        window.register_page.combos["stage"].findData("待填报")
+    )
+    assert model.shown_count > 0
+    assert all(model.project_at(r).stage is None for r in range(model.rowCount()))

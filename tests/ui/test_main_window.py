@@ -184,3 +184,8 @@ def test_opening_a_first_release_database_adds_the_new_plan_entries(window, firs
     )
     assert model.shown_count > 0
     assert all(model.project_at(r).stage is None for r in range(model.rowCount()))
+    # Their light says what is missing, once, without guessing 未开工.
+    from desktop_app.ui.register.model import column_index
+
+    status = model.index(0, column_index("status"))
+    assert status.data() == "待填报"

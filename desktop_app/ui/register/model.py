@@ -83,7 +83,8 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "status",
         "状态",
-        lambda p, s: LIGHT_NAMES[s.light],
+        # A stage the plan does not give is not "未开工": it is still to be filled in.
+        lambda p, s: MISSING if p.stage is None else LIGHT_NAMES[s.light],
         lambda p, s: LIGHT_RANK[s.light],
         width=72,
     ),

@@ -85,6 +85,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
         for note in outcome.preview.notes:
             print(f"提示：{note}")
+        for hint in outcome.preview.hints:
+            print(f"请核对：{hint.message}")
         # Written or not, the counts are those of the check ("更新" only when applied).
         updated = "更新" if outcome.status == "applied" else "可更新"
         print(

@@ -40,7 +40,7 @@ from .return_import import (
     percent_styled,
     sheet_rows,
 )
-from .workbook_safety import check_workbook
+from .workbook_safety import ExcelError, check_workbook
 
 MAPPING_SETTING = "register_import_mapping"
 
@@ -390,6 +390,9 @@ def _parse(
         for c, key in preview.mapping.items():
             raw = row[c] if c < len(row) else ""
             if is_blank(raw) or key in ("code", "name"):
+                continue
+            if isinstance(raw, ExcelError):  # a failed formula, or one saved without its result
+                result.errors.append(_error(preview, excel_row, key, raw, raw.reason, col=c))
                 continue
             try:
                 if key == "percent_complete":

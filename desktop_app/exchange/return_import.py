@@ -47,6 +47,8 @@ from .columns import (
     BY_KEY,
     DATA_SHEET,
     EDITABLE_KEYS,
+    GUIDE_SHEET,
+    LISTS_SHEET,
     META_SHEET,
     PROJECT_KEYS,
     STAGE_CHOICES,
@@ -144,6 +146,14 @@ class ReturnPreview:
     proposals: list[Proposal] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)  # file-level and row-level refusals
     notes: list[str] = field(default_factory=list)
+    # Implausible values (累计完成投资 above 总投资, figures falling, text as last month's):
+    # shown, never blocking.
+    hints: list[CellError] = field(default_factory=list)
+    # What the unit changed that the import does not take (locked columns, added sheets, a
+    # past period's project fields), each as "where: what".
+    not_imported: list[str] = field(default_factory=list)
+    # Rows of projects reported for a later period since: only this period's record changes.
+    past_rows: int = 0
     # Cells whose percent complete reads as under 1 % (0.45): maybe 45 % meant, said in a note.
     small_percents: list[str] = field(default_factory=list, repr=False, compare=False)
     already_imported: dict | None = None
@@ -243,6 +253,12 @@ def sheet_rows(book, name: str, file_name: str) -> list[list]:
     for r, c, error in errors:
         if r <= len(rows) and c <= len(rows[r - 1]):
             rows[r - 1][c - 1] = ExcelError(error or "#错误")
+    for r, c in uncached_formulas(xml) if xml else ():
+        while len(rows) < r:
+            rows.append([])
+        if len(rows[r - 1]) < c:
+            rows[r - 1].extend([""] * (c - len(rows[r - 1])))
+        rows[r - 1][c - 1] = UncachedFormula("#公式无结果")
     merged = getattr(sheet, "merged_cell_ranges", None) or []
     for (r0, c0), (r1, c1) in merged:
         if r0 >= len(rows) or c0 >= len(rows[r0]):
@@ -253,6 +269,50 @@ def sheet_rows(book, name: str, file_name: str) -> list[list]:
                 if rows[r][c] in ("", None):
                     rows[r][c] = value
     return rows
+
+
+class UncachedFormula(ExcelError):
+    """A formula cell saved without its result (written by a program that does not calculate,
+    as openpyxl and some online exports do): its value is unknown, not blank."""
+
+    @property
+    def reason(self) -> str:
+        return (
+            "是公式，但文件中没有保存公式的计算结果（生成该文件的程序没有计算公式）。"
+            "请在 Excel 或 WPS 中打开该文件并保存，再重新导入"
+        )
+
+
+_CELL_XML = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_CELL_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_VALUE_XML = re.compile(rb"<(?:\w+:)?v\b[^>]*>([^<]+)</(?:\w+:)?v>|<(?:\w+:)?is\b")
+
+
+_FORMULA_TAGS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ")
+
+
+def uncached_formulas(xml: bytes) -> list[tuple[int, int]]:
+    """``(row, column)`` (from 1) of the formula cells of a sheet's XML saved without a result
+    (no value, or an empty one that is not a text result), which the value reader returns as
+    empty."""
+    # Quick test first: a formula element (not <formula1> of a data validation, which every
+    # template has); the walk over every cell costs a third of a second at 10,000 rows.
+    if not any(tag in xml for tag in _FORMULA_TAGS):
+        return []
+    out = []
+    for attrs, body in _CELL_XML.findall(xml):
+        if not body or (b"<f" not in body and b":f>" not in body and b":f " not in body):
+            continue
+        if _VALUE_XML.search(body) or (b't="str"' in attrs and b"<v" in body):
+            continue
+        ref = _CELL_R.search(attrs)
+        if ref:
+            letters, row = ref.groups()
+            number = 0
+            for ch in letters.decode():
+                number = number * 26 + ord(ch) - 64
+            out.append((int(row), number))
+    return out
 
 
 def find_header(rows: list[list], key_of=header_key) -> tuple[int, dict[str, int]]:
@@ -422,6 +482,16 @@ class OpenedReturn:
     def parse(self, on_rows: Callable[[int], object] | None = None) -> None:
         _parse_rows(self.preview, self.rows, self.meta_rows, self.stored, on_rows)
 
+    def reread_state(self, store: Store) -> None:
+        """Read the database's state again (inside the import's write, when the database changed
+        since the file was opened): the rows are then judged against the state they are written
+        over, as if the imports had run one after the other."""
+        p = self.preview
+        meta = {"template_id": p.template_id} if p.template_id else {}
+        self.stored = _read_stored(store, p.file_name, meta, p.unit_id, p.period, p.sha256)
+        p.already_imported = self.stored.already_imported
+        p.report_keys = self.stored.report_keys
+
     def finish(self, store: Store) -> None:
         preview = self.preview
         if preview.template_id and any(r.conflicts for r in preview.rows):
@@ -433,6 +503,19 @@ class OpenedReturn:
                 f"{preview.sheet}!{shown} 的完成百分比小于 1（如 0.45），按不到 1% 导入；"
                 "如指 45%，请改为 45 后重新报送。"
             )
+        if preview.past_rows:
+            preview.notes.append(
+                f"本表是 {preview.period} 的报送，其中 {preview.past_rows} 个项目在此之后已有报送："
+                f"只更新这些项目 {preview.period} 的进度记录，不改变项目当前的建设阶段、实际开工、"
+                "实际完工、完成百分比和累计完成投资。"
+            )
+        if preview.not_imported:
+            preview.notes.append(not_imported_message(preview.not_imported))
+
+
+def not_imported_message(items: list[str], shown: int = 10) -> str:
+    listed = "；".join(items[:shown]) + (f" 等 {len(items)} 处" if len(items) > shown else "")
+    return f"以下修改未导入：{listed}（基本信息由办公室维护，如需更改请联系办公室）。"
 
 
 def open_return(
@@ -449,15 +532,17 @@ def open_return(
     progress(0, 4, "读取文件")
     # calamine parses the sheets outside the GIL: the data sheet is read on a worker thread
     # while this one checks the file and reads the database's state.
-    # A template names itself in its document properties; the metadata sheet is parsed only
-    # when they are missing or the database has no record of the template's rows.
+    # A template names itself in its document properties and in its hidden metadata sheet:
+    # both are read, and a file where they disagree (one of them edited by hand) is refused.
     with ThreadPoolExecutor(2, thread_name_prefix="return-read") as pool:
         data_job = pool.submit(_read_data, path)
         props = read_template_properties(path) if info.kind == "xlsx" else {}
-        meta_job = None if props else pool.submit(_read_meta, path)
+        meta_job = pool.submit(_read_meta, path)
         try:
             sha = file_sha256(path)
-            meta_header, meta_rows = meta_job.result() if meta_job else (props, None)
+            sheet_header, sheet_meta_rows = meta_job.result()
+            _check_meta_agrees(store, path.name, props, sheet_header)
+            meta_header, meta_rows = (props, None) if props else (sheet_header, sheet_meta_rows)
             progress(1, 4, "核对单位和周期")
             try:
                 stored = _read_stored(store, path.name, meta_header, unit, period, sha)
@@ -469,12 +554,12 @@ def open_return(
             if meta_rows is None:
                 meta_rows = _issued_codes(stored.issued)
                 if meta_rows is None:
-                    meta_rows = _read_meta(path)[1]
+                    meta_rows = sheet_meta_rows
             # While the data sheet is still being parsed: a damaged file is refused before
             # anything read from it is used.
             if info.kind == "xlsx":
                 verify_zip_checksums(path)
-            sheet_name, rows = data_job.result()
+            sheet_name, rows, sheet_names = data_job.result()
         except BaseException:
             data_job.cancel()
             raise
@@ -496,7 +581,49 @@ def open_return(
         preview.notes.append("文件含外部链接，已忽略，只读取单元格中保存的值。")
     if stored.template_id and not stored.issued and meta_rows:
         preview.notes.append("数据库中没有该模板的发放记录，按文件中记录的发放时数据核对冲突。")
+    if stored.template_id:
+        preview.not_imported.extend(
+            f"新增的工作表「{name}」" for name in sheet_names if name not in TEMPLATE_SHEETS
+        )
     return OpenedReturn(preview, rows, meta_rows, stored)
+
+
+TEMPLATE_SHEETS = frozenset((DATA_SHEET, GUIDE_SHEET, LISTS_SHEET, META_SHEET))
+# What names the template in its metadata: the same in the document properties and the sheet.
+_META_KEYS = {"template_id": "模板编号", "unit": "单位", "unit_id": "单位编号", "period": "周期"}
+
+
+def _check_meta_agrees(store: Store, file_name: str, props: dict, sheet: dict) -> None:
+    """Refuse a template whose hidden metadata was edited: its sheet and its document
+    properties disagree, or the unit it names is not the unit of its unit number."""
+    for header in (props, sheet):
+        if header.get("unit") and header.get("unit_id") not in (None, ""):
+            named = find_unit(store, str(header["unit"]))
+            by_id = _unit_by_id(store, header["unit_id"])
+            # (A name no unit has, beside a known number: the unit was renamed since the issue.)
+            if (named is None and by_id is None) or (
+                named is not None and by_id is not None and named.id != by_id.id
+            ):
+                raise UserError(_meta_edited(file_name, f"单位「{header['unit']}」与单位编号不符"))
+    if not props or not sheet:
+        return
+    for key, label in _META_KEYS.items():
+        a, b = props.get(key), sheet.get(key)
+        if a in (None, "") or b in (None, ""):
+            continue
+        if isinstance(b, float) and b.is_integer():
+            b = int(b)
+        if str(a).strip() != str(b).strip():
+            raise UserError(
+                _meta_edited(file_name, f"模板信息页的{label}「{b}」与文件属性中的「{a}」不符")
+            )
+
+
+def _meta_edited(file_name: str, what: str) -> str:
+    return (
+        f"「{file_name}」的隐藏模板信息被改动过：{what}。模板信息由程序生成，不能手工修改；"
+        "请让报送单位在办公室下发的原模板中填报后重新报送。"
+    )
 
 
 def _resubmitted(store: Store, preview: ReturnPreview) -> None:
@@ -524,6 +651,8 @@ class _Stored:
     report_keys: xstore.ReportKeys
     scope: set[str]  # the projects the unit reports on
     issued: dict[str, xstore.IssueRow]  # project id -> the row as issued
+    # project id -> the office's columns now (建设内容, 总投资 …), for edits not imported
+    reference: dict[str, dict] = field(default_factory=dict)
 
 
 def _read_stored(
@@ -541,16 +670,31 @@ def _read_stored(
             f"该模板是 {issue['issued_at'][:10]} 发给「{issue['unit']}」的 {issue['period']} "
             "填报模板。请核实文件来源，或让报送单位使用发给本单位的模板重新填报。"
         )
+    already = xstore.batch_by_sha(store, sha, "return")
+    reused = None
+    if issue and not already:
+        reused = xstore.template_reused(store, template_id, unit_obj.id, period_key)
+    if reused:
+        # A month's template kept and filled in again for a later month would write that later
+        # month's figures into the old one's record.
+        later = reused["later"]
+        raise UserError(
+            f"「{file_name}」是 {period_key} 的填报模板，{reused['at'][:10]} 已导入过；此后已向"
+            f"「{unit_obj.name}」发放 {later} 的填报模板。报送 {later} 的情况请使用 {later} 的模板；"
+            f"如确为更正 {period_key} 的数据，请联系办公室在项目库中修改。"
+        )
     projects, report_keys = xstore.return_state(store, period_key)
+    scope = xstore.reporting_scope(store, unit_obj.id)
     return _Stored(
         unit=unit_obj,
         period=period_key,
         template_id=template_id,
-        already_imported=xstore.batch_by_sha(store, sha, "return"),
+        already_imported=already,
         projects=projects,
         report_keys=report_keys,
-        scope=xstore.reporting_scope(store, unit_obj.id),
+        scope=scope,
         issued=xstore.issue_rows(store, template_id) if template_id else {},
+        reference=xstore.reference_values(store, scope, int(period_key[:4])),
     )
 
 
@@ -577,10 +721,10 @@ def _issued_codes(issued: dict[str, xstore.IssueRow]) -> dict[str, dict] | None:
     return out or None
 
 
-def _read_data(path: Path) -> tuple[str, list[list]]:
+def _read_data(path: Path) -> tuple[str, list[list], list[str]]:
     book = open_values(path)
     try:
-        return _data_rows(book, book.sheet_names, path.name)
+        return (*_data_rows(book, book.sheet_names, path.name), list(book.sheet_names))
     finally:
         book.close()
 
@@ -764,6 +908,8 @@ def _parse_rows(
     ]
     seen: dict[str, int] = {}
     code_col, name_col = cols.get("code"), cols.get("name")
+    # The office's columns shown for reference (an edit there is listed as not imported).
+    locked = [(k, c) for k, c in cols.items() if k in LOCKED_KEYS] if stored.reference else []
     plain_code = _PLAIN_CODE.fullmatch
     width = max(cols.values()) + 1
     told = start
@@ -780,6 +926,14 @@ def _parse_rows(
         else:
             code = row[code_col]
             if type(code) is not str or not plain_code(code):
+                if isinstance(code, ExcelError):
+                    ref = f"{letters['code']}{excel_row}"
+                    preview.errors.append(
+                        CellError(
+                            sheet, ref, "项目编码", code, f"{sheet}!{ref} 项目编码{code.reason}"
+                        )
+                    )
+                    continue
                 code = code_text(code)
                 if _NOTE_ROW.match(code):
                     continue  # "填报人：… 联系电话：…" written under the list
@@ -817,10 +971,30 @@ def _parse_rows(
             reason = f"项目「{code}」在第 {seen[pid]} 行已出现，同一项目只能填一行。"
         else:
             seen[pid] = excel_row
-            _read_row(preview, result, row, state, editable, letters, issued.get(pid), meta)
+            issue_row = issued.get(pid)
+            typed = row[name_col] if name_col is not None else None
+            if typed != state[2] and not is_blank(typed):
+                problem = _name_problem(typed, state[2], code, issue_row, meta)
+                if problem:
+                    ref = f"{letters['name']}{excel_row}"
+                    result.errors.append(
+                        CellError(sheet, ref, "项目名称", _shown(typed), f"{sheet}!{ref} {problem}")
+                    )
+                    continue
+            _read_row(preview, result, row, state, editable, letters, issue_row, meta)
+            if state[xstore.STATE_PAST]:
+                preview.past_rows += 1
+            if locked:
+                _locked_edits(preview, row, excel_row, pid, locked, stored.reference)
             continue
         ref = f"{letters['code']}{excel_row}"
         result.errors.append(CellError(sheet, ref, "项目编码", code, f"{sheet}!{ref} {reason}"))
+
+
+# Fields a unit may clear by emptying a prefilled cell ("none now": a problem solved). The
+# others (stage, actual dates, cumulative figures) describe the project itself: emptied, they
+# are refused rather than guessed at.
+CLEARABLE_KEYS = frozenset(("investment_this_year", "progress_text", "problems", "next_steps"))
 
 
 def _read_row(
@@ -833,12 +1007,13 @@ def _read_row(
     issue_row,
     meta: dict | None,
 ) -> None:
-    """Parse a row's filled editable cells into ``result.values`` and diff them against the
-    stored values ``now``: changes, conflicts with the office's changes since the template was
-    issued, and per-cell errors."""
+    """Parse a row's editable cells into ``result.values`` and diff them against the stored
+    values ``now``: changes (a prefilled cell emptied is a change to ``None``), conflicts with
+    the office's changes since the template was issued, per-cell errors and hints."""
     excel_row, values, sheet = result.row, result.values, preview.sheet
     small_percents = preview.small_percents
     row_no = str(excel_row)
+    past = now[xstore.STATE_PAST]
     snapshot = None
     project_change = False
     for key, c, i, percent_rows in editable:
@@ -847,28 +1022,60 @@ def _read_row(
             if not percent_rows or excel_row not in percent_rows:
                 values[key] = old  # as stored: nothing to parse or compare
                 continue
-        elif raw == "" or raw is None or (type(raw) is str and not raw.strip()):
-            continue
-        col = BY_KEY[key]
-        try:
-            value = _CELL_PARSERS[col.kind](col, raw, excel_row in percent_rows)
-        except ParseError as exc:
-            ref = f"{letters[key]}{excel_row}"
-            result.errors.append(
-                CellError(
-                    sheet, ref, col.header, _shown(raw), f"{sheet}!{ref} {col.header}{exc.reason}"
+        if raw == "" or raw is None or (type(raw) is str and not raw.strip()):
+            if old is None or (past and key in PROJECT_KEYS):
+                continue
+            if snapshot is None:
+                snapshot = _issued_snapshot(issue_row, meta)
+            if snapshot.get(key) is None:
+                continue  # nothing was prefilled there (or not a template): nothing reported
+            if key not in CLEARABLE_KEYS:
+                ref = letters[key] + row_no
+                header = BY_KEY[key].header
+                result.errors.append(
+                    CellError(
+                        sheet,
+                        ref,
+                        header,
+                        "",
+                        f"{sheet}!{ref} {header}原为「{_shown(old)}」，报送表中被清空。"
+                        f"{header}不能清空：请填写当前的{header}；确需删除时请联系办公室修改。",
+                    )
                 )
-            )
-            continue
-        if value is None:
-            continue
-        values[key] = value
+                continue
+            value = None
+        else:
+            col = BY_KEY[key]
+            try:
+                value = _CELL_PARSERS[col.kind](col, raw, excel_row in percent_rows)
+            except ParseError as exc:
+                ref = f"{letters[key]}{excel_row}"
+                result.errors.append(
+                    CellError(
+                        sheet,
+                        ref,
+                        col.header,
+                        _shown(raw),
+                        f"{sheet}!{ref} {col.header}{exc.reason}",
+                    )
+                )
+                continue
+            if value is None:
+                continue
+            if past and key in PROJECT_KEYS:
+                if value != old:
+                    preview.not_imported.append(
+                        f"{sheet}!{letters[key]}{row_no} {col.header}「{_shown(value)}」"
+                        f"（{preview.period} 之后已有报送，项目当前的{col.header}不按本表修改）"
+                    )
+                continue
+            values[key] = value
         if value == old or (type(value) is not str and _same(value, old)):
             continue
-        if key == "percent_complete" and 0 < value < 1:
+        if key == "percent_complete" and value is not None and 0 < value < 1:
             small_percents.append(letters[key] + row_no)
         if snapshot is None:
-            snapshot = (issue_row.snapshot if issue_row else _meta_snapshot(meta)) or {}
+            snapshot = _issued_snapshot(issue_row, meta)
         change = FieldChange(
             result.project_id,
             result.code,
@@ -886,14 +1093,133 @@ def _read_row(
             change.issued = base
             if value == base or (type(value) is not str and _same(value, base)):
                 continue  # the unit left it as issued; the office's later change stands
-            if old != base and (type(old) is str or not _same(old, base)):
+            # (A past period's record that does not exist yet is no one's change: the issued
+            # value was the project's own then.)
+            if (
+                old != base
+                and (type(old) is str or not _same(old, base))
+                and not (past and old is None)
+            ):
                 result.conflicts.append(change)
                 continue
         result.changes.append(change)
+        if key in _HINTED_KEYS and value is not None:
+            _hint_change(preview, change, now)
         if key in PROJECT_KEYS:
             project_change = True
+    text = values.get("progress_text")
+    if text is not None and text == now[xstore.STATE_LAST_TEXT]:
+        ref = letters["progress_text"] + row_no
+        preview.hints.append(
+            CellError(
+                sheet,
+                ref,
+                "形象进度",
+                _shown(text),
+                f"{sheet}!{ref} 项目「{result.code}」的形象进度与上一期完全相同，请确认本期进展是否已更新。",
+            )
+        )
     if project_change:
         _check_project_fields(preview, result, now, letters)
+
+
+_HINTED_KEYS = frozenset(("percent_complete", "investment_to_date"))
+
+
+def _hint_change(preview: ReturnPreview, change: FieldChange, now: tuple) -> None:
+    """Hints on an implausible figure (shown in the preview, never blocking)."""
+    value, old, label = change.new, change.old, change.label
+    where = f"{preview.sheet}!{change.cell} 项目「{change.code}」的{label}"
+    reasons = []
+    if old is not None and value < old:
+        unit = "%" if change.field == "percent_complete" else " 万元"
+        reasons.append(f"由 {_shown(old)}{unit} 降为 {_shown(value)}{unit}，累计数一般不会减少")
+    total = now[xstore.STATE_TOTAL]
+    if change.field == "investment_to_date" and total and value > total:
+        reasons.append(
+            f"{_shown(value)} 万元超过总投资 {_shown(total)} 万元（请核对金额单位是否为万元、"
+            "项目编码是否填错）"
+        )
+    for reason in reasons:
+        preview.hints.append(
+            CellError(preview.sheet, change.cell, label, _shown(value), f"{where}{reason}。")
+        )
+
+
+def _issued_snapshot(issue_row, meta: dict | None) -> dict:
+    """The row's values as issued: the database's record, else the workbook's (``{}``)."""
+    return (issue_row.snapshot if issue_row else _meta_snapshot(meta)) or {}
+
+
+def _loose_name(name: object) -> str:
+    return "".join(normalize_text(name).split())
+
+
+def _name_problem(typed: object, name: str, code: str, issue_row, meta: dict | None) -> str | None:
+    """Why a row's project name contradicts its code (``None`` when it is the project's name,
+    now or as issued, up to spaces and full-width forms)."""
+    if isinstance(typed, ExcelError):
+        return f"项目名称{typed.reason}。"
+    loose = _loose_name(typed)
+    if loose == _loose_name(name):
+        return None
+    issued_name = _issued_snapshot(issue_row, meta).get("name")
+    if issued_name and loose == _loose_name(issued_name):
+        return None
+    return (
+        f"项目编码「{code}」是项目「{name}」，而本行的项目名称是「{_shown(typed)}」，编码与名称不符"
+        "（可能编码填错，或行被错位）。请核对这一行的项目编码和名称，改正后重新报送；"
+        "新项目请不填编码，作为新增项目建议报送。"
+    )
+
+
+# The office's columns (identity and plan): shown for reference, not taken from a return.
+LOCKED_KEYS = frozenset(
+    c.key for c in TEMPLATE_COLUMNS if not c.editable and c.key not in ("code", "name")
+)
+
+
+def _locked_edits(
+    preview: ReturnPreview, row: list, excel_row: int, pid: str, locked: list, reference: dict
+) -> None:
+    """List the office's cells of a row that differ from the project's values."""
+    ref_values = reference.get(pid)
+    if ref_values is None:
+        return
+    for key, c in locked:
+        raw, now = row[c], ref_values.get(key)
+        if raw == now or (is_blank(raw) and now is None):
+            continue
+        if type(raw) is date and now is not None and raw.isoformat() == now:
+            continue  # the usual date cell
+        if _same_reference(key, raw, now):
+            continue
+        col = BY_KEY[key]
+        was = "（空）" if now is None else _shown(now)
+        preview.not_imported.append(
+            f"{preview.sheet}!{column_letter(c)}{excel_row} {col.header}"
+            f"「{was}」改为「{'（空）' if is_blank(raw) else _shown(raw)}」"
+        )
+
+
+def _same_reference(key: str, raw: object, now: object) -> bool:
+    kind = BY_KEY[key].kind
+    try:
+        if kind == "date":
+            value = raw if type(raw) is date else parse_date(raw)
+            return value is not None and value.isoformat() == now
+        if kind == "money":
+            value = parse_money(raw)
+            return value is not None and now is not None and _same(value, now)
+    except ParseError:
+        return False
+    if is_blank(raw) or now is None:
+        return False
+    if key == "responsible_units":
+        return set(re.split(r"[、,，;；\s]+", normalize_text(raw))) == set(
+            re.split(r"[、,，;；\s]+", normalize_text(now))
+        )
+    return _loose_name(raw) == _loose_name(now)
 
 
 def _name_text(row: list, name_col: int | None) -> str:

@@ -63,10 +63,12 @@ class TemplateRow:
     values: dict  # column key -> value (dates as date)
 
     def snapshot(self) -> dict:
-        """The editable values as issued, JSON-ready, with the project's code at issue (a
-        return's row is matched to its project through it should the code change since)."""
+        """The editable values as issued, JSON-ready, with the project's code and name at issue
+        (a return's row is matched to its project through the code should it change since; the
+        name is checked against the code, and may be the one issued)."""
         snap = {c.key: _jsonable(self.values.get(c.key)) for c in TEMPLATE_COLUMNS if c.editable}
         snap["code"] = str(self.values.get("code"))
+        snap["name"] = self.values.get("name")
         return snap
 
 

@@ -129,16 +129,18 @@ class ImportOutcome:
 
     def as_json(self) -> dict:
         p = self.preview
-        changes = self.applied if self.status == "applied" else p.changes
+        done = self.status == "already-imported"  # nothing of it would change now
+        changes = [] if done else self.applied if self.status == "applied" else p.changes
         return {
             "status": self.status,
             "unit": p.unit,
             "period": p.period,
             "file": p.file_name,
-            "counts": p.counts(),
+            "counts": dict.fromkeys(p.counts(), 0) if done else p.counts(),
             "errors": [e.as_dict() for e in p.all_errors],
             "changes": [
                 {"code": c.code, "field": c.label, "old": _j(c.old), "new": _j(c.new)}
+                | ({"cleared": True} if c.new is None else {})
                 for c in changes
             ],
             "conflicts": [
@@ -149,8 +151,10 @@ class ImportOutcome:
                     "database": _j(c.old),
                     "return": _j(c.new),
                 }
-                for c in p.conflicts
+                for c in ([] if done else p.conflicts)
             ],
+            "hints": [] if done else [h.as_dict() for h in p.hints],
+            "not_imported": [] if done else p.not_imported,
             "notes": p.notes,
             "message": self.message,
         }
@@ -179,10 +183,17 @@ def apply_return(
     errors = preview.all_errors
     if errors and not skip_invalid:
         return _rejected(preview)
-    rows = [r for r in preview.rows if not r.errors]
     try:
         with store.large_page_cache(), store.write(source="导入") as outer:
             keys = _imported_meanwhile_or_keys(store, preview)
+            if keys is None:
+                # The database changed since the preview (another window, process or file):
+                # the return is judged again against it as it is now, inside this write.
+                preview = _read_again(store, preview)
+                keys = preview.report_keys
+                if preview.all_errors and not skip_invalid:
+                    raise _Refused
+            rows = [r for r in preview.rows if not r.errors]
             batch_id = outer.batch_id = _create_batch(store, preview)
             writer = _writer(store, preview, batch_id, keys)
             progress(0, len(rows), "写入数据库")
@@ -195,8 +206,18 @@ def apply_return(
     except _ImportedMeanwhile as exc:
         preview.already_imported = exc.batch
         return _already_imported(preview)
+    except _Refused:
+        return _rejected(preview)
     progress(len(rows), len(rows), "完成")
     return _applied(preview, batch_id, take_return)
+
+
+def _read_again(store: Store, preview: ReturnPreview) -> ReturnPreview:
+    """The return read again against the database now (inside the caller's write)."""
+    fresh = read_return(store, preview.path, unit=preview.unit_id, period=preview.period)
+    if fresh.already_imported:
+        raise _ImportedMeanwhile(fresh.already_imported)
+    return fresh
 
 
 def _already_imported(preview: ReturnPreview) -> ImportOutcome:
@@ -327,14 +348,19 @@ def _prepare_part(
         if fields:
             project_changes.append((row.project_id, fields))
         # The period's report holds everything the unit filled in for the row (the report's
-        # fields of it), except the conflicting fields the user left at the database's value.
+        # fields of it), except the conflicting fields the user left at the database's value;
+        # the fields the unit emptied are cleared.
         filled = row.values
-        if row.conflicts:
+        cleared = [c.field for c in chosen if c.new is None]
+        if row.conflicts or cleared:
             filled = dict(filled)
+        if row.conflicts:
             report_values = {c.field: c.new for c in chosen if c.field in REPORT_KEYS}
             for key in {c.field for c in row.conflicts} - set(report_values):
                 filled.pop(key, None)
             filled |= report_values
+        for key in cleared:
+            filled[key] = xstore.CLEARED
         reports.append((row.project_id, filled))
     return _Part(project_changes, writer.prepare(reports))
 
@@ -456,6 +482,11 @@ def _apply_while_parsing(
 
     with store.large_page_cache(), store.write(source="导入") as outer:
         keys = _imported_meanwhile_or_keys(store, preview)
+        if keys is None:
+            # The database changed since the file was opened: its rows are judged against the
+            # state they are written over (read here, inside this write), not the one before.
+            opened.reread_state(store)
+            keys = preview.report_keys
         batch_id = outer.batch_id = _create_batch(store, preview)
         writer = _writer(store, preview, batch_id, keys)
         worker = threading.Thread(target=parse, args=(writer,), name="return-parse", daemon=True)

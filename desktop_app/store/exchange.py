@@ -61,11 +61,14 @@ def project_keys(store: Store) -> dict[str, tuple[str, str, int]]:
 
 
 def current_values(store: Store, period: str) -> dict[str, dict]:
-    """The editable values of every live project now: project fields plus the period's report.
+    """The editable values of every live project for ``period``: project fields plus the
+    period's report.
 
     ``percent_complete``/``investment_to_date`` are the project's own (they follow the latest
     report, and an office edit changes them there); the other report fields come from the
-    period's report.
+    period's report. For a project already reported for a later period, ``period`` is past:
+    every value comes from that period's report alone, and the project's current fields (stage,
+    actual dates) are left out, since a return for a past period does not change them.
     """
     out: dict[str, dict] = {}
     for pid, stage, a_start, a_end, pc, itd, version in store.conn.execute(
@@ -84,6 +87,10 @@ def current_values(store: Store, period: str) -> dict[str, dict]:
             "next_steps": None,
             "version": version,
         }
+    later = _reported_later(store, period)
+    for pid in later:
+        if pid in out:
+            out[pid] |= dict.fromkeys(IMPORT_PROJECT_FIELDS + _FOLLOW_FIELDS)
     for row in store.conn.execute(
         f"SELECT project_id, {', '.join(_REPORT_FIELDS)} FROM progress_report WHERE period = ?",
         (period,),
@@ -91,8 +98,9 @@ def current_values(store: Store, period: str) -> dict[str, dict]:
         values = out.get(row[0])
         if values is None:
             continue
+        past = row[0] in later
         for field, value in zip(_REPORT_FIELDS, row[1:], strict=True):
-            if value is not None and field not in ("percent_complete", "investment_to_date"):
+            if value is not None and (past or field not in _FOLLOW_FIELDS):
                 values[field] = value
     return out
 
@@ -102,8 +110,15 @@ def current_values(store: Store, period: str) -> dict[str, dict]:
 RETURN_STATE_KEYS = IMPORT_PROJECT_FIELDS + _REPORT_FIELDS
 
 
-# A return_state row: ``(id, code, name, version, *values)``, the values from this index on.
+# A return_state row: ``(id, code, name, version, *values, past, total_investment,
+# last_text)``, the values from this index on.
 STATE_VALUES = 4
+# After the values: whether the period is past for the project (it was reported for a later
+# one: its values are that period's report's, and the return leaves the project's current
+# fields alone), its 总投资, and the 形象进度 of the period before (for the hints).
+STATE_PAST = STATE_VALUES + len(RETURN_STATE_KEYS)
+STATE_TOTAL = STATE_PAST + 1
+STATE_LAST_TEXT = STATE_PAST + 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,38 +138,50 @@ class ReportKeys:
 
 
 def return_state(store: Store, period: str) -> tuple[dict[str, tuple], ReportKeys]:
-    """``code -> (id, code, name, version, *values)`` of every live project, the values in
-    ``RETURN_STATE_KEYS`` order with the report fields from ``period``'s report (the values of
-    ``current_values``, read in one query; plain tuples: 10,000 of them are built per import),
-    and the keys its reports will be written under."""
+    """``code -> (id, code, name, version, *values, past, total, last_text)`` of every live
+    project (see ``STATE_PAST``), the values in ``RETURN_STATE_KEYS`` order with the report
+    fields from ``period``'s report (the values of ``current_values``, read in one query; plain
+    tuples: 10,000 of them are built per import), and the keys its reports will be written
+    under."""
     token = store.change_token()  # before the reads: a change during them shows at the apply
     fromiso = date.fromisoformat
     out = {}
     report_ids, project_rows = {}, {}
+    later = _reported_later(store, period)
+    before = _previous_period(period)
     for row in store.conn.execute(
         "SELECT p.id, p.code, p.name, p.version, p.stage, p.actual_start, p.actual_end,"
         " p.percent_complete, p.investment_to_date, r.investment_this_year, r.progress_text,"
-        " r.problems, r.next_steps, r.id, p.rowid FROM project p"
+        " r.problems, r.next_steps, r.id, p.rowid, r.percent_complete, r.investment_to_date,"
+        " p.total_investment, q.progress_text FROM project p"
         " LEFT JOIN progress_report r ON r.project_id = p.id AND r.period = ?"
+        " LEFT JOIN progress_report q ON q.project_id = p.id AND q.period = ?"
         " WHERE p.deleted = 0",
-        (period,),
+        (period, before),
     ):
         start, end, report_id = row[5], row[6], row[13]
         if report_id is not None:
             report_ids[row[0]] = report_id
         project_rows[row[0]] = row[14]
-        if start is not None or end is not None:
-            row = (
-                *row[:5],
-                None if start is None else fromiso(start),
-                None if end is None else fromiso(end),
-                *row[7:13],
-            )
-        else:
-            row = row[:13]
-        out[row[1]] = row
-    keys = ReportKeys(token, report_ids, _reported_later(store, period), project_rows)
+        past = row[0] in later
+        if start is None and end is None and not past:  # most rows: no tuple to rebuild
+            out[row[1]] = row[:13] + (False, row[17], row[18])
+            continue
+        values = (
+            None if start is None else fromiso(start),
+            None if end is None else fromiso(end),
+            # A past period's figures are its own report's, not the project's latest.
+            *(row[15:17] if past else row[7:9]),
+        )
+        out[row[1]] = (*row[:5], *values, *row[9:13], past, row[17], row[18])
+    keys = ReportKeys(token, report_ids, later, project_rows)
     return out, keys
+
+
+def _previous_period(period: str) -> str:
+    year, month = int(period[:4]), int(period[5:7])
+    year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return f"{year:04d}-{month:02d}"
 
 
 def _report_keys(store: Store, period: str) -> ReportKeys:
@@ -199,6 +226,37 @@ def reporting_scope(store: Store, unit_id: int) -> set[str]:
         )
     )
     return scope
+
+
+def reference_values(store: Store, project_ids: set[str], year: int) -> dict[str, dict]:
+    """The office's columns of a template as they stand now, per project of ``project_ids``:
+    建设内容, 牵头单位, 责任单位 (names joined by 、), 计划开工/完工 (ISO text), 总投资, the year's
+    年度计划投资.
+    (Three flat queries: a subquery per project costs ten times as much at 10,000 projects.)"""
+    units: dict[tuple[str, str], list[str]] = {}
+    for pid, role, name in store.conn.execute(
+        "SELECT pu.project_id, pu.role, u.name FROM project_unit pu"
+        " JOIN unit u ON u.id = pu.unit_id WHERE pu.role IN ('牵头', '责任') ORDER BY pu.rowid"
+    ):
+        units.setdefault((pid, role), []).append(name)
+    plans = annual_plans(store, year)
+    out = {}
+    for pid, scope, start, end, total in store.conn.execute(
+        "SELECT id, scope, planned_start, planned_end, total_investment FROM project"
+        " WHERE deleted = 0"
+    ):
+        if pid in project_ids:
+            lead, responsible = units.get((pid, "牵头")), units.get((pid, "责任"))
+            out[pid] = {
+                "scope": scope,
+                "lead_unit": lead[0] if lead else None,
+                "responsible_units": "、".join(responsible) if responsible else None,
+                "planned_start": start,  # ISO text: compared as such
+                "planned_end": end,
+                "total_investment": total,
+                "annual_plan": plans.get(pid),
+            }
+    return out
 
 
 def annual_plans(store: Store, year: int) -> dict[str, float]:
@@ -303,6 +361,19 @@ def last_change_templates(
         ):
             latest[(pid, field_name)] = template_id
     return latest
+
+
+def template_reused(store: Store, template_id: str, unit_id: int, period: str) -> dict | None:
+    """When the template ``template_id`` (for ``period``) was already returned and the unit has
+    been issued a template for a later period since: ``{"at", "later"}`` (that return's time and
+    the later period); else ``None``."""
+    row = store.conn.execute(
+        "SELECT b.at, max(t.period) FROM import_batch b JOIN template_issue t"
+        " ON t.unit_id = ? AND t.period > ? AND t.issued_at >= b.at"
+        " WHERE b.template_id = ? AND b.kind = 'return' GROUP BY b.id ORDER BY b.id LIMIT 1",
+        (unit_id, period, template_id),
+    ).fetchone()
+    return {"at": row[0], "later": row[1]} if row else None
 
 
 def batch_by_sha(store: Store, sha256: str, kind: str) -> dict | None:
@@ -553,7 +624,7 @@ def record_reports_bulk(
     """Record many imported reports for ``period`` at once (same rules as ``record_report``).
 
     ``reports`` holds ``(project_id, {field: value})``; the values given (not ``None``) replace
-    the stored ones, the project's percent complete and 累计完成投资 follow its latest period,
+    the stored ones (``CLEARED`` clears a report field, when normalized), the project's percent complete and 累计完成投资 follow its latest period,
     and every changed field gets an audit row (source 导入, the batch). Other keys are ignored.
     The values are rounded and trimmed as stored unless ``normalized`` says they already are
     (the return import's parsers give them so). ``keys`` are the reports' keys when the caller
@@ -671,11 +742,16 @@ class ReportWriter:
                 joins="JOIN progress_report r ON r.id = n.report_id",
             )
             differs = " OR ".join(
-                f"(n.{f} IS NOT NULL AND n.{f} IS NOT progress_report.{f})" for f in _REPORT_FIELDS
+                f"(n.{f} IS NOT NULL AND nullif(n.{f}, '') IS NOT progress_report.{f})"
+                for f in _REPORT_FIELDS
             )
             conn.execute(
                 "UPDATE progress_report SET "
-                + ", ".join(f"{f} = coalesce(n.{f}, progress_report.{f})" for f in _REPORT_FIELDS)
+                + ", ".join(
+                    f"{f} = CASE WHEN n.{f} = '' THEN NULL"
+                    f" ELSE coalesce(n.{f}, progress_report.{f}) END"
+                    for f in _REPORT_FIELDS
+                )
                 + ", source = '导入', batch_id = :batch, reported_at = :now"
                 f" FROM temp.import_report n WHERE progress_report.id = n.report_id AND ({differs})",
                 {"batch": batch_id, "now": self.now},
@@ -683,9 +759,10 @@ class ReportWriter:
             # 2. New reports for the period, then their audit rows (every value given is new).
             if prepared.new_reports:
                 cols = ", ".join(_REPORT_FIELDS)
+                given = ", ".join(f"nullif({f}, '')" for f in _REPORT_FIELDS)
                 conn.execute(
                     f"INSERT INTO progress_report (project_id, period, {cols}, source, batch_id,"
-                    f" reported_at) SELECT project_id, :period, {cols}, '导入', :batch, :now"
+                    f" reported_at) SELECT project_id, :period, {given}, '导入', :batch, :now"
                     " FROM temp.import_report WHERE report_id IS NULL ORDER BY seq",
                     {"period": period, "batch": batch_id, "now": self.now},
                 )
@@ -785,6 +862,12 @@ def _field_tables(conn) -> None:
         conn.executemany(f"INSERT INTO temp.{table} VALUES (?, ?)", enumerate(fields))
 
 
+# A scratch row's value as written: ``''`` stands for a value the return cleared (``NULL``
+# stands for a value not given, which leaves the stored one).
+CLEARED = ""
+_GIVEN = "nullif(new, '')"
+
+
 def _audit_import(
     conn,
     params: dict,
@@ -812,13 +895,13 @@ def _audit_import(
         "INSERT INTO audit_log (at, user, entity, entity_id, project_id, field, old, new, source,"
         f" batch_id, op_id) SELECT :at, :user, '{entity}', entity_id, project_id, name,"
         # Text as it is; numbers formatted as the Python side formats them.
-        f" {_AUDIT_TEXT.format('old')}, {_AUDIT_TEXT.format('new')},"
+        f" {_AUDIT_TEXT.format('old')}, {_AUDIT_TEXT.format(_GIVEN)},"
         " :source, :batch, :op FROM ("
         f" SELECT n.seq, n.project_id, {entity_id} AS entity_id, f.i, f.name,"
         f" {pick(old) if old else 'NULL'} AS old, {pick('n')} AS new"
         f" FROM temp.import_report n {joins} CROSS JOIN temp.{_FIELD_TABLES[fields]} f"
         f" WHERE {where}"
-        f") WHERE new IS NOT NULL AND old IS NOT new ORDER BY {order}",
+        f") WHERE new IS NOT NULL AND old IS NOT {_GIVEN} ORDER BY {order}",
         params,
     )
     return cur.rowcount

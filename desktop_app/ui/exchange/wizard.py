@@ -45,6 +45,7 @@ from ..worker import start_job
 AUTO_UNIT = "（按模板自动识别）"
 MODES = ("单位填报表（进度报送）", "项目台账（首次导入或批量更新项目）")
 IGNORE = "（忽略此列）"
+NOTES_TAB = 5  # the preview's 提示 tab
 EXCEL_FILTER = f"Excel 文件 ({' '.join('*' + s for s in WORKBOOK_SUFFIXES)});;所有文件 (*)"
 
 
@@ -232,6 +233,14 @@ class ImportWizard(QDialog):
         self.proposal_list = QListWidget()
         self.tabs.addTab(self.proposal_list, "新增项目建议")
         self.tabs.addTab(self._mapping_tab(), "列对应")
+        # What to look at before applying: implausible values, edits not taken, notes.
+        self.notes_table = QTableWidget(0, 3)
+        self.notes_table.setHorizontalHeaderLabels(["类别", "单元格", "说明"])
+        self.notes_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
+        self.notes_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.notes_table.setWordWrap(True)
+        self.notes_table.verticalHeader().setVisible(False)
+        self.tabs.addTab(self.notes_table, "提示")
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 4)
         layout.addWidget(split, 1)
@@ -295,6 +304,7 @@ class ImportWizard(QDialog):
         self.tabs.setTabVisible(1, True)
         self.tabs.setTabVisible(3, True)
         self.tabs.setTabVisible(4, False)
+        self.tabs.setTabVisible(NOTES_TAB, True)
         self.preview_files.clear()
         for p in self.previews:
             c = p.counts()
@@ -326,6 +336,12 @@ class ImportWizard(QDialog):
             lines.append(
                 "冲突：数据库在模板发放后已修改且与报送值不同，默认保留数据库值，可在「冲突」页选择采用报送值。"
             )
+        hints = sum(len(p.hints) for p in self.previews)
+        skipped = sum(len(p.not_imported) for p in self.previews)
+        if hints or skipped:
+            lines.append(
+                f"请核对：{hints} 处数值可疑（不影响导入），{skipped} 处修改不会导入，见「提示」页。"
+            )
         self.summary.setText("\n".join(lines))
         if self.preview_files.count():
             self.preview_files.setCurrentRow(0)
@@ -341,10 +357,12 @@ class ImportWizard(QDialog):
         self.conflict_table.setRowCount(0)
         self.error_table.setRowCount(0)
         self.proposal_list.clear()
+        self.notes_table.setRowCount(0)
         if not 0 <= row < len(self.previews):
             # A file that could not be read: nothing of another file's may linger here.
             for i, title in enumerate(("修改", "冲突", "错误", "新增项目建议")):
                 self.tabs.setTabText(i, title)
+            self.tabs.setTabText(NOTES_TAB, "提示")
             self.report_button.setEnabled(False)
             return
         p = self.previews[row]
@@ -353,7 +371,10 @@ class ImportWizard(QDialog):
                 continue
             top = QTreeWidgetItem([f"{r.code}  {r.name}", "", "", f"第 {r.row} 行"])
             for c in r.changes:
-                QTreeWidgetItem(top, [c.label, _text(c.old), _text(c.new), c.cell])
+                item = QTreeWidgetItem(top, [c.label, _text(c.old), _text(c.new), c.cell])
+                if c.new is None:  # emptied by the unit: cleared
+                    item.setForeground(2, QBrush(QColor("#B06000")))
+                    item.setToolTip(2, "报送表中此格已清空，导入后该栏为空")
             self.changes_tree.addTopLevelItem(top)
             top.setExpanded(True)
         for c in p.conflicts:
@@ -383,7 +404,43 @@ class ImportWizard(QDialog):
         self.tabs.setTabText(1, f"冲突（{len(p.conflicts)}）")
         self.tabs.setTabText(2, f"错误（{len(p.all_errors)}）")
         self.tabs.setTabText(3, f"新增项目建议（{len(p.proposals)}）")
+        self._show_notes(p)
         self.report_button.setEnabled(bool(p.all_errors))
+
+    def _show_notes(self, p) -> None:
+        """The file's hints, the edits it makes that are not imported, and its notes."""
+
+        def where(text: str) -> tuple[str, str]:
+            # "项目进展!H4 总投资…" -> ("H4", "总投资…"): the cell in its own column.
+            head, _, rest = text.partition(" ")
+            if "!" in head and rest:
+                return head.rpartition("!")[2], rest
+            return "", text
+
+        rows = [("请核对", *where(h.message), "#B06000") for h in p.hints]
+        rows += [("未导入", *where(item), "#5F6368") for item in p.not_imported]
+        rows += [
+            ("说明", "", note, None) for note in p.notes if not note.startswith("以下修改未导入")
+        ]
+        if p.not_imported:
+            rows.insert(
+                len(p.hints),
+                (
+                    "未导入",
+                    "",
+                    "以下修改未导入（基本信息由办公室维护，如需更改请联系办公室）：",
+                    "#5F6368",
+                ),
+            )
+        self.notes_table.setRowCount(len(rows))
+        for i, (kind, cell, text, color) in enumerate(rows):
+            for j, value in enumerate((kind, cell, text)):
+                item = QTableWidgetItem(value)
+                if color:
+                    item.setForeground(QBrush(QColor(color)))
+                self.notes_table.setItem(i, j, item)
+        self.notes_table.resizeRowsToContents()
+        self.tabs.setTabText(NOTES_TAB, f"提示（{len(p.hints) + len(p.not_imported)}）")
 
     def _remember_choices(self) -> None:
         """Keep the 采用报送值 ticks of the file shown before switching or applying."""
@@ -654,6 +711,7 @@ class ImportWizard(QDialog):
         self.tabs.setTabVisible(1, False)
         self.tabs.setTabVisible(3, False)
         self.tabs.setTabVisible(4, True)
+        self.tabs.setTabVisible(NOTES_TAB, False)
         if self.preview_files.count():
             self.preview_files.setCurrentRow(0)
         self._go(1)

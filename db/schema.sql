@@ -3,7 +3,7 @@
 -- version below; older files are brought up to it by desktop_app/store/migrations.py.
 -- Conventions: dates are ISO text (YYYY-MM-DD), periods are 'YYYY-MM', money is 万元 as REAL
 -- rounded to 4 decimals (one 元) by domain.money.round_wan, percent is 0–100.
--- schema-version: 4
+-- schema-version: 5
 
 CREATE TABLE plan (
     id          INTEGER PRIMARY KEY,
@@ -286,10 +286,34 @@ DROP INDEX audit_entity;
 CREATE INDEX audit_by_project ON audit_log(project_id);
 CREATE INDEX audit_proposal ON audit_log(entity_id) WHERE entity = 'project_proposal';
 
--- ---- version 4: the plan dataset read in full ---------------------------------------------
+-- ---- version 4: change requests ---------------------------------------------------------
+
+-- 变更申请: a unit's return changing a planning value the register already holds (计划开工,
+-- 计划完工, 总投资, 年度计划投资, 建设内容). The office decides: 已采纳 applies decided_value (which
+-- may correct what the unit asked), 已退回 keeps the plan and records why.
+CREATE TABLE change_request (
+    id             INTEGER PRIMARY KEY,
+    batch_id       INTEGER NOT NULL REFERENCES import_batch(id) ON DELETE CASCADE,
+    unit_id        INTEGER REFERENCES unit(id),
+    project_id     TEXT NOT NULL REFERENCES project(id) ON DELETE CASCADE,
+    period         TEXT,
+    field          TEXT NOT NULL CHECK (field IN ('scope', 'planned_start', 'planned_end', 'total_investment', 'annual_plan')),
+    year           INTEGER,                            -- annual_plan: the year it plans
+    old_value      TEXT,                               -- JSON: the register's value when asked
+    new_value      TEXT NOT NULL,                      -- JSON: the value the unit asks for
+    cell           TEXT,                               -- where the return holds it (项目进展!F5)
+    status         TEXT NOT NULL DEFAULT '待审核' CHECK (status IN ('待审核', '已采纳', '已退回')),
+    decided_value  TEXT,                               -- JSON: the value applied (已采纳)
+    reason         TEXT,                               -- why it was returned (已退回), or a note
+    decided_at     TEXT,
+    decided_by     TEXT
+);
+CREATE INDEX change_request_status ON change_request(status, project_id);
+
+-- ---- version 5: the plan dataset read in full ---------------------------------------------
 
 -- A project's stage may be unknown (NULL, shown as 待填报): the plan names many projects without
--- saying where they stand. Older files get the relaxed column by migrations.STEPS[4].
+-- saying where they stand. Older files get the relaxed column by migrations.STEPS[5].
 -- Which side a project belongs to (成都 / 德阳 / 两地共建), as the plan says.
 ALTER TABLE project ADD COLUMN side TEXT CHECK (side IS NULL OR side IN ('成都', '德阳', '两地共建'));
 -- Where a unit comes from: '规划原文' (named in the plan), '常用市级部门' (the built-in list of the

@@ -119,6 +119,7 @@ def _mapping(pairs: list[str]) -> dict[str, str | None]:
     from ..exchange.register_import import FIELDS_BY_KEY, REGISTER_FIELDS
 
     by_label = {f.label: f.key for f in REGISTER_FIELDS} | {k: k for k in FIELDS_BY_KEY}
+    by_label["形象进度"] = "progress"  # the label's short form: 百分比或阶段 goes without saying
     out: dict[str, str | None] = {}
     for pair in pairs:
         header, _, target = pair.partition("=")
@@ -132,16 +133,41 @@ def _mapping(pairs: list[str]) -> dict[str, str | None]:
     return out
 
 
+def _choices(matches: list[str], new: list[str]) -> dict[int, str | None]:
+    """``--match 行号=编码`` and ``--new 行号`` as ``sheet row -> code or None``."""
+    from .core import UsageError
+
+    out: dict[int, str | None] = {}
+    for pair in matches:
+        row, _, code = pair.partition("=")
+        if not row.strip().isdigit() or not code.strip():
+            raise UsageError(
+                f"--match「{pair}」写法不对：应为 行号=项目编码，例如 --match 5=ZL01-001"
+                "（把台账第 5 行合并到项目 ZL01-001）。"
+            )
+        out[int(row)] = code.strip()
+    for row in new:
+        if not row.strip().isdigit():
+            raise UsageError(f"--new「{row}」写法不对：应为台账的行号，例如 --new 5。")
+        if int(row) in out:
+            raise UsageError(f"第 {row} 行同时指定了 --match 和 --new，请只保留一个。")
+        out[int(row)] = None
+    return out
+
+
 def cmd_import_register(args: argparse.Namespace) -> int:
     from ..exchange.register_import import read_register
     from ..services.exchange import apply_register, save_register_mapping
 
     mapping = _mapping(args.map or [])
+    choices = _choices(args.match or [], args.new or [])
     try:
         with _open(args) as store:
             if mapping and args.save_mapping:
                 save_register_mapping(store, mapping)
-            preview = read_register(store, Path(args.file), mapping=mapping or None)
+            preview = read_register(
+                store, Path(args.file), mapping=mapping or None, choices=choices
+            )
             if args.dry_run:
                 status = "rejected" if preview.all_errors and not args.skip_invalid else "dry-run"
                 message = "预览完成，未写入数据库。"
@@ -159,6 +185,17 @@ def cmd_import_register(args: argparse.Namespace) -> int:
                 "sheet": preview.sheet,
                 "mapping": {preview.headers[c]: k for c, k in preview.mapping.items()},
                 "counts": preview.counts(),
+                "unmapped": preview.unmapped,
+                "similar": [
+                    {
+                        "row": r.row,
+                        "name": r.name,
+                        "candidates": [{"code": c, "name": n} for c, n in r.similar],
+                        "chosen": r.chosen,
+                    }
+                    for r in preview.rows
+                    if r.similar
+                ],
                 "errors": [e.as_dict() for e in preview.all_errors],
                 "notes": preview.notes,
                 "message": message,
@@ -211,6 +248,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="台账 .xlsx 文件")
     p.add_argument("--map", action="append", metavar="表头=字段", help="更正列对应，可多次使用")
     p.add_argument("--save-mapping", action="store_true", help="保存 --map 的列对应供下次使用")
+    p.add_argument(
+        "--match",
+        action="append",
+        metavar="行号=编码",
+        help="名称与已有项目相近的行：合并到该编码的项目，可多次使用",
+    )
+    p.add_argument(
+        "--new", action="append", metavar="行号", help="名称与已有项目相近的行：作为新项目导入"
+    )
     p.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
     p.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行，导入其余行")
     p.add_argument("--json", action="store_true", help="以 JSON 输出结果")

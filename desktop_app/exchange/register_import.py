@@ -25,6 +25,7 @@ from ..domain.parsing import (
     parse_money,
     parse_percent,
 )
+from ..domain.unit_names import UnitNames
 from ..domain.validation import project_problems
 from ..services.progress import Progress, no_progress
 from ..store import Store
@@ -49,7 +50,7 @@ MAPPING_SETTING = "register_import_mapping"
 class RegisterField:
     key: str
     label: str
-    kind: str  # text / money / date / percent / stage / unit / units
+    kind: str  # text / money / date / percent / stage / unit / units / progress
     synonyms: tuple[str, ...]
 
 
@@ -103,6 +104,11 @@ REGISTER_FIELDS: tuple[RegisterField, ...] = (
         "percent_complete", "完成百分比", "percent", ("完成百分比", "形象进度（%）", "完成比例")
     ),
     RegisterField("investment_to_date", "累计完成投资", "money", ("累计完成投资", "累计投资")),
+    # A 形象进度 column of a 台账 mixes percentages (75%) and stage words (竣工, 已开工): each is
+    # read as what it says; descriptions (主体完工) are listed in a note, not imported.
+    RegisterField(
+        "progress", "形象进度（百分比或阶段）", "progress", ("形象进度", "工程进度", "项目进度")
+    ),
     RegisterField(
         "scope",
         "建设内容",
@@ -112,6 +118,8 @@ REGISTER_FIELDS: tuple[RegisterField, ...] = (
     RegisterField("notes", "备注", "text", ("备注",)),
 )
 FIELDS_BY_KEY = {f.key: f for f in REGISTER_FIELDS}
+# Row values that are no column of their own: the districts after the first in 所在区县.
+EXTRA_LABELS = {"other_districts": "其他所在区县（作为配合单位）"}
 _TOTAL_ROWS = {"合计", "小计", "总计", "共计"}
 _UNIT_IN_HEADER = re.compile(r"[（(](亿元|万元|元)[）)]")
 _UNIT_ALONE = re.compile(r"[（(]?(?:单位[:：])?(亿元|万元|元)[）)]?")
@@ -149,6 +157,28 @@ def name_key(name: str) -> str:
     return re.sub(r"[\s\W_]+", "", normalize_text(name))
 
 
+_BRACKETED = re.compile(r"[(\[【〔<《][^)\]】〕>》]*[)\]】〕>》]")
+_SECTION = re.compile(r"(?:[\u4e00-\u9fff]{2}[市区县]?|[东南西北中一二三四五六七八九十]+)段$")
+_SUFFIXES = ("工程", "项目", "建设", "线")
+
+
+def similar_key(name: str) -> str:
+    """A project name reduced to what two writings of one project share: half-width, without
+    what is in brackets, spaces and punctuation, a section (德阳段, 北段) and the suffixes 工程,
+    项目, 建设 and 线. 「天府大道北延线（德阳段）」 and 「天府大道北延线」 give the same key."""
+    text = _BRACKETED.sub("", normalize_text(name))
+    text = re.sub(r"[\s\W_]+", "", text)
+    text = _SECTION.sub("", text) or text
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix) + 1:
+                text = text[: -len(suffix)]
+                changed = True
+    return text
+
+
 @dataclass(slots=True)
 class RegisterRow:
     row: int
@@ -158,6 +188,10 @@ class RegisterRow:
     values: dict = field(default_factory=dict)  # field -> parsed value
     changes: dict = field(default_factory=dict)  # field -> (old, new), existing projects only
     errors: list[CellError] = field(default_factory=list)
+    # Existing projects whose names are close to this new row's (code, name): the user chooses.
+    similar: list[tuple[str, str]] = field(default_factory=list)
+    chosen: str | None = None  # "new", or the code of the project chosen to merge into
+    merged_into: str = ""  # "code name" of the project the user chose to merge the row into
 
 
 @dataclass(slots=True)
@@ -171,6 +205,7 @@ class RegisterPreview:
     rows: list[RegisterRow] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was read differently than it may seem
+    unmapped: list[str] = field(default_factory=list)  # headers of the columns not imported
 
     @property
     def all_errors(self) -> list[CellError]:
@@ -191,12 +226,16 @@ def read_register(
     path: Path,
     *,
     mapping: dict[str, str | None] | None = None,
+    choices: dict[int, str | None] | None = None,
     progress: Progress = no_progress,
 ) -> RegisterPreview:
     """Parse a 台账 and diff it against the register (read only).
 
     ``mapping`` corrects the automatic one: ``header text -> field key`` (``None`` ignores the
     column); the saved mapping (setting ``register_import_mapping``) applies when not given.
+    ``choices`` answers the rows whose names are close to an existing project's: ``sheet row ->
+    code`` merges the row into that project, ``sheet row -> None`` makes it a new project.
+    Without an answer such a row is refused with the candidates named.
     """
     path = Path(path)
     check_workbook(path)
@@ -237,12 +276,16 @@ def read_register(
     headers = {}
     top_row = rows[header]
     below_row = rows[header + 1] if start > header + 1 else []
-    for c in range(len(top_row)):
-        top = top_row[c]
+    # A title row over the header (one cell, merged across) names no column.
+    title_only = sum(1 for v in top_row if not is_blank(v)) == 1 and bool(below_row)
+    for c in range(max(len(top_row), len(below_row))):
+        top = top_row[c] if c < len(top_row) else ""
         below = below_row[c] if c < len(below_row) else ""
-        use_below = not is_blank(below) and (c in cols.values() and not _key_with(saved)(top))
+        use_below = not is_blank(below) and (
+            (c in cols.values() and not _key_with(saved)(top)) or title_only
+        )
         text = clean_text(below if use_below or is_blank(top) else top)
-        if use_below and not is_blank(top):
+        if use_below and not is_blank(top) and not title_only:
             # Under a group title the pair names the column ("计划工期开工", "实际工期开工"): two
             # columns never share a name on the 列对应 page, and a correction made there finds
             # its own column again.
@@ -279,10 +322,26 @@ def read_register(
             )
         )
         return preview
+    _note_unmapped(preview)
     progress(1, 3, "校验数据")
-    _parse(store, preview, rows[start:], start, _percent_cells(preview, rows, start))
+    _parse(store, preview, rows[start:], start, _percent_cells(preview, rows, start), choices or {})
     progress(3, 3, "完成")
     return preview
+
+
+def _note_unmapped(preview: RegisterPreview) -> None:
+    """Every titled column not mapped to a field is named: nothing is dropped without a word."""
+    preview.unmapped = [h for c, h in sorted(preview.headers.items()) if c not in preview.mapping]
+    if preview.unmapped:
+        shown = "、".join(
+            f"「{h}」（{column_letter(c)} 列）"
+            for c, h in sorted(preview.headers.items())
+            if c not in preview.mapping
+        )
+        preview.notes.append(
+            f"以下列未导入：{shown}。如需导入，请在「列对应」中指定对应的字段"
+            "（命令行用 --map 表头=字段）。"
+        )
 
 
 def _drop_serial_codes(preview: RegisterPreview, rows: list[list]) -> None:
@@ -324,12 +383,10 @@ def _key_with(saved: dict[str, str | None]):
 
 def _percent_cells(preview: RegisterPreview, rows: list[list], start: int) -> set[str]:
     """The 完成百分比 cells holding a number in a percent format (0.45 shown as 45%)."""
-    column = next((c for c, k in preview.mapping.items() if k == "percent_complete"), None)
-    if column is None:
-        return set()
-    letter = column_letter(column)
+    columns = [c for c, k in preview.mapping.items() if k in ("percent_complete", "progress")]
     refs = {
-        f"{letter}{r + 1}"
+        f"{column_letter(column)}{r + 1}"
+        for column in columns
         for r in range(start, len(rows))
         if column < len(rows[r]) and isinstance(rows[r][column], float)
     }
@@ -337,24 +394,37 @@ def _percent_cells(preview: RegisterPreview, rows: list[list], start: int) -> se
 
 
 def _parse(
-    store: Store, preview: RegisterPreview, rows: list[list], offset: int, percent_cells: set
+    store: Store,
+    preview: RegisterPreview,
+    rows: list[list],
+    offset: int,
+    percent_cells: set,
+    choices: dict[int, str | None],
 ) -> None:
     projects = list_projects(store)
     by_code = {p.code: p for p in projects}
     by_name = {name_key(p.name): p for p in projects}
+    by_similar: dict[str, list] = {}
+    for p in projects:
+        by_similar.setdefault(similar_key(p.name), []).append(p)
     all_units = list_units(store)
-    units = {u.name: u for u in all_units}
-    units.update({u.short_name: u for u in all_units if u.short_name})
     # A unit merged into another stands for it (the 台账 may be older than the merge); one
     # merely stopped is refused by _parse_value.
     by_id = {u.id: u for u in all_units}
     merged = merged_into(store)
-    for key, unit in list(units.items()):
-        target = merged.get(unit.id)
-        if target in by_id:
-            units[key] = by_id[target]
+    names = UnitNames(all_units)
+
+    def find_unit(typed: str):
+        unit = names.find(typed)
+        if unit is not None and merged.get(unit.id) in by_id:
+            return by_id[merged[unit.id]]
+        return unit
+
     seen: dict[str, int] = {}
     new_codes: dict[str, int] = {}  # code typed for a new project -> its row
+    read_rows: set[int] = set()
+    progress_text: list[str] = []  # cells of a 形象进度 column that are descriptions
+    districts: list[str] = []  # rows whose 所在区县 names several districts
     for i, row in enumerate(rows):
         excel_row = offset + i + 1
         cells = {key: (row[c] if c < len(row) else "") for c, key in preview.mapping.items()}
@@ -368,13 +438,58 @@ def _parse(
             continue  # subtotal, total and note rows
         if not code and _NOT_A_PROJECT.match(name):
             continue  # a group title, a total with a count, a note or a signature
+        read_rows.add(excel_row)
         existing = by_code.get(code) if code else None
         existing = existing or by_name.get(name_key(name))
         # A new project keeps its name as written (full-width brackets and all); matching
         # above used the normalised form.
         typed = cells.get("name")
         shown = " ".join(typed.split()) if isinstance(typed, str) and typed.strip() else name
+        similar = [] if existing else by_similar.get(similar_key(name), [])
+        matched = existing
+        if not existing and choices.get(excel_row) is not None:
+            existing = by_code.get(choices[excel_row])  # the user chose to merge
         result = RegisterRow(excel_row, existing.id if existing else None, code, shown)
+        if matched and excel_row in choices and choices[excel_row] != matched.code:
+            result.errors.append(
+                _error(
+                    preview,
+                    excel_row,
+                    "name",
+                    name,
+                    f"已按{'编码' if code and matched.code == code else '名称'}对应到项目 "
+                    f"{matched.code}「{matched.name}」，不需要也不能另行指定"
+                    f"{'合并到 ' + choices[excel_row] if choices[excel_row] else '作为新项目'}",
+                )
+            )
+        result.similar = [(p.code, p.name) for p in similar]
+        if excel_row in choices:
+            result.chosen = choices[excel_row] or "new"
+            if existing and choices[excel_row] is not None:
+                result.merged_into = f"{existing.code} {existing.name}"
+            if choices[excel_row] is not None and choices[excel_row] not in by_code:
+                result.errors.append(
+                    _error(
+                        preview,
+                        excel_row,
+                        "name",
+                        name,
+                        f"指定合并到的项目编码「{choices[excel_row]}」在项目库中不存在，请核对编码",
+                    )
+                )
+        elif similar:
+            listed = "、".join(f"{p.code}「{p.name}」" for p in similar)
+            result.errors.append(
+                _error(
+                    preview,
+                    excel_row,
+                    "name",
+                    name,
+                    f"与已有项目 {listed} 相近，可能是同一项目。请选择合并到已有项目"
+                    f"（命令行：--match {excel_row}={similar[0].code}）或作为新项目"
+                    f"（命令行：--new {excel_row}）",
+                )
+            )
         ident = existing.id if existing else name_key(name)
         if ident in seen:
             result.errors.append(
@@ -391,19 +506,43 @@ def _parse(
             raw = row[c] if c < len(row) else ""
             if is_blank(raw) or key in ("code", "name"):
                 continue
+            ref = f"{column_letter(c)}{excel_row}"
             if isinstance(raw, ExcelError):  # a failed formula, or one saved without its result
                 result.errors.append(_error(preview, excel_row, key, raw, raw.reason, col=c))
                 continue
             try:
                 if key == "percent_complete":
-                    styled = f"{column_letter(c)}{excel_row}" in percent_cells
-                    value = parse_percent(raw, percent_format=styled)
+                    value = parse_percent(raw, percent_format=ref in percent_cells)
+                elif key == "progress":
+                    percent, stage = _progress_value(raw, ref in percent_cells)
+                    if percent is None and stage is None:
+                        progress_text.append(f"{ref}「{clean_text(raw)}」")
+                        continue
+                    # A column of its own says it better: only what it leaves open is taken.
+                    if percent is not None and "percent_complete" not in result.values:
+                        result.values.setdefault("_percent", percent)
+                    if stage is not None:
+                        result.values.setdefault("_stage", stage)
+                    continue
                 else:
-                    value = _parse_value(FIELDS_BY_KEY[key], raw, preview.headers.get(c, ""), units)
+                    value = _parse_value(
+                        FIELDS_BY_KEY[key], raw, preview.headers.get(c, ""), find_unit
+                    )
             except ParseError as exc:
                 result.errors.append(_error(preview, excel_row, key, raw, exc.reason, col=c))
                 continue
+            if key == "district" and len(value) > 1:
+                others = "、".join(by_id[u].name for u in value[1:])
+                districts.append(
+                    f"第 {excel_row} 行「{clean_text(raw)}」：所在区县记为「{by_id[value[0]].name}」，"
+                    f"{others}作为配合单位关联"
+                )
+                result.values["other_districts"] = value[1:]
+                value = value[0]
+            elif key == "district":
+                value = value[0]
             result.values[key] = value
+        _take_progress(result.values)
         if code and not existing:
             result.values["code"] = code
             if code in new_codes:
@@ -419,12 +558,12 @@ def _parse(
             new_codes.setdefault(code, excel_row)
         # Rules across fields (计划完工 not before 计划开工 …), on the project as it would be:
         # found here rather than when the rows are written.
-        merged = {
+        dates = {
             k: getattr(existing, k, None) if existing else None
             for k in ("planned_start", "planned_end", "actual_start", "actual_end")
         }
-        merged.update({k: v for k, v in result.values.items() if k in merged})
-        for key, reason in project_problems(merged).items():
+        dates.update({k: v for k, v in result.values.items() if k in dates})
+        for key, reason in project_problems(dates).items():
             if key in result.values:
                 label = FIELDS_BY_KEY[key].label
                 reason = reason[len(label) :] if reason.startswith(label) else "：" + reason
@@ -432,6 +571,66 @@ def _parse(
         if existing:
             result.changes = _changes(existing, result.values)
         preview.rows.append(result)
+    unused = sorted(r for r in choices if r not in read_rows)
+    if unused:
+        preview.notes.append(
+            f"指定的对应中，第 {'、'.join(str(r) for r in unused)} 行不是项目行，未使用。"
+        )
+    if districts:
+        preview.notes.append("所在区县写了多个：" + "；".join(districts) + "。")
+    if progress_text:
+        shown = "、".join(progress_text[:10]) + (
+            f" 等 {len(progress_text)} 处" if len(progress_text) > 10 else ""
+        )
+        preview.notes.append(
+            f"形象进度中的文字说明未导入（只读取百分比和建设阶段）：{shown}。"
+            "文字进展请在月度填报中填写。"
+        )
+
+
+_STAGE_WORDS = {
+    "续建": "在建",
+    "新开工": "在建",
+    "已开工": "在建",
+    "开工": "在建",
+    "施工中": "在建",
+    "建成": "竣工",
+    "已竣工": "竣工",
+    "已完工": "竣工",
+    "完工": "竣工",
+    "竣工验收": "竣工",
+    "谋划": "储备",
+    "前期工作": "前期",
+}
+
+
+def _stage_word(text: str) -> str | None:
+    text = "".join(normalize_text(text).split())
+    if text in STAGES:
+        return text
+    return _STAGE_WORDS.get(text)
+
+
+def _progress_value(raw: object, percent_format: bool) -> tuple[float | None, str | None]:
+    """A 形象进度 cell: ``(percent, stage)``, either or neither (a description)."""
+    if isinstance(raw, str):
+        stage = _stage_word(raw)
+        if stage is not None:
+            return (100.0 if stage == "竣工" else None), stage
+        text = normalize_text(raw)
+        if not re.fullmatch(r"[\d.]+\s*%?", text):
+            return None, None
+    return parse_percent(raw, percent_format=percent_format), None
+
+
+def _take_progress(values: dict) -> None:
+    """What a 形象进度 column gave, where the row's own 完成百分比 and 建设阶段 columns are silent."""
+    percent = values.pop("_percent", None)
+    stage = values.pop("_stage", None)
+    if percent is not None and "percent_complete" not in values:
+        values["percent_complete"] = percent
+    if stage is not None and "stage" not in values:
+        values["stage"] = stage
 
 
 def _error(
@@ -455,36 +654,22 @@ def _parse_value(f: RegisterField, raw: object, header: str, units: dict) -> obj
         text = normalize_text(raw)
         if text == MISSING:
             return None
-        aliases = {
-            "续建": "在建",
-            "新开工": "在建",
-            "建成": "竣工",
-            "已竣工": "竣工",
-            "谋划": "储备",
-        }
-        return parse_choice(aliases.get(text, text), STAGES)
+        return parse_choice(_stage_word(text) or text, STAGES)
     if f.kind in ("unit", "units"):
         names = [n for n in re.split(r"[、，,；;/\s]+", normalize_text(raw)) if n]
         found = []
         for n in names:
-            unit = next((units[m] for m in _as_written(n) if m in units), None)
+            unit = units(n)
             if unit is None:
                 raise ParseError(f"「{n}」不是已登记的单位，请先在「单位管理」中添加或改为标准名称")
             if not unit.active:
                 raise ParseError(f"「{n}」已停用，请改为现在负责的单位")
-            found.append(unit.id)
-        return found[0] if f.kind == "unit" else found
+            if unit.id not in found:
+                found.append(unit.id)
+        # 所在区县 keeps every district named (the caller takes the first as the location).
+        return found if f.kind == "units" or f.key == "district" else found[0]
     text = clean_text(int(raw) if isinstance(raw, float) and raw.is_integer() else raw)
     return text
-
-
-def _as_written(name: str) -> tuple[str, ...]:
-    """The names a unit may be listed under: as written, and without the city written out in
-    front (德阳市交通运输局 → 市交通运输局, 德阳市发改委 → 发改委)."""
-    if not name.startswith("德阳市"):
-        return (name,)
-    rest = name.removeprefix("德阳市")
-    return (name, "市" + rest, rest)
 
 
 _DIRECT = (
@@ -553,7 +738,11 @@ def unit_links(values: dict) -> list[tuple[int, str]]:
     links: list[tuple[int, str]] = []
     if "lead_unit" in values:
         links.append((values["lead_unit"], "牵头"))
-    for role, key in (("责任", "responsible"), ("配合", "supporting")):
+    for role, key in (
+        ("责任", "responsible"),
+        ("配合", "supporting"),
+        ("配合", "other_districts"),
+    ):
         for uid in values.get(key, []):
             if uid not in {u for u, _ in links}:
                 links.append((uid, role))

@@ -43,6 +43,7 @@ from ..services.progress import Progress, no_progress
 from ..store import Store
 from ..store import exchange as xstore
 from ..store.units import find_unit, get_unit
+from .change_requests import PLANNING_KEYS, classify_planning, planning_columns, read_planning
 from .columns import (
     BY_KEY,
     DATA_SHEET,
@@ -145,6 +146,7 @@ class ReturnPreview:
     rows: list[RowResult] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)  # file-level and row-level refusals
+    planning: list = field(default_factory=list)  # change_requests.PlanningValue
     notes: list[str] = field(default_factory=list)
     # Implausible values (累计完成投资 above 总投资, figures falling, text as last month's):
     # shown, never blocking.
@@ -496,6 +498,8 @@ class OpenedReturn:
         preview = self.preview
         if preview.template_id and any(r.conflicts for r in preview.rows):
             _resubmitted(store, preview)
+        if preview.planning:
+            classify_planning(store, preview)
         if preview.small_percents:
             cells = preview.small_percents
             shown = "、".join(cells[:8]) + (f" 等 {len(cells)} 处" if len(cells) > 8 else "")
@@ -906,6 +910,7 @@ def _parse_rows(
         for key in EDITABLE_KEYS
         if key in cols
     ]
+    planning = planning_columns(cols)
     seen: dict[str, int] = {}
     code_col, name_col = cols.get("code"), cols.get("name")
     # The office's columns shown for reference (an edit there is listed as not imported).
@@ -986,6 +991,8 @@ def _parse_rows(
                 preview.past_rows += 1
             if locked:
                 _locked_edits(preview, row, excel_row, pid, locked, stored.reference)
+            if planning:
+                read_planning(preview, result, row, planning, letters, issue_row, meta)
             continue
         ref = f"{letters['code']}{excel_row}"
         result.errors.append(CellError(sheet, ref, "项目编码", code, f"{sheet}!{ref} {reason}"))
@@ -1173,9 +1180,12 @@ def _name_problem(typed: object, name: str, code: str, issue_row, meta: dict | N
     )
 
 
-# The office's columns (identity and plan): shown for reference, not taken from a return.
+# The office's columns (identity and set plan values): shown for reference, not taken from a
+# return. Planning cells are read by change_requests (filled when empty, 变更申请 when set).
 LOCKED_KEYS = frozenset(
-    c.key for c in TEMPLATE_COLUMNS if not c.editable and c.key not in ("code", "name")
+    c.key
+    for c in TEMPLATE_COLUMNS
+    if not c.editable and c.key not in ("code", "name") and c.key not in PLANNING_KEYS
 )
 
 

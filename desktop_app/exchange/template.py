@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..domain.period import Period
 from ..saving import save_file
+from .change_requests import PLANNING_KEYS
 from .columns import (
     DATA_SHEET,
     FIRST_DATA_ROW,
@@ -44,6 +45,9 @@ from .columns import (
 SPARE_ROWS = 20  # unlocked blank rows under the list, for projects the register lacks
 GREY = PatternFill("solid", fgColor="E7E6E6")
 INPUT = PatternFill("solid", fgColor="FFF8DC")
+# A planning value the register already holds: open, but a change is a 变更申请 for the office.
+PLAN_SET = PatternFill("solid", fgColor="DDEBF7")
+HEADER_PLAN_FILL = PatternFill("solid", fgColor="2E75B6")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_INPUT_FILL = PatternFill("solid", fgColor="BF8F00")
 THIN = Side(style="thin", color="A6A6A6")
@@ -65,8 +69,13 @@ class TemplateRow:
     def snapshot(self) -> dict:
         """The editable values as issued, JSON-ready, with the project's code and name at issue
         (a return's row is matched to its project through the code should it change since; the
-        name is checked against the code, and may be the one issued)."""
-        snap = {c.key: _jsonable(self.values.get(c.key)) for c in TEMPLATE_COLUMNS if c.editable}
+        name is checked against the code, and may be the one issued). Planning values are kept
+        too, so that one left as issued is not taken for a change."""
+        snap = {
+            c.key: _jsonable(self.values.get(c.key))
+            for c in TEMPLATE_COLUMNS
+            if c.editable or c.key in PLANNING_KEYS
+        }
         snap["code"] = str(self.values.get("code"))
         snap["name"] = self.values.get("name")
         return snap
@@ -144,8 +153,10 @@ def _data_sheet(ws, spec: TemplateSpec) -> None:
     ws.merge_cells(f"A2:{last}2")
     put(
         ws["A2"],
-        "灰色列为项目基本信息，不可修改；黄色列请填写。完成百分比填 0–100；金额单位万元；"
-        "日期写成 2026-03-01。清单外的新项目请填在表格下方空白行（不填项目编码）。",
+        "灰色列为项目基本信息，不可修改；黄色单元格请填写。计划信息（建设内容、计划开工、计划完工、"
+        "总投资、年度计划投资）空白的请补填；浅蓝色为已有计划值，修改将作为变更申请由办公室审核。"
+        "完成百分比填 0–100；金额单位万元；日期写成 2026-03-01。"
+        "清单外的新项目请填在表格下方空白行（不填项目编码）。",
     )
     ws["A2"].font = Font(name=FONT, size=10, color="595959")
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="center")
@@ -154,7 +165,13 @@ def _data_sheet(ws, spec: TemplateSpec) -> None:
         cell = ws.cell(HEADER_ROW, i + 1)
         put(cell, col.header)
         cell.font = Font(name="黑体", bold=True, color="FFFFFF")
-        cell.fill = HEADER_INPUT_FILL if col.editable else HEADER_FILL
+        cell.fill = (
+            HEADER_INPUT_FILL
+            if col.editable
+            else HEADER_PLAN_FILL
+            if col.key in PLANNING_KEYS
+            else HEADER_FILL
+        )
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BORDER
         ws.column_dimensions[column_letter(i)].width = col.width
@@ -183,6 +200,10 @@ def _data_sheet(ws, spec: TemplateSpec) -> None:
             # Spare rows are open in every column: a unit may propose a project there.
             if col.editable or row is None:
                 cell.fill = INPUT
+                cell.protection = unlocked
+            elif col.key in PLANNING_KEYS:
+                # The unit fills an empty plan; a set one it may ask to change (变更申请).
+                cell.fill = INPUT if row.values.get(col.key) in (None, "") else PLAN_SET
                 cell.protection = unlocked
             else:
                 cell.fill = GREY
@@ -249,6 +270,50 @@ def _validations(ws, end_row: int) -> None:
             key,
             "warning",
         )
+    for key in ("total_investment", "annual_plan"):
+        add(
+            DataValidation(
+                type="decimal",
+                operator="greaterThanOrEqual",
+                formula1="0",
+                allow_blank=True,
+                errorTitle="金额",
+                error="金额应为不小于 0 的数字，单位万元。写“0.5亿元”也可以，导入时会换算。",
+                promptTitle="计划信息（万元）",
+                prompt="空白的请补填；已有数值的修改将作为变更申请，由办公室审核。",
+            ),
+            key,
+            "warning",
+        )
+    for key in ("planned_start", "planned_end"):
+        add(
+            DataValidation(
+                type="date",
+                operator="between",
+                formula1="36526",  # 2000-01-01
+                formula2="73415",  # 2100-12-31
+                allow_blank=True,
+                errorTitle="日期",
+                error="应为日期，例如 2026-03-01。写“2026.3.1”“2026年3月”也可以，导入时会识别。",
+                promptTitle="计划日期",
+                prompt="空白的请补填；已有日期的修改将作为变更申请，由办公室审核。",
+            ),
+            key,
+            "warning",
+        )
+    add(
+        DataValidation(
+            type="textLength",
+            operator="lessThanOrEqual",
+            formula1=str(TEXT_LIMIT),
+            allow_blank=True,
+            errorTitle="文字过长",
+            error=f"请不超过 {TEXT_LIMIT} 字。",
+            promptTitle="建设内容",
+            prompt="空白的请补填；已有内容的修改将作为变更申请，由办公室审核。",
+        ),
+        "scope",
+    )
     for key in ("actual_start", "actual_end"):
         add(
             DataValidation(
@@ -299,8 +364,10 @@ def _guide_sheet(ws, spec: TemplateSpec) -> None:
         f"填报周期：{spec.period.label}",
         f"项目个数：{len(spec.rows)}",
         "",
-        "一、灰色列（项目编码、名称、建设内容、单位、计划日期、总投资、年度计划投资）为项目基本信息，"
-        "不可修改。",
+        "一、灰色列（项目编码、名称、牵头单位、责任单位）为项目基本信息，不可修改。"
+        "计划信息（建设内容、计划开工、计划完工、总投资、年度计划投资）：黄色空白格请补填，"
+        "导入后直接写入项目库；浅蓝色为已有计划值，如需调整可直接修改，导入后作为“变更申请”"
+        "由办公室审核，审核前项目库中的计划不变。",
         "二、黄色列请按实际情况填写：",
         "    完成百分比：0–100 的数字，例如 45 表示 45%（写 45% 也可以）；",
         "    累计完成投资、本年完成投资：单位万元，不小于 0（写“0.5亿元”会换算为 5000 万元）；",

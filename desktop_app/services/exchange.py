@@ -28,6 +28,7 @@ from ..exchange.template import TemplateRow, TemplateSpec, write_template
 from ..store import Store
 from ..store import exchange as xstore
 from ..store.units import get_unit, list_units
+from .change_requests import apply_planning
 from .progress import Progress, no_progress
 
 
@@ -203,6 +204,7 @@ def apply_return(
                 xstore.add_proposal(
                     store, batch_id, preview.unit_id, proposal.name, proposal.payload
                 )
+            apply_planning(store, preview, batch_id)
     except _ImportedMeanwhile as exc:
         preview.already_imported = exc.batch
         return _already_imported(preview)
@@ -519,6 +521,7 @@ def _apply_while_parsing(
         writer.close()
         for proposal in preview.proposals:
             xstore.add_proposal(store, batch_id, preview.unit_id, proposal.name, proposal.payload)
+        apply_planning(store, preview, batch_id)
         counts, applied = figures[0] if figures else _figures(preview, take_return)
         xstore.set_batch_counts(store, batch_id, counts)
     progress(total, total, "完成")

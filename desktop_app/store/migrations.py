@@ -57,7 +57,7 @@ _NEW_STAGE = (
 
 
 def _stage_may_be_unknown(conn: sqlite3.Connection) -> None:
-    """Version 4: ``project.stage`` may be NULL (待填报).
+    """Version 5: ``project.stage`` may be NULL (待填报).
 
     Dropping a NOT NULL and widening a CHECK leave every stored row valid, so the table's
     definition is edited in place (SQLite's documented procedure for such changes) instead of
@@ -83,4 +83,4 @@ def _stage_may_be_unknown(conn: sqlite3.Connection) -> None:
         raise sqlite3.DatabaseError(f"quick_check after editing project: {problems}")
 
 
-STEPS[4] = _stage_may_be_unknown
+STEPS[5] = _stage_may_be_unknown

@@ -611,6 +611,10 @@ def history(store: Store, project_id: str) -> list[dict]:
             from ..domain.fields import REPORT_FIELD_LABELS
 
             label = "进度：" + REPORT_FIELD_LABELS.get(field, field)
+        elif entity == "change_request":
+            # A unit's request is not a change of the plan: said so, beside the decision.
+            words = {"status": "处理", "reason": "理由", "annual_plan": "年度计划投资（万元）"}
+            label = "变更申请：" + words.get(field, label)
         out.append(
             {
                 "at": at,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from ..domain.errors import NotFoundError, UserError, ValidationError
 from ..domain.fields import UNIT_KINDS
 from ..domain.model import Unit
@@ -50,26 +48,28 @@ def get_unit(store: Store, key: int | str) -> Unit:
             (text, text, text),
         ).fetchone()
         if row is None:
-            # As typed: an ASCII hyphen for the name's full-width one, a stray space.
-            wanted = _loose(text)
-            row = next(
-                (
-                    r
-                    for r in store.conn.execute(f"SELECT {_COLS} FROM unit ORDER BY id")
-                    if wanted in {_loose(r[1]), _loose(r[3] or "")}
-                ),
-                None,
-            )
+            # As typed: full-width or half-width, another dash, a long or short form.
+            from ..domain.unit_names import UnitNames
+
+            rows = {r[0]: r for r in store.conn.execute(f"SELECT {_COLS} FROM unit ORDER BY id")}
+            found = UnitNames(_unit(r) for r in rows.values()).find(text)
+            row = rows[found.id] if found is not None else None
     if row is None:
         raise NotFoundError(f"找不到单位「{key}」。请用「units」命令查看单位名称。")
     return _unit(row)
 
 
-def _loose(name: str) -> str:
-    from ..domain.parsing import normalize_text
+def _same_name(store: Store, name: str) -> Unit | None:
+    """A unit already called ``name`` (or so abbreviated), as written up to width, dashes and
+    spaces: a new name may still be a long or short form of another unit's (市住建局 beside
+    市住房城乡建设局); looking a typed name up prefers the exact one (see ``get_unit``)."""
+    from ..domain.unit_names import unit_key
 
-    text = normalize_text(name) if name else ""
-    return re.sub(r"[\s\-‐‑‒–—―－]", "", text)
+    wanted = unit_key(name)
+    for row in store.conn.execute(f"SELECT {_COLS} FROM unit ORDER BY id"):
+        if wanted in (unit_key(row[1]), unit_key(row[3] or "")):
+            return _unit(row)
+    return None
 
 
 def merged_into(store: Store) -> dict[int, int]:
@@ -118,7 +118,7 @@ def add_unit(
     problems = _validate(name, kind)
     if problems:
         raise ValidationError(problems, subject="新建单位")
-    if find_unit(store, name.strip()):
+    if _same_name(store, name.strip()):
         raise ValidationError({"name": f"单位「{name.strip()}」已存在"}, subject="新建单位")
     with store.write() as tx:
         sort = (store.scalar("SELECT max(sort) FROM unit") or 0) + 1
@@ -167,7 +167,7 @@ def update_unit(
         if not diff:
             return {}
         if "name" in diff:
-            other = find_unit(store, clean["name"])
+            other = _same_name(store, clean["name"])
             if other and other.id != unit_id:
                 raise ValidationError({"name": f"单位「{clean['name']}」已存在"})
         sets = ", ".join(f"{k} = ?" for k in diff)

@@ -38,15 +38,21 @@ def test_identity_locked_and_grey_inputs_open_and_highlighted(setup):
     assert ws.protection.sheet is True
     assert ws[f"{col('code')}{HEADER_ROW}"].value == "项目编码"
     r = FIRST_DATA_ROW
-    keys = ("code", "name", "scope", "total_investment", "lead_unit", "planned_start")
-    for key in keys:
+    for key in ("code", "name", "lead_unit", "responsible_units"):
         cell = ws[f"{col(key)}{r}"]
         assert cell.protection.locked, key
         assert cell.fill.fgColor.rgb.endswith("E7E6E6"), key
-    # 建设内容 and 总投资 of a listed project shown for reference, open in the spare rows below.
+    # Planning values: a set one shown (light blue, open: a change is a 变更申请), an empty one
+    # yellow for the unit to fill.
     gh1 = next(x for x in range(FIRST_DATA_ROW, ws.max_row + 1) if ws[f"A{x}"].value == "GH-1")
     assert ws[f"{col('scope')}{gh1}"].value == "广汉测试道路建设内容"
     assert ws[f"{col('total_investment')}{gh1}"].value == 12000
+    for key in ("scope", "total_investment"):
+        cell = ws[f"{col(key)}{gh1}"]
+        assert not cell.protection.locked and cell.fill.fgColor.rgb.endswith("DDEBF7"), key
+    empty = ws[f"{col('annual_plan')}{gh1}"]
+    assert empty.value is None
+    assert not empty.protection.locked and empty.fill.fgColor.rgb.endswith("FFF8DC")
     spare = ws.max_row
     assert not ws[f"{col('scope')}{spare}"].protection.locked
     assert not ws[f"{col('total_investment')}{spare}"].protection.locked
@@ -174,3 +180,27 @@ def test_template_properties_are_read_however_the_namespace_is_declared(tmp_path
         "unit_id": 7,
         "period": "2026-11",
     }
+
+
+def test_document_properties_are_read_whichever_way_the_namespace_is_written(setup):
+    """openpyxl with lxml (and other writers) put the namespace on each value element."""
+    import re
+    import zipfile
+
+    from desktop_app.exchange.template import read_template_properties
+
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+    for form in ("plain", "namespaced"):
+        out = setup.tmp / f"{form}.xlsx"
+        with zipfile.ZipFile(setup.template) as zin, zipfile.ZipFile(out, "w") as zout:
+            for item in zin.infolist():
+                data = zin.read(item.filename)
+                if item.filename == "docProps/custom.xml":
+                    text = re.sub(r"<vt:(\w+)[^>]*>", r"<vt:\1>", data.decode())
+                    if form == "namespaced":
+                        text = re.sub(r"<vt:(\w+)>", rf'<vt:\1 xmlns:vt="{ns}">', text)
+                    data = text.encode()
+                zout.writestr(item, data)
+        props = read_template_properties(out)
+        assert props["unit"] == "广汉市" and props["period"] == PERIOD, form
+        assert isinstance(props["unit_id"], int), form

@@ -75,11 +75,16 @@ class ReportingPage(QWidget):
         self.proposals_button.setToolTip("各单位填报表中列出、项目库中还没有的项目：采纳或驳回")
         self.proposals_button.clicked.connect(self.open_proposals)
         self.proposals_dialog: ProposalsDialog | None = None
+        self.requests_button = QPushButton()
+        self.requests_button.setToolTip("各单位对已有计划信息的修改：由办公室采纳或退回")
+        self.requests_button.clicked.connect(self.open_change_requests)
+        self.requests_dialog = None
         for widget in (
             self._button("生成填报模板（单个单位）…", self.issue_one),
             self._button("生成全部单位模板…", self.issue_all),
             self._button("导入填报表…", self.open_import),
             self.proposals_button,
+            self.requests_button,
             self._button("导出项目库…", self.export_register),
         ):
             buttons.addWidget(widget)
@@ -138,6 +143,11 @@ class ReportingPage(QWidget):
         pending = pending_count(self.ctx.store)
         self.proposals_button.setText(f"新增项目建议（{pending}）")
         self.proposals_button.setStyleSheet("font-weight: bold;" if pending else "")
+        from ...store.change_requests import count_change_requests
+
+        requests = count_change_requests(self.ctx.store)
+        self.requests_button.setText(f"变更申请（{requests}）")
+        self.requests_button.setStyleSheet("font-weight: bold;" if requests else "")
 
     def reload(self) -> None:
         rows = return_status(self.ctx.store, self.period())
@@ -260,6 +270,18 @@ class ReportingPage(QWidget):
             self.proposals_dialog.reload()
         self.proposals_dialog.open()
         return self.proposals_dialog
+
+    def open_change_requests(self):
+        """The 变更申请 window (pending ones first; the decided ones one filter away)."""
+        from .change_requests import ChangeRequestsDialog
+
+        if self.requests_dialog is None:
+            self.requests_dialog = ChangeRequestsDialog(self.ctx, self)
+            self.requests_dialog.handled.connect(self.update_proposals_button)
+        else:
+            self.requests_dialog.reload()
+        self.requests_dialog.open()
+        return self.requests_dialog
 
     def export_register(self) -> None:
         name, _ = QFileDialog.getSaveFileName(

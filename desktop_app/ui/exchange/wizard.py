@@ -46,6 +46,7 @@ AUTO_UNIT = "（按模板自动识别）"
 MODES = ("单位填报表（进度报送）", "项目台账（首次导入或批量更新项目）")
 IGNORE = "（忽略此列）"
 NOTES_TAB = 5  # the preview's 提示 tab
+SIMILAR_TAB = 6  # the register import's 相近项目 tab
 EXCEL_FILTER = f"Excel 文件 ({' '.join('*' + s for s in WORKBOOK_SUFFIXES)});;所有文件 (*)"
 
 
@@ -68,7 +69,7 @@ def _label(key: str) -> str:
 def _has_work(preview) -> bool:
     if hasattr(preview, "conflicts"):
         return bool(
-            (preview.changes or preview.proposals or preview.conflicts)
+            (preview.changes or preview.proposals or preview.conflicts or preview.planning)
             and not preview.already_imported
         )
     counts = preview.counts()
@@ -86,6 +87,8 @@ class ImportWizard(QDialog):
         self.resize(1100, 680)
         self.previews: list = []  # ReturnPreview (or RegisterPreview) per file, in list order
         self.register_mapping: dict[str, str | None] | None = None
+        # path -> sheet row -> code to merge into (None: a new project), for near-duplicate names
+        self.register_choices: dict[str, dict[int, str | None]] = {}
         self.failures: list[tuple[Path, str]] = []
         self.outcomes: list = []
         self.taken: dict[str, set[tuple[str, str]]] = {}  # sha256 -> conflicts to take from file
@@ -241,6 +244,8 @@ class ImportWizard(QDialog):
         self.notes_table.setWordWrap(True)
         self.notes_table.verticalHeader().setVisible(False)
         self.tabs.addTab(self.notes_table, "提示")
+        self.tabs.addTab(self._similar_tab(), "相近项目")
+        self.tabs.setTabVisible(SIMILAR_TAB, False)
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 4)
         layout.addWidget(split, 1)
@@ -305,6 +310,7 @@ class ImportWizard(QDialog):
         self.tabs.setTabVisible(3, True)
         self.tabs.setTabVisible(4, False)
         self.tabs.setTabVisible(NOTES_TAB, True)
+        self.tabs.setTabVisible(SIMILAR_TAB, False)
         self.preview_files.clear()
         for p in self.previews:
             c = p.counts()
@@ -330,6 +336,13 @@ class ImportWizard(QDialog):
             for p in self.previews
             if p.already_imported
         ]
+        fills = sum(1 for p in self.previews for v in p.planning if v.kind == "fill")
+        asked = sum(1 for p in self.previews for v in p.planning if v.kind == "request")
+        if fills or asked:
+            lines.append(
+                f"计划信息：新填 {fills} 项（项目库原为空，直接写入）；变更申请 {asked} 项"
+                "（已有计划值的修改，不直接写入，导入后在「变更申请」中由办公室审核）。"
+            )
         if totals["refused"]:
             lines.append("有错误的行不会导入；可保存错误报告发回报送单位。")
         if totals["conflicts"]:
@@ -400,6 +413,7 @@ class ImportWizard(QDialog):
                 self.error_table.setItem(i, j, item)
         for prop in p.proposals:
             self.proposal_list.addItem(f"第 {prop.row} 行：{prop.name}")
+        self._show_planning(p)
         self.tabs.setTabText(0, f"修改（{len(p.changes)}）")
         self.tabs.setTabText(1, f"冲突（{len(p.conflicts)}）")
         self.tabs.setTabText(2, f"错误（{len(p.all_errors)}）")
@@ -441,6 +455,27 @@ class ImportWizard(QDialog):
                 self.notes_table.setItem(i, j, item)
         self.notes_table.resizeRowsToContents()
         self.tabs.setTabText(NOTES_TAB, f"提示（{len(p.hints) + len(p.not_imported)}）")
+
+    def _show_planning(self, p) -> None:
+        """Planning values under their own heading: filled ones are written, changed ones
+        become 变更申请 for the office (not written now)."""
+        refused = {r.row for r in p.rows if r.errors}
+        shown = [v for v in p.planning if v.kind and v.row not in refused]
+        if not shown:
+            return
+        fills = sum(1 for v in shown if v.kind == "fill")
+        top = QTreeWidgetItem(
+            [f"计划信息：新填 {fills} 项（写入），变更申请 {len(shown) - fills} 项（待办公室审核）"]
+        )
+        for v in shown:
+            what = "新填" if v.kind == "fill" else "变更申请"
+            item = QTreeWidgetItem(
+                top, [f"{what}：{v.code} {v.label}", _text(v.old), _text(v.value), v.cell]
+            )
+            item.setToolTip(0, f"{v.code} {v.name}")
+        self.changes_tree.addTopLevelItem(top)
+        top.setFirstColumnSpanned(True)
+        top.setExpanded(True)
 
     def _remember_choices(self) -> None:
         """Keep the 采用报送值 ticks of the file shown before switching or applying."""
@@ -665,8 +700,71 @@ class ImportWizard(QDialog):
         layout.addLayout(row)
         return tab
 
+    def _similar_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        note = QLabel(
+            "以下行的项目名称与项目库中已有项目相近，可能是同一项目。请逐行选择合并到已有项目"
+            "或作为新项目，然后点「按此选择重新预览」。未选择的行不导入。"
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.similar_table = QTableWidget(0, 3)
+        self.similar_table.setHorizontalHeaderLabels(["行", "台账中的名称", "处理"])
+        self.similar_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.similar_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
+        self.similar_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        layout.addWidget(self.similar_table, 1)
+        row = QHBoxLayout()
+        self.similar_button = QPushButton("按此选择重新预览")
+        self.similar_button.clicked.connect(self._rechoose)
+        row.addWidget(self.similar_button)
+        row.addStretch()
+        layout.addLayout(row)
+        return tab
+
+    def _show_similar(self, p) -> None:
+        self.similar_table.setRowCount(0)
+        rows = [r for r in p.rows if r.similar]
+        for r in rows:
+            i = self.similar_table.rowCount()
+            self.similar_table.insertRow(i)
+            self.similar_table.setItem(i, 0, QTableWidgetItem(str(r.row)))
+            self.similar_table.setItem(i, 1, QTableWidgetItem(r.name))
+            combo = QComboBox()
+            combo.addItem("请选择…", "")
+            combo.addItem("作为新项目", None)
+            for code, name in r.similar:
+                combo.addItem(f"合并到 {code} {name}", code)
+            if r.chosen == "new":
+                combo.setCurrentIndex(1)
+            elif r.chosen:
+                combo.setCurrentIndex(max(combo.findData(r.chosen), 0))
+            self.similar_table.setCellWidget(i, 2, combo)
+        waiting = sum(1 for r in rows if not r.chosen)
+        self.tabs.setTabVisible(SIMILAR_TAB, bool(rows))
+        self.tabs.setTabText(
+            SIMILAR_TAB, f"相近项目（{waiting} 待选择）" if waiting else "相近项目"
+        )
+
+    def similar_choices(self) -> dict[int, str | None]:
+        """The choices made in the 相近项目 table: sheet row -> code, or None for a new project."""
+        out: dict[int, str | None] = {}
+        for i in range(self.similar_table.rowCount()):
+            combo = self.similar_table.cellWidget(i, 2)
+            if combo.currentData() != "":
+                out[int(self.similar_table.item(i, 0).text())] = combo.currentData()
+        return out
+
+    def _rechoose(self) -> None:
+        row = self.preview_files.currentRow()
+        if 0 <= row < len(self.previews):
+            self.register_choices[str(self.previews[row].path)] = self.similar_choices()
+        self._start_register_preview(self.files())
+
     def _start_register_preview(self, files: list[Path]) -> None:
         mapping = self.register_mapping
+        choices = {k: dict(v) for k, v in self.register_choices.items()}
 
         def job(store, progress):
             from ...exchange.register_import import read_register
@@ -676,7 +774,9 @@ class ImportWizard(QDialog):
             for i, path in enumerate(files):
                 progress(i, len(files), f"读取 {path.name}")
                 try:
-                    previews.append(read_register(store, path, mapping=mapping))
+                    previews.append(
+                        read_register(store, path, mapping=mapping, choices=choices.get(str(path)))
+                    )
                 except (UserError, WorkbookError) as exc:
                     failures.append((path, exc.message))
             return previews, failures
@@ -707,6 +807,12 @@ class ImportWizard(QDialog):
         ]
         lines += [f"「{path.name}」无法导入：{message}" for path, message in self.failures]
         lines += [f"「{p.file_name}」：{note}" for p in self.previews for note in p.notes]
+        waiting = sum(1 for p in self.previews for r in p.rows if r.similar and not r.chosen)
+        if waiting:
+            lines.append(
+                f"有 {waiting} 行的项目名称与已有项目相近，请在「相近项目」中选择合并或新建；"
+                "未选择的行不导入。"
+            )
         self.summary.setText("\n".join(lines))
         self.tabs.setTabVisible(1, False)
         self.tabs.setTabVisible(3, False)
@@ -717,7 +823,7 @@ class ImportWizard(QDialog):
         self._go(1)
 
     def _show_register_file(self, row: int) -> None:
-        from ...exchange.register_import import FIELDS_BY_KEY, REGISTER_FIELDS
+        from ...exchange.register_import import EXTRA_LABELS, FIELDS_BY_KEY, REGISTER_FIELDS
         from ...store.units import list_units
 
         self.changes_tree.clear()
@@ -732,7 +838,7 @@ class ImportWizard(QDialog):
             """Units by their names, not their numbers in the database."""
             if key in ("lead_unit", "district", "district_id") and isinstance(value, int):
                 return names.get(value, str(value))
-            if key == "responsible" or key == "supporting":
+            if key in ("responsible", "supporting", "other_districts"):
                 return "、".join(names.get(v, str(v)) for v in value)
             if key == "units" and isinstance(value, list):
                 return "、".join(f"{names.get(u, str(u))}（{role}）" for u, role in value)
@@ -744,12 +850,17 @@ class ImportWizard(QDialog):
             if r.project_id is None:
                 top = QTreeWidgetItem([f"新建  {r.name}", "", "", f"第 {r.row} 行"])
                 for key, value in r.values.items():
-                    label = FIELDS_BY_KEY[key].label if key in FIELDS_BY_KEY else key
+                    label = (
+                        FIELDS_BY_KEY[key].label
+                        if key in FIELDS_BY_KEY
+                        else EXTRA_LABELS.get(key) or _label(key)
+                    )
                     QTreeWidgetItem(top, [label, "", shown(key, value), ""])
             elif r.changes:
-                top = QTreeWidgetItem(
-                    [f"{r.code or ''}  {r.name}".strip(), "", "", f"第 {r.row} 行"]
-                )
+                title = f"{r.code or ''}  {r.name}".strip()
+                if r.merged_into:
+                    title = f"合并到 {r.merged_into}（台账中为「{r.name}」）"
+                top = QTreeWidgetItem([title, "", "", f"第 {r.row} 行"])
                 for key, (old, new) in r.changes.items():
                     label = FIELDS_BY_KEY[key].label if key in FIELDS_BY_KEY else _label(key)
                     QTreeWidgetItem(top, [label, shown(key, old), shown(key, new), ""])
@@ -774,6 +885,7 @@ class ImportWizard(QDialog):
             self.mapping_table.setCellWidget(i, 1, combo)
         self.tabs.setTabText(0, f"新建和修改（{p.counts()['created'] + p.counts()['updated']}）")
         self.tabs.setTabText(2, f"错误（{len(p.all_errors)}）")
+        self._show_similar(p)
         self.report_button.setEnabled(False)
 
     def mapping_from_table(self) -> dict[str, str | None]:

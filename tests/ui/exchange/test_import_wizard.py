@@ -314,3 +314,46 @@ def test_reporting_columns_keep_their_widths_after_an_import(qtbot, ctx, store, 
     for col, title in enumerate(STATUS_COLUMNS):
         assert header.fontMetrics().horizontalAdvance(title) < page.table.columnWidth(col), title
     assert not page.table.horizontalScrollBar().isVisible()
+
+
+def test_register_near_duplicate_is_merged_as_chosen_in_the_wizard(qtbot, ctx, store, tmp_path):
+    from PySide6.QtCore import Qt
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["重大项目台账"])
+    ws.append(["序号", "项目名称", "总投资（万元）", "形象进度", "建设地点", "业主"])
+    ws.append([1, "天府大道北延线（德阳段）", 880000, "75%", "旌阳区", "城投"])
+    ws.append([2, "广汉三星堆文旅配套道路", 12000, "竣工", "广汉市、旌阳区", "文旅集团"])
+    path = tmp_path / "台账.xlsx"
+    wb.save(path)
+    wizard = ImportWizard(ctx, files=[path])
+    qtbot.addWidget(wizard)
+    wizard.mode_combo.setCurrentIndex(1)
+    qtbot.mouseClick(wizard.next_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: wizard.job is None, timeout=20000)
+    assert wizard.stack.currentIndex() == 1
+    summary = wizard.summary.text()
+    assert "1 行的项目名称与已有项目相近" in summary
+    assert "以下列未导入" in summary and "「业主」" in summary and "「序号」" in summary
+    assert "旌阳区作为配合单位关联" in summary
+    assert wizard.tabs.isTabVisible(5) and "1 待选择" in wizard.tabs.tabText(5)
+    assert wizard.similar_table.item(0, 1).text() == "天府大道北延线（德阳段）"
+    combo = wizard.similar_table.cellWidget(0, 2)
+    combo.setCurrentIndex(combo.findText("合并到 ZL02-008 天府大道北延线"))
+    qtbot.mouseClick(wizard.similar_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: wizard.job is None, timeout=20000)
+    assert "相近" not in wizard.summary.text().split("\n")[-1]
+    assert wizard.tabs.tabText(5) == "相近项目"
+    tops = [wizard.changes_tree.topLevelItem(i).text(0) for i in range(2)]
+    assert any("天府大道北延线" in t and "ZL02-008" in t for t in tops)
+    if SHOTS:
+        wizard.tabs.setCurrentIndex(5)
+        wizard.grab().save(os.path.join(SHOTS, "register_similar.png"))
+    qtbot.mouseClick(wizard.next_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 2, timeout=20000)
+    northern = get_project(store, "ZL02-008")
+    assert northern.total_investment == 880000 and northern.percent_complete == 75
+    assert store.scalar("SELECT count(*) FROM project WHERE name LIKE '%德阳段%'") == 0
+    road = store.scalar("SELECT stage FROM project WHERE name = '广汉三星堆文旅配套道路'")
+    assert road == "竣工"

@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     from .ui.errors import install_excepthook
     from .ui.fonts import apply_app_font
     from .ui.main_window import MainWindow
+    from .ui.translations import install_qt_translations
     from .ui.window_geometry import install_dialog_fitter
     from .ui.worker import stop_all_jobs
 
@@ -32,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     use_portable_settings()
     apply_app_font(app)
     install_excepthook()
+    qt_chinese = install_qt_translations(app)
+    logging.getLogger(__name__).info("Qt 中文翻译：%s", qt_chinese or "未找到")
     install_dialog_fitter(app)
 
     if args.db:

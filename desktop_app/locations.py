@@ -1,6 +1,7 @@
 """Where the user's files live: the database, backups, logs and settings.
 
-Default database: ``Documents/成德同城化/projects.db``. Settings and logs: the per-user
+Default database: ``Documents/成德同城化/projects.db`` (the user's Documents folder: the known
+folder on Windows, the XDG folder on Linux, e.g. ``~/文档``). Settings and logs: the per-user
 application-data folder. Portable mode: when a file named ``portable.txt`` sits next to the
 program, everything lives in a ``data`` folder beside it instead. ``CHENGDE_DATA_DIR`` overrides
 both (used by tests and by offices that keep the data on a shared drive).
@@ -57,17 +58,36 @@ def _windows_known_folder(folder_id: str) -> Path | None:
         return None
 
 
+def _xdg_documents_dir() -> Path | None:
+    """The Documents folder of a Linux desktop (UOS, Kylin, GNOME, KDE …), as Qt's
+    ``QStandardPaths.DocumentsLocation`` finds it: ``XDG_DOCUMENTS_DIR`` from the environment or
+    from ``~/.config/user-dirs.dirs`` (``XDG_DOCUMENTS_DIR="$HOME/文档"`` on a Chinese desktop)."""
+    value = os.environ.get("XDG_DOCUMENTS_DIR")
+    if not value:
+        config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+        try:
+            lines = (config / "user-dirs.dirs").read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            lines = []
+        for line in lines:
+            key, _, raw = line.strip().partition("=")
+            if key == "XDG_DOCUMENTS_DIR":
+                value = raw.strip().strip('"')
+    if not value:
+        return None
+    value = value.replace("$HOME", str(Path.home()))
+    path = Path(value)
+    # The spec's "no documents folder" is the home folder itself: keep our folder out of $HOME.
+    return path if path.is_absolute() and path != Path.home() else None
+
+
 def documents_dir() -> Path:
     if sys.platform == "win32":
         found = _windows_known_folder("FDD39AD0-238F-46AF-ADB4-6C85480369C7")
         if found:
             return found
         return Path(os.environ.get("USERPROFILE", Path.home())) / "Documents"
-    xdg = os.environ.get("XDG_DOCUMENTS_DIR")
-    if xdg:
-        return Path(xdg)
-    docs = Path.home() / "Documents"
-    return docs if docs.exists() else Path.home()
+    return _xdg_documents_dir() or Path.home() / "Documents"
 
 
 def app_data_dir() -> Path:

@@ -20,6 +20,32 @@ MILESTONE_NAMES: tuple[str, ...] = (
 MISSING = "待填报"
 SIDES: tuple[str, ...] = ("成都", "德阳", "两地共建")
 
+# The longest text a field may hold, in characters. Names and codes are short in practice (the
+# longest project name of the plan has 32 characters); the limits leave room for any real one
+# and keep a pasted page or a file's worth of text out of names, lists and printed sheets.
+# The texts of a monthly report keep the 500 the template states; the long texts of a project
+# get 5,000 (a few pages). Excel holds at most 32,767 characters in a cell: no limit comes near.
+NAME_LIMIT = 200
+SHORT_LIMIT = 100
+CODE_LIMIT = 50
+REPORT_TEXT_LIMIT = 500
+LONG_TEXT_LIMIT = 5000
+TEXT_LIMITS: dict[str, int] = {
+    "code": CODE_LIMIT,
+    "name": NAME_LIMIT,
+    "category": SHORT_LIMIT,
+    "short_name": SHORT_LIMIT,
+    "contact_person": SHORT_LIMIT,
+    "contact_phone": SHORT_LIMIT,
+    "milestone": SHORT_LIMIT,
+    "scope": LONG_TEXT_LIMIT,
+    "source_text": LONG_TEXT_LIMIT,
+    "notes": LONG_TEXT_LIMIT,
+    "progress_text": REPORT_TEXT_LIMIT,
+    "problems": REPORT_TEXT_LIMIT,
+    "next_steps": REPORT_TEXT_LIMIT,
+}
+
 # Project fields a user edits, with their Chinese labels (used by the editor, exports, audit views).
 PROJECT_FIELD_LABELS: dict[str, str] = {
     "code": "项目编码",

@@ -26,17 +26,36 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _SPACES = re.compile(r"\s+")
 
 
+# Control characters (NUL, BEL, ESC, VT …) are invisible, mean nothing in a name or a note, and
+# cannot be written to a workbook (openpyxl refuses them, Excel reports the file as damaged).
+# Tab, line feed and carriage return stay. They arrive raw, as a character reference (&#7;)
+# that a reader resolves, or in the workbook's own escape ``_x0007_`` when a reader leaves it.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"
+    r"|_x(?:000[0-8bBcCeEfF]|001[0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|[fF]{3}[eEfF])_"
+)
+
+
+def strip_control(text: str) -> str:
+    """``text`` without control characters (kept: tab, line feed, carriage return)."""
+    if text.isprintable() and "_x" not in text:
+        return text  # the usual case, decided in one pass in C
+    return _CONTROL.sub("", text)
+
+
 def normalize_text(value: object) -> str:
-    """Full-width to half-width (NFKC), trimmed, inner runs of spaces collapsed."""
-    text = unicodedata.normalize("NFKC", str(value))
+    """Full-width to half-width (NFKC), control characters removed, trimmed, inner runs of
+    spaces collapsed."""
+    text = unicodedata.normalize("NFKC", strip_control(str(value)))
     return _SPACES.sub(" ", text).strip()
 
 
 def clean_text(value: object) -> str | None:
-    """User text as stored: trimmed, ``None`` when empty. Keeps full-width punctuation."""
+    """User text as stored: control characters removed, trimmed, ``None`` when empty. Keeps
+    full-width punctuation."""
     if value is None:
         return None
-    text = str(value).strip()
+    text = strip_control(str(value)).strip()
     return text or None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .fields import PROJECT_FIELD_LABELS, ROLES, SIDES, STAGES
+from .fields import PROJECT_FIELD_LABELS, ROLES, SIDES, STAGES, TEXT_LIMITS
 
 
 def project_problems(values: dict) -> dict[str, str]:
@@ -18,6 +18,10 @@ def project_problems(values: dict) -> dict[str, str]:
     for field in ("code", "name"):
         if field in values and not (values[field] or "").strip():
             problems[field] = f"{label[field]}不能为空"
+    for field, value in values.items():
+        reason = length_problem(field, value)
+        if reason:
+            problems.setdefault(field, f"{label.get(field, field)}{reason}")
     if "stage" in values and values["stage"] is not None and values["stage"] not in STAGES:
         problems["stage"] = f"建设阶段应为 {'/'.join(STAGES)} 之一（或留空：待填报）"
     if values.get("side") is not None and values["side"] not in SIDES:
@@ -34,6 +38,18 @@ def project_problems(values: dict) -> dict[str, str]:
         if isinstance(a, date) and isinstance(b, date) and a > b:
             problems[end] = f"{label[end]} {b.isoformat()} 早于{label[start]} {a.isoformat()}"
     return problems
+
+
+def length_problem(field: str, value: object) -> str | None:
+    """Why ``value`` is too long for ``field`` (``"共 N 字，超过 M 字的上限…"``), or ``None``.
+
+    The reason starts after the field's label, so that each caller can put the label, sheet and
+    cell it knows in front of it.
+    """
+    limit = TEXT_LIMITS.get(field)
+    if limit is None or not isinstance(value, str) or len(value) <= limit:
+        return None
+    return f"共 {len(value):,} 字，超过 {limit:,} 字的上限，请精简后再填写"
 
 
 def unit_links_problems(links: list[tuple[int, str]]) -> str | None:

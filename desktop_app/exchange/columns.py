@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..domain.fields import STAGES
+from ..domain.fields import CODE_LIMIT, LONG_TEXT_LIMIT, NAME_LIMIT, REPORT_TEXT_LIMIT, STAGES
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +35,19 @@ TEMPLATE_FORMAT = 2  # 2: 建设内容 and 总投资 columns, document propertie
 # The protection password is a published convenience, not security: the metadata's own checks
 # (project ids, versions) are what keep a return honest.
 SHEET_PASSWORD = "cdtch"
-TEXT_LIMIT = 500
+TEXT_LIMIT = REPORT_TEXT_LIMIT
 
 TEMPLATE_COLUMNS: tuple[Column, ...] = (
-    Column("code", "项目编码", "text", False, 14, ("编码", "项目代码", "项目编号", "编号")),
-    Column("name", "项目名称", "text", False, 36, ("名称", "项目")),
+    Column(
+        "code",
+        "项目编码",
+        "text",
+        False,
+        14,
+        ("编码", "项目代码", "项目编号", "编号"),
+        CODE_LIMIT,
+    ),
+    Column("name", "项目名称", "text", False, 36, ("名称", "项目"), NAME_LIMIT),
     # 建设内容 and 总投资: shown for reference on listed projects, typed for proposed ones.
     Column(
         "scope",
@@ -48,10 +56,11 @@ TEMPLATE_COLUMNS: tuple[Column, ...] = (
         False,
         30,
         ("主要建设内容", "建设规模及内容", "建设规模和内容", "建设规模及主要内容"),
+        LONG_TEXT_LIMIT,
         wrap=False,
     ),
-    Column("lead_unit", "牵头单位", "text", False, 16, ("牵头部门",)),
-    Column("responsible_units", "责任单位", "text", False, 20, ("责任部门",)),
+    Column("lead_unit", "牵头单位", "text", False, 16, ("牵头部门",), NAME_LIMIT),
+    Column("responsible_units", "责任单位", "text", False, 20, ("责任部门",), REPORT_TEXT_LIMIT),
     Column("planned_start", "计划开工", "date", False, 12, ("计划开工时间", "计划开工日期")),
     Column("planned_end", "计划完工", "date", False, 12, ("计划完工时间", "计划竣工时间")),
     Column("total_investment", "总投资（万元）", "money", False, 14, ("总投资", "项目总投资")),

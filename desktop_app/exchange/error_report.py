@@ -14,6 +14,7 @@ from openpyxl.styles import Font, PatternFill
 
 from ..saving import save_file
 from ..services.progress import Progress, no_progress
+from .cell_text import cell_text
 from .return_import import ReturnPreview
 
 BAD = PatternFill("solid", fgColor="FF9999")
@@ -53,7 +54,7 @@ def write_error_report(
     for (sheet, ref), messages in notes.items():
         cell = wb[sheet][ref]
         cell.fill = BAD
-        cell.comment = Comment("\n".join(messages), "填报核对", width=300, height=120)
+        cell.comment = Comment(cell_text("\n".join(messages)), "填报核对", width=300, height=120)
     ws = wb[LIST_SHEET] if LIST_SHEET in wb.sheetnames else wb.create_sheet(LIST_SHEET, 0)
     ws.append([f"{preview.file_name}：共 {len(errors)} 处错误，请改正红色单元格后重新报送。"])
     ws["A1"].font = Font(bold=True, size=12)
@@ -61,7 +62,8 @@ def write_error_report(
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for error in errors:
-        ws.append([error.sheet, error.cell, error.field, error.value, error.message])
+        row = [error.sheet, error.cell, error.field, error.value, error.message]
+        ws.append([cell_text(v) for v in row])
         for cell in ws[ws.max_row]:
             cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type
     for letter, width in zip("ABCDE", (12, 10, 18, 24, 80), strict=True):

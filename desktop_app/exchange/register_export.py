@@ -22,6 +22,7 @@ from ..services.progress import Progress, no_progress
 from ..store import Store
 from ..store import exchange as xstore
 from ..store.projects import list_projects
+from .cell_text import cell_text
 from .columns import column_letter
 
 REGISTER_COLUMNS: tuple[tuple[str, float], ...] = (
@@ -114,8 +115,11 @@ def _percent(ws, value: float | None):
 
 
 def _text_safe(ws, row: list) -> list:
-    """Strings that Excel would take for a formula become explicit text cells."""
+    """Strings that Excel would take for a formula become explicit text cells; every string
+    is made fit for a cell (``cell_text``)."""
     for i, value in enumerate(row):
+        if isinstance(value, str):
+            value = row[i] = cell_text(value)
         if isinstance(value, str) and value[:1] == "=":
             cell = WriteOnlyCell(ws, value)
             cell.data_type = "s"

@@ -26,7 +26,7 @@ from ..domain.parsing import (
     parse_percent,
 )
 from ..domain.unit_names import UnitNames
-from ..domain.validation import project_problems
+from ..domain.validation import length_problem, project_problems
 from ..services.progress import Progress, no_progress
 from ..store import Store
 from ..store.projects import list_projects
@@ -444,7 +444,8 @@ def _parse(
         # A new project keeps its name as written (full-width brackets and all); matching
         # above used the normalised form.
         typed = cells.get("name")
-        shown = " ".join(typed.split()) if isinstance(typed, str) and typed.strip() else name
+        typed = clean_text(typed) if isinstance(typed, str) else None
+        shown = " ".join(typed.split()) if typed else name
         similar = [] if existing else by_similar.get(similar_key(name), [])
         matched = existing
         if not existing and choices.get(excel_row) is not None:
@@ -490,6 +491,8 @@ def _parse(
                     f"（命令行：--new {excel_row}）",
                 )
             )
+        if too_long := length_problem("name", shown):
+            result.errors.append(_error(preview, excel_row, "name", f"{shown[:30]}…", too_long))
         ident = existing.id if existing else name_key(name)
         if ident in seen:
             result.errors.append(
@@ -669,6 +672,8 @@ def _parse_value(f: RegisterField, raw: object, header: str, units: dict) -> obj
         # 所在区县 keeps every district named (the caller takes the first as the location).
         return found if f.kind == "units" or f.key == "district" else found[0]
     text = clean_text(int(raw) if isinstance(raw, float) and raw.is_integer() else raw)
+    if too_long := length_problem(f.key, text):
+        raise ParseError(too_long)
     return text
 
 

@@ -38,7 +38,7 @@ from ..domain.parsing import (
     parse_percent,
 )
 from ..domain.period import Period
-from ..domain.validation import project_problems
+from ..domain.validation import length_problem, project_problems
 from ..services.progress import Progress, no_progress
 from ..store import Store
 from ..store import exchange as xstore
@@ -67,6 +67,7 @@ from .workbook_safety import (
     check_workbook,
     error_cells,
     password_message,
+    read_part,
     sheet_part,
     verify_zip_checksums,
 )
@@ -376,7 +377,7 @@ def percent_styles(path: Path) -> set[int]:
     """The cell styles (indexes) of the workbook with a percent number format."""
     try:
         with zipfile.ZipFile(path) as archive:
-            styles = archive.read("xl/styles.xml").decode("utf-8", "replace")
+            styles = read_part(archive, "xl/styles.xml").decode("utf-8", "replace")
     except (KeyError, zipfile.BadZipFile, OSError):
         return set()
     custom = {int(i): code for i, code in _NUMFMT.findall(styles)}
@@ -407,7 +408,7 @@ def percent_styled(
         return set()
     try:
         with zipfile.ZipFile(path) as archive:
-            xml = archive.read(sheet_part(archive, sheet_name))
+            xml = read_part(archive, sheet_part(archive, sheet_name))
     except (KeyError, zipfile.BadZipFile, OSError):
         return set()
     return {ref for ref, style in _cell_styles(xml, refs).items() if style in percent_xf}
@@ -805,7 +806,7 @@ def _resolve_period(file_name: str, meta: dict, given: str | None) -> str:
 
 def _text_cell(col: Column, raw: object, percent_format: bool) -> str | None:
     if type(raw) is str:
-        text = raw.strip() or None
+        text = clean_text(raw)
     elif isinstance(raw, ExcelError):
         raise ParseError(raw.reason)
     else:
@@ -1268,6 +1269,9 @@ def _proposal_or_refusal(
     preview, sheet, row, cols, excel_row, name, names, code_col, percent_rows
 ) -> None:
     ref = f"{column_letter(code_col)}{excel_row}"
+    if len(preview.proposals) >= MAX_PROPOSALS:
+        _too_many_proposals(preview, sheet, excel_row)
+        return
     if name in names:
         preview.errors.append(
             CellError(
@@ -1282,7 +1286,20 @@ def _proposal_or_refusal(
         return
     # The name as the unit wrote it (full-width brackets and all), for the project it may become.
     typed = row[cols["name"]] if "name" in cols else None
-    shown = " ".join(typed.split()) if isinstance(typed, str) and typed.strip() else name
+    typed = clean_text(typed) if isinstance(typed, str) else None
+    shown = " ".join(typed.split()) if typed else name
+    if length_problem("name", shown):
+        cell = f"{column_letter(cols['name'])}{excel_row}"
+        preview.errors.append(
+            CellError(
+                sheet,
+                cell,
+                "项目名称",
+                f"{shown[:30]}…",
+                f"{sheet}!{cell} 新增项目「{shown[:30]}…」的项目名称{length_problem('name', shown)}",
+            )
+        )
+        return
     payload = {}
     errors = []
     for key, c in cols.items():
@@ -1311,11 +1328,34 @@ def _proposal_or_refusal(
                 continue
         if percent_format:
             value = round(value * 100, 2)  # 0.45 shown as 45% in the cell: the unit typed 45
+        if isinstance(value, str):
+            value = clean_text(value)
         payload[col.header] = value.isoformat() if isinstance(value, date) else value
     if errors:
         preview.errors.extend(errors)
         return
     preview.proposals.append(Proposal(excel_row, shown, payload))
+
+
+# New-project rows one return may carry: a unit proposes a handful a month; a file with
+# thousands is a mistake (a list pasted into the wrong sheet) that would flood the office's queue.
+MAX_PROPOSALS = 200
+
+
+def _too_many_proposals(preview, sheet: str, excel_row: int) -> None:
+    """Refuse the return once, at the first new-project row over ``MAX_PROPOSALS``."""
+    if preview.errors and preview.errors[-1].field == "新增项目":
+        return
+    preview.errors.append(
+        CellError(
+            sheet,
+            f"A{excel_row}",
+            "新增项目",
+            "",
+            f"{sheet}!A{excel_row} 起的新增项目超过上限：一份填报表最多报送 {MAX_PROPOSALS} 个"
+            "新增项目（未填项目编码的行）。请删除多余的行，或分批报送。",
+        )
+    )
 
 
 def _meta_snapshot(meta: dict | None) -> dict | None:

@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..domain.period import Period
 from ..saving import save_file
+from .cell_text import cell_text
 from .change_requests import PLANNING_KEYS
 from .columns import (
     DATA_SHEET,
@@ -41,6 +42,7 @@ from .columns import (
     TEXT_LIMIT,
     column_letter,
 )
+from .workbook_safety import read_part
 
 SPARE_ROWS = 20  # unlocked blank rows under the list, for projects the register lacks
 GREY = PatternFill("solid", fgColor="E7E6E6")
@@ -97,6 +99,7 @@ def _jsonable(value: object) -> object:
 
 def put(cell, value: object) -> None:
     """Write a value; user text is always text, even when it starts with = + - @."""
+    value = cell_text(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
@@ -123,7 +126,7 @@ def write_template(spec: TemplateSpec, path: Path) -> Path:
     # the metadata sheet (needed only when the database has no record of the issue).
     for key, value in _meta_header(spec):
         prop = IntProperty if isinstance(value, int) else StringProperty
-        wb.custom_doc_props.append(prop(name=PROPERTY_PREFIX + key, value=value))
+        wb.custom_doc_props.append(prop(name=PROPERTY_PREFIX + key, value=cell_text(value)))
     wb.security = WorkbookProtection(workbookPassword=SHEET_PASSWORD, lockStructure=True)
     wb.active = 0
     try:
@@ -473,7 +476,7 @@ def read_template_properties(path: Path) -> dict:
     e.g. a template of an earlier version, or a file saved by a program that drops them)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            xml = archive.read("docProps/custom.xml").decode("utf-8", "replace")
+            xml = read_part(archive, "docProps/custom.xml").decode("utf-8", "replace")
     except (KeyError, zipfile.BadZipFile, OSError, ValueError):
         return {}
     props: dict = {}

@@ -10,8 +10,10 @@ far outside the range the sheet declares.
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,9 @@ MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed/compressed of one member; real sheets stay far below
 MAX_CELLS = 2_000_000
 MAX_SHEETS = 500
+# Entries of the shared-strings table: the reader keeps every one in memory (about 80 bytes
+# each, however short). A return of 10,000 rows holds at most a few tens of thousands.
+MAX_SHARED_STRINGS = 500_000
 
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
 _ZIP = b"PK\x03\x04"
@@ -89,16 +94,93 @@ def verify_zip_checksums(path: Path) -> None:
     path = Path(path)
     try:
         with zipfile.ZipFile(path) as archive:
-            bad = archive.testzip() if len(archive.infolist()) < 200 else None
+            for info in archive.infolist():
+                read_part(archive, info, keep=False)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
         raise WorkbookError(
             f"「{path.name}」已损坏或不完整，无法读取。"
             "可能是传输中断或未保存完整，请让报送单位重新发送。"
         ) from None
-    if bad is not None:
+
+
+# One part is inflated at most this much at a time: the memory a check costs, whatever the file.
+_CHUNK = 1 << 20
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature … name length, extra length
+
+
+def read_part(
+    archive: zipfile.ZipFile,
+    member: str | zipfile.ZipInfo,
+    *,
+    keep: bool = True,
+    scan: Callable[[bytes], object] | None = None,
+) -> bytes:
+    """A part of the workbook, inflated a chunk at a time from the file itself.
+
+    Refused (``WorkbookError``) as soon as it inflates to more than its entry in the zip
+    directory says: the checks on sizes and ratios read that entry, and a file that lies in it
+    would otherwise have the reader inflate gigabytes before anything noticed. Also refused when
+    its checksum or size does not match (damaged in transit). ``keep=False`` checks without
+    keeping the bytes (memory: one chunk); ``scan`` is given each chunk as it is inflated.
+    """
+    if not archive.filename:
+        raise TypeError("read_part reads a zip opened from a file, not from a stream")
+    info = member if isinstance(member, zipfile.ZipInfo) else archive.getinfo(member)
+    name = Path(archive.filename).name
+    if info.flag_bits & 1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise WorkbookError(
-            f"「{path.name}」已损坏（内部部件 {bad} 校验失败）。请让报送单位重新发送。"
+            f"「{name}」使用了 Excel 不用的压缩方式（可能是另加密码的压缩包），无法读取。"
+            "请在 Excel 或 WPS 中打开，另存为「Excel 工作簿 (*.xlsx)」后再导入。"
         )
+    out = bytearray()
+    size = crc = 0
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    try:
+        with open(archive.filename, "rb") as fh:
+            fh.seek(info.header_offset)
+            header = fh.read(_LOCAL_HEADER.size)
+            if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+                raise zipfile.BadZipFile
+            name_length, extra_length = _LOCAL_HEADER.unpack(header)[1:]
+            fh.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
+            left = info.compress_size
+            while True:
+                if inflater is not None and inflater.unconsumed_tail:
+                    data = inflater.decompress(inflater.unconsumed_tail, _CHUNK)
+                elif left > 0:
+                    raw = fh.read(min(_CHUNK, left))
+                    if not raw:
+                        raise zipfile.BadZipFile  # cut short
+                    left -= len(raw)
+                    data = inflater.decompress(raw, _CHUNK) if inflater is not None else raw
+                else:
+                    break
+                size += len(data)
+                if size > info.file_size:
+                    raise WorkbookError(
+                        f"「{name}」的内容异常（{info.filename} 解压后比文件目录中记录的大小大，"
+                        "疑似恶意构造的文件），为安全起见不予读取。"
+                        "请让报送单位用正常的 Excel 文件重新报送。"
+                    )
+                crc = zlib.crc32(data, crc)
+                if scan is not None:
+                    scan(data)
+                if keep:
+                    out += data
+                if inflater is not None and inflater.eof:
+                    break
+            if inflater is not None and not inflater.eof:
+                raise zipfile.BadZipFile  # the compressed stream ends early
+    except (OSError, EOFError, ValueError, zlib.error, zipfile.BadZipFile):
+        raise WorkbookError(
+            f"「{name}」已损坏或不完整（内部部件 {info.filename} 无法读取），"
+            "可能是传输中断或未保存完整。请让报送单位重新发送。"
+        ) from None
+    if size != info.file_size or crc != info.CRC:
+        raise WorkbookError(
+            f"「{name}」已损坏（内部部件 {info.filename} 校验失败）。请让报送单位重新发送。"
+        )
+    return bytes(out)
 
 
 def password_message(name: str) -> str:
@@ -213,13 +295,18 @@ def _check_indexes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
             for info in infos:
                 base = info.filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
                 if base == "workbook.xml":
-                    count = len(re.findall(rb"<(?:[\w.-]+:)?sheet[\s/>]", archive.read(info)))
+                    count = len(re.findall(rb"<(?:[\w.-]+:)?sheet[\s/>]", read_part(archive, info)))
                     if count > MAX_SHEETS:
                         raise WorkbookError(
                             f"「{name}」列出的工作表过多（{count} 个，上限 {MAX_SHEETS} 个），"
                             "文件可能已损坏或被改动。请让报送单位重新发送。"
                         )
                 elif base == "sharedstrings.xml":
+                    if info.file_size <= _VERIFY_FIRST:
+                        # Read as the workbook is opened, while the rest is still checked:
+                        # a small one is checked whole now, so that a lie about its size is
+                        # always what the message names.
+                        read_part(archive, info, keep=False)
                     with archive.open(info) as fh:
                         head = fh.read(4096)
                     tag = re.search(rb"<(?:[\w.-]+:)?sst\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", head)
@@ -230,8 +317,39 @@ def _check_indexes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
                             f"「{name}」的共享字符串表记录的数量（{int(claimed):,}）与内容不符，"
                             "文件可能已损坏或被改动。请让报送单位重新发送。"
                         )
+                    # An entry takes at least five bytes: only a part large enough to hold more
+                    # than the limit is counted (a chunk at a time).
+                    if info.file_size > MAX_SHARED_STRINGS * 5:
+                        count = _count_entries(archive, info)
+                        if count > MAX_SHARED_STRINGS:
+                            raise WorkbookError(
+                                f"「{name}」的共享字符串表过大（{count:,} 条，上限 "
+                                f"{MAX_SHARED_STRINGS:,} 条），疑似恶意构造或含大量无关内容。"
+                                "请删除无关的工作表和内容后另存，再导入。"
+                            )
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, NotImplementedError):
         raise WorkbookError(f"「{name}」已损坏或不完整，无法读取。请让报送单位重新发送。") from None
+
+
+_VERIFY_FIRST = 4 * 1024 * 1024
+_ENTRY = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+
+
+def _count_entries(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """The ``<si>`` entries of a shared-strings part, counted as it is inflated."""
+    count = 0
+    tail = b""
+
+    def scan(chunk: bytes) -> None:
+        nonlocal count, tail
+        text = tail + chunk
+        # An entry starting in the last bytes is counted with the next chunk.
+        keep_from = max(len(text) - 32, 0)
+        count += sum(1 for m in _ENTRY.finditer(text) if m.start() < keep_from)
+        tail = text[keep_from:]
+
+    read_part(archive, info, keep=False, scan=scan)
+    return count + len(_ENTRY.findall(tail))
 
 
 _ATTR = re.compile(r"""(?:^|\s)([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -318,9 +436,9 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     if "xl/workbook.xml" not in archive.NameToInfo and "xl/workbook.bin" in archive.NameToInfo:
         return _xlsb_sheet_parts(archive)
     folder = _workbook_folder(archive)
-    workbook = _without_comments(archive.read(_member(archive, f"{folder}workbook.xml")))
+    workbook = _without_comments(read_part(archive, _member(archive, f"{folder}workbook.xml")))
     targets = _rel_targets(
-        archive.read(_member(archive, f"{folder}_rels/workbook.xml.rels")), folder
+        read_part(archive, _member(archive, f"{folder}_rels/workbook.xml.rels")), folder
     )
     parts: dict[str, str] = {}
     for m in _TAG.finditer(workbook):
@@ -357,7 +475,7 @@ def _workbook_folder(archive: zipfile.ZipFile) -> str:
     """The folder of the workbook part, as the package's root relationships name it
     (``xl/`` when they do not)."""
     try:
-        rels = _without_comments(archive.read(_member(archive, "_rels/.rels")))
+        rels = _without_comments(read_part(archive, _member(archive, "_rels/.rels")))
     except KeyError:
         return "xl/"
     for m in _TAG.finditer(rels):
@@ -437,7 +555,7 @@ def check_sheet_extent(path: Path, sheet_name: str) -> bytes | None:
                 # whichever the reader takes is safe.
                 _check_every_sheet(path.name, archive)
                 return None
-            xml = archive.read(part)  # checks the part's checksum too
+            xml = read_part(archive, part)  # checks the part's size and checksum too
     except KeyError:
         return None  # no such part: the reader says the sheet cannot be read
     except zipfile.BadZipFile:
@@ -462,7 +580,7 @@ def _check_every_sheet(file_name: str, archive: zipfile.ZipFile) -> None:
     names = {part: name for name, part in _sheet_parts_or_none(archive).items()}
     for info in archive.infolist():
         if info.filename.lower().endswith(".xml") and not info.filename.endswith(".rels"):
-            xml = archive.read(info)
+            xml = read_part(archive, info)
             if b"sheetData" in xml:
                 label = names.get(info.filename, info.filename.rsplit("/", 1)[-1])
                 _check_sheet_xml(file_name, label, xml)
@@ -534,8 +652,8 @@ def _records(data: bytes):
 def _xlsb_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     parts: dict[str, str] = {}
     try:
-        targets = _rel_targets(archive.read(_member(archive, "xl/_rels/workbook.bin.rels")))
-        for kind, payload in _records(archive.read(_member(archive, "xl/workbook.bin"))):
+        targets = _rel_targets(read_part(archive, _member(archive, "xl/_rels/workbook.bin.rels")))
+        for kind, payload in _records(read_part(archive, _member(archive, "xl/workbook.bin"))):
             if kind == _END_BUNDLE_SHEETS:
                 break
             if kind != _BUNDLE_SHEET:
@@ -568,7 +686,7 @@ def _check_xlsb_extent(file_name: str, archive: zipfile.ZipFile, sheet_name: str
             if n.lower().endswith(".bin") and ("worksheets/" in n.lower() or n.lower() in names)
         }
     for part, name in wanted.items():
-        rows, cols = _xlsb_extent(file_name, archive.read(part))
+        rows, cols = _xlsb_extent(file_name, read_part(archive, part))
         check_cell_count(file_name, name, rows, cols)
 
 

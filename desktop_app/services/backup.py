@@ -11,7 +11,7 @@ from pathlib import Path
 from ..domain.errors import UserError, os_reason
 from ..locations import backups_dir
 from ..store import Store, StoreError
-from ..store.database import is_program_database
+from ..store.database import file_schema_version, is_program_database, schema_version
 
 _STAMP = "%Y%m%d-%H%M%S"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<reason>[^.]+)\.db$")
@@ -119,6 +119,14 @@ def restore(store: Store, backup: Path, *, keep: int = DEFAULT_KEEP) -> Store:
     """
     backup = Path(backup)
     uri = f"{backup.resolve().as_uri()}?mode=ro"
+    # First of all, from the file's header: a backup made by a newer version would replace
+    # the live database with one this program then refuses to open.
+    version, target = file_schema_version(backup), schema_version()
+    if version is not None and version > target:
+        raise UserError(
+            f"备份文件「{backup.name}」由更新版本的程序创建（结构版本 {version}，本程序支持 "
+            f"{target}），本程序无法使用，未恢复，当前数据库没有改变。请升级程序后再恢复该备份。"
+        )
     ok = is_program_database(backup)
     if not ok:
         raise UserError(

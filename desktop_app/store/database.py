@@ -176,6 +176,10 @@ class Store:
                 raise StoreError(
                     f"无法创建文件夹「{path.parent}」：{os_reason(exc)}。请选择其他位置。"
                 ) from exc
+        if exists:
+            # Before any connection: opening a database switches its journal mode (and a
+            # WAL-mode file gets its side files), which must not happen to a file refused.
+            _refuse_newer(path, file_schema_version(path))
         read_only = exists and not _writable(path)
         try:
             if read_only:
@@ -214,6 +218,9 @@ class Store:
         self.conn.create_function("audit_text", 1, _audit_text, deterministic=True)
         # Checking the file is SQLite at all (raises "file is not a database" otherwise).
         self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        # Its version as the connection sees it (a WAL file's latest state), still before the
+        # journal mode below changes anything.
+        _refuse_newer(self.path, self.conn.execute("PRAGMA user_version").fetchone()[0])
         if not self.read_only:
             # Rollback journal: WAL does not work on network shares.
             self.conn.execute("PRAGMA journal_mode = DELETE")
@@ -227,11 +234,7 @@ class Store:
         has_tables = self.conn.execute(
             "SELECT count(*) FROM sqlite_master WHERE type='table'"
         ).fetchone()[0]
-        if version > target:
-            raise StoreError(
-                f"数据库「{self.path.name}」由更新版本的程序创建（结构版本 {version}，本程序支持 {target}）。"
-                "请升级程序后再打开。"
-            )
+        _refuse_newer(self.path, version)
         if version == target:
             return
         if version == 0 and has_tables:
@@ -403,6 +406,37 @@ _CONSTRAINT_NAMES = {
     "project_unit.project_id, project_unit.unit_id": "同一单位不能重复列出",
     "progress_report.project_id, progress_report.period": "该项目本期已有进度报告",
 }
+
+
+def file_schema_version(path: Path) -> int | None:
+    """The schema version (``PRAGMA user_version``) written in a database file's header, read
+    as plain bytes: nothing is opened through SQLite, so nothing of the file can change.
+    ``None`` when the file is not an SQLite database (or too short to tell)."""
+    try:
+        with Path(path).open("rb") as fh:
+            header = fh.read(100)
+    except OSError:
+        return None
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\0"):
+        return None
+    return int.from_bytes(header[60:64], "big")
+
+
+def newer_version_message(path: Path, version: int) -> str | None:
+    """What to say when ``path`` holds a schema newer than this program's (else ``None``)."""
+    target = schema_version()
+    if version is None or version <= target:
+        return None
+    return (
+        f"数据库「{Path(path).name}」由更新版本的程序创建（结构版本 {version}，本程序支持 {target}）。"
+        "请升级程序后再打开。"
+    )
+
+
+def _refuse_newer(path: Path, version: int | None) -> None:
+    message = newer_version_message(path, version)
+    if message:
+        raise StoreError(message)
 
 
 def is_program_database(path: Path) -> bool:

@@ -10,8 +10,8 @@ from ..domain.errors import NotFoundError, ValidationError
 from ..domain.fields import PROJECT_FIELD_LABELS
 from ..domain.model import AnnualTarget, Milestone, Project, Section, UnitLink
 from ..domain.money import round_wan
-from ..domain.parsing import from_iso, iso
-from ..domain.validation import project_problems, unit_links_problems
+from ..domain.parsing import clean_text, from_iso, iso
+from ..domain.validation import length_problem, project_problems, unit_links_problems
 from .database import Store, check_version
 
 # Columns of the project table a user (or an import) may change.
@@ -246,8 +246,7 @@ def _db_value(field: str, value: object) -> object:
     if field == "percent_complete" and value is not None:
         return round(float(value), 2)
     if isinstance(value, str):
-        value = value.strip()
-        return value or None
+        return clean_text(value)  # whatever the caller, no control character is stored
     return value
 
 
@@ -395,8 +394,11 @@ def set_milestones(
 ) -> bool:
     """Replace the project's milestones (order as given); returns whether anything changed."""
     for m in milestones:
-        if not (m.name or "").strip():
+        name = clean_text(m.name)
+        if not name:
             raise ValidationError({"milestones": "关键节点名称不能为空"})
+        if too_long := length_problem("milestone", name):
+            raise ValidationError({"milestones": f"关键节点名称「{name[:20]}…」{too_long}"})
     with store.write() as tx:
         before = [
             Milestone(n, from_iso(p), from_iso(a))
@@ -406,7 +408,7 @@ def set_milestones(
                 (project_id,),
             )
         ]
-        after = [Milestone(m.name.strip(), m.planned_date, m.actual_date) for m in milestones]
+        after = [Milestone(clean_text(m.name), m.planned_date, m.actual_date) for m in milestones]
         if before == after:
             return False
         # Keep ids of milestones that stay (dependencies point at them) by matching on name.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from ..domain.errors import NotFoundError, UserError, ValidationError
-from ..domain.fields import UNIT_KINDS
+from ..domain.fields import UNIT_FIELD_LABELS, UNIT_KINDS
 from ..domain.model import Unit
+from ..domain.parsing import clean_text
+from ..domain.validation import length_problem
 from .database import Store, check_version
 
 _COLS = "id, name, kind, short_name, contact_person, contact_phone, active, version, origin"
@@ -97,12 +99,16 @@ def unit_project_count(store: Store, unit_id: int) -> int:
     )
 
 
-def _validate(name: str | None, kind: str | None) -> dict[str, str]:
+def _validate(name: str | None, kind: str | None, texts: dict | None = None) -> dict[str, str]:
     problems = {}
-    if name is not None and not name.strip():
+    if name is not None and not clean_text(name):
         problems["name"] = "单位名称不能为空"
     if kind is not None and kind not in UNIT_KINDS:
         problems["kind"] = f"单位类别应为 {'/'.join(UNIT_KINDS)} 之一"
+    for field, value in ({"name": name} | (texts or {})).items():
+        reason = length_problem(field, clean_text(value) if isinstance(value, str) else value)
+        if reason:
+            problems.setdefault(field, f"{UNIT_FIELD_LABELS[field]}{reason}")
     return problems
 
 
@@ -115,26 +121,28 @@ def add_unit(
     contact_person: str | None = None,
     contact_phone: str | None = None,
 ) -> int:
-    problems = _validate(name, kind)
+    texts = {"short_name": short_name, "contact_person": contact_person}
+    problems = _validate(name, kind, texts | {"contact_phone": contact_phone})
     if problems:
         raise ValidationError(problems, subject="新建单位")
-    if _same_name(store, name.strip()):
-        raise ValidationError({"name": f"单位「{name.strip()}」已存在"}, subject="新建单位")
+    name = clean_text(name)
+    if _same_name(store, name):
+        raise ValidationError({"name": f"单位「{name}」已存在"}, subject="新建单位")
     with store.write() as tx:
         sort = (store.scalar("SELECT max(sort) FROM unit") or 0) + 1
         cur = store.conn.execute(
             "INSERT INTO unit (name, kind, short_name, contact_person, contact_phone, sort)"
             " VALUES (?,?,?,?,?,?)",
             (
-                name.strip(),
+                name,
                 kind,
-                (short_name or "").strip() or None,
-                (contact_person or "").strip() or None,
-                (contact_phone or "").strip() or None,
+                clean_text(short_name),
+                clean_text(contact_person),
+                clean_text(contact_phone),
                 sort,
             ),
         )
-        tx.audit("unit", cur.lastrowid, "创建", None, name.strip())
+        tx.audit("unit", cur.lastrowid, "创建", None, name)
     return cur.lastrowid
 
 
@@ -145,14 +153,17 @@ def update_unit(
     allowed = {"name", "kind", "short_name", "contact_person", "contact_phone", "active"}
     if set(changes) - allowed:
         raise ValueError(f"unknown unit fields: {sorted(set(changes) - allowed)}")
-    problems = _validate(changes.get("name"), changes.get("kind"))
+    texts = {
+        k: v for k, v in changes.items() if k in ("short_name", "contact_person", "contact_phone")
+    }
+    problems = _validate(changes.get("name"), changes.get("kind"), texts)
     if problems:
         raise ValidationError(problems, subject="修改单位")
     with store.write() as tx:
         check_version(store, "unit", "id", unit_id, expected_version)
         current = get_unit(store, unit_id)
         clean = {
-            k: (int(bool(v)) if k == "active" else ((v or "").strip() or None))
+            k: (int(bool(v)) if k == "active" else clean_text(v or None))
             for k, v in changes.items()
         }
         old = {

@@ -139,7 +139,8 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
-        action.triggered.connect(slot)
+        # triggered(bool) must not reach a slot with an optional parameter (import_files(files)).
+        action.triggered.connect(lambda: slot())
         self.addAction(action)
         return action
 
@@ -212,7 +213,7 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("视图(&V)")
         for i, key in enumerate(self.page_keys):
             title = self.nav.item(i).text()
-            action = self._action(title, lambda _=False, k=key: self.show_page(k), f"Ctrl+{i + 1}")
+            action = self._action(title, lambda k=key: self.show_page(k), f"Ctrl+{i + 1}")
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(self.act_refresh)

@@ -70,7 +70,7 @@ def test_full_disk(db):
         store.conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full from here on
         pid = get_project(store, "P-1").id
         with pytest.raises(UserError, match="磁盘空间不足"):
-            update_project(store, pid, {"notes": "很长的备注" * 5000})
+            update_project(store, pid, {"notes": "很长的备注" * 1000})  # 15 KB: new pages
         assert get_project(store, "P-1").notes is None
         assert store.check() == []
 

@@ -153,6 +153,7 @@ def test_bundle_holds_every_page_and_qt_module(bundle):
     qt = bundle / "_internal" / "PySide6"
     for name in ("QtCharts", "QtPdf", "QtPdfWidgets", "QtPrintSupport", "QtWidgets"):
         assert list(qt.glob(f"{name}.*")), f"PySide6.{name} is not in the bundle"
+    assert list(bundle.rglob("qtbase_zh_CN.qm")), "Qt's Chinese translations are not in the bundle"
     for unwanted in ("QtWebEngineCore", "QtQml", "QtQuick", "QtMultimedia", "Qt3DCore"):
         assert not list(qt.glob(f"{unwanted}.*")), f"PySide6.{unwanted} should not be bundled"
 
@@ -174,3 +175,5 @@ def test_bundle_gui_starts_offscreen(bundle, tmp_path):
     out, err = proc.communicate(timeout=20)
     assert alive, f"the GUI exited early ({proc.returncode}): {err[-2000:]}"
     assert (tmp_path / "用户数据" / "projects.db").exists()
+    log = (tmp_path / "用户数据" / "logs" / "app.log").read_text(encoding="utf-8")
+    assert "Qt 中文翻译：" in log and "qtbase_zh_CN.qm" in log, log  # Qt's dialogs in Chinese

@@ -52,3 +52,42 @@ def test_portable_mode_keeps_the_settings_in_the_data_folder_too(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=True
     ).stdout.strip()
     assert Path(out).is_relative_to(tmp_path / "data") and Path(out).is_file()
+
+
+def _linux_home(monkeypatch, tmp_path, user_dirs: str | None) -> Path:
+    home = tmp_path / "home"
+    (home / ".config").mkdir(parents=True)
+    if user_dirs is not None:
+        (home / ".config" / "user-dirs.dirs").write_text(user_dirs, encoding="utf-8")
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("CHENGDE_DATA_DIR", "XDG_DOCUMENTS_DIR", "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(locations, "portable_dir", lambda: None)
+    monkeypatch.setattr(locations.sys, "platform", "linux")
+    return home
+
+
+def test_a_chinese_linux_desktop_keeps_the_database_in_its_documents_folder(monkeypatch, tmp_path):
+    """统信 UOS / 麒麟 name the folder 文档 in ~/.config/user-dirs.dirs: the database goes there,
+    not loose in the home folder."""
+    home = _linux_home(
+        monkeypatch,
+        tmp_path,
+        '# written by xdg-user-dirs-update\nXDG_DESKTOP_DIR="$HOME/桌面"\n'
+        'XDG_DOCUMENTS_DIR="$HOME/文档"\n',
+    )
+    assert locations.default_db_path() == home / "文档" / "成德同城化" / "projects.db"
+
+
+def test_linux_without_user_dirs_uses_documents_not_home(monkeypatch, tmp_path):
+    home = _linux_home(monkeypatch, tmp_path, None)
+    assert locations.default_db_path() == home / "Documents" / "成德同城化" / "projects.db"
+    # "no documents folder" in the spec's sense ($HOME itself) is not taken literally either
+    _linux_home(monkeypatch, tmp_path / "2", 'XDG_DOCUMENTS_DIR="$HOME/"\n')
+    assert locations.documents_dir() == tmp_path / "2" / "home" / "Documents"
+
+
+def test_the_environment_variable_wins(monkeypatch, tmp_path):
+    _linux_home(monkeypatch, tmp_path, 'XDG_DOCUMENTS_DIR="$HOME/文档"\n')
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path / "资料"))
+    assert locations.documents_dir() == tmp_path / "资料"

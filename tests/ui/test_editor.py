@@ -172,17 +172,68 @@ def test_edit_from_an_old_version_is_refused_and_reloaded(qtbot, window, store):
 
 
 def test_a_project_placed_in_a_plan_section_keeps_it_when_saved(qtbot, window, store):
-    """Some projects sit in a 节 of the plan, not a 专栏: the editor shows it and keeps it."""
+    """Some projects sit in a 节 of the plan, not a 专栏: the editor shows it as 规划章节 (its
+    专栏 is empty, as in the register's 专栏 column) and keeps it when saved."""
     from desktop_app.store.projects import list_sections
 
     jie = {s.id: s.label for s in list_sections(store, "节")}
     project = next(p for p in list_projects(store) if p.section_id in jie)
+    assert cell(window, project.id, "column") in (None, "", "待填报")
     editor = window.open_editor(project.id)
-    assert editor.section.currentText() == jie[project.section_id]
+    assert editor.section.currentText() == "（未归入专栏）"
+    assert all(
+        editor.section.itemText(i) == "（未归入专栏）"
+        or editor.section.itemText(i).startswith("专栏")
+        for i in range(editor.section.count())
+    )
+    assert editor.plan_section.text() == jie[project.section_id]
+    assert editor.plan_section.isReadOnly()
     editor.inputs["percent_complete"].setText("12")
     editor.save()
     saved = get_project(store, project.id)
     assert saved.section_id == project.section_id and saved.percent_complete == 12
+
+
+def test_a_project_in_a_column_shows_it_as_the_register_does(qtbot, window, store):
+    project = get_project(store, s11(store))
+    editor = window.open_editor(project.id)
+    assert editor.section.currentText().startswith(f"专栏{project.column}")
+    assert editor.plan_section.text() == ""
+    assert cell(window, project.id, "column").startswith(f"专栏{project.column}")
+
+
+def test_a_validation_message_moves_nothing_and_widens_nothing(qtbot, window, store):
+    """The message appears in a line kept for it: the field below stays under the mouse."""
+    editor = window.open_editor(s11(store))
+    editor.resize(860, 620)
+    qtbot.waitExposed(editor)
+    watched = [editor.inputs[f] for f in ("percent_complete", "planned_end", "actual_start")]
+    watched += [editor.scope, editor.source_text, editor.save_button]
+
+    def places():
+        return [w.mapTo(editor, w.rect().topLeft()) for w in watched] + [editor.size()]
+
+    before = places()
+    editor.inputs["planned_start"].setText("2027-01-01")
+    editor.inputs["planned_end"].setText("2026-01-01")  # 早于计划开工
+    editor.inputs["total_investment"].setText("很多很多很多很多很多很多很多很多很多很多万元")
+    editor.inputs["percent_complete"].setText("120")
+    qtbot.wait(1)  # let the layout run
+    assert "早于计划开工" in editor.error_labels["planned_end"].text()
+    assert editor.summary.text().startswith("不能保存：")
+    assert places() == before
+    assert editor.width() == 860
+    editor.inputs["percent_complete"].setText("50")
+    qtbot.wait(1)
+    assert places() == before
+
+
+def test_plan_text_shows_three_lines_without_scrolling(qtbot, window, store):
+    editor = window.open_editor(s11(store))
+    qtbot.waitExposed(editor)
+    editor.source_text.setPlainText("第一行规划原文\n第二行规划原文\n第三行规划原文")
+    qtbot.wait(1)
+    assert editor.source_text.verticalScrollBar().maximum() == 0
 
 
 def test_history_tab_shows_the_audit_trail(qtbot, window, store):

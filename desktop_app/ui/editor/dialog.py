@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -72,6 +74,42 @@ def _money(v: float | None) -> str:
     return "" if v is None else plain_number(v)
 
 
+class MessageLine(QLabel):
+    """One line for a field's message: cut with "…" when the column is narrower than the
+    message (the whole of it in the tooltip), never widening the column."""
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        text = self.fontMetrics().elidedText(
+            self.text(), Qt.ElideRight, self.contentsRect().width()
+        )
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            self.contentsRect(),
+            int(Qt.AlignLeft | Qt.AlignVCenter),
+            self.palette(),
+            self.isEnabled(),
+            text,
+            QPalette.WindowText,
+        )
+
+
+def reserve_line(label: QLabel, lines: int = 1) -> None:
+    """A message label that keeps its place whether it says something or not, and never widens
+    the form: a validation message must not move the field under the user's mouse."""
+    label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+    label.setMinimumWidth(0)
+    label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + 2)
+
+
+def fit_lines(box: QPlainTextEdit, lines: int) -> None:
+    """A text box exactly ``lines`` lines tall in the current font (frame and margins included)."""
+    margins = box.contentsMargins()
+    doc = box.document().documentMargin()
+    height = box.fontMetrics().lineSpacing() * lines + 2 * doc + margins.top() + margins.bottom()
+    box.setFixedHeight(int(height) + 2)
+
+
 class ProjectEditor(AsksBeforeClosing, QDialog):
     """Edit one project (``project_id``) or create a new one (``project_id=None``)."""
 
@@ -90,6 +128,8 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
         )
 
         self.inputs: dict[str, QLineEdit] = {}
+        self._error_palette = QPalette()
+        self._error_palette.setColor(QPalette.Base, QColor("#FCE8E6"))
         self.error_labels: dict[str, QLabel] = {}
         self.tabs = QTabWidget()
         self.tabs.addTab(self._basic_tab(), "基本信息")
@@ -103,6 +143,7 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
         self.summary = QLabel()
         self.summary.setStyleSheet(ERROR_STYLE)
         self.summary.setWordWrap(True)
+        reserve_line(self.summary, lines=2)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.Save)
         self.save_button.setText("保存")
@@ -131,9 +172,10 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
         edit.setPlaceholderText(placeholder)
         edit.textChanged.connect(self.validate)
         self.inputs[field] = edit
-        label = QLabel()
+        label = MessageLine()
         label.setObjectName(f"error_{field}")
         label.setStyleSheet(ERROR_STYLE)
+        reserve_line(label)
         self.error_labels[field] = label
         return edit
 
@@ -145,7 +187,17 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
         row = 0
 
         def put(field: str, widget: QWidget, col: int = 0) -> None:
-            grid.addWidget(QLabel(PROJECT_FIELD_LABELS[field]), row, col)
+            label = QLabel(PROJECT_FIELD_LABELS[field])
+            if field in self.error_labels:
+                # Level with its field, above the line kept for the field's message.
+                label.setFixedHeight(widget.sizeHint().height())
+                names = QVBoxLayout()
+                names.setSpacing(0)
+                names.addWidget(label)
+                names.addSpacing(self.error_labels[field].height())
+                grid.addLayout(names, row, col)
+            else:
+                grid.addWidget(label, row, col)
             box = QVBoxLayout()
             box.setSpacing(0)
             box.addWidget(widget)
@@ -198,19 +250,30 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
         put("actual_end", self._line("actual_end", "YYYY-MM-DD"), 2)
         row += 1
         put("percent_complete", self._line("percent_complete", "0–100"))
+        # A project of the plan's other chapters sits in a 节, not a 专栏: shown here, by its
+        # own name, so that 专栏 means a 专栏 as in the register's 专栏 column.
+        self.plan_section = QLineEdit()
+        self.plan_section.setObjectName("plan_section")
+        self.plan_section.setReadOnly(True)
+        self.plan_section.setPlaceholderText("（无）")
+        plan_label = QLabel("规划章节")
+        plan_label.setFixedHeight(self.plan_section.sizeHint().height())
+        grid.addWidget(plan_label, row, 2, Qt.AlignTop)
+        grid.addWidget(self.plan_section, row, 3, Qt.AlignTop)
+        self.plan_section_id: int | None = None
         row += 1
         self.scope = QPlainTextEdit()
-        self.scope.setFixedHeight(70)
+        fit_lines(self.scope, 3)
         grid.addWidget(QLabel("建设内容"), row, 0, Qt.AlignTop)
         grid.addWidget(self.scope, row, 1, 1, 3)
         row += 1
         self.notes = QPlainTextEdit()
-        self.notes.setFixedHeight(50)
+        fit_lines(self.notes, 2)
         grid.addWidget(QLabel("备注"), row, 0, Qt.AlignTop)
         grid.addWidget(self.notes, row, 1, 1, 3)
         row += 1
         self.source_text = QPlainTextEdit()
-        self.source_text.setFixedHeight(50)
+        fit_lines(self.source_text, 4)  # the plan's sentence, three lines and more, unclipped
         grid.addWidget(QLabel("规划原文"), row, 0, Qt.AlignTop)
         grid.addWidget(self.source_text, row, 1, 1, 3)
         grid.setRowStretch(row + 1, 1)
@@ -241,9 +304,10 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
         return t
 
     def _error_label(self, name: str) -> QLabel:
-        label = QLabel()
+        label = MessageLine()
         label.setObjectName(f"error_{name}")
         label.setStyleSheet(ERROR_STYLE)
+        reserve_line(label)
         self.error_labels[name] = label
         return label
 
@@ -418,11 +482,13 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
         for k, v in values.items():
             self.inputs[k].setText(v)
         if p.section_id is not None and self.section.findData(p.section_id) < 0:
-            # Placed in a 节 of the plan rather than a 专栏: offered as it is, so that saving
-            # another field keeps it.
+            # Placed in a 节 (or 章) of the plan rather than a 专栏: shown as 规划章节, kept when
+            # saving unless a 专栏 is chosen for it.
             for s in list_sections(self.ctx.store):
                 if s.id == p.section_id:
-                    self.section.addItem(s.label, s.id)
+                    self.plan_section_id = s.id
+                    self.plan_section.setText(s.label)
+                    self.plan_section.setToolTip(s.label)
         self.section.setCurrentIndex(max(self.section.findData(p.section_id), 0))
         self.category.setCurrentText(p.category or "")
         self.stage.setCurrentIndex(self.stage.findData(p.stage))
@@ -451,7 +517,7 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
                 fields[field] = parse_field(field, self.inputs[field].text())
             except ValidationError as exc:
                 problems.update(exc.problems)
-        fields["section_id"] = self.section.currentData()
+        fields["section_id"] = self.section.currentData() or self.plan_section_id
         fields["category"] = self.category.currentText().strip() or None
         fields["stage"] = self.stage.currentData()
         fields["side"] = self.side.currentData()
@@ -528,10 +594,11 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
         self.errors = problems
         for field, label in self.error_labels.items():
             text = problems.get(field, "")
-            label.setText(text)
-            label.setVisible(bool(text))
+            label.setText(text)  # in the line kept for it: nothing below moves
+            label.setToolTip(text)
             if field in self.inputs:
-                self.inputs[field].setStyleSheet("border: 1px solid #C5221F;" if text else "")
+                # Tinted, not re-bordered: a style sheet border would change the field's size.
+                self.inputs[field].setPalette(self._error_palette if text else QPalette())
         self.save_button.setEnabled(not problems)
         if problems:
             first = next(iter(problems.values()))

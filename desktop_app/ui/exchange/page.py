@@ -6,6 +6,7 @@ through ui/worker.py and call the same services as the CLI.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,7 @@ from ..worker import start_job
 
 if TYPE_CHECKING:
     from .proposals import ProposalsDialog
+    from .wizard import ImportWizard
 
 STATUS_COLUMNS = (
     "单位",
@@ -120,7 +122,7 @@ class ReportingPage(QWidget):
     @staticmethod
     def _button(text: str, slot) -> QPushButton:
         button = QPushButton(text)
-        button.clicked.connect(slot)
+        button.clicked.connect(lambda: slot())  # clicked(bool) must not reach the slot
         return button
 
     def _fill_periods(self) -> None:
@@ -253,11 +255,14 @@ class ReportingPage(QWidget):
 
         self._run(job, "正在生成全部单位的填报模板…")
 
-    def open_import(self, files=()) -> None:
+    def open_import(self, files: Sequence[Path] = ()) -> ImportWizard:
+        """The import wizard, as Ctrl+I opens it: modal to the window, without a nested loop."""
         from .wizard import ImportWizard
 
         wizard = ImportWizard(self.ctx, self, files=list(files))
-        wizard.exec()
+        wizard.setAttribute(Qt.WA_DeleteOnClose)
+        wizard.open()
+        return wizard
 
     def open_proposals(self) -> ProposalsDialog:
         """The 新增项目建议 window (pending ones first; the history is one filter away)."""

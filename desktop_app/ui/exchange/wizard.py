@@ -47,6 +47,13 @@ MODES = ("单位填报表（进度报送）", "项目台账（首次导入或批
 IGNORE = "（忽略此列）"
 NOTES_TAB = 5  # the preview's 提示 tab
 SIMILAR_TAB = 6  # the register import's 相近项目 tab
+RESULT_COLUMNS = ("文件", "单位", "结果", "说明")
+RESULT_STATES = {
+    "applied": "已导入",
+    "rejected": "未导入",
+    "already-imported": "此前已导入",
+    "dry-run": "仅预览",
+}
 EXCEL_FILTER = f"Excel 文件 ({' '.join('*' + s for s in WORKBOOK_SUFFIXES)});;所有文件 (*)"
 
 
@@ -526,8 +533,7 @@ class ImportWizard(QDialog):
         self._remember_choices()
         plans = [(p, self.take_return(p)) for p in self.previews if not p.already_imported]
         if not plans:
-            self._go(2)
-            self.result_label.setText("没有需要导入的内容。")
+            self._show_result([], "没有需要导入的内容。")
             return
 
         def job(store, progress):
@@ -554,29 +560,71 @@ class ImportWizard(QDialog):
         self.outcomes = outcomes
         ids = frozenset(c.project_id for o in outcomes for c in o.applied)
         self.ctx.notify(Changes(projects=ids, reports=True))
-        lines = [o.message for o in outcomes]
-        if left:
-            lines.append(f"已取消：其余 {left} 个文件未导入，数据库中没有它们的任何修改。")
-        self.result_label.setText("\n".join(lines) or "完成。")
-        self._go(2)
+        note = f"已取消：其余 {left} 个文件未导入，数据库中没有它们的任何修改。" if left else ""
+        self._show_result(outcomes, note)
 
     # -- page 3: result --------------------------------------------------------------------
 
     def _result_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.result_label = QLabel()
+        self.result_title = QLabel()
+        self.result_title.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        layout.addWidget(self.result_title)
+        self.result_table = QTableWidget(0, len(RESULT_COLUMNS))
+        self.result_table.setHorizontalHeaderLabels(RESULT_COLUMNS)
+        self.result_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.result_table.verticalHeader().setVisible(False)
+        self.result_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.result_table.setWordWrap(True)
+        layout.addWidget(self.result_table, 1)
+        self.result_label = QLabel()  # a cancel's note, and where to look next
         self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout.addWidget(self.result_label)
-        layout.addStretch()
         return page
+
+    def _show_result(self, outcomes: list, note: str = "") -> None:
+        """The last page: a headline, one row per file (what became of it), the messages."""
+        done = [o for o in outcomes if o.status == "applied"]
+        self.result_title.setText(
+            f"导入结束：{len(outcomes)} 个文件中 {len(done)} 个已导入"
+            + (f"，{len(outcomes) - len(done)} 个未导入" if len(done) < len(outcomes) else "")
+            + "。"
+            if outcomes
+            else "没有导入任何文件。"
+        )
+        self.result_table.setRowCount(len(outcomes))
+        for i, o in enumerate(outcomes):
+            values = (
+                o.preview.file_name,
+                getattr(o.preview, "unit", "") or "",
+                RESULT_STATES.get(o.status, o.status),
+                o.message,
+            )
+            for j, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                if j == 2:
+                    item.setForeground(
+                        QBrush(QColor("#2E9D47" if o.status == "applied" else "#D93025"))
+                    )
+                self.result_table.setItem(i, j, item)
+        self.result_table.resizeColumnsToContents()
+        self.result_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.result_table.resizeRowsToContents()
+        after = "各单位的报送情况见「进度填报」页。" if done else ""
+        self.result_label.setText("\n".join(t for t in (note, after) if t))
+        self._go(2)
 
     # -- plumbing --------------------------------------------------------------------------
 
     def _go(self, index: int) -> None:
         self.stack.setCurrentIndex(index)
         self.back_button.setVisible(index == 1)
-        self.next_button.setText(("下一步：预览", "应用全部有效行", "完成")[index])
+        # The last page has one way out: 关闭 (not 完成 beside it, which did the same).
+        self.next_button.setVisible(index < 2)
+        self.next_button.setText(("下一步：预览", "应用全部有效行", "")[index])
         self.cancel_button.setText("关闭" if index == 2 else "取消")
         if index == 1:
             has_work = any(_has_work(p) for p in self.previews)
@@ -923,5 +971,4 @@ class ImportWizard(QDialog):
         self.outcomes = outcomes
         ids = frozenset(pid for o in outcomes for pid in o.created + o.updated)
         self.ctx.notify(Changes(projects=ids, all_projects=True, reports=True))
-        self.result_label.setText("\n".join(o.message for o in outcomes) or "完成。")
-        self._go(2)
+        self._show_result(outcomes)

@@ -15,9 +15,10 @@ ZOOMS: dict[str, tuple[float, str, str, int]] = {
     "周": (16.0, "month", "week", 1),
     "月": (4.0, "year", "month", 1),
     "季": (1.2, "year", "quarter", 7),
-    "年": (0.35, "year", "quarter", 7),
+    "年": (0.5, "year", "quarter", 7),  # a quarter 45 px: room for 「1季度」
 }
 ZOOM_ORDER = ("周", "月", "季", "年")
+QUARTER_LABEL_PX = 44  # the width 「4季度」 needs in the header font, with its padding
 
 
 def zoom_name(px_per_day: float) -> str:
@@ -86,9 +87,10 @@ class TimeScale:
             if tier == "year":
                 label = f"{start.year}年"
             elif tier == "quarter":
+                # One form at every zoom; a quarter too narrow for it (a 适合窗口 scale over
+                # many years) is left unlabelled under its year rather than abbreviated.
                 q = (start.month - 1) // 3 + 1
-                # a quarter is ~32 px at the 年 zoom: too narrow for "1季度"
-                label = f"{q}季度" if 91 * self.px_per_day >= 44 else f"Q{q}"
+                label = f"{q}季度" if 91 * self.px_per_day >= QUARTER_LABEL_PX else ""
             elif self.zoom == "周":
                 label = f"{start.year}年{start.month}月"
             else:

@@ -259,7 +259,7 @@ class RegisterPage(QWidget):
         tool_row.addWidget(self.expand_button)
         tool_row.addWidget(self.collapse_button)
         self.columns_button = QPushButton("显示列…")
-        self.columns_button.clicked.connect(self._show_column_menu)
+        self.columns_button.clicked.connect(lambda: self._show_column_menu())
         tool_row.addWidget(self.columns_button)
         tool_row.addStretch(1)
         self.count_label = QLabel()

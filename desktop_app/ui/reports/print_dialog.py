@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QSize, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QImage, QKeySequence, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 ALL_UNITS = "__all__"
 GROUPINGS = (("column", "专栏"), ("district", "区县"), ("lead", "牵头单位"))
 SETTINGS = "print_dialog/"
+ZOOM_STEP = 1.25
+ZOOM_MIN, ZOOM_MAX = 0.25, 4.0
 # Sheets whose scope is a unit (required for 分单位进度表, optional for the others).
 UNIT_SHEETS = ("unit", "project", "notice")
 
@@ -163,9 +165,33 @@ class PrintDialog(QDialog):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setPageSpacing(12)
         self.page_label = QLabel("")
+        # Zoom as in a PDF reader: smaller / larger by steps, the page's width, the whole page.
+        self.zoom_out_button = QPushButton("缩小")
+        self.zoom_out_button.setShortcut(QKeySequence.ZoomOut)
+        self.zoom_out_button.setToolTip("缩小预览（Ctrl+-）")
+        self.zoom_in_button = QPushButton("放大")
+        self.zoom_in_button.setShortcut(QKeySequence.ZoomIn)
+        self.zoom_in_button.setToolTip("放大预览（Ctrl++）")
+        self.fit_width_button = QPushButton("适合宽度")
+        self.fit_page_button = QPushButton("整页")
+        self.zoom_label = QLabel("适合宽度")
+        self.zoom_out_button.clicked.connect(lambda: self.zoom_by(1 / ZOOM_STEP))
+        self.zoom_in_button.clicked.connect(lambda: self.zoom_by(ZOOM_STEP))
+        self.fit_width_button.clicked.connect(lambda: self.set_fit(QPdfView.ZoomMode.FitToWidth))
+        self.fit_page_button.clicked.connect(lambda: self.set_fit(QPdfView.ZoomMode.FitInView))
+        zoom_row = QHBoxLayout()
+        zoom_row.addWidget(self.page_label, 1)
+        for widget in (
+            self.zoom_out_button,
+            self.zoom_in_button,
+            self.fit_width_button,
+            self.fit_page_button,
+            self.zoom_label,
+        ):
+            zoom_row.addWidget(widget)
         right = QVBoxLayout()
         right.addWidget(self.view, 1)
-        right.addWidget(self.page_label)
+        right.addLayout(zoom_row)
 
         root = QHBoxLayout(self)
         root.addWidget(panel)
@@ -193,6 +219,31 @@ class PrintDialog(QDialog):
         self.internal_box.toggled.connect(self._options_changed)
         self.reply_days.valueChanged.connect(self._options_changed)
         self._set_busy(False)
+
+    # -- zoom ------------------------------------------------------------------------------------
+
+    def zoom_factor(self) -> float:
+        """The scale the preview is shown at now (also when it fits the width or the page)."""
+        if self.view.zoomMode() == QPdfView.ZoomMode.Custom or self.document.pageCount() == 0:
+            return self.view.zoomFactor()
+        page = self.document.pagePointSize(0)
+        dpi = self.view.logicalDpiX() / 72
+        viewport = self.view.viewport().size()
+        width = (viewport.width() - 2 * self.view.documentMargins().left()) / (page.width() * dpi)
+        if self.view.zoomMode() == QPdfView.ZoomMode.FitToWidth:
+            return width
+        height = (viewport.height() - 2 * self.view.documentMargins().top()) / (page.height() * dpi)
+        return min(width, height)
+
+    def zoom_by(self, step: float) -> None:
+        factor = min(max(self.zoom_factor() * step, ZOOM_MIN), ZOOM_MAX)
+        self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+        self.view.setZoomFactor(factor)
+        self.zoom_label.setText(f"{factor:.0%}")
+
+    def set_fit(self, mode) -> None:
+        self.view.setZoomMode(mode)
+        self.zoom_label.setText("适合宽度" if mode == QPdfView.ZoomMode.FitToWidth else "整页")
 
     def _options_changed(self) -> None:
         if self.files and not self.busy:

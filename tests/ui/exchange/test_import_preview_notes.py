@@ -40,7 +40,7 @@ def test_preview_shows_cleared_cells_hints_and_edits_not_imported(
     r = next(r for r in range(FIRST_DATA_ROW, ws.max_row + 1) if ws.cell(r, 1).value == "GH-1")
     ws.cell(r, COLUMN["problems"]).value = None  # solved
     ws.cell(r, COLUMN["investment_to_date"]).value = 15000  # above 总投资
-    ws.cell(r, COLUMN["total_investment"]).value = 16000  # the office's column
+    ws.cell(r, COLUMN["lead_unit"]).value = "市交通运输局"  # the office's column
     wb.create_sheet("附表")["A1"] = "另附"
     path = tmp_path / "广汉市报送.xlsx"
     wb.save(path)
@@ -65,7 +65,7 @@ def test_preview_shows_cleared_cells_hints_and_edits_not_imported(
     kinds = [row[0] for row in rows]
     assert kinds.count("请核对") == 1 and "超过总投资 12000 万元" in rows[0][2]
     assert any("以下修改未导入" in row[2] and "基本信息由办公室维护" in row[2] for row in rows)
-    assert any("总投资（万元）「12000」改为「16000」" in row[2] for row in rows)
+    assert any("牵头单位「广汉市」改为「市交通运输局」" in row[2] for row in rows)
     assert any("新增的工作表「附表」" in row[2] for row in rows)
     if SHOTS:
         wizard.grab().save(str(Path(SHOTS) / "import_preview_cleared.png"))
@@ -79,4 +79,4 @@ def test_preview_shows_cleared_cells_hints_and_edits_not_imported(
     report = list_reports(store, pid)[0]
     assert report.problems is None
     p = get_project(store, "GH-1")
-    assert (p.investment_to_date, p.total_investment) == (15000, 12000)
+    assert (p.investment_to_date, p.total_investment, p.lead_unit) == (15000, 12000, "广汉市")

@@ -103,7 +103,8 @@ def test_preview_conflict_choice_and_apply(qtbot, ctx, store, returns):
     assert get_project(store, "SF-1").percent_complete == 25
     assert get_project(store, "GH-2").percent_complete is None  # refused row not applied
     assert seen and seen[0].reports
-    assert "已导入" in wizard.result_label.text()
+    assert wizard.result_title.text() == "导入结束：2 个文件中 2 个已导入。"
+    assert [wizard.result_table.item(r, 2).text() for r in range(2)] == ["已导入", "已导入"]
 
 
 def test_error_report_is_saved_in_the_background_and_confirmed(
@@ -167,7 +168,7 @@ def test_closing_the_window_while_it_writes_waits_and_shows_what_was_written(
     assert not job.cancelled and wizard.isVisible()
     assert wizard.progress_label.text() == "正在写入数据库（写完后才能关闭窗口）"
     qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 2, timeout=20000)
-    assert "已导入" in wizard.result_label.text() and not closed
+    assert "个已导入" in wizard.result_title.text() and not closed
     assert get_project(store, "SF-1").percent_complete == 25
     wizard.close()
     qtbot.waitUntil(lambda: bool(closed), timeout=5000)
@@ -191,8 +192,8 @@ def test_cancelling_between_files_reports_the_files_written(qtbot, ctx, store, r
     wizard._run = run
     wizard.start_apply()
     qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 2, timeout=20000)
-    text = wizard.result_label.text()
-    assert "已导入" in text and "其余 1 个文件未导入" in text
+    assert wizard.result_title.text() == "导入结束：1 个文件中 1 个已导入。"
+    assert "其余 1 个文件未导入" in wizard.result_label.text()
     assert store.scalar("SELECT count(*) FROM import_batch") == 1
 
 
@@ -319,6 +320,8 @@ def test_reporting_columns_keep_their_widths_after_an_import(qtbot, ctx, store, 
 def test_register_near_duplicate_is_merged_as_chosen_in_the_wizard(qtbot, ctx, store, tmp_path):
     from PySide6.QtCore import Qt
 
+    from desktop_app.ui.exchange.wizard import SIMILAR_TAB
+
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["重大项目台账"])
@@ -337,18 +340,18 @@ def test_register_near_duplicate_is_merged_as_chosen_in_the_wizard(qtbot, ctx, s
     assert "1 行的项目名称与已有项目相近" in summary
     assert "以下列未导入" in summary and "「业主」" in summary and "「序号」" in summary
     assert "旌阳区作为配合单位关联" in summary
-    assert wizard.tabs.isTabVisible(5) and "1 待选择" in wizard.tabs.tabText(5)
+    assert wizard.tabs.isTabVisible(SIMILAR_TAB) and "1 待选择" in wizard.tabs.tabText(SIMILAR_TAB)
     assert wizard.similar_table.item(0, 1).text() == "天府大道北延线（德阳段）"
     combo = wizard.similar_table.cellWidget(0, 2)
     combo.setCurrentIndex(combo.findText("合并到 ZL02-008 天府大道北延线"))
     qtbot.mouseClick(wizard.similar_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: wizard.job is None, timeout=20000)
     assert "相近" not in wizard.summary.text().split("\n")[-1]
-    assert wizard.tabs.tabText(5) == "相近项目"
+    assert wizard.tabs.tabText(SIMILAR_TAB) == "相近项目"
     tops = [wizard.changes_tree.topLevelItem(i).text(0) for i in range(2)]
     assert any("天府大道北延线" in t and "ZL02-008" in t for t in tops)
     if SHOTS:
-        wizard.tabs.setCurrentIndex(5)
+        wizard.tabs.setCurrentIndex(SIMILAR_TAB)
         wizard.grab().save(os.path.join(SHOTS, "register_similar.png"))
     qtbot.mouseClick(wizard.next_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: wizard.stack.currentIndex() == 2, timeout=20000)

@@ -56,3 +56,20 @@ def test_snapping_days_when_zoomed_in_weeks_when_zoomed_out():
     assert TimeScale.for_zoom(ORIGIN, "季").snap(3.4) == 0
     assert TimeScale.for_zoom(ORIGIN, "季").snap(10) == 7
     assert zoom_name(16) == "周" and zoom_name(0.3) == "年"
+
+
+@pytest.mark.parametrize("px_per_day", [16, 4, 1.2, 0.5, 0.4, 0.3, 0.1])
+def test_quarters_are_named_one_chinese_way_at_every_zoom(px_per_day):
+    scale = TimeScale(ORIGIN, px_per_day, zoom_name(px_per_day))
+    labels = [t.label for t in scale.ticks("quarter", date(2024, 1, 1), date(2025, 12, 31))]
+    assert all(label in ("", "1季度", "2季度", "3季度", "4季度") for label in labels), labels
+    assert not any("Q" in label for label in labels)
+    if 91 * px_per_day >= 44:
+        assert labels[:4] == ["1季度", "2季度", "3季度", "4季度"]
+
+
+@pytest.mark.parametrize("zoom", ZOOM_ORDER)
+def test_every_preset_zoom_names_its_quarters(zoom):
+    scale = TimeScale.for_zoom(ORIGIN, zoom)
+    labels = [t.label for t in scale.ticks("quarter", date(2024, 1, 1), date(2024, 12, 31))]
+    assert labels == ["1季度", "2季度", "3季度", "4季度"]

@@ -163,3 +163,37 @@ def test_changing_the_sheet_after_a_preview_asks_for_a_new_one(qtbot, ctx):
     _preview(qtbot, dialog)
     assert "总体进度表" in PdfReader(str(dialog.files[0])).pages[0].extract_text()
     dialog.done(0)
+
+
+def test_preview_zooms_in_out_and_back_to_fit(qtbot, ctx, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtPdfWidgets import QPdfView
+
+    dialog = PrintDialog(ctx, sheet="overall")
+    qtbot.addWidget(dialog)
+    dialog.resize(1180, 760)
+    dialog.show()
+    qtbot.mouseClick(dialog.preview_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
+    fit = dialog.zoom_factor()
+    assert dialog.zoom_label.text() == "适合宽度" and 0.2 < fit < 3
+    qtbot.mouseClick(dialog.zoom_in_button, Qt.LeftButton)
+    qtbot.mouseClick(dialog.zoom_in_button, Qt.LeftButton)
+    assert dialog.view.zoomMode() == QPdfView.ZoomMode.Custom
+    assert dialog.view.zoomFactor() == pytest.approx(fit * 1.25 * 1.25)
+    assert dialog.zoom_label.text() == f"{fit * 1.5625:.0%}"
+    wide = dialog.view.horizontalScrollBar().maximum()
+    assert wide > 0  # larger than the window: it scrolls sideways now
+    qtbot.mouseClick(dialog.zoom_out_button, Qt.LeftButton)
+    assert dialog.view.zoomFactor() == pytest.approx(fit * 1.25)
+    for _ in range(20):  # never smaller than a quarter
+        qtbot.mouseClick(dialog.zoom_out_button, Qt.LeftButton)
+    assert dialog.view.zoomFactor() == pytest.approx(0.25)
+    qtbot.mouseClick(dialog.fit_page_button, Qt.LeftButton)
+    assert dialog.view.zoomMode() == QPdfView.ZoomMode.FitInView
+    assert dialog.zoom_factor() <= fit and dialog.zoom_label.text() == "整页"
+    qtbot.mouseClick(dialog.fit_width_button, Qt.LeftButton)
+    assert dialog.view.zoomMode() == QPdfView.ZoomMode.FitToWidth
+    assert dialog.zoom_factor() == pytest.approx(fit)
+    dialog.grab().save(str(tmp_path / "print_zoom.png"))
+    dialog.done(0)

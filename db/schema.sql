@@ -3,7 +3,7 @@
 -- version below; older files are brought up to it by desktop_app/store/migrations.py.
 -- Conventions: dates are ISO text (YYYY-MM-DD), periods are 'YYYY-MM', money is 万元 as REAL
 -- rounded to 4 decimals (one 元) by domain.money.round_wan, percent is 0–100.
--- schema-version: 4
+-- schema-version: 5
 
 CREATE TABLE plan (
     id          INTEGER PRIMARY KEY,
@@ -49,7 +49,7 @@ CREATE TABLE project (
     plan_id             INTEGER REFERENCES plan(id),
     section_id          INTEGER REFERENCES plan_section(id),   -- the 专栏 (or 章) it is listed in
     category            TEXT,
-    stage               TEXT NOT NULL DEFAULT '储备' CHECK (stage IN ('储备', '前期', '在建', '竣工')),
+    stage               TEXT DEFAULT '储备' CHECK (stage IS NULL OR stage IN ('储备', '前期', '在建', '竣工')),  -- NULL: 待填报
     district_id         INTEGER REFERENCES unit(id),           -- location (区县)
     scope               TEXT,                                  -- 建设内容
     total_investment    REAL CHECK (total_investment IS NULL OR total_investment >= 0),
@@ -309,3 +309,33 @@ CREATE TABLE change_request (
     decided_by     TEXT
 );
 CREATE INDEX change_request_status ON change_request(status, project_id);
+
+-- ---- version 5: the plan dataset read in full ---------------------------------------------
+
+-- A project's stage may be unknown (NULL, shown as 待填报): the plan names many projects without
+-- saying where they stand. Older files get the relaxed column by migrations.STEPS[5].
+-- Which side a project belongs to (成都 / 德阳 / 两地共建), as the plan says.
+ALTER TABLE project ADD COLUMN side TEXT CHECK (side IS NULL OR side IN ('成都', '德阳', '两地共建'));
+-- Where a unit comes from: '规划原文' (named in the plan), '常用市级部门' (the built-in list of the
+-- usual city departments, not named in the plan), NULL (added by the office).
+ALTER TABLE unit ADD COLUMN origin TEXT;
+-- Where an indicator comes from: '表' (the plan's indicator table) or '正文' (a target in the text),
+-- with the plan's own words.
+ALTER TABLE indicator ADD COLUMN origin TEXT;
+ALTER TABLE indicator ADD COLUMN source_text TEXT;
+-- 重点任务: the plan's key tasks, section by section (its numbered items, or the section itself
+-- where it has none), as a second kind of item beside projects. Lead units only where the plan
+-- names them; the office assigns the rest.
+CREATE TABLE task (
+    id            INTEGER PRIMARY KEY,
+    plan_id       INTEGER NOT NULL REFERENCES plan(id) ON DELETE CASCADE,
+    code          TEXT NOT NULL UNIQUE CHECK (length(trim(code)) > 0),
+    section_id    INTEGER REFERENCES plan_section(id),
+    number        INTEGER,                       -- the plan's item number (0: the section itself)
+    title         TEXT NOT NULL,                 -- the plan's own heading
+    text          TEXT,                          -- the plan's first sentence under it
+    source_line   INTEGER,                       -- line in the plan text
+    lead_unit_id  INTEGER REFERENCES unit(id),
+    notes         TEXT
+);
+CREATE INDEX task_section ON task(section_id);

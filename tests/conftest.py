@@ -6,7 +6,9 @@ the test's temporary folder so that no test touches the real Documents or app-da
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import uuid
 from datetime import date
 from pathlib import Path
@@ -91,3 +93,96 @@ def make_project(store: Store):
 @pytest.fixture
 def today() -> date:
     return date(2026, 11, 29)
+
+
+FIRST_RELEASE = Path(__file__).parent / "store" / "data"
+
+
+def _first_release_db(path: Path) -> None:
+    """The file as the first release made it: its schema and its loader, then two office edits."""
+    data = json.loads((FIRST_RELEASE / "plan_2021_first_release.json").read_text(encoding="utf-8"))
+    conn = sqlite3.connect(path)
+    conn.executescript((FIRST_RELEASE / "schema_v3.sql").read_text(encoding="utf-8"))
+    conn.execute("PRAGMA user_version = 3")
+    plan = data["plan"]
+    plan_id = conn.execute(
+        "INSERT INTO plan (code, title, doc_no, start_year, end_year) VALUES (?,?,?,?,?)",
+        (plan["code"], plan["title"], plan["doc_no"], plan["start_year"], plan["end_year"]),
+    ).lastrowid
+    sections = {}
+    for s in data["sections"]:
+        sections[s["key"]] = conn.execute(
+            "INSERT INTO plan_section (plan_id, key, kind, number, title, parent_id)"
+            " VALUES (?,?,?,?,?,?)",
+            (plan_id, s["key"], s["kind"], s["number"], s["title"], sections.get(s["parent"])),
+        ).lastrowid
+    units = {}
+    for sort, u in enumerate(data["units"], start=1):
+        units[u["name"]] = conn.execute(
+            "INSERT INTO unit (name, short_name, kind, sort) VALUES (?,?,?,?)",
+            (u["name"], u["short_name"], u["kind"], sort),
+        ).lastrowid
+    for i in data["indicators"]:
+        conn.execute(
+            "INSERT INTO indicator (plan_id, seq, category, name, unit, operator, target,"
+            " target_text, year) VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                plan_id,
+                i["seq"],
+                i["category"],
+                i["name"],
+                i["unit"],
+                i["operator"],
+                i["target"],
+                i["target_text"],
+                i["year"],
+            ),
+        )
+    columns = {s["number"]: sections[s["key"]] for s in data["sections"] if s["kind"] == "专栏"}
+    for p in data["projects"]:
+        pid = str(uuid.uuid4())
+        conn.execute(
+            "INSERT INTO project (id, code, name, plan_id, section_id, category, stage,"
+            " district_id, source_text) VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                pid,
+                p["code"],
+                p["name"],
+                plan_id,
+                columns.get(p["column"]) or sections.get(p["section"] or ""),
+                p["category"],
+                p["stage"] or "储备",
+                units.get(p["district"] or ""),
+                p["source"],
+            ),
+        )
+        conn.execute(
+            "INSERT INTO audit_log (user, entity, entity_id, project_id, field, old, new, source)"
+            " VALUES ('张三', 'project', ?, ?, '创建', NULL, ?, '初始化')",
+            (pid, pid, p["name"]),
+        )
+    # The office's own work: 华强沟水库 marked 在建 with a planned end, a unit's return on 石泉水库.
+    for code, field, old, new, source in (
+        ("CH04-002", "stage", "竣工", "在建", "手工"),
+        ("CH04-003", "percent_complete", None, "40", "导入"),
+    ):
+        pid = conn.execute("SELECT id FROM project WHERE code = ?", (code,)).fetchone()[0]
+        value = new if field == "stage" else float(new)
+        conn.execute(f"UPDATE project SET {field} = ? WHERE id = ?", (value, pid))
+        conn.execute(
+            "INSERT INTO audit_log (user, entity, entity_id, project_id, field, old, new, source)"
+            " VALUES ('李四', 'project', ?, ?, ?, ?, ?, ?)",
+            (pid, pid, field, old, new, source),
+        )
+    conn.execute("UPDATE project SET planned_end = '2024-06-30' WHERE code = 'CH04-002'")
+    conn.commit()
+    conn.close()
+
+
+@pytest.fixture
+def first_release_db(tmp_path: Path) -> Path:
+    """A database made by the first release (schema 3, its dataset of 126 projects), then edited
+    by the office: 华强沟水库 set to 在建 by hand, a return's 40 % on 石泉水库."""
+    path = tmp_path / "旧版项目库.db"
+    _first_release_db(path)
+    return path

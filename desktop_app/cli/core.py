@@ -13,6 +13,7 @@ from ..locations import default_db_path
 from ..store import Store
 from ..store.indicators import list_indicators
 from ..store.projects import list_projects
+from ..store.tasks import list_tasks
 from ..store.units import get_unit, list_units
 
 
@@ -47,6 +48,7 @@ def project_json(p: Project) -> dict:
         "column": p.column,
         "category": p.category,
         "stage": p.stage,
+        "side": p.side,
         "district": p.district,
         "lead_unit": p.lead_unit,
         "units": [{"name": u.name, "role": u.role} for u in p.units],
@@ -70,7 +72,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     what = "空数据库（含规划章节、单位和指标）" if args.empty else "内置规划数据"
     print(
         f"已创建 {path}：{what}，项目 {counts['projects']} 个，单位 {counts['units']} 个，"
-        f"指标 {counts['indicators']} 项，章节/专栏 {counts['sections']} 个。"
+        f"指标 {counts['indicators']} 项，重点任务 {counts['tasks']} 项，章节/专栏 {counts['sections']} 个。"
     )
     if counts.get("backup"):
         print(f"原有数据已先备份到 {counts['backup']}。")
@@ -90,9 +92,43 @@ def cmd_projects(args: argparse.Namespace) -> int:
     for p in projects:
         column = f"专栏{p.column}" if p.column else "—"
         print(
-            f"{p.code}\t{p.name}\t{column}\t{p.stage}\t{p.district or '—'}\t{p.lead_unit or '待填报'}"
+            f"{p.code}\t{p.name}\t{column}\t{p.stage_text}\t{p.district or '—'}\t{p.lead_unit or '待填报'}"
         )
     print(f"共 {len(projects)} 个项目。")
+    return 0
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        names: tuple[str, ...] = ()
+        if args.unit:
+            u = get_unit(store, args.unit)
+            names = (u.name, u.short_name or "")
+        tasks = list_tasks(store, unit=names)
+    if args.json:
+        print_json(
+            [
+                {
+                    "code": t.code,
+                    "chapter": t.chapter,
+                    "chapter_title": t.chapter_title,
+                    "section": t.section,
+                    "number": t.number,
+                    "title": t.title,
+                    "text": t.text,
+                    "source_line": t.source_line,
+                    "lead_unit": t.lead_unit,
+                }
+                for t in tasks
+            ]
+        )
+        return 0
+    if not tasks:
+        print("无重点任务。")
+        return 0
+    for t in tasks:
+        print(f"{t.code}\t{t.section or '—'}\t{t.title}\t{t.lead_unit or '待填报'}")
+    print(f"共 {len(tasks)} 项重点任务。")
     return 0
 
 
@@ -191,6 +227,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--unit", metavar="NAME", help="只列该单位牵头、负责、配合或属地的项目")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_projects)
+
+    p = sub.add_parser("tasks", help="列出规划重点任务")
+    p.add_argument("--unit", metavar="NAME", help="只列该单位牵头或规划原文提到该单位的任务")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_tasks)
 
     p = sub.add_parser("units", help="列出单位")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")

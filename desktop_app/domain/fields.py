@@ -18,6 +18,7 @@ MILESTONE_NAMES: tuple[str, ...] = (
 )
 
 MISSING = "待填报"
+SIDES: tuple[str, ...] = ("成都", "德阳", "两地共建")
 
 # The longest text a field may hold, in characters. Names and codes are short in practice (the
 # longest project name of the plan has 32 characters); the limits leave room for any real one
@@ -62,6 +63,7 @@ PROJECT_FIELD_LABELS: dict[str, str] = {
     "percent_complete": "完成百分比",
     "investment_to_date": "累计完成投资（万元）",
     "notes": "备注",
+    "side": "所属",
     "source_text": "规划原文",
     "deleted": "已删除",
     "units": "责任单位",

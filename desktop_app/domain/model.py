@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from .fields import MISSING
+
 
 @dataclass(frozen=True, slots=True)
 class Unit:
@@ -16,6 +18,7 @@ class Unit:
     contact_phone: str | None = None
     active: bool = True
     version: int = 1
+    origin: str | None = None  # 规划原文 / 常用市级部门 / None (added by the office)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +66,7 @@ class Project:
     id: str
     code: str
     name: str
-    stage: str = "储备"
+    stage: str | None = "储备"  # None: 待填报 (the plan does not say)
     category: str | None = None
     section_id: int | None = None
     column: int | None = None  # 专栏 number
@@ -90,6 +93,11 @@ class Project:
     last_period: str | None = None
     last_progress_text: str | None = None
     last_reported_at: str | None = None
+    side: str | None = None  # 成都 / 德阳 / 两地共建
+
+    @property
+    def stage_text(self) -> str:
+        return self.stage or MISSING
 
     @property
     def lead_unit(self) -> str | None:

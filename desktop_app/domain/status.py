@@ -92,6 +92,12 @@ def evaluate(
         return Status(BLUE, f"已于 {end.isoformat()} 竣工" if end else "已竣工")
 
     start, end = project.planned_start, project.planned_end
+    if project.stage is None:
+        # The plan names the project but not where it stands: one grey 待填报, nothing guessed.
+        missing = ["建设阶段"]
+        if start is None or end is None:
+            missing.append("计划开工/完工日期")
+        return Status(GREY, f"{'、'.join(missing)}待填报")
     if project.stage in ("储备", "前期") and (start is None or today < start):
         reason = f"计划 {start.isoformat()} 开工" if start else "未开工，计划开工日期待填报"
         return Status(GREY, reason)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .fields import PROJECT_FIELD_LABELS, ROLES, STAGES, TEXT_LIMITS
+from .fields import PROJECT_FIELD_LABELS, ROLES, SIDES, STAGES, TEXT_LIMITS
 
 
 def project_problems(values: dict) -> dict[str, str]:
@@ -22,8 +22,10 @@ def project_problems(values: dict) -> dict[str, str]:
         reason = length_problem(field, value)
         if reason:
             problems.setdefault(field, f"{label.get(field, field)}{reason}")
-    if "stage" in values and values["stage"] not in STAGES:
-        problems["stage"] = f"建设阶段应为 {'/'.join(STAGES)} 之一"
+    if "stage" in values and values["stage"] is not None and values["stage"] not in STAGES:
+        problems["stage"] = f"建设阶段应为 {'/'.join(STAGES)} 之一（或留空：待填报）"
+    if values.get("side") is not None and values["side"] not in SIDES:
+        problems["side"] = f"所属应为 {'/'.join(SIDES)} 之一"
     for field in ("total_investment", "investment_to_date"):
         value = values.get(field)
         if value is not None and value < 0:

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from ..domain.errors import UserError
-from ..domain.fields import STAGES
+from ..domain.fields import MISSING, STAGES
 from ..domain.parsing import (
     ParseError,
     clean_text,
@@ -655,6 +655,8 @@ def _parse_value(f: RegisterField, raw: object, header: str, units: dict) -> obj
         return parse_percent(raw)
     if f.kind == "stage":
         text = normalize_text(raw)
+        if text == MISSING:
+            return None
         return parse_choice(_stage_word(text) or text, STAGES)
     if f.kind in ("unit", "units"):
         names = [n for n in re.split(r"[、，,；;/\s]+", normalize_text(raw)) if n]

@@ -204,7 +204,7 @@ def sheet_rows(sheet: ProgressSheet, layout: GridLayout) -> list[Row]:
                         p.code,
                         p.name,
                         p.lead_unit or "",
-                        p.stage,
+                        p.stage_text,
                         p.planned_start.isoformat() if p.planned_start else "",
                         p.planned_end.isoformat() if p.planned_end else "",
                         f"{p.percent_complete:g}" if p.percent_complete is not None else "",

@@ -98,7 +98,7 @@ def _card_story(card: ProjectCard, doc: SheetDocument, today: date, year: int) -
     column = f"专栏{p.column} {p.section_title or ''}".strip() if p.column else (p.category or "")
     pairs = [
         ("项目编码", p.code, "所属专栏", column),
-        ("建设阶段", p.stage, "所在区县", p.district or ""),
+        ("建设阶段", p.stage_text, "所在区县", p.district or ""),
         (
             "总投资(万元)",
             format_wan(p.total_investment),

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from ..domain.fields import STAGES
+from ..domain.fields import MISSING, STAGES
 from ..domain.indicators import IndicatorResult, evaluate_indicator
 from ..domain.model import Indicator, Project
 from ..domain.period import Period, reporting_period
@@ -196,7 +196,7 @@ def dashboard(
         period=period,
         total=len(statuses),
         by_light={light: lights.get(light, 0) for light in LIGHTS},
-        by_stage={stage: stages.get(stage, 0) for stage in STAGES},
+        by_stage={stage: stages.get(stage, 0) for stage in STAGES} | {MISSING: stages.get(None, 0)},
         investment_by_district=by_district,
         investment_by_column=by_column,
         reporting=(sum(1 for u in reporting if u.reported), len(reporting)),

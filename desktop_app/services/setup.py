@@ -43,12 +43,29 @@ def init_database(path: Path, *, empty: bool = False, force: bool = False) -> tu
 
 
 def open_or_create(path: Path) -> Store:
-    """Open the user's database, creating it with the built-in dataset on first run."""
+    """Open the user's database, creating it with the built-in dataset on first run, or bringing
+    a database made by an earlier version up to the current dataset (see ``update_dataset``)."""
     store = Store.open(path)
-    if seed.is_empty(store):
-        try:
+    try:
+        if seed.is_empty(store):
             seed.load_dataset(store, builtin_dataset())
-        except BaseException:
-            store.close()
-            raise
+        else:
+            update_dataset(store)
+    except BaseException:
+        store.close()
+        raise
     return store
+
+
+def update_dataset(store: Store) -> dict[str, list[str]] | None:
+    """Add what a newer built-in dataset has to a database loaded from an older one.
+
+    The office's own edits are kept (see ``seed.upgrade_dataset``); the event log says what was
+    added. Returns None when the database is already up to date (or read-only).
+    """
+    if store.read_only:
+        return None
+    data = builtin_dataset()
+    if seed.dataset_version(store) >= int(data["plan"].get("dataset_version", 1)):
+        return None
+    return seed.upgrade_dataset(store, data)

@@ -47,3 +47,40 @@ def _statements(sql: str) -> list[str]:
     if rest and not all(l.strip().startswith("--") or not l.strip() for l in buf):
         out.append(rest)
     return out
+
+
+_OLD_STAGE = "stage               TEXT NOT NULL DEFAULT '储备' CHECK (stage IN ('储备', '前期', '在建', '竣工')),"
+_NEW_STAGE = (
+    "stage               TEXT DEFAULT '储备'"
+    " CHECK (stage IS NULL OR stage IN ('储备', '前期', '在建', '竣工')),  -- NULL: 待填报"
+)
+
+
+def _stage_may_be_unknown(conn: sqlite3.Connection) -> None:
+    """Version 5: ``project.stage`` may be NULL (待填报).
+
+    Dropping a NOT NULL and widening a CHECK leave every stored row valid, so the table's
+    definition is edited in place (SQLite's documented procedure for such changes) instead of
+    rebuilding a table that nine others refer to.
+    """
+    (sql,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type='table' AND name='project'"
+    ).fetchone()
+    if _OLD_STAGE not in sql:
+        return
+    (version,) = conn.execute("PRAGMA schema_version").fetchone()
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        conn.execute(
+            "UPDATE sqlite_master SET sql = ? WHERE type='table' AND name='project'",
+            (sql.replace(_OLD_STAGE, _NEW_STAGE),),
+        )
+        conn.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+    problems = conn.execute("PRAGMA quick_check").fetchall()
+    if problems != [("ok",)]:
+        raise sqlite3.DatabaseError(f"quick_check after editing project: {problems}")
+
+
+STEPS[5] = _stage_may_be_unknown

@@ -32,6 +32,7 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "investment_to_date",
     "source_text",
     "notes",
+    "side",
 )
 _DATE_FIELDS = {"planned_start", "planned_end", "actual_start", "actual_end"}
 _MONEY_FIELDS = {"total_investment", "investment_to_date"}
@@ -42,7 +43,8 @@ SELECT p.id, p.code, p.name, p.stage, p.category, p.section_id, s.number AS colu
        p.scope, p.total_investment, p.planned_start, p.planned_end, p.actual_start, p.actual_end,
        p.percent_complete, p.investment_to_date, p.source_text, p.notes, p.is_demo, p.version,
        p.updated_at,
-       r.period AS last_period, r.progress_text AS last_progress_text, r.reported_at AS last_reported_at
+       r.period AS last_period, r.progress_text AS last_progress_text, r.reported_at AS last_reported_at,
+       p.side
 FROM project p
 LEFT JOIN plan_section s ON s.id = p.section_id
 LEFT JOIN unit d ON d.id = p.district_id
@@ -81,6 +83,7 @@ def _to_project(row: tuple) -> Project:
         last_period,
         last_progress_text,
         last_reported_at,
+        side,
     ) = row
     return Project(
         id=pid,
@@ -108,6 +111,7 @@ def _to_project(row: tuple) -> Project:
         updated_at=updated_at,
         last_period=last_period,
         last_progress_text=last_progress_text,
+        side=side,
         last_reported_at=last_reported_at,
     )
 

@@ -9,7 +9,7 @@ from ..domain.parsing import clean_text
 from ..domain.validation import length_problem
 from .database import Store, check_version
 
-_COLS = "id, name, kind, short_name, contact_person, contact_phone, active, version"
+_COLS = "id, name, kind, short_name, contact_person, contact_phone, active, version, origin"
 _ORDER = (
     " ORDER BY CASE kind WHEN '区县' THEN 0 WHEN '功能区' THEN 1 WHEN '市级部门' THEN 2 ELSE 3 END,"
     " sort, id"
@@ -17,8 +17,8 @@ _ORDER = (
 
 
 def _unit(row: tuple) -> Unit:
-    uid, name, kind, short, person, phone, active, version = row
-    return Unit(uid, name, kind, short, person, phone, bool(active), version)
+    uid, name, kind, short, person, phone, active, version, origin = row
+    return Unit(uid, name, kind, short, person, phone, bool(active), version, origin)
 
 
 def list_units(store: Store, *, include_inactive: bool = True) -> list[Unit]:

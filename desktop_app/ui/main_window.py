@@ -30,7 +30,7 @@ from ..domain.errors import UserError
 from ..exchange.workbook_safety import WORKBOOK_SUFFIXES
 from ..services.backup import daily_backup
 from ..services.changes import Changes
-from ..services.setup import init_database
+from ..services.setup import init_database, update_dataset
 from ..store import Store
 from ..store.history import last_import
 from ..store.projects import count_projects
@@ -524,6 +524,12 @@ class MainWindow(QMainWindow):
                     "已从「最近打开」中移除。请用「打开数据库」重新选择。"
                 )
             self.show_error(problem)
+            return False
+        try:
+            update_dataset(store)  # a file made by an earlier version gets the plan's new entries
+        except UserError as exc:
+            store.close()
+            self.show_error(exc)
             return False
         self._switch_to(store)
         return True

@@ -39,6 +39,7 @@ from .context import AppContext
 from .undo import AddUnitCommand, EditUnitCommand, MergeUnitsCommand, execute
 
 _EDITABLE = {1: "name", 2: "short_name", 4: "contact_person", 5: "contact_phone"}
+USUAL_DEPARTMENT = "常用市级部门，非规划原文（规划只写「市级各部门」），可按需修改"
 HEADERS = ["状态", "单位名称", "简称", "类别", "联系人", "联系电话", "项目数"]
 
 
@@ -188,6 +189,8 @@ class UnitsPage(QWidget):
                         item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                     if not u.active:
                         item.setForeground(grey)
+                    if u.origin == "常用市级部门" and c in (1, 3):
+                        item.setToolTip(USUAL_DEPARTMENT)
                     self.table.setItem(r, c, item)
         finally:
             self._loading = False

@@ -23,7 +23,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def inited(tmp_path, capsys):
     path = tmp_path / "中文 路径" / "项目.db"
     code, out, _ = run(capsys, "--db", str(path), "init")
-    assert code == 0 and "项目 126 个" in out
+    assert code == 0 and "项目 195 个" in out
     return path
 
 
@@ -31,7 +31,7 @@ def test_init_then_projects_json(inited, capsys):
     code, out, _ = run(capsys, "--db", str(inited), "projects", "--json")
     assert code == 0
     projects = json.loads(out)
-    assert len(projects) == 126
+    assert len(projects) == 195
     s11 = next(p for p in projects if p["code"] == "ZL02-001")
     assert s11 == s11 | {
         "name": "成都经广汉至德阳市域铁路S11线",
@@ -63,7 +63,9 @@ def test_units_and_indicators_json(inited, capsys):
     ).items()
     _, out, _ = run(capsys, "--db", str(inited), "indicators", "--json")
     indicators = json.loads(out)
-    assert len(indicators) == 15
+    # The table's 15 rows and two targets the text states (成德 GDP, the 「10高18快13轨」 network).
+    assert len(indicators) == 17
+    assert [i["category"] for i in indicators[15:]] == ["领域目标（正文）"] * 2
     assert {k: indicators[0][k] for k in ("name", "unit", "operator", "target", "year")} == {
         "name": "地区生产总值占全省比重",
         "unit": "%",
@@ -95,7 +97,7 @@ def test_check_and_backup(inited, tmp_path, capsys):
     code, out, _ = run(capsys, "--db", str(inited), "backup", str(target))
     assert code == 0 and target.exists()
     _, out, _ = run(capsys, "--db", str(target), "projects", "--json")
-    assert len(json.loads(out)) == 126
+    assert len(json.loads(out)) == 195
 
 
 def test_backup_never_overwrites_without_force(inited, tmp_path, capsys):
@@ -143,7 +145,7 @@ def test_backup_made_while_another_program_writes_is_reported_made(inited, tmp_p
         holder.close()
     assert target.exists()
     _, out, _ = run(capsys, "--db", str(target), "projects", "--json")
-    assert len(json.loads(out)) == 126
+    assert len(json.loads(out)) == 195
 
 
 def test_damaged_database_is_explained_and_checked(inited, tmp_path, capsys):
@@ -183,7 +185,7 @@ def test_init_force_says_where_the_old_data_went(inited, capsys):
     assert code == 0 and "原有数据已先备份到" in out
     backup = out.split("原有数据已先备份到 ")[1].strip().rstrip("。")
     _, listed, _ = run(capsys, "--db", backup, "projects", "--json")
-    assert len(json.loads(listed)) == 126
+    assert len(json.loads(listed)) == 195
 
 
 @pytest.mark.parametrize(
@@ -269,3 +271,32 @@ def test_a_path_the_system_refuses_is_explained_not_traced(inited, tmp_path, cap
         assert code == exit_code, argv
         assert err.startswith(said) and "路径过长" in err and "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir() if "长" in p.name) == []
+
+
+def test_tasks_list_the_plans_key_tasks_section_by_section(inited, capsys):
+    code, out, _ = run(capsys, "--db", str(inited), "tasks", "--json")
+    assert code == 0
+    tasks = json.loads(out)
+    assert len(tasks) == 73
+    first_transport = next(t for t in tasks if t["code"] == "RW04-1-1")
+    assert first_transport == first_transport | {
+        "chapter": 4,
+        "section": "全面推进交通基础设施互联互通",
+        "title": "建设多层次多制式轨道交通",
+        "text": "强化成德快速轨道交通建设。",
+        "source_line": 699,
+        "lead_unit": None,
+    }
+    assert [t["chapter"] for t in tasks] == sorted(t["chapter"] for t in tasks)
+    code, out, _ = run(capsys, "--db", str(inited), "tasks")
+    assert code == 0 and out.strip().endswith("共 73 项重点任务。")
+    assert "建设多层次多制式轨道交通\t待填报" in out
+
+
+def test_tasks_for_a_unit_are_those_the_plan_names_it_in(inited, capsys):
+    code, out, _ = run(capsys, "--db", str(inited), "tasks", "--unit", "广汉市", "--json")
+    assert code == 0
+    tasks = json.loads(out)
+    assert tasks and all("广汉" in t["title"] + t["text"] for t in tasks)
+    code, _, err = run(capsys, "--db", str(inited), "tasks", "--unit", "不存在的单位")
+    assert code != 0 and "不存在的单位" in err

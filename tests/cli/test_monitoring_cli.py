@@ -38,7 +38,7 @@ def test_status_and_missing(tmp_path, capsys):
     rows = {r["code"]: r for r in json.loads(out)}
     assert rows["L-1"]["light"] == "红"
     assert rows["L-1"]["reason"] == "计划 2025-12-31 完工，已逾期 333 天"
-    assert len(rows) == 127
+    assert len(rows) == 196
     code, out, _ = run(capsys, "--db", str(db), "missing", "--period", "2026-11", "--json")
     assert code == 0
     assert {

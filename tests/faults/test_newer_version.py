@@ -76,7 +76,7 @@ def test_restoring_a_backup_from_a_newer_version_is_refused_and_changes_nothing(
     assert _sha(newer) == backup_before  # … and the backup too
     assert not Path(f"{newer}-wal").exists() and not Path(f"{newer}-shm").exists()
     assert "恢复前" not in [b.reason for b in list_backups(store.path)]
-    assert window.ctx.store is store and count_projects(window.ctx.store) == 126
+    assert window.ctx.store is store and count_projects(window.ctx.store) == 195
     dialog.close()
 
 

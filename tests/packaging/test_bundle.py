@@ -59,7 +59,7 @@ def test_bundle_cli_init_and_projects(bundle, tmp_path):
         timeout=120,
     )
     assert run.returncode == 0, run.stderr
-    assert len(json.loads(run.stdout)) == 126
+    assert len(json.loads(run.stdout)) == 195
 
 
 def _bundled_cli(bundle: Path, db: Path, *args: str) -> subprocess.CompletedProcess:

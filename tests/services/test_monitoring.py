@@ -70,7 +70,7 @@ def test_dashboard_figures_match_the_register(store, make_project):
     )
     d = dashboard(store, TODAY)
     statuses = project_statuses(store, TODAY)
-    assert d.total == len(statuses) == 128
+    assert d.total == len(statuses) == 197
     assert sum(d.by_light.values()) == d.total
     assert d.by_light["红"] == sum(1 for s in statuses if s.status.light == "红")
     zhongjiang = next(r for r in d.investment_by_district if r.label == "中江县")

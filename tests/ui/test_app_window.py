@@ -24,7 +24,7 @@ def test_first_run_creates_database_and_lists_projects(qtbot, tmp_path):
     assert path.exists()
     assert "projects.db" in window.windowTitle()
     views = window.findChildren(QAbstractItemView)
-    assert any(v.model() is not None and v.model().rowCount() == 126 for v in views)
+    assert any(v.model() is not None and v.model().rowCount() == 195 for v in views)
     image: QImage = window.grab().toImage()
     assert image.width() > 600 and not image.isNull()
     window.ctx.store.close()

@@ -43,15 +43,15 @@ def test_restore_a_backup_brings_the_data_back(qtbot, window, store):
     window.show_page("register")
     window.register_page.view.selectRow(0)
     assert window.delete_selected(confirm=False), getattr(window, "last_error", "")
-    assert count_projects(window.ctx.store) == 125
+    assert count_projects(window.ctx.store) == 194
     dialog.reload()
     reasons = [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())]
     assert "删除前" in reasons
     row = reasons.index("每日")
     dialog.table.selectRow(row)
     assert dialog.restore(dialog.selected_backup())
-    assert count_projects(window.ctx.store) == 126
-    assert window.ctx.register_model.total_count == 126
+    assert count_projects(window.ctx.store) == 195
+    assert window.ctx.register_model.total_count == 195
     assert window.ctx.undo_stack.count() == 0  # another database state: nothing to undo
     assert "恢复前" in [b.reason for b in list_backups(window.ctx.store.path)]
     assert window.statusBar().currentMessage().startswith("已从备份「")  # said, not silent
@@ -67,7 +67,7 @@ def test_a_broken_or_empty_backup_is_refused(window, store, tmp_path, content):
     dialog = BackupsDialog(window.ctx, window)
     assert not dialog.restore(bad)
     assert "已损坏、是空文件" in window.last_error
-    assert count_projects(window.ctx.store) == 126
+    assert count_projects(window.ctx.store) == 195
     assert bad.read_bytes() == content  # read, never written
     dialog.close()
 
@@ -94,7 +94,7 @@ def test_restoring_the_oldest_kept_backup_restores_it(window, store):
     from desktop_app.ui.backups import BackupsDialog
 
     dialog = BackupsDialog(window.ctx, window)
-    [daily] = list_backups(window.ctx.store.path)  # 126 projects
+    [daily] = list_backups(window.ctx.store.path)  # 195 projects
     oldest = daily.path.with_name(
         daily.path.name.replace(daily.at.strftime("%Y%m%d-%H%M%S"), "20260101-080000")
     )
@@ -103,11 +103,11 @@ def test_restoring_the_oldest_kept_backup_restores_it(window, store):
     window.register_page.view.selectRow(0)
     assert window.delete_selected(confirm=False)
     while len(list_backups(window.ctx.store.path)) < window.ctx.keep_backups():
-        dialog.backup_now()  # 125 projects
+        dialog.backup_now()  # 194 projects
     assert list_backups(window.ctx.store.path)[-1].path == oldest
     size = oldest.stat().st_size
     assert dialog.restore(oldest)
-    assert count_projects(window.ctx.store) == 126
+    assert count_projects(window.ctx.store) == 195
     assert oldest.exists() and oldest.stat().st_size == size  # the chosen backup untouched
     dialog.close()
 
@@ -155,7 +155,7 @@ def test_quitting_right_after_start_finishes_the_daily_backup_quietly(store, tmp
     [backup] = list_backups(store.path)
     with sqlite3.connect(backup.path) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert copy.execute("SELECT count(*) FROM project").fetchone()[0] == 126
+        assert copy.execute("SELECT count(*) FROM project").fetchone()[0] == 195
 
 
 def test_a_wait_cursor_shows_while_a_delete_backs_up_first_and_goes_away(

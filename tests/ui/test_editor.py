@@ -144,11 +144,11 @@ def test_new_project_then_undo(qtbot, window, store):
     editor.inputs["name"].setText("新建的测试项目")
     editor.save()
     model = window.ctx.register_model
-    assert model.total_count == 127
+    assert model.total_count == 196
     window.act_undo.trigger()
-    assert model.total_count == 126
+    assert model.total_count == 195
     window.act_redo.trigger()
-    assert model.total_count == 127
+    assert model.total_count == 196
 
 
 def test_edit_from_an_old_version_is_refused_and_reloaded(qtbot, window, store):

@@ -35,7 +35,7 @@ def test_navigation_and_status_bar(window, store):
         window.show_page(key)
         assert window.stack.currentWidget() is window.pages[key]
     assert str(store.path) in window.path_label.text()
-    assert window.count_label.text() == "项目 126 个"
+    assert window.count_label.text() == "项目 195 个"
     assert window.import_label.text() == "最近导入：无"
     assert "项目库.db" in window.windowTitle()
     menus = [a.text() for a in window.menuBar().actions()]
@@ -64,16 +64,16 @@ def test_delete_asks_first_and_can_be_undone(window, monkeypatch):
     )
     window.act_delete.trigger()
     assert asked and name in asked[0]
-    assert count_projects(window.ctx.store) == 126
+    assert count_projects(window.ctx.store) == 195
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
     window.act_delete.trigger()
-    assert count_projects(window.ctx.store) == 125
-    assert window.count_label.text() == "项目 125 个"
+    assert count_projects(window.ctx.store) == 194
+    assert window.count_label.text() == "项目 194 个"
     assert page.model.row_of(page.model.project_at(0).id) == 0
     assert window.act_undo.text() == f"撤销 删除 {name if len(name) <= 20 else name[:19] + '…'}"
     window.act_undo.trigger()
-    assert count_projects(window.ctx.store) == 126
-    assert window.count_label.text() == "项目 126 个"
+    assert count_projects(window.ctx.store) == 195
+    assert window.count_label.text() == "项目 195 个"
 
 
 def test_open_another_and_a_new_database(window, tmp_path, settings):
@@ -87,7 +87,7 @@ def test_open_another_and_a_new_database(window, tmp_path, settings):
     assert window.recent_databases()[0] == str(other_path)
     new_path = tmp_path / "新建.db"
     assert window.new_database(new_path)
-    assert window.ctx.register_model.total_count == 126
+    assert window.ctx.register_model.total_count == 195
     assert window.recent_databases()[:2] == [str(new_path), str(other_path)]
     # A file moved away since: a message, no empty database made at its old place.
     other_path.rename(other_path.with_name("改名了.db"))
@@ -123,7 +123,7 @@ def test_a_locked_database_gives_a_clear_message(window, store):
         other.rollback()
         other.close()
     assert "正被其他用户或程序使用" in window.last_error
-    assert count_projects(window.ctx.store) == 126
+    assert count_projects(window.ctx.store) == 195
 
 
 def test_undo_refused_after_another_user_changed_it(window, store, monkeypatch):
@@ -169,3 +169,23 @@ def test_workbooks_dropped_on_the_window_open_the_import(qtbot, window, tmp_path
     wizard = window.findChildren(ImportWizard)[0]
     assert [p.name for p in wizard.files()] == names[:4]
     wizard.close()
+
+
+def test_opening_a_first_release_database_adds_the_new_plan_entries(window, first_release_db):
+    assert window.open_database(first_release_db)
+    model = window.ctx.register_model
+    assert model.total_count == 195
+    codes = {model.project_at(r).code: model.project_at(r) for r in range(model.rowCount())}
+    assert codes["CH04-002"].stage == "在建"  # the office's own edit, kept
+    assert codes["ZL10-005"].stage_text == "前期"
+    window.show_page("register")
+    window.register_page.combos["stage"].setCurrentIndex(
+        window.register_page.combos["stage"].findData("待填报")
+    )
+    assert model.shown_count > 0
+    assert all(model.project_at(r).stage is None for r in range(model.rowCount()))
+    # Their light says what is missing, once, without guessing 未开工.
+    from desktop_app.ui.register.model import column_index
+
+    status = model.index(0, column_index("status"))
+    assert status.data() == "待填报"

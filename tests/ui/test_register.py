@@ -39,13 +39,13 @@ def test_typing_finds_a_project_by_code_or_name(qtbot, window):
     qtbot.keyClicks(page.search, "S11")
     model = page.model
     assert names(model) == ["成都经广汉至德阳市域铁路S11线"]
-    assert "1 / 126" in page.count_label.text()
+    assert "1 / 195" in page.count_label.text()
     page.search.clear()
     for ch in "水库":  # typed through an input method: one character at a time
         page.search.insert(ch)
     assert model.shown_count >= 2 and all("水库" in n for n in names(model))
     page.search.clear()
-    assert model.rowCount() == 126
+    assert model.rowCount() == 195
 
 
 def test_search_matches_units(window, make_project):
@@ -65,9 +65,9 @@ def test_filters_by_stage_column_and_missing(qtbot, window):
     column.setCurrentIndex(column.findData(2))
     assert all(model.project_at(r).column == 2 for r in range(model.rowCount()))
     qtbot.mouseClick(page.clear_button, Qt.LeftButton)
-    assert model.rowCount() == 126 and stage.currentIndex() == 0
+    assert model.rowCount() == 195 and stage.currentIndex() == 0
     page.missing.setChecked(True)  # the built-in plan has no dates: every project lacks data
-    assert model.shown_count == 126
+    assert model.shown_count == 195
     index = model.index(0, column_index("planned_end"))
     assert index.data() == "待填报"
     assert index.data(Qt.ForegroundRole).color().name() == "#9aa0a6"
@@ -105,7 +105,7 @@ def test_group_by_column_with_subtotals_and_collapse(window, make_project):
         g for r in range(model.rowCount()) if (g := model.group_at(r)) and g.label == "未归入专栏"
     ]
     assert ungrouped[0].total_investment == 1234.5
-    assert sum(model.group_at(r).count for r in range(model.rowCount()) if model.group_at(r)) == 127
+    assert sum(model.group_at(r).count for r in range(model.rowCount()) if model.group_at(r)) == 196
     rows = model.rowCount()
     page._double_clicked(model.index(0, 1))  # double-click a group header collapses it
     assert model.rowCount() == rows - first.count

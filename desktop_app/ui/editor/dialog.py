@@ -32,7 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import ConflictError, UserError, ValidationError
-from ...domain.fields import MILESTONE_NAMES, PROJECT_FIELD_LABELS, ROLES, STAGES
+from ...domain.fields import (
+    MILESTONE_NAMES,
+    MISSING,
+    PROJECT_FIELD_LABELS,
+    ROLES,
+    SIDES,
+    STAGES,
+)
 from ...domain.model import AnnualTarget, Milestone, Project
 from ...domain.money import format_percent, format_wan_column, plain_number
 from ...domain.parsing import ParseError, parse_date, parse_int, parse_money
@@ -212,8 +219,20 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
         put("category", self.category, 2)
         row += 1
         self.stage = QComboBox()
-        self.stage.addItems(list(STAGES))
-        put("stage", self.stage)
+        for s in STAGES:
+            self.stage.addItem(s, s)
+        self.stage.addItem(MISSING, None)  # the plan does not say
+        self.side = QComboBox()
+        self.side.addItem("（未填）", None)
+        for s in SIDES:
+            self.side.addItem(s, s)
+        stage_and_side = QWidget()
+        pair = QHBoxLayout(stage_and_side)
+        pair.setContentsMargins(0, 0, 0, 0)
+        pair.addWidget(self.stage, 1)
+        pair.addWidget(QLabel(PROJECT_FIELD_LABELS["side"]))
+        pair.addWidget(self.side, 1)
+        put("stage", stage_and_side)
         self.district = QComboBox()
         self.district.addItem("（未填）", None)
         for u in self.units:
@@ -472,7 +491,8 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
                     self.plan_section.setToolTip(s.label)
         self.section.setCurrentIndex(max(self.section.findData(p.section_id), 0))
         self.category.setCurrentText(p.category or "")
-        self.stage.setCurrentText(p.stage)
+        self.stage.setCurrentIndex(self.stage.findData(p.stage))
+        self.side.setCurrentIndex(max(self.side.findData(p.side), 0))
         i = self.district.findData(p.district_id)
         if i < 0 and p.district_id is not None:
             self.district.addItem(p.district or str(p.district_id), p.district_id)
@@ -499,7 +519,8 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
                 problems.update(exc.problems)
         fields["section_id"] = self.section.currentData() or self.plan_section_id
         fields["category"] = self.category.currentText().strip() or None
-        fields["stage"] = self.stage.currentText()
+        fields["stage"] = self.stage.currentData()
+        fields["side"] = self.side.currentData()
         fields["district_id"] = self.district.currentData()
         fields["scope"] = self.scope.toPlainText().strip() or None
         fields["notes"] = self.notes.toPlainText().strip() or None
@@ -639,7 +660,8 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
         return (
             tuple(e.text() for e in self.inputs.values()),
             tuple(
-                b.currentText() for b in (self.section, self.category, self.stage, self.district)
+                b.currentText()
+                for b in (self.section, self.category, self.stage, self.side, self.district)
             ),
             tuple(t.toPlainText() for t in (self.scope, self.notes, self.source_text)),
             tuple(

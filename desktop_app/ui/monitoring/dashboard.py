@@ -251,7 +251,9 @@ class DashboardPage(QWidget):
         self.heading.setText(
             f"成德同城化重大项目推进情况 · {d.today.isoformat()} · 填报周期 {d.period}"
         )
-        self.tiles["total"].set(str(d.total), "、".join(f"{s}{d.by_stage[s]}" for s in STAGES))
+        self.tiles["total"].set(
+            str(d.total), "、".join(f"{s}{n}" for s, n in d.by_stage.items() if n)
+        )
         self.tiles["red"].set(str(d.by_light["红"]), "点击下方柱形查看项目")
         self.tiles["yellow"].set(str(d.by_light["黄"]), "点击查看项目")
         reported, expected = d.reporting

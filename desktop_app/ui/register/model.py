@@ -83,7 +83,8 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "status",
         "状态",
-        lambda p, s: LIGHT_NAMES[s.light],
+        # A stage the plan does not give is not "未开工": it is still to be filled in.
+        lambda p, s: MISSING if p.stage is None else LIGHT_NAMES[s.light],
         lambda p, s: LIGHT_RANK[s.light],
         width=72,
     ),
@@ -108,7 +109,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "stage",
         "建设阶段",
-        lambda p, s: p.stage,
+        lambda p, s: p.stage_text,
         lambda p, s: (
             ("储备", "前期", "在建", "竣工").index(p.stage)
             if p.stage in ("储备", "前期", "在建", "竣工")
@@ -119,6 +120,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "district", "所在区县", lambda p, s: p.district, lambda p, s: p.district or "", width=82
     ),
+    Column("side", "所属", lambda p, s: p.side, lambda p, s: p.side or "", width=70),
     Column("lead", "牵头单位", lambda p, s: p.lead_unit, lambda p, s: p.lead_unit or "", width=120),
     Column(
         "responsible",
@@ -223,6 +225,7 @@ GROUPINGS: dict[str, str] = {
     "district": "所在区县",
     "lead": "牵头单位",
     "stage": "建设阶段",
+    "side": "所属",
 }
 
 
@@ -405,11 +408,17 @@ class _Entry:
                 ),
                 "district": (project.district or "~", project.district or "未填区县"),
                 "lead": (project.lead_unit or "~", project.lead_unit or "未定牵头单位"),
+                "side": (
+                    str(("成都", "德阳", "两地共建").index(project.side))
+                    if project.side in ("成都", "德阳", "两地共建")
+                    else "9",
+                    project.side or "未填所属",
+                ),
                 "stage": (
                     str(("储备", "前期", "在建", "竣工").index(project.stage))
                     if project.stage in ("储备", "前期", "在建", "竣工")
                     else "9",
-                    project.stage,
+                    project.stage_text,
                 ),
             }
         return self._group_keys
@@ -520,7 +529,7 @@ class RegisterModel(QAbstractTableModel):
         if f.category:
             rows = [e for e in rows if e.project.category == f.category]
         if f.stage:
-            rows = [e for e in rows if e.project.stage == f.stage]
+            rows = [e for e in rows if e.project.stage_text == f.stage]
         if f.district:
             rows = [e for e in rows if e.project.district == f.district]
         if f.lead:
@@ -711,7 +720,7 @@ class RegisterModel(QAbstractTableModel):
         getters = {
             "column": lambda p: p.column,
             "category": lambda p: p.category,
-            "stage": lambda p: p.stage,
+            "stage": lambda p: p.stage_text,
             "district": lambda p: p.district,
             "lead": lambda p: p.lead_unit,
         }

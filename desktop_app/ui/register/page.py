@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.fields import MISSING, STAGES
 from ...domain.status import LIGHT_NAMES, LIGHTS
 from ...services.changes import Changes
 from ..context import AppContext
@@ -307,7 +308,7 @@ class RegisterPage(QWidget):
                     for light in LIGHTS:
                         combo.addItem(LIGHT_NAMES[light], light)
                 elif key == "stage":
-                    for stage in ("储备", "前期", "在建", "竣工"):
+                    for stage in (*STAGES, MISSING):  # 待填报: the plan does not say
                         combo.addItem(stage, stage)
                 else:
                     for value in self.model.choices(key):

@@ -22,6 +22,14 @@ SHOTS = os.environ.get("EXCHANGE_SCREENSHOTS")
 KEYS = [c.key for c in TEMPLATE_COLUMNS]
 
 
+def _row_of(ws, code: str) -> int:
+    """The template row of a project (the plan's own 广汉市 projects are listed beside it)."""
+    column = KEYS.index("code") + 1
+    return next(
+        r for r in range(FIRST_DATA_ROW, ws.max_row + 1) if ws.cell(r, column).value == code
+    )
+
+
 @pytest.fixture
 def page(qtbot, store, make_project, tmp_path) -> ReportingPage:
     """广汉市 returned its template with two planning values changed and one empty one filled."""
@@ -36,9 +44,10 @@ def page(qtbot, store, make_project, tmp_path) -> ReportingPage:
     template = issue_template(store, "广汉市", "2026-11", tmp_path / "广汉市模板.xlsx")
     wb = openpyxl.load_workbook(template)
     ws = wb[DATA_SHEET]
-    ws.cell(FIRST_DATA_ROW, KEYS.index("total_investment") + 1).value = 15000
-    ws.cell(FIRST_DATA_ROW, KEYS.index("planned_end") + 1).value = "2028-06"
-    ws.cell(FIRST_DATA_ROW, KEYS.index("planned_start") + 1).value = "2026-02-01"  # was empty
+    row = _row_of(ws, "GH-1")
+    ws.cell(row, KEYS.index("total_investment") + 1).value = 15000
+    ws.cell(row, KEYS.index("planned_end") + 1).value = "2028-06"
+    ws.cell(row, KEYS.index("planned_start") + 1).value = "2026-02-01"  # was empty
     path = tmp_path / "广汉市报送.xlsx"
     wb.save(path)
     assert import_return(store, path).status == "applied"
@@ -106,8 +115,9 @@ def test_the_import_wizard_says_what_becomes_of_planning_values(
     template = issue_template(store, "广汉市", "2026-11", tmp_path / "模板.xlsx")
     wb = openpyxl.load_workbook(template)
     ws = wb[DATA_SHEET]
-    ws.cell(FIRST_DATA_ROW, KEYS.index("total_investment") + 1).value = 12500
-    ws.cell(FIRST_DATA_ROW, KEYS.index("annual_plan") + 1).value = 3000
+    row = _row_of(ws, "GH-1")
+    ws.cell(row, KEYS.index("total_investment") + 1).value = 12500
+    ws.cell(row, KEYS.index("annual_plan") + 1).value = 3000
     path = tmp_path / "报送.xlsx"
     wb.save(path)
     wizard = ImportWizard(AppContext(store, today=date(2026, 11, 29)), files=[path])

@@ -20,7 +20,7 @@ TODAY = date(2026, 11, 29)
 
 @pytest.fixture
 def ctx(store, make_project):
-    # The plan's 126 projects plus demo projects with dates and monthly reports, and three
+    # The plan's 195 projects plus demo projects with dates and monthly reports, and three
     # projects of two units that have not reported for 2026-11.
     from desktop_app.store.units import add_unit
 
@@ -46,7 +46,7 @@ def test_every_dashboard_count_is_what_the_register_shows(qtbot, ctx):
     qtbot.addWidget(page)
     model = RegisterModel(ctx)
     d = page.figures
-    assert model.total_count == d.total == int(page.tiles["total"].value.text()) == 169
+    assert model.total_count == d.total == int(page.tiles["total"].value.text()) == 238
     assert _clicked(qtbot, ctx, model, lambda: page.tiles["total"].on_click()) == d.total
     for light in LIGHTS:
         shown = _clicked(

@@ -50,7 +50,7 @@ def test_dashboard_numbers_equal_the_registers(qtbot, ctx):
         evaluate(p, TODAY, ctx.status_rules(), current_period="2026-11").light
         for p in list_projects(ctx.store)
     ]
-    assert page.tiles["total"].value.text() == str(len(lights)) == "128"
+    assert page.tiles["total"].value.text() == str(len(lights)) == "197"
     assert page.tiles["red"].value.text() == str(lights.count("红"))
     assert page.tiles["yellow"].value.text() == str(lights.count("黄"))
     assert page.late.item(0, 1).text() == "逾期项目"

@@ -87,6 +87,7 @@ class _Context:
     as_of: dict[str, tuple] | None = None
     reported: frozenset[str] = frozenset()
     unit_order: dict[str, int] = field(default_factory=dict)  # the office's order of units
+    status_key: str = ""  # the period whose missing report turns a light yellow
 
     def setup(self, sheet: str, subtitle: str = "") -> PageSetup:
         o = self.options
@@ -117,7 +118,15 @@ def _context(store: Store, options: ReportOptions, progress: Progress) -> _Conte
     except ValueError as exc:
         raise UserError(str(exc), field="period") from exc
     current = monitoring.current_period(store, today)
+    if period is not None and period > Period.of(today):
+        raise UserError(
+            f"填报周期 {period.key} 还没有开始（今天是 {today.isoformat()}），没有它的数据；"
+            f"请选择 {current.key} 或更早的周期。",
+            field="period",
+        )
     ctx = _Context(options, today, period or current, monitoring.status_rules(store), progress)
+    # A report counts as missing (「未报送」) only once the sheet's period is due.
+    ctx.status_key = monitoring.status_period(store, today, ctx.period).key
     ctx.unit_order = {u.name: i for i, u in enumerate(list_units(store))}
     if period is not None and period.key < current.key:
         # A sheet for a past month shows that month's figures, not today's.
@@ -127,7 +136,7 @@ def _context(store: Store, options: ReportOptions, progress: Progress) -> _Conte
 
 
 def _rows(ctx: _Context, projects: list[Project]) -> list[SheetRow]:
-    key, year = ctx.period.key, ctx.period.year
+    key, year = ctx.status_key, ctx.period.year
     today = ctx.today
     if ctx.as_of is not None:
         projects = [_as_of(p, ctx) for p in projects]

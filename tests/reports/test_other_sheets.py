@@ -158,7 +158,8 @@ def test_notice_leaves_out_projects_the_unit_only_cooperates_on(
     assert "德阳北站站前广场改造" not in text
 
 
-def test_a_past_period_sheet_shows_that_periods_figures(pdf, store, late_project, today, tmp_path):
+def test_a_past_period_sheet_shows_that_periods_figures(pdf, store, late_project, tmp_path):
+    today = date(2026, 12, 6)  # November has ended and is due
     record_report(
         store,
         ProgressReport(late_project, "2026-11", percent_complete=75, progress_text="装修完成过半"),

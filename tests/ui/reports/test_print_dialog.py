@@ -16,7 +16,7 @@ from desktop_app.ui.reports.print_dialog import PrintDialog
 @pytest.fixture
 def ctx(store, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
-    return AppContext(store, settings, today=date(2026, 11, 29))
+    return AppContext(store, settings, today=date(2026, 12, 6))
 
 
 def _preview(qtbot, dialog: PrintDialog) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
-from ..services.reports import SHEETS, ReportOptions, render_sheet
+from ..domain.errors import UserError
+from ..reports.progress_sheet import CATALOGUE, column_label, parse_columns
+from ..services.reports import COLUMN_SHEETS, SHEETS, ReportOptions, render_sheet, save_columns
 from .core import open_store
 
 
@@ -23,9 +26,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--project", metavar="CODE", help="项目编码（项目进度卡）")
     p.add_argument("--period", metavar="YYYY-MM", help="填报周期（默认当前周期）")
     p.add_argument(
-        "--paper", choices=["A4", "A3", "a4", "a3"], default="A4", help="纸张（默认 A4）"
+        "--paper",
+        choices=["A4", "A3", "a4", "a3"],
+        help="纸张（默认：总体进度表 A3 横向，分单位进度表 A4 横向，其他 A4 纵向）",
     )
-    p.add_argument("--landscape", action="store_true", help="横向（默认纵向）")
+    side = p.add_mutually_exclusive_group()
+    side.add_argument("--landscape", action="store_true", default=None, help="横向")
+    side.add_argument(
+        "--portrait", dest="landscape", action="store_false", default=None, help="纵向"
+    )
+    p.add_argument(
+        "--columns",
+        metavar="LIST",
+        help="进度表的列及顺序，逗号分隔的列名或键，如「项目名称,总投资,年度投资完成率,存在问题」；"
+        "保存为该表以后的默认列（default 恢复按纸张）。可选："
+        + "、".join(f"{k}（{column_label(k)}）" for k in CATALOGUE),
+    )
     p.add_argument(
         "--group",
         choices=["column", "district", "lead"],
@@ -45,8 +61,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    columns = None
+    if args.columns is not None:
+        if args.sheet not in COLUMN_SHEETS:
+            raise UserError("「--columns」只适用于 overall（总体进度表）和 unit（分单位进度表）。")
+        if args.columns.strip().lower() == "default":
+            columns = ()
+        else:
+            columns = parse_columns(re.split(r"[,，、\s]+", args.columns))
     options = ReportOptions(
-        paper=args.paper.upper(),
+        paper=args.paper.upper() if args.paper else None,
+        columns=columns,
         landscape=args.landscape,
         grouping=args.group,
         period=args.period,
@@ -69,6 +94,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             project=args.project,
             progress=progress,
         )
+        if args.columns is not None:  # kept only once the sheet has been written
+            save_columns(store, args.sheet, columns or None)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     for path in paths:

@@ -68,6 +68,7 @@ class PageSetup:
     landscape: bool = True
     internal: bool = False
     subtitle: str = ""  # e.g. the unit of a 分单位进度表
+    as_of: date | None = None  # 数据截至: the last day the figures cover
 
     @property
     def size(self) -> tuple[float, float]:
@@ -115,7 +116,7 @@ class NumberedCanvas(Canvas):
     def _draw_footer(self, number: int, total: int) -> None:
         width, _ = self._pagesize
         text = f"第 {number} 页 共 {total} 页"
-        size = 9
+        size = 10 if max(width, self._pagesize[1]) > 1000 else 9  # A3: 10 pt
         self.setFillColor(INK)
         x = (width - text_width(text, self.footer_font, size)) / 2
         draw_text(self, x, MARGIN_BOTTOM / 2, text, self.footer_font, size)
@@ -213,6 +214,10 @@ class SheetDocument(BaseDocTemplate):
             draw_text(canvas, sx, top - size - 6 * mm, sub, f.body, 11)
         meta_y = top - TITLE_BLOCK + 3 * mm
         draw_text(canvas, MARGIN_X, meta_y, f"编制单位：{s.org}", f.body, 10)
+        if s.as_of is not None:
+            mid = f"数据截至：{s.as_of.year}年{s.as_of.month}月{s.as_of.day}日"
+            mx = (width - text_width(mid, f.body, 10)) / 2
+            draw_text(canvas, mx, meta_y, mid, f.body, 10)
         right = f"打印日期：{s.printed.isoformat()}"
         draw_text(
             canvas, width - MARGIN_X - text_width(right, f.body, 10), meta_y, right, f.body, 10
@@ -229,9 +234,10 @@ class SheetDocument(BaseDocTemplate):
         canvas.setFillColor(RULE)
         head = "  ".join(x for x in (s.title, s.subtitle, s.period_label) if x)
         y = height - MARGIN_TOP - 4 * mm
-        draw_text(canvas, MARGIN_X, y, head, f.body, 9)
+        size = 10 if s.paper.upper() == "A3" else 9
+        draw_text(canvas, MARGIN_X, y, head, f.body, size)
         org = s.org
-        draw_text(canvas, width - MARGIN_X - text_width(org, f.body, 9), y, org, f.body, 9)
+        draw_text(canvas, width - MARGIN_X - text_width(org, f.body, size), y, org, f.body, size)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_X, y - 2 * mm, width - MARGIN_X, y - 2 * mm)

@@ -33,7 +33,7 @@ _UNIT = (
 )
 # Runs no line may break inside (when they fit on a line): dates, stake codes, numbers with unit.
 _UNBREAKABLE = re.compile(
-    r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日"
+    r"待填报|\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日"
     r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)|\d{4}[-/]\d{1,2}(?![\d.])"
     r"|[A-Za-z]+\d+(?:[+＋]\d+(?:\.\d+)?)?"
     rf"|{_NUMBER}(?:[—–~～\-]{_NUMBER})?(?: ?{_UNIT})?"

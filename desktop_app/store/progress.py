@@ -195,3 +195,26 @@ def year_investment(store: Store, year: int) -> dict[str, float]:
         )
         if value is not None
     }
+
+
+def sheet_figures(store: Store, period: str) -> dict[str, tuple[float | None, str | None]]:
+    """For the printed sheets, per project up to ``period``: 本年完成投资 (its latest report of
+    the period's year) and 存在问题 (of its latest report) — ``project_id -> (amount, text)``."""
+    year = period[:4]
+    done = {
+        pid: value
+        for pid, _, value in store.conn.execute(
+            "SELECT project_id, max(period), investment_this_year FROM progress_report"
+            " WHERE period LIKE ? AND period <= ? GROUP BY project_id",
+            (f"{year}-%", period),
+        )
+    }
+    problems = dict(
+        store.conn.execute(
+            "SELECT r.project_id, r.problems FROM progress_report r"
+            " WHERE r.period = (SELECT max(period) FROM progress_report"
+            "  WHERE project_id = r.project_id AND period <= ?)",
+            (period,),
+        ).fetchall()
+    )
+    return {pid: (done.get(pid), problems.get(pid)) for pid in done.keys() | problems.keys()}

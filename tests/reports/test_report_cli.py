@@ -27,7 +27,7 @@ def test_report_commands(pdf, store, tmp_path, capsys):
         == 0
     )
     assert out.exists() and "已生成" in capsys.readouterr().out
-    assert "总体进度表" in pdf.text(out)[0]
+    assert "成德同城化重大项目推进情况表" in pdf.text(out)[0]
     assert main(["--db", db, "report", "indicators", str(tmp_path / "i.pdf")]) == 0
     assert main(["--db", db, "report", "unit", str(tmp_path / "units"), "--unit", "all"]) == 0
     assert len(list((tmp_path / "units").glob("*.pdf"))) >= 5

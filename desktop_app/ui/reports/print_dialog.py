@@ -40,7 +40,13 @@ from ...domain.file_names import safe_file_name
 from ...reports.page import DEFAULT_ORG
 from ...saving import save_file
 from ...services.progress import Cancelled
-from ...services.reports import SHEETS, ReportOptions, render_sheet
+from ...services.reports import (
+    COLUMN_SHEETS,
+    DEFAULT_PAPER,
+    SHEETS,
+    ReportOptions,
+    render_sheet,
+)
 from ...store.projects import list_projects
 from ...store.units import list_units
 from ..context import AppContext
@@ -117,6 +123,9 @@ class PrintDialog(QDialog):
         self.reply_days.setRange(1, 90)
         self.reply_days.setValue(10)
         self.reply_days.setSuffix(" 天")
+        self.columns_button = QPushButton("选择列…")
+        self.columns_button.setToolTip("选择进度表打印哪些列及其顺序（按报表分别保存）")
+        self.columns_button.clicked.connect(self.choose_columns)
 
         form = QFormLayout()
         form.addRow("报表", self.sheet_box)
@@ -126,6 +135,7 @@ class PrintDialog(QDialog):
         form.addRow("分组", self.group_box)
         form.addRow("纸张", self.paper_box)
         form.addRow("方向", self.orient_box)
+        form.addRow("列", self.columns_button)
         form.addRow("编制单位", self.org_edit)
         form.addRow("反馈期限", self.reply_days)
         form.addRow("", self.internal_box)
@@ -222,6 +232,30 @@ class PrintDialog(QDialog):
         self._form.setRowVisible(self.project_box, sheet == "project")
         self._form.setRowVisible(self.group_box, sheet in ("overall", "unit"))
         self._form.setRowVisible(self.reply_days, sheet == "notice")
+        self._form.setRowVisible(self.columns_button, sheet in COLUMN_SHEETS)
+        self._paper_for(sheet)
+
+    def _paper_for(self, sheet: str) -> None:
+        """The paper last used for ``sheet``, else its default (the overall sheet: A3 landscape)."""
+        s = self.ctx.settings
+        paper, landscape = DEFAULT_PAPER.get(sheet, ("A4", True))
+        paper = str(s.value(f"{SETTINGS}paper/{sheet}", paper))
+        saved = s.value(f"{SETTINGS}landscape/{sheet}")
+        if saved is not None:
+            landscape = str(saved).lower() in ("true", "1")
+        i = self.paper_box.findText(paper)
+        self.paper_box.setCurrentIndex(max(i, 0))
+        self.orient_box.setCurrentIndex(0 if landscape else 1)
+
+    def choose_columns(self) -> bool:
+        """选择列…: the columns of the chosen 进度表, saved for that sheet."""
+        from .columns_dialog import ColumnsDialog
+
+        dialog = ColumnsDialog(self.ctx, self.sheet_key(), self)
+        if dialog.exec() != QDialog.Accepted:
+            return False
+        self._options_changed()
+        return True
 
     # -- choices ---------------------------------------------------------------------------------
 
@@ -264,10 +298,6 @@ class PrintDialog(QDialog):
 
         pick(self.sheet_box, "sheet")
         pick(self.group_box, "grouping")
-        pick(self.paper_box, "paper", by_data=False)
-        landscape = s.value(SETTINGS + "landscape")
-        if landscape is not None:
-            self.orient_box.setCurrentIndex(0 if str(landscape).lower() in ("true", "1") else 1)
         self.org_edit.setText(str(s.value(SETTINGS + "org", "") or ""))
         self.internal_box.setChecked(
             str(s.value(SETTINGS + "internal", "false")).lower() in ("true", "1")
@@ -278,8 +308,8 @@ class PrintDialog(QDialog):
         s = self.ctx.settings
         s.setValue(SETTINGS + "sheet", self.sheet_key())
         s.setValue(SETTINGS + "grouping", self.group_box.currentData())
-        s.setValue(SETTINGS + "paper", self.paper_box.currentText())
-        s.setValue(SETTINGS + "landscape", bool(self.orient_box.currentData()))
+        s.setValue(f"{SETTINGS}paper/{self.sheet_key()}", self.paper_box.currentText())
+        s.setValue(f"{SETTINGS}landscape/{self.sheet_key()}", bool(self.orient_box.currentData()))
         s.setValue(SETTINGS + "org", self.org_edit.text().strip())
         s.setValue(SETTINGS + "internal", self.internal_box.isChecked())
         s.setValue(SETTINGS + "unit", self.unit_box.currentData())

@@ -58,7 +58,7 @@ def test_save_pdf(qtbot, ctx, tmp_path, monkeypatch):
     saved = dialog.save_pdf()
     assert saved == [target.with_name("旌阳区进度表.pdf")]
     text = PdfReader(str(saved[0])).pages[0].extract_text()
-    assert "分单位进度表" in text and "旌阳区" in text
+    assert "推进情况表" in text and "旌阳区" in text
     assert not list(tmp_path.glob("*.part.pdf"))  # copied beside, then moved into place
     dialog.done(0)
 
@@ -161,5 +161,43 @@ def test_changing_the_sheet_after_a_preview_asks_for_a_new_one(qtbot, ctx):
     assert not dialog.save_button.isEnabled() and not dialog.print_button.isEnabled()
     assert "选项已更改" in dialog.status.text()
     _preview(qtbot, dialog)
-    assert "总体进度表" in PdfReader(str(dialog.files[0])).pages[0].extract_text()
+    assert "推进情况表（截至" in PdfReader(str(dialog.files[0])).pages[0].extract_text()
     dialog.done(0)
+
+
+def test_overall_sheet_defaults_to_a3_landscape_and_columns_are_chosen(qtbot, ctx, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from desktop_app.ui.reports.columns_dialog import ColumnsDialog
+
+    dialog = PrintDialog(ctx, sheet="overall")
+    qtbot.addWidget(dialog)
+    assert dialog.paper_box.currentText() == "A3" and dialog.orient_box.currentData() is True
+    assert dialog.columns_button.isVisibleTo(dialog)
+
+    def choose(self):  # the user ticks 存在问题 and 项目名称, in that order, and saves
+        for i in range(self.list.count()):
+            self.list.item(i).setCheckState(Qt.Unchecked)
+        wanted = ["存在问题", "项目名称"]
+        for row, label in enumerate(wanted):
+            item = self.list.findItems(label, Qt.MatchExactly)[0]
+            self.list.insertItem(row, self.list.takeItem(self.list.row(item)))
+            item.setCheckState(Qt.Checked)
+        self._save(self.keys())
+        return self.result()
+
+    monkeypatch.setattr(ColumnsDialog, "exec", choose)
+    assert dialog.choose_columns()
+    _preview(qtbot, dialog)
+    page = PdfReader(str(dialog.files[0])).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (1191, 842)
+    text = page.extract_text().replace("\n", "")
+    assert text.index("存在问题") < text.index("项目名称") and "亮灯原因" not in text
+    dialog.done(0)
+    # The unit sheet keeps its own (default) columns and paper.
+    unit = PrintDialog(ctx, sheet="unit", unit="旌阳区")
+    qtbot.addWidget(unit)
+    assert unit.paper_box.currentText() == "A4"
+    _preview(qtbot, unit)
+    assert "亮灯原因" in PdfReader(str(unit.files[0])).pages[0].extract_text()
+    unit.done(0)

@@ -76,6 +76,17 @@ class NoticeSheet:
     request: str | None = None  # the office's own wording for every item
 
 
+def overdue_days(status: Status, project: Project, today: date) -> int:
+    """逾期（天）: past the planned end or a milestone (``days_late``), or past the planned start
+    while still not started — the figure the reason's words give."""
+    if status.days_late:
+        return status.days_late
+    start = project.planned_start
+    if project.stage in ("储备", "前期") and start is not None and today > start:
+        return (today - start).days
+    return 0
+
+
 def _cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -118,7 +129,7 @@ def _notice_story(n: UnitNotice, sheet: NoticeSheet, doc: SheetDocument) -> list
                 item.project.name,
                 LightDot(st.color, st.name, f.body, size),
                 "；".join(st.reasons) if st.reasons else st.reason,
-                str(st.days_late) if st.days_late else "",
+                str(overdue_days(st, item.project, sheet.issued) or ""),
                 f"{st.behind_points:g}" if st.behind_points > 0 else "",
                 ask,
             ]

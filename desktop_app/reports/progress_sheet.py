@@ -333,7 +333,7 @@ def _amount_total(value: float | None) -> str:
     return format_yi(value) if abs(value) >= 10000 else format_wan_column(value)
 
 
-def _totals(rows: list[SheetRow]) -> dict[str, str]:
+def sheet_totals(rows: list[SheetRow]) -> dict[str, str]:
     plan = _sum(r.annual_plan for r in rows)
     year_done = _sum(r.year_done for r in rows)
     rate = round(year_done / plan * 100, 1) if plan and year_done is not None else None
@@ -351,7 +351,7 @@ def _sized_to_data(columns: list[Column], sheet: ProgressSheet) -> list[Column]:
     grand totals (amounts are never negative, so no row or subtotal is wider). A number is
     never cut short; the wrapped text columns give the room."""
     rows = [r for g in sheet.groups for r in g.rows]
-    widest = {"seq": str(len(rows)), **_totals(rows)}
+    widest = {"seq": str(len(rows)), **sheet_totals(rows)}
     for r in rows:  # the widest row amount of each column (a total in 亿元 may be shorter)
         for key, value in (
             ("total", r.project.total_investment),
@@ -372,7 +372,7 @@ def _sized_to_data(columns: list[Column], sheet: ProgressSheet) -> list[Column]:
 
 def _total_row(label: str, rows: list[SheetRow], layout: GridLayout, kind: str) -> Row:
     values = dict.fromkeys(KEYS, "")
-    values.update(_totals(rows))
+    values.update(sheet_totals(rows))
     values["seq"] = label
     keys = [c.key for c in layout.columns]
     # The light counts go in the first wide text column after the label's span.

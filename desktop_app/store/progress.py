@@ -198,23 +198,16 @@ def year_investment(store: Store, year: int) -> dict[str, float]:
 
 
 def sheet_figures(store: Store, period: str) -> dict[str, tuple[float | None, str | None]]:
-    """For the printed sheets, per project up to ``period``: 本年完成投资 (its latest report of
-    the period's year) and 存在问题 (of its latest report) — ``project_id -> (amount, text)``."""
+    """For the printed sheets, per project up to ``period``: 本年完成投资 and 存在问题 of its
+    latest report (the amount only when that report is of the period's year) —
+    ``project_id -> (amount, text)``."""
     year = period[:4]
-    done = {
-        pid: value
-        for pid, _, value in store.conn.execute(
-            "SELECT project_id, max(period), investment_this_year FROM progress_report"
-            " WHERE period LIKE ? AND period <= ? GROUP BY project_id",
-            (f"{year}-%", period),
+    # SQLite takes the bare columns of the row holding the max(): one pass, no subquery a row.
+    return {
+        pid: (amount if latest.startswith(year) else None, problems)
+        for pid, latest, amount, problems in store.conn.execute(
+            "SELECT project_id, max(period), investment_this_year, problems FROM progress_report"
+            " WHERE period <= ? GROUP BY project_id",
+            (period,),
         )
     }
-    problems = dict(
-        store.conn.execute(
-            "SELECT r.project_id, r.problems FROM progress_report r"
-            " WHERE r.period = (SELECT max(period) FROM progress_report"
-            "  WHERE project_id = r.project_id AND period <= ?)",
-            (period,),
-        ).fetchall()
-    )
-    return {pid: (done.get(pid), problems.get(pid)) for pid in done.keys() | problems.keys()}

@@ -201,3 +201,57 @@ def test_overall_sheet_defaults_to_a3_landscape_and_columns_are_chosen(qtbot, ct
     _preview(qtbot, unit)
     assert "亮灯原因" in PdfReader(str(unit.files[0])).pages[0].extract_text()
     unit.done(0)
+
+
+def test_printing_keeps_the_sheets_paper_orientation_and_text(qtbot, ctx, tmp_path):
+    from PySide6.QtGui import QPainter
+    from PySide6.QtPrintSupport import QPrinter
+
+    dialog = PrintDialog(ctx, sheet="overall")  # A3 landscape by default
+    qtbot.addWidget(dialog)
+    dialog.paper_box.setCurrentText("A4")  # A4 landscape: the case printed at ~71 %
+    _preview(qtbot, dialog)
+    printer = QPrinter(QPrinter.HighResolution)
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "打印.pdf"))
+    dialog.paint_pages(printer)
+    printed = PdfReader(str(tmp_path / "打印.pdf"))
+    page = printed.pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (842, 595)
+    text = page.extract_text()
+    assert "推进情况表" in text and "亮灯原因" in text  # vector text, not a picture
+    assert len(printed.pages) == dialog.document.pageCount()
+
+    # A real printer gets the sheet's paper and orientation, each page filling it.
+    raster = QPrinter(QPrinter.HighResolution)
+    raster.setOutputFormat(QPrinter.PdfFormat)
+    raster.setOutputFileName(str(tmp_path / "栅格.pdf"))
+    dialog.apply_sheet_layout(raster)
+    rect = raster.pageLayout().fullRectPoints()
+    assert (rect.width(), rect.height()) == (842, 595)
+    dialog._paint(QPainter(), raster)
+    drawn = PdfReader(str(tmp_path / "栅格.pdf")).pages[0]
+    assert (round(float(drawn.mediabox.width)), round(float(drawn.mediabox.height))) == (842, 595)
+    dialog.done(0)
+
+
+def test_word_documents_from_the_dialog(qtbot, ctx, tmp_path, monkeypatch):
+    from docx import Document
+
+    dialog = PrintDialog(ctx, sheet="overall")
+    qtbot.addWidget(dialog)
+    target = tmp_path / "通报.docx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog.act_word_bulletin.trigger()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
+    assert dialog.word_files == [target]
+    assert Document(str(target)).paragraphs[0].text.endswith("推进情况通报")
+    folder = tmp_path / "督办"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    dialog.unit_box.setCurrentIndex(dialog.unit_box.findData("__all__"))
+    dialog.act_word_notice.trigger()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
+    assert dialog.word_files and all(p.parent == folder for p in dialog.word_files)
+    assert "已生成" in dialog.status.text()
+    dialog.done(0)

@@ -438,8 +438,18 @@ def render_notice(
         ctx.today + timedelta(days=o.reply_days),
         ctx.period.label,
         o.request,
+        _contact_line(store),
     )
     return _write(out, lambda p: render_notices(data, p, on_page=ctx.on_page("正在排版督办通知单")))
+
+
+def _contact_line(store: Store) -> str:
+    saved = store.get_setting("notice", {}) or {}
+    parts = [
+        f"联系人：{saved['contact']}" if saved.get("contact") else "",
+        f"联系电话：{saved['phone']}" if saved.get("phone") else "",
+    ]
+    return "，".join(p for p in parts if p)
 
 
 def render_notice_all(

@@ -392,8 +392,10 @@ def read_meta_rows(rows: list[list]) -> tuple[dict, dict[str, dict]]:
 
 
 PROPERTY_PREFIX = "cdtch_"
+# openpyxl writes ``<vt:i4>`` with the standard library's XML writer but
+# ``<vt:i4 xmlns:vt="…">`` when lxml is installed (python-docx brings it): allow attributes.
 _PROPERTY = re.compile(
-    r'<property\b[^>]*\bname="([^"]*)"[^>]*>\s*<vt:(\w+)>([^<]*)</vt:\w+>\s*</property>'
+    r'<property\b[^>]*\bname="([^"]*)"[^>]*>\s*<vt:(\w+)\b[^>]*>([^<]*)</vt:\w+>\s*</property>'
 )
 
 

@@ -317,7 +317,10 @@ def sheet_rows(sheet: ProgressSheet, layout: GridLayout) -> list[Row]:
             st = r.status
             bar = TimelineBar(axis, r.project, st, sheet.today, bar_w, bar_h) if bar_w else None
             values = _values(r, seq, LightDot(st.color, st.name, font, size), bar)
-            rows.extend(Row(cells) for cells in layout.data_row([values[k] for k in keys]))
+            group_name = group.label if grouped else ""
+            rows.extend(
+                Row(cells, group=group_name) for cells in layout.data_row([values[k] for k in keys])
+            )
         if grouped:
             rows.append(
                 _total_row(f"小计：{len(group.rows)} 个项目", group.rows, layout, "subtotal")

@@ -150,3 +150,24 @@ def test_columns_are_chosen_ordered_and_kept_per_sheet(store, bridge, tmp_path, 
     assert not bad.exists()
     assert main(["--db", db, "report", "overall", str(again), "--columns", "default"]) == 0
     assert "亮灯原因" in flat(again)
+
+
+def test_a_group_going_on_over_a_page_is_named_again(store, tmp_path):
+    import subprocess
+
+    options = ReportOptions(today=TODAY, paper="A4", landscape=False)
+    [out] = render_sheet(store, "overall", tmp_path / "续.pdf", options)
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    continued = 0
+    for page in pages[1:]:
+        lines = page.splitlines()
+        labels = [i for i, line in enumerate(lines) if "（续）" in line]
+        rows = [i for i, line in enumerate(lines) if re.match(r"\s*\d+\s+\S", line)]
+        if not labels:
+            continue
+        continued += 1
+        assert len(labels) == 1 and rows and labels[0] < rows[0]  # at the top, once
+        assert lines[labels[0]].strip().endswith("（续）")
+    assert continued >= 1

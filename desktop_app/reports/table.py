@@ -573,4 +573,12 @@ def grid_chunks(layout: GridLayout, rows: Sequence[Row], chunk: int = CHUNK) -> 
     layout.charset = frequent_first(
         cell for row in sample for cell in row.cells if isinstance(cell, str)
     )
-    return [GridChunk(layout, rows[i : i + chunk]) for i in range(0, len(rows), chunk)]
+    chunks, start = [], 0
+    while start < len(rows):
+        end = min(start + chunk, len(rows))
+        # A chunk never ends with a group label: it would stand alone if the page ends there.
+        while end < len(rows) and rows[end - 1].kind == "group":
+            end += 1
+        chunks.append(GridChunk(layout, rows[start:end]))
+        start = end
+    return chunks

@@ -308,3 +308,21 @@ def test_a_group_label_never_stands_alone_at_the_foot_of_a_page():
     first, rest = chunk.split(700, room)
     assert [r.kind for r in first.rows] == ["data", "data"]
     assert rest.rows[0].kind == "group" and rest.rows[1].cells[0] == "3"
+
+
+def test_no_chunk_of_rows_ends_with_a_group_label():
+    """A page may end where one chunk of rows ends: a label there would stand alone."""
+    from desktop_app.reports.table import GridLayout, Row, grid_chunks
+
+    fonts = register_fonts()
+    layout = GridLayout(
+        COLUMNS, 700, font=fonts.body, heading_font=fonts.heading, size=8, max_row_height=500
+    )
+    blank = [""] * (len(COLUMNS) - 1)
+    rows = [Row([str(i), *blank]) for i in range(1, 40)]
+    rows += [Row(["专栏8（2 个项目）", *blank], "group"), Row(["40", *blank])]
+    rows += [Row([str(i), *blank]) for i in range(41, 90)]
+    chunks = grid_chunks(layout, rows, chunk=40)
+    assert all(c.rows[-1].kind != "group" for c in chunks)
+    assert sum(len(c.rows) for c in chunks) == len(rows)
+    assert chunks[1].rows[0].cells[0] == "41"  # the label went with its first row

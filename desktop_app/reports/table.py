@@ -401,10 +401,14 @@ class GridChunk(Flowable):
             return []
         rest, heights = self.rows[n:], self.heights[n:]
         if rest[0].kind == "data" and rest[0].group:
-            # The page goes on inside a group: name it again at the top of the next page.
+            # The page goes on inside a group: name it again at the top of the next page
+            # (unless the label and that row would not fit on one page together: then the
+            # label would be split off again and again).
             label = Row([f"{rest[0].group}（续）"] + [""] * (len(self.layout.columns) - 1), "group")
-            rest = [label, *rest]
-            heights = [self.layout.row_height(label.cells), *heights]
+            label_h = self.layout.row_height(label.cells)
+            if label_h + heights[0] <= self.layout.max_row_height:
+                rest = [label, *rest]
+                heights = [label_h, *heights]
         return [
             GridChunk(self.layout, self.rows[:n], self.heights[:n]),
             GridChunk(self.layout, rest, heights),

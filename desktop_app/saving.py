@@ -39,9 +39,7 @@ def save_file(out: Path, write: Callable[[Path], object], *, kind: str) -> Path:
         write(part)
         move_into_place(part, out)
     except OSError as exc:
-        raise UserError(
-            f"无法写入「{out}」：{os_reason(exc)}。请关闭该文件或换一个位置后重试。"
-        ) from exc
+        raise UserError(f"无法写入「{out}」：{_why(exc, kind)}") from exc
     finally:
         try:
             part.unlink(missing_ok=True)
@@ -50,16 +48,44 @@ def save_file(out: Path, write: Callable[[Path], object], *, kind: str) -> Path:
     return out
 
 
+# The programs that hold a file of each kind open (and so lock it on Windows).
+_OPENED_BY = {"PDF": "PDF 阅读器", "Word 文档": "Word 或 WPS"}
+
+
+def _why(exc: OSError, kind: str) -> str:
+    """The reason a save failed and the one thing to do about it, for this kind of file."""
+    import errno
+
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        program = _OPENED_BY.get(kind, "Excel 或 WPS")
+        return (
+            f"文件正被其他程序（如 {program}）打开，或没有写入权限。"
+            f"请关闭打开它的程序后重试，或换一个位置。"
+        )
+    if exc.errno == errno.ENOENT:
+        return "文件夹不存在。请换一个已有的文件夹。"
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return f"{os_reason(exc)}。请清理磁盘空间或换一个位置。"
+    return f"{os_reason(exc)}。请换一个文件名或位置后重试。"
+
+
 def check_target(out: Path, *, kind: str) -> Path:
-    """Refuse, before any work, a target that is a folder or a name the system refuses outright
-    (too long, say); returns it as a ``Path``."""
+    """Refuse, before any work, a target that is a folder, a read-only file or a name the system
+    refuses outright (too long, say); returns it as a ``Path``."""
+    import stat
+
     out = Path(out)
     try:
         is_folder = out.is_dir()
+        read_only = out.is_file() and not out.stat().st_mode & stat.S_IWUSR
     except OSError as exc:
         raise UserError(f"无法写入「{out}」：{os_reason(exc)}。请换一个文件名或位置。") from exc
     if is_folder:
         raise UserError(f"「{out}」是一个文件夹，请给出 {kind} 文件名。")
+    if read_only:
+        raise UserError(
+            f"「{out}」是只读文件，不会覆盖它。请换一个文件名，或先在文件属性中取消“只读”。"
+        )
     return out
 
 

@@ -10,7 +10,7 @@ from ..domain.errors import UserError
 from ..domain.parsing import ParseError
 from ..domain.period import Period
 from ..domain.status import LIGHT_NAMES
-from ..services.monitoring import current_period, missing_units, project_statuses
+from ..services.monitoring import current_period, period_due, project_statuses, unit_reporting
 from .core import open_store, print_json
 
 
@@ -58,12 +58,16 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_missing(args: argparse.Namespace) -> int:
+    day = _date(args.date)
     try:
-        period = Period.parse(args.period)
+        period = Period.parse(args.period) if args.period else None
     except ParseError as exc:
         raise UserError(exc.reason) from None
     with open_store(args) as store:
-        missing = missing_units(store, period.key)
+        period = period or current_period(store, day)
+        due = period_due(store, period)
+        pending = [u for u in unit_reporting(store, period.key, day) if not u.reported]
+    missing = [u for u in pending if u.missing]
     if args.json:
         print_json(
             [
@@ -77,8 +81,16 @@ def cmd_missing(args: argparse.Namespace) -> int:
             ]
         )
         return 0
-    if not missing:
+    if not pending:
         print(f"{period.label}：各单位均已报送。")
+        return 0
+    if not missing:
+        for u in pending:
+            print(f"{u.unit}\t{u.kind}\t应报项目 {u.projects} 个")
+        print(
+            f"{period.label} 的报送截止日期为 {due.isoformat()}，尚未到期："
+            f"待报送单位 {len(pending)} 个，不计未报送。"
+        )
         return 0
     for u in missing:
         print(f"{u.unit}\t{u.kind}\t应报项目 {u.projects} 个")
@@ -93,6 +105,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("missing", help="某填报周期未报送的单位")
-    p.add_argument("--period", required=True, metavar="YYYY-MM", help="填报周期，如 2026-11")
+    p.add_argument(
+        "--period", metavar="YYYY-MM", help="填报周期，如 2026-11（默认：最近一个已结束的月份）"
+    )
+    p.add_argument(
+        "--date", metavar="YYYY-MM-DD", help="查询日期（默认今天；截止日期前不计未报送）"
+    )
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_missing)

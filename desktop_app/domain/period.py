@@ -64,11 +64,60 @@ def quarter_label(period: Period) -> str:
 
 
 def reporting_period(day: date, *, kind: str = "month") -> Period:
-    """The period being reported on at ``day``: the month itself, or the quarter's last month."""
+    """The period ``day`` falls in: the month itself, or the quarter's last month.
+
+    Not the period the office works on (that is ``working_period``: the last one that has ended).
+    """
     period = Period.of(day)
     if kind == "quarter":
         return Period(period.year, period.quarter * 3)
     return period
+
+
+# Reports for a period are due on this day of the following month unless the office sets another.
+DEFAULT_DUE_DAY = 5
+
+
+def _step(kind: str) -> int:
+    return 3 if kind == "quarter" else 1
+
+
+def working_period(day: date, *, kind: str = "month") -> Period:
+    """The period the office works on at ``day``: the last month (or quarter) that has ended.
+
+    All through December that is November; in a quarter, the quarter before (keyed by its last
+    month, e.g. ``2026-09`` for the third quarter).
+    """
+    if kind == "quarter":
+        return Period(day.year, (day.month - 1) // 3 * 3 + 1).shift(-1)
+    return Period.of(day).shift(-1)
+
+
+def due_date(period: Period, *, due_day: int = DEFAULT_DUE_DAY) -> date:
+    """The day reports for ``period`` are due: ``due_day`` of the following month (its last day
+    when the month is shorter)."""
+    following = period.shift(1)
+    return date(following.year, following.month, min(max(1, due_day), following.last_day.day))
+
+
+def is_overdue(period: Period, today: date, *, due_day: int = DEFAULT_DUE_DAY) -> bool:
+    """Whether the due date of ``period`` has passed at ``today`` (a report on the day is on time)."""
+    return today > due_date(period, due_day=due_day)
+
+
+def expected_report(
+    period: Period, today: date, *, kind: str = "month", due_day: int = DEFAULT_DUE_DAY
+) -> Period:
+    """The period whose missing report counts (未报送) on a sheet of ``period`` seen at ``today``:
+    ``period`` itself once its due date has passed, else the period before it."""
+    if is_overdue(period, today, due_day=due_day):
+        return period
+    return period.shift(-_step(kind))
+
+
+def expected_period(today: date, *, kind: str = "month", due_day: int = DEFAULT_DUE_DAY) -> Period:
+    """The latest period whose reports are already due at ``today``."""
+    return expected_report(working_period(today, kind=kind), today, kind=kind, due_day=due_day)
 
 
 def elapsed_percent(start: date, end: date, today: date) -> float:

@@ -15,7 +15,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from ..domain.model import Project
-from ..domain.period import Period
 from ..domain.status import LIGHT_COLORS, StatusRules, evaluate
 from ..saving import check_target, save_file
 from ..services.progress import Progress, no_progress
@@ -153,7 +152,9 @@ def export_register(
     check_target(out, kind=".xlsx")  # before the long work, not after it
     today = today or date.today()
     rules = rules or StatusRules.from_dict(store.get_setting("status_rules", {}) or {})
-    period = Period.of(today).key
+    from ..services.monitoring import status_period
+
+    period = status_period(store, today).key
     if projects is None:
         projects = list_projects(store)
     plans = xstore.annual_plans(store, today.year)

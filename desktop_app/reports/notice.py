@@ -5,16 +5,16 @@ asked and by when to reply — with the unit's open 督办 records. One notice p
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, PageBreak, Spacer
+from reportlab.platypus import CondPageBreak, Spacer
 
 from ..domain.model import Project
 from ..domain.status import RED, Status
-from .page import PageSetup, SheetDocument
+from .page import PageSetup, SheetDocument, new_section
 from .table import Column, GridLayout, LightDot, Row
 from .text import TextBlock
 
@@ -74,6 +74,18 @@ class NoticeSheet:
     reply_by: date
     period_label: str
     request: str | None = None  # the office's own wording for every item
+    contact: str = ""  # 联系人：…，联系电话：… (settings), printed when set
+
+
+def overdue_days(status: Status, project: Project, today: date) -> int:
+    """逾期（天）: past the planned end or a milestone (``days_late``), or past the planned start
+    while still not started — the figure the reason's words give."""
+    if status.days_late:
+        return status.days_late
+    start = project.planned_start
+    if project.stage in ("储备", "前期") and start is not None and today > start:
+        return (today - start).days
+    return 0
 
 
 def _cn_date(day: date) -> str:
@@ -118,7 +130,7 @@ def _notice_story(n: UnitNotice, sheet: NoticeSheet, doc: SheetDocument) -> list
                 item.project.name,
                 LightDot(st.color, st.name, f.body, size),
                 "；".join(st.reasons) if st.reasons else st.reason,
-                str(st.days_late) if st.days_late else "",
+                str(overdue_days(st, item.project, sheet.issued) or ""),
                 f"{st.behind_points:g}" if st.behind_points > 0 else "",
                 ask,
             ]
@@ -150,8 +162,10 @@ def _notice_story(n: UnitNotice, sheet: NoticeSheet, doc: SheetDocument) -> list
     if n.items or n.records:
         story += [
             TextBlock(f"反馈期限：{_cn_date(sheet.reply_by)}", f.fang, body, leading=body * 1.8),
-            Spacer(1, 8 * mm),
         ]
+        if sheet.contact:
+            story.append(TextBlock(sheet.contact, f.fang, body, leading=body * 1.8))
+        story.append(Spacer(1, 14 * mm))  # room for the seal over the 落款
     story += [
         TextBlock(sheet.setup.org, f.fang, body, leading=body * 1.8, align="right"),
         TextBlock(_cn_date(sheet.issued), f.fang, body, leading=body * 1.8, align="right"),
@@ -163,11 +177,14 @@ def render_notices(
     sheet: NoticeSheet, out: Path, *, on_page: Callable[[int], None] | None = None
 ) -> Path:
     """Write the notices (one per unit, each from a new page) to ``out``."""
-    doc = SheetDocument(out, sheet.setup, on_page=on_page)
+    setup = sheet.setup
+    if len(sheet.notices) > 1 or (sheet.notices and not setup.subtitle):
+        setup = replace(setup, subtitle=sheet.notices[0].unit)
+    doc = SheetDocument(out, setup, on_page=on_page)
     story: list = []
     for i, notice in enumerate(sheet.notices):
-        if i:
-            story.append(PageBreak())
+        if i:  # each unit's notice is a document of its own: title, pages numbered from 1
+            story += new_section(doc, notice.unit)
         story += _notice_story(notice, sheet, doc)
     if not story:
         story = [TextBlock("无项目", doc.fonts.heading, 14, fake_bold=True)]

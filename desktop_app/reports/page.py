@@ -21,7 +21,14 @@ from reportlab.lib.pagesizes import A3, A4, landscape, portrait
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+)
 
 from .fonts import FontSet, register_fonts
 from .text import draw_text, text_width
@@ -68,6 +75,7 @@ class PageSetup:
     landscape: bool = True
     internal: bool = False
     subtitle: str = ""  # e.g. the unit of a 分单位进度表
+    as_of: date | None = None  # 数据截至: the last day the figures cover
 
     @property
     def size(self) -> tuple[float, float]:
@@ -99,26 +107,56 @@ class NumberedCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._saved_pages: list[dict] = []
         self.footer_font = footer_font
+        # Pages where a new document starts (one 督办通知单 per unit): each is numbered alone.
+        self.section_starts: set[int] = {0}
+
+    def start_section_on_next_page(self) -> None:
+        self.section_starts.add(len(self._saved_pages) + 1)
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._saved_pages.append(dict(self.__dict__))
         self._startPage()
 
     def save(self) -> None:
-        total = len(self._saved_pages)
-        for number, state in enumerate(self._saved_pages, start=1):
-            self.__dict__.update(state)
-            self._draw_footer(number, total)
-            Canvas.showPage(self)
+        pages = len(self._saved_pages)
+        starts = sorted(s for s in self.section_starts if s < pages) or [0]
+        bounds = [*starts, pages]
+        for first, end in zip(bounds, bounds[1:], strict=False):
+            for index in range(first, end):
+                self.__dict__.update(self._saved_pages[index])
+                self._draw_footer(index - first + 1, end - first)
+                Canvas.showPage(self)
         Canvas.save(self)
 
     def _draw_footer(self, number: int, total: int) -> None:
         width, _ = self._pagesize
         text = f"第 {number} 页 共 {total} 页"
-        size = 9
+        size = 10 if max(width, self._pagesize[1]) > 1000 else 9  # A3: 10 pt
         self.setFillColor(INK)
         x = (width - text_width(text, self.footer_font, size)) / 2
         draw_text(self, x, MARGIN_BOTTOM / 2, text, self.footer_font, size)
+
+
+class NewSection(Flowable):
+    """Ends one document of a file (a unit's notice): the next page starts the next one with
+    its own title (``subtitle``) and its own 第 X 页 共 Y 页."""
+
+    def __init__(self, doc: SheetDocument, subtitle: str):
+        super().__init__()
+        self.doc, self.subtitle = doc, subtitle
+        self.width = self.height = 0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.doc.setup.subtitle = self.subtitle
+        self.canv.start_section_on_next_page()
+
+
+def new_section(doc: SheetDocument, subtitle: str) -> list:
+    """The flowables that start a new document on a new first page (title block and all)."""
+    return [NewSection(doc, subtitle), NextPageTemplate("first"), PageBreak()]
 
 
 class SheetDocument(BaseDocTemplate):
@@ -213,6 +251,10 @@ class SheetDocument(BaseDocTemplate):
             draw_text(canvas, sx, top - size - 6 * mm, sub, f.body, 11)
         meta_y = top - TITLE_BLOCK + 3 * mm
         draw_text(canvas, MARGIN_X, meta_y, f"编制单位：{s.org}", f.body, 10)
+        if s.as_of is not None:
+            mid = f"数据截至：{s.as_of.year}年{s.as_of.month}月{s.as_of.day}日"
+            mx = (width - text_width(mid, f.body, 10)) / 2
+            draw_text(canvas, mx, meta_y, mid, f.body, 10)
         right = f"打印日期：{s.printed.isoformat()}"
         draw_text(
             canvas, width - MARGIN_X - text_width(right, f.body, 10), meta_y, right, f.body, 10
@@ -229,9 +271,10 @@ class SheetDocument(BaseDocTemplate):
         canvas.setFillColor(RULE)
         head = "  ".join(x for x in (s.title, s.subtitle, s.period_label) if x)
         y = height - MARGIN_TOP - 4 * mm
-        draw_text(canvas, MARGIN_X, y, head, f.body, 9)
+        size = 10 if s.paper.upper() == "A3" else 9
+        draw_text(canvas, MARGIN_X, y, head, f.body, size)
         org = s.org
-        draw_text(canvas, width - MARGIN_X - text_width(org, f.body, 9), y, org, f.body, 9)
+        draw_text(canvas, width - MARGIN_X - text_width(org, f.body, size), y, org, f.body, size)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_X, y - 2 * mm, width - MARGIN_X, y - 2 * mm)

@@ -47,6 +47,7 @@ class Row:
     cells: list
     kind: str = "data"  # data / group / subtotal / total / empty
     colors: dict[int, str] = field(default_factory=dict)  # column index -> text colour (hex)
+    group: str = ""  # the group a data row belongs to: repeated as 「…（续）」 on a new page
 
 
 class GridLayout:
@@ -68,6 +69,7 @@ class GridLayout:
         self.font, self.heading_font, self.size = font, heading_font, size
         self._fit_samples()
         self.leading = round(size * 1.25, 2)
+        self.max_row_height = max_row_height
         # Lines one row may hold before it is continued on the next row (and maybe page).
         self.max_lines = max(3, int((max_row_height - 2 * PAD) // self.leading) - 1)
         header_lines = max(len(c.header.split("\n")) for c in self.columns)
@@ -388,13 +390,28 @@ class GridChunk(Flowable):
                 break
             used += h
             n += 1
-        while 1 < n < len(self.rows) and self.rows[n - 1].kind == "group":
+        fit = n
+        while 0 < n < len(self.rows) and self.rows[n - 1].kind == "group":
             n -= 1  # a group's label goes over with its first row, not alone at the page foot
+        if n == 0 and 0 < fit < len(self.rows):
+            # Unless label and row together are taller than any page: then as they come.
+            if sum(self.heights[: fit + 1]) > self.layout.max_row_height:
+                n = fit
         if n == 0 or n >= len(self.rows):
             return []
+        rest, heights = self.rows[n:], self.heights[n:]
+        if rest[0].kind == "data" and rest[0].group:
+            # The page goes on inside a group: name it again at the top of the next page
+            # (unless the label and that row would not fit on one page together: then the
+            # label would be split off again and again).
+            label = Row([f"{rest[0].group}（续）"] + [""] * (len(self.layout.columns) - 1), "group")
+            label_h = self.layout.row_height(label.cells)
+            if label_h + heights[0] <= self.layout.max_row_height:
+                rest = [label, *rest]
+                heights = [label_h, *heights]
         return [
             GridChunk(self.layout, self.rows[:n], self.heights[:n]),
-            GridChunk(self.layout, self.rows[n:], self.heights[n:]),
+            GridChunk(self.layout, rest, heights),
         ]
 
     # -- drawing -------------------------------------------------------------------------------
@@ -560,4 +577,12 @@ def grid_chunks(layout: GridLayout, rows: Sequence[Row], chunk: int = CHUNK) -> 
     layout.charset = frequent_first(
         cell for row in sample for cell in row.cells if isinstance(cell, str)
     )
-    return [GridChunk(layout, rows[i : i + chunk]) for i in range(0, len(rows), chunk)]
+    chunks, start = [], 0
+    while start < len(rows):
+        end = min(start + chunk, len(rows))
+        # A chunk never ends with a group label: it would stand alone if the page ends there.
+        while end < len(rows) and rows[end - 1].kind == "group":
+            end += 1
+        chunks.append(GridChunk(layout, rows[start:end]))
+        start = end
+    return chunks

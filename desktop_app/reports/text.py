@@ -3,12 +3,15 @@
 reportlab's ``wordWrap='CJK'`` breaks between any two characters and lets a line start with
 "，" or end with "（". Here lines are measured glyph by glyph and then adjusted by the usual
 rules (禁则): no line starts with closing punctuation, none ends with opening punctuation, and
-runs of Latin letters and digits (S11, 2026-11-29, 12.5%) stay together unless longer than a line.
-Lines are cut to fit the width, so a wrapped cell never spills out of its column.
+runs of Latin letters and digits (S11, 2026-11-29, 12.5%) stay together unless longer than a line,
+and so do numbers with their separators, decimals and unit (1,234.56万元, 78.9%, 1—11月), dates
+(2026年11月29日) and stake codes (K12+350). Lines are cut to fit the width, so a wrapped cell
+never spills out of its column.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
@@ -23,6 +26,33 @@ NO_START = frozenset("，。、；：？！）》」』】〕〉”’…—·�
 # May not end a line (opening brackets and quotes).
 NO_END = frozenset("（《「『【〔〈“‘([{〖〘〚")
 _WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_/#+%")
+_NUMBER = r"[+\-−]?\d[\d,]*(?:\.\d+)?"
+_UNIT = (
+    r"(?:%|％|‰|个百分点|万元|亿元|元|万亩|亩|平方公里|平方米|公里|千米|米|万千瓦|千瓦|兆瓦|"
+    r"万吨|吨|万人|人|个|天|年|月|日|次|项|座|套|条|处|辆|家|户|倍|km|m|MW|kW|kV)"
+)
+# Runs no line may break inside (when they fit on a line): dates, stake codes, numbers with unit.
+_UNBREAKABLE = re.compile(
+    r"待填报|\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日"
+    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)|\d{4}[-/]\d{1,2}(?![\d.])"
+    r"|[A-Za-z]+\d+(?:[+＋]\d+(?:\.\d+)?)?"
+    rf"|{_NUMBER}(?:[—–~～\-]{_NUMBER})?(?: ?{_UNIT})?"
+)
+
+
+def _glued(text: str) -> set[int]:
+    """Positions ``i`` where a break between ``text[i-1]`` and ``text[i]`` would split a number,
+    a date, a code or a Latin word."""
+    glue: set[int] = set()
+    for m in _UNBREAKABLE.finditer(text):
+        glue.update(range(m.start() + 1, m.end()))
+    prev_word = False
+    for i, ch in enumerate(text):
+        word = ch in _WORD
+        if word and prev_word:
+            glue.add(i)
+        prev_word = word
+    return glue
 
 
 class _Widths(dict):
@@ -80,6 +110,7 @@ def _wrap_paragraph(text: str, widths: _Widths, width: float) -> list[str]:
     if not n or ends[-1] <= width:
         return [text]
     lines: list[str] = []
+    glue = _glued(text)
     start = 0
     while start < n:
         before = ends[start - 1] if start else 0.0
@@ -87,7 +118,7 @@ def _wrap_paragraph(text: str, widths: _Widths, width: float) -> list[str]:
         if end == start:  # a glyph wider than the column: put it alone rather than loop
             end = start + 1
         if end < n:
-            end = _adjust_break(text, start, end)
+            end = _adjust_break(text, start, end, glue)
         lines.append(text[start:end].rstrip(" "))
         start = end
         while start < n and text[start] == " ":  # a break swallows the spaces at it
@@ -95,23 +126,31 @@ def _wrap_paragraph(text: str, widths: _Widths, width: float) -> list[str]:
     return lines
 
 
-def _adjust_break(text: str, start: int, end: int) -> int:
-    """Move a break at ``end`` back so that the rules hold; never below one character a line."""
-    best = end
-    # Keep a Latin word or number together when it fits on the next line.
-    if text[end] in _WORD and text[end - 1] in _WORD:
-        k = end - 1
-        while k > start and text[k - 1] in _WORD:
-            k -= 1
-        if k > start:
-            best = k
-    # Closing punctuation may not start the next line; opening may not end this one.
-    k = best
-    while k - 1 > start and (text[k] in NO_START or text[k - 1] in NO_END):
+def _adjust_break(text: str, start: int, end: int, glue: set[int] = frozenset()) -> int:
+    """Move a break at ``end`` back so that the rules hold; never below one character a line.
+
+    Closing punctuation may not start the next line, opening may not end this one, and a number,
+    date, code or word (``glue``) stays whole; a run longer than a line breaks where it must.
+    """
+
+    def punctuation_ok(k: int) -> bool:
+        return text[k] not in NO_START and text[k - 1] not in NO_END
+
+    k = end
+    while k > start and (k in glue or not punctuation_ok(k)):
         k -= 1
-    if k > start and not (text[k] in NO_START or text[k - 1] in NO_END):
+    if k > start:
         return k
-    return best
+    # No break satisfies both: a number kept whole matters more than a mark starting a line.
+    k = end
+    while k > start and k in glue:
+        k -= 1
+    if k > start:
+        return k
+    k = end
+    while k - 1 > start and not punctuation_ok(k):
+        k -= 1
+    return k if k > start and punctuation_ok(k) else end
 
 
 def fit_line(text: str | None, font: str, size: float, width: float) -> str:

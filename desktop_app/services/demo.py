@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from ..domain.fields import MILESTONE_NAMES
 from ..domain.money import round_wan
-from ..domain.period import Period, elapsed_percent
+from ..domain.period import Period, elapsed_percent, working_period
 from ..store import Store, seed
 from ..store.projects import list_sections
 from ..store.units import list_units
@@ -99,7 +99,7 @@ def generate_demo(
     leads = [u for u in units if u.kind in ("市级部门", "功能区")] or units
     columns = [s.id for s in list_sections(store, "专栏")] or [None]
     start_no = seed.demo_count(store) + 1
-    current = Period.of(today)
+    current = working_period(today)  # the last month that has ended: reported by now
     periods = [current.shift(-i) for i in range(11, -1, -1)]
 
     projects, links, milestones, reports, targets = [], [], [], [], []
@@ -270,7 +270,7 @@ def generate_demo(
 
 
 def _reported_at(period: Period, today: date) -> str:
-    """When a demo report was filed: the period's last afternoon, or yesterday's for the
-    period still running (never a time that has not come yet)."""
-    day = max(period.first_day, min(period.last_day, today - timedelta(days=1)))
+    """When a demo report was filed: the third day after the period, or yesterday when that has
+    not come yet (never a time that has not come yet)."""
+    day = max(period.first_day, min(period.last_day + timedelta(days=3), today - timedelta(days=1)))
     return f"{day.isoformat()}T17:00:00"

@@ -13,7 +13,14 @@ from datetime import date, timedelta
 from ..domain.fields import MISSING, STAGES
 from ..domain.indicators import IndicatorResult, evaluate_indicator
 from ..domain.model import Indicator, Project
-from ..domain.period import Period, reporting_period
+from ..domain.period import (
+    DEFAULT_DUE_DAY,
+    Period,
+    due_date,
+    expected_report,
+    is_overdue,
+    working_period,
+)
 from ..domain.status import GREEN, LIGHT_RANK, LIGHTS, RED, YELLOW, Status, StatusRules, evaluate
 from ..domain.supervision import DEFAULT_REPLY_DAYS, initial_level
 from ..store import Store
@@ -33,8 +40,31 @@ def period_kind(store: Store) -> str:
     return str(store.get_setting("period_kind", "month"))
 
 
+def report_due_day(store: Store) -> int:
+    """Reports for a period are due on this day of the following month (设置, default 5)."""
+    try:
+        return max(1, min(28, int(store.get_setting("report_due_day", DEFAULT_DUE_DAY))))
+    except (TypeError, ValueError):
+        return DEFAULT_DUE_DAY
+
+
 def current_period(store: Store, today: date) -> Period:
-    return reporting_period(today, kind=period_kind(store))
+    """The period the office works on at ``today``: the last month (or quarter) that has ended."""
+    return working_period(today, kind=period_kind(store))
+
+
+def period_due(store: Store, period: Period | str) -> date:
+    period = Period.parse(period) if isinstance(period, str) else period
+    return due_date(period, due_day=report_due_day(store))
+
+
+def status_period(store: Store, today: date, period: Period | str | None = None) -> Period:
+    """The period whose missing report makes a light yellow (「未报送」) when ``period`` (default:
+    the current one) is looked at on ``today``: that period once its due date has passed, else
+    the one before it. The window, the CLI and every sheet ask this one function."""
+    period = Period.parse(period) if isinstance(period, str) else period
+    period = period or current_period(store, today)
+    return expected_report(period, today, kind=period_kind(store), due_day=report_due_day(store))
 
 
 @dataclass(frozen=True)
@@ -51,10 +81,11 @@ def project_statuses(
     rules: StatusRules | None = None,
     period: str | None = None,
 ) -> list[ProjectStatus]:
-    """Every (or the given) project with its light on ``today``."""
+    """Every (or the given) project with its light on ``today``, for ``period`` (default: the
+    current one; a report counts as missing only once it is due, see ``status_period``)."""
     projects = list_projects(store) if projects is None else projects
     rules = rules or status_rules(store)
-    period = period or current_period(store, today).key
+    period = status_period(store, today, period).key
     return [ProjectStatus(p, evaluate(p, today, rules, current_period=period)) for p in projects]
 
 
@@ -83,22 +114,35 @@ class UnitReporting:
     last_report: str | None  # latest report time of any of its projects for the period
     # Its projects without a report for the period (what the register shows on a click).
     pending_project_ids: tuple[str, ...] = ()
+    # Whether the period's due date has passed: before it, a unit yet to report is 待报送, not late.
+    overdue: bool = True
 
     @property
     def reported(self) -> bool:
         return self.returned_at is not None or self.reported_projects > 0
 
     @property
+    def missing(self) -> bool:
+        """未报送: not reported and the due date has passed."""
+        return not self.reported and self.overdue
+
+    @property
     def state(self) -> str:
-        return "已报送" if self.reported else "未报送"
+        if self.reported:
+            return "已报送"
+        return "未报送" if self.overdue else "待报送"
 
 
-def unit_reporting(store: Store, period: str) -> list[UnitReporting]:
+def unit_reporting(store: Store, period: str, today: date | None = None) -> list[UnitReporting]:
     """For ``period``: every unit expected to report, and whether (and when) it did.
 
     A unit has reported when a return of it for the period was imported, or when at least one of
-    the projects it reports on has a progress report for the period.
+    the projects it reports on has a progress report for the period. With ``today``, a unit yet
+    to report before the period's due date is 待报送 (``overdue`` false), not 未报送.
     """
+    overdue = today is None or is_overdue(
+        Period.parse(period), today, due_day=report_due_day(store)
+    )
     expected = queries.expected_reporters(store)
     reports = queries.reports_in_period(store, period)
     returns = queries.returns_in_period(store, period)
@@ -118,14 +162,16 @@ def unit_reporting(store: Store, period: str) -> list[UnitReporting]:
                 returns.get(unit.id),
                 max(times) if times else None,
                 tuple(sorted(p for p in projects if p not in reports)),
+                overdue,
             )
         )
     return out
 
 
-def missing_units(store: Store, period: str) -> list[UnitReporting]:
-    """Units that have not reported for ``period`` (未报送)."""
-    return [u for u in unit_reporting(store, period) if not u.reported]
+def missing_units(store: Store, period: str, today: date | None = None) -> list[UnitReporting]:
+    """Units that have not reported for ``period`` (未报送); with ``today``, none before the
+    period's due date."""
+    return [u for u in unit_reporting(store, period, today) if u.missing]
 
 
 @dataclass(frozen=True)
@@ -149,10 +195,21 @@ class Dashboard:
     investment_by_district: list[InvestmentRow]
     investment_by_column: list[InvestmentRow]
     reporting: tuple[int, int]  # (units reported, units expected)
-    # Projects of the units that have not reported, for the click-through to the register.
+    report_due: date | None = None  # the period's due date (未报送 counts only after it)
+    # Projects of the units that have not reported (未报送 once the due date has passed, 待报送
+    # before it), for the click-through to the register.
     missing_project_ids: tuple[str, ...] = ()
     reported_project_ids: tuple[str, ...] = ()
     most_late: list[ProjectStatus] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> bool:
+        return self.report_due is None or self.today > self.report_due
+
+    @property
+    def pending_word(self) -> str:
+        """What the units yet to report are called: 未报送 after the due date, 待报送 before."""
+        return "未报送" if self.overdue else "待报送"
 
     @property
     def reporting_rate(self) -> float | None:
@@ -180,6 +237,7 @@ def dashboard(
     """The 首页 figures for ``today``."""
     period = current_period(store, today).key
     statuses = statuses if statuses is not None else project_statuses(store, today, period=period)
+    due = period_due(store, period)
     lights = Counter(s.status.light for s in statuses)
     stages = Counter(s.project.stage for s in statuses)
     done = year_investment(store, today.year)
@@ -190,7 +248,7 @@ def dashboard(
         statuses, done, today.year, lambda p: f"专栏{p.column}" if p.column else "其他"
     )
     by_column.sort(key=lambda r: (r.label == "其他", int(r.label[2:]) if r.label != "其他" else 0))
-    reporting = unit_reporting(store, period)
+    reporting = unit_reporting(store, period, today)
     return Dashboard(
         today=today,
         period=period,
@@ -200,6 +258,7 @@ def dashboard(
         investment_by_district=by_district,
         investment_by_column=by_column,
         reporting=(sum(1 for u in reporting if u.reported), len(reporting)),
+        report_due=due,
         missing_project_ids=tuple(
             sorted({pid for u in reporting if not u.reported for pid in u.pending_project_ids})
         ),

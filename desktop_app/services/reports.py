@@ -7,7 +7,7 @@ or failed render never leaves half a PDF (nor overwrites a good one).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,12 +25,18 @@ from ..reports.progress_sheet import (
     ProgressSheet,
     SheetRow,
     make_groups,
+    parse_columns,
     render_progress_sheet,
 )
 from ..reports.project_card import CardSheet, ProjectCard
 from ..saving import save_file
 from ..store import Store
-from ..store.progress import latest_reports_upto, list_reports, projects_with_reports
+from ..store.progress import (
+    latest_reports_upto,
+    list_reports,
+    projects_with_reports,
+    sheet_figures,
+)
 from ..store.projects import get_project, list_projects
 from ..store.supervision import list_supervisions
 from ..store.units import get_unit, list_units
@@ -45,14 +51,33 @@ SHEETS: dict[str, str] = {
     "indicators": "主要指标完成情况表",
 }
 HISTORY_PERIODS = 6
+SUBJECT = "成德同城化重大项目"
+# The printed titles (the names above are those of the menu and the file names).
+TITLES: dict[str, str] = {
+    "overall": f"{SUBJECT}推进情况表",
+    "unit": f"{SUBJECT}推进情况表",
+    "project": f"{SUBJECT}进度卡",
+    "notice": "督办通知单",
+    "indicators": "成德同城化主要指标完成情况表",
+}
+# Paper and orientation of each sheet when the user has not chosen (a meeting's overall sheet is
+# printed large).
+DEFAULT_PAPER: dict[str, tuple[str, bool]] = {
+    "overall": ("A3", True),
+    "unit": ("A4", True),
+    "project": ("A4", False),
+    "notice": ("A4", False),
+    "indicators": ("A4", False),
+}
+COLUMN_SHEETS = ("overall", "unit")  # the sheets whose columns the user chooses
 
 
 @dataclass
 class ReportOptions:
     """What the user chose in the print dialog or on the command line."""
 
-    paper: str = "A4"
-    landscape: bool = True
+    paper: str | None = None  # A4 / A3; None: the sheet's default (DEFAULT_PAPER)
+    landscape: bool | None = None
     org: str = DEFAULT_ORG
     internal: bool = False
     grouping: str = "column"  # column / district / lead
@@ -60,8 +85,21 @@ class ReportOptions:
     today: date | None = None
     reply_days: int = 10  # 督办通知单: reply within this many days of the issue date
     request: str | None = None  # 督办通知单: the office's request for every item
+    # 进度表 columns in order; None: those saved for the sheet (else by paper); (): by paper.
+    columns: tuple[str, ...] | None = None
+
+    def for_sheet(self, sheet: str) -> ReportOptions:
+        """These options with the sheet's default paper and orientation where none was chosen."""
+        paper, landscape = DEFAULT_PAPER.get(sheet, ("A4", True))
+        return replace(
+            self,
+            paper=self.paper or paper,
+            landscape=landscape if self.landscape is None else self.landscape,
+        )
 
     def checked(self) -> ReportOptions:
+        if self.paper is None or self.landscape is None:
+            raise ValueError("paper and orientation are chosen by for_sheet() first")
         if self.paper.upper() not in ("A4", "A3"):
             raise UserError(f"纸张「{self.paper}」不支持，请选择 A4 或 A3。")
         if self.grouping not in GROUPINGS:
@@ -87,12 +125,19 @@ class _Context:
     as_of: dict[str, tuple] | None = None
     reported: frozenset[str] = frozenset()
     unit_order: dict[str, int] = field(default_factory=dict)  # the office's order of units
+    status_key: str = ""  # the period whose missing report turns a light yellow
+    # Per project up to the period: 本年完成投资 and 存在问题 of its latest report.
+    figures: dict[str, tuple] = field(default_factory=dict)
 
     def setup(self, sheet: str, subtitle: str = "") -> PageSetup:
         o = self.options
+        title = TITLES[sheet]
+        if sheet != "notice":
+            title += f"（截至{self.period.year}年{self.period.month}月底）"
         return PageSetup(
-            title=SHEETS[sheet],
+            title=title,
             period_label=self.period.label,
+            as_of=min(self.period.last_day, self.today),
             org=o.org,
             printed=self.today,
             paper=o.paper,
@@ -109,31 +154,48 @@ class _Context:
         return report
 
 
-def _context(store: Store, options: ReportOptions, progress: Progress) -> _Context:
-    options = options.checked()
+def _context(
+    store: Store, options: ReportOptions, progress: Progress, sheet: str = "overall"
+) -> _Context:
+    options = options.for_sheet(sheet).checked()
     today = options.today or date.today()
     try:
         period = Period.parse(options.period) if options.period else None
     except ValueError as exc:
         raise UserError(str(exc), field="period") from exc
     current = monitoring.current_period(store, today)
+    if period is not None and period > Period.of(today):
+        raise UserError(
+            f"填报周期 {period.key} 还没有开始（今天是 {today.isoformat()}），没有它的数据；"
+            f"请选择 {current.key} 或更早的周期。",
+            field="period",
+        )
     ctx = _Context(options, today, period or current, monitoring.status_rules(store), progress)
+    # A report counts as missing (「未报送」) only once the sheet's period is due.
+    ctx.status_key = monitoring.status_period(store, today, ctx.period).key
     ctx.unit_order = {u.name: i for i, u in enumerate(list_units(store))}
     if period is not None and period.key < current.key:
         # A sheet for a past month shows that month's figures, not today's.
         ctx.as_of = latest_reports_upto(store, period.key)
         ctx.reported = projects_with_reports(store)
+    ctx.figures = sheet_figures(store, ctx.period.key)
     return ctx
 
 
 def _rows(ctx: _Context, projects: list[Project]) -> list[SheetRow]:
-    key, year = ctx.period.key, ctx.period.year
+    key, year = ctx.status_key, ctx.period.year
     today = ctx.today
     if ctx.as_of is not None:
         projects = [_as_of(p, ctx) for p in projects]
         today = min(today, ctx.period.last_day)
+    none = (None, None)
     return [
-        SheetRow(p, evaluate(p, today, ctx.rules, current_period=key), p.annual_plan(year))
+        SheetRow(
+            p,
+            evaluate(p, today, ctx.rules, current_period=key),
+            p.annual_plan(year),
+            *ctx.figures.get(p.id, none),
+        )
         for p in projects
     ]
 
@@ -170,21 +232,54 @@ def render_overall(
     progress: Progress = no_progress,
 ) -> Path:
     """总体进度表: every project, grouped by 专栏 (or 区县 / 牵头单位)."""
-    ctx = _context(store, options, progress)
+    ctx = _context(store, options, progress, "overall")
     progress(0, 1, "正在读取项目")
     rows = _rows(ctx, list_projects(store))
-    return _render_progress(ctx, "overall", rows, out)
+    return _render_progress(store, ctx, "overall", rows, out)
+
+
+def saved_columns(store: Store, sheet: str) -> tuple[str, ...] | None:
+    """The columns last chosen for ``sheet`` (print dialog or ``--columns``), if any."""
+    saved = (store.get_setting("sheet_columns", {}) or {}).get(sheet)
+    if not saved:
+        return None
+    try:
+        return parse_columns(saved)
+    except UserError:  # a column of an older version: fall back to the paper's choice
+        return None
+
+
+def save_columns(store: Store, sheet: str, columns: Sequence[str] | None) -> tuple[str, ...] | None:
+    """Keep ``columns`` (keys or names; None: the paper's default) as ``sheet``'s choice."""
+    if sheet not in COLUMN_SHEETS:
+        raise UserError(f"只有{'、'.join(SHEETS[k] for k in COLUMN_SHEETS)}可以选择列。")
+    keys = parse_columns(columns) if columns else None
+    with store.write():
+        saved = dict(store.get_setting("sheet_columns", {}) or {})
+        if keys:
+            saved[sheet] = list(keys)
+        else:
+            saved.pop(sheet, None)
+        store.set_setting("sheet_columns", saved)
+    return keys
 
 
 def _render_progress(
-    ctx: _Context, sheet: str, rows: list[SheetRow], out: Path, subtitle: str = ""
+    store: Store, ctx: _Context, sheet: str, rows: list[SheetRow], out: Path, subtitle: str = ""
 ) -> Path:
     ctx.pages_expected = max(1, len(rows) // 22 + 1)
+    columns = ctx.options.columns
+    if columns is None:
+        columns = saved_columns(store, sheet)
+    else:  # () asks for the paper's default
+        columns = parse_columns(columns) if columns else None
     data = ProgressSheet(
         ctx.setup(sheet, subtitle),
         make_groups(rows, ctx.options.grouping, ctx.unit_order),
         ctx.today,
         ctx.period.year,
+        columns=columns,
+        months=ctx.period.month,
     )
     return _write(
         out,
@@ -201,14 +296,14 @@ def render_unit(
     progress: Progress = no_progress,
 ) -> Path:
     """分单位进度表 of one unit (its projects in any role, or located in it for a district)."""
-    ctx = _context(store, options, progress)
+    ctx = _context(store, options, progress, "unit")
     u = get_unit(store, unit)
     return _unit_sheet(store, ctx, u, out)
 
 
 def _unit_sheet(store: Store, ctx: _Context, u: Unit, out: Path) -> Path:
     rows = _rows(ctx, list_projects(store, unit_id=u.id))
-    return _render_progress(ctx, "unit", rows, out, subtitle=u.name)
+    return _render_progress(store, ctx, "unit", rows, out, subtitle=u.name)
 
 
 def _output_folder(folder: Path) -> Path:
@@ -228,7 +323,7 @@ def render_unit_all(
 ) -> list[Path]:
     """One 分单位进度表 per active unit with projects, written into ``folder`` (a unit with none
     would get a blank sheet)."""
-    ctx = _context(store, options, no_progress)
+    ctx = _context(store, options, no_progress, "unit")
     folder = _output_folder(folder)
     units = list_units(store, include_inactive=False)
     paths = []
@@ -238,7 +333,7 @@ def render_unit_all(
         if not rows:
             continue
         name = f"{safe_file_name(u.name)}_分单位进度表_{ctx.period.key}.pdf"
-        paths.append(_render_progress(ctx, "unit", rows, folder / name, subtitle=u.name))
+        paths.append(_render_progress(store, ctx, "unit", rows, folder / name, subtitle=u.name))
     progress(len(units), len(units), "完成")
     return paths
 
@@ -255,7 +350,7 @@ def render_project_cards(
     """项目进度卡: the given projects (codes or ids), a unit's projects, or all of them."""
     from ..reports import project_card
 
-    ctx = _context(store, options, progress)
+    ctx = _context(store, options, progress, "project")
     if projects:
         chosen = [get_project(store, key) for key in projects]
     elif unit:
@@ -323,7 +418,7 @@ def render_notice(
     progress: Progress = no_progress,
 ) -> Path:
     """督办通知单 for ``unit``; without a unit, one notice for every unit with late projects."""
-    ctx = _context(store, options, progress)
+    ctx = _context(store, options, progress, "notice")
     if unit:
         notices = [_unit_notice(store, ctx, get_unit(store, unit))]
     else:
@@ -343,8 +438,18 @@ def render_notice(
         ctx.today + timedelta(days=o.reply_days),
         ctx.period.label,
         o.request,
+        _contact_line(store),
     )
     return _write(out, lambda p: render_notices(data, p, on_page=ctx.on_page("正在排版督办通知单")))
+
+
+def _contact_line(store: Store) -> str:
+    saved = store.get_setting("notice", {}) or {}
+    parts = [
+        f"联系人：{saved['contact']}" if saved.get("contact") else "",
+        f"联系电话：{saved['phone']}" if saved.get("phone") else "",
+    ]
+    return "，".join(p for p in parts if p)
 
 
 def render_notice_all(
@@ -355,7 +460,7 @@ def render_notice_all(
     progress: Progress = no_progress,
 ) -> list[Path]:
     """One 督办通知单 per unit with late projects or open 督办, written into ``folder``."""
-    ctx = _context(store, options, no_progress)
+    ctx = _context(store, options, no_progress, "notice")
     folder = _output_folder(folder)
     units = list_units(store, include_inactive=False)
     paths = []
@@ -378,7 +483,7 @@ def render_indicator_sheet(
     progress: Progress = no_progress,
 ) -> Path:
     """主要指标完成情况表."""
-    ctx = _context(store, options, progress)
+    ctx = _context(store, options, progress, "indicators")
     upto = ctx.period.year if ctx.as_of is not None else None  # a past period: its years
     data = IndicatorSheet(
         ctx.setup("indicators"), monitoring.indicator_results(store, upto_year=upto)

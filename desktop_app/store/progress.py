@@ -195,3 +195,19 @@ def year_investment(store: Store, year: int) -> dict[str, float]:
         )
         if value is not None
     }
+
+
+def sheet_figures(store: Store, period: str) -> dict[str, tuple[float | None, str | None]]:
+    """For the printed sheets, per project up to ``period``: 本年完成投资 and 存在问题 of its
+    latest report (the amount only when that report is of the period's year) —
+    ``project_id -> (amount, text)``."""
+    year = period[:4]
+    # SQLite takes the bare columns of the row holding the max(): one pass, no subquery a row.
+    return {
+        pid: (amount if latest.startswith(year) else None, problems)
+        for pid, latest, amount, problems in store.conn.execute(
+            "SELECT project_id, max(period), investment_this_year, problems FROM progress_report"
+            " WHERE period <= ? GROUP BY project_id",
+            (period,),
+        )
+    }

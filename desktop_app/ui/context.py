@@ -11,8 +11,9 @@ from datetime import date
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 
-from ..domain.period import Period, reporting_period
+from ..domain.period import Period
 from ..domain.status import StatusRules
+from ..services import monitoring
 from ..services.changes import Changes
 from ..services.monitoring import ProjectStatus, project_statuses
 from ..store import Store
@@ -60,7 +61,12 @@ class AppContext(QObject):
         return str(self.store.get_setting("period_kind", "month"))
 
     def current_period(self) -> Period:
-        return reporting_period(self.today(), kind=self.period_kind())
+        """The period the office works on: the last month (or quarter) that has ended."""
+        return monitoring.current_period(self.store, self.today())
+
+    def status_period(self) -> Period:
+        """The period whose missing report turns a light yellow (once its due date has passed)."""
+        return monitoring.status_period(self.store, self.today())
 
     def project_statuses(self) -> list[ProjectStatus]:
         """Every project with its light today.

@@ -191,7 +191,7 @@ def test_init_force_says_where_the_old_data_went(inited, capsys):
 @pytest.mark.parametrize(
     "argv, said",
     [
-        (["missing"], "缺少必填的参数：--period"),
+        (["report", "overall"], "缺少必填的参数：OUT.pdf"),
         (["projects", "--bogus"], "无法识别的参数：--bogus"),
         (["demo", "--projects", "abc"], "--projects 的值「abc」不是数字"),
         (["report", "overall", "x.pdf", "--paper", "B5"], "--paper 的值「B5」不在可选范围内"),

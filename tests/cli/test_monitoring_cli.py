@@ -56,4 +56,5 @@ def test_bad_arguments(tmp_path, capsys):
     assert code == 1 and "格式不对" in err
     code, _, err = run(capsys, "--db", str(db), "missing", "--period", "十一月")
     assert code == 1 and "不是填报周期" in err
-    assert run(capsys, "--db", str(db), "missing")[0] == 2
+    code, out, _ = run(capsys, "--db", str(db), "missing", "--date", "2026-12-06")
+    assert code == 0 and "2026年11月" in out  # the last month that has ended

@@ -158,7 +158,8 @@ def test_notice_leaves_out_projects_the_unit_only_cooperates_on(
     assert "德阳北站站前广场改造" not in text
 
 
-def test_a_past_period_sheet_shows_that_periods_figures(pdf, store, late_project, today, tmp_path):
+def test_a_past_period_sheet_shows_that_periods_figures(pdf, store, late_project, tmp_path):
+    today = date(2026, 12, 6)  # November has ended and is due
     record_report(
         store,
         ProgressReport(late_project, "2026-11", percent_complete=75, progress_text="装修完成过半"),
@@ -174,3 +175,23 @@ def test_a_past_period_sheet_shows_that_periods_figures(pdf, store, late_project
     assert "装修完成过半" in text and "75" in text
     [card] = [render_project_cards(store, tmp_path / "卡.pdf", past, projects=["ZZ-100"])]
     assert "装修完成过半" not in "".join(pdf.text(card))
+
+
+def test_notices_of_all_units_are_each_a_document(pdf, store, late_project, tmp_path):
+    """Without a unit: one notice per unit, each with its title and its own page numbers."""
+    from desktop_app.services.documents import set_notice_settings
+
+    set_notice_settings(store, contact="李明", phone="0838-2212345")
+    options = ReportOptions(today=date(2026, 12, 6), period="2026-11", landscape=False)
+    out = render_notice(store, tmp_path / "全部.pdf", options)
+    pages = pdf.text(out)
+    starts = [i for i, p in enumerate(pages) if p.startswith("督办通知单")]
+    assert len(starts) >= 2 and starts[0] == 0
+    bounds = [*starts, len(pages)]
+    for first, end in zip(bounds, bounds[1:], strict=False):
+        unit = pages[first].splitlines()[1].split()[0]
+        assert f"{unit}：" in pages[first]  # 主送 the unit named under the title
+        for k, index in enumerate(range(first, end), start=1):
+            assert f"第 {k} 页 共 {end - first} 页" in pages[index]
+    text = "".join(pages).replace("\n", "")
+    assert "联系人：李明，联系电话：0838-2212345" in text

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from desktop_app.domain.model import AnnualTarget
-from desktop_app.domain.money import format_wan_column
+from desktop_app.domain.money import format_wan_column, format_yi
 from desktop_app.domain.status import evaluate
 from desktop_app.reports.fonts import register_fonts
 from desktop_app.reports.page import PageSetup, SheetDocument
@@ -21,6 +21,7 @@ from desktop_app.reports.progress_sheet import (
     SheetRow,
     layout_for,
     make_groups,
+    printed_columns,
     render_progress_sheet,
 )
 from desktop_app.services.progress import Cancelled
@@ -51,9 +52,21 @@ def test_overall_sheet_titles_names_pages_and_totals(pdf, store, make_project, o
 
     pages = pdf.text(out)
     text = "\n".join(pages)
-    assert "总体进度表" in pages[0] and "2026年11月" in pages[0]
+    assert "成德同城化重大项目推进情况表（截至2026年11月底）" in pages[0]
     assert "成德同城化发展领导小组办公室" in pages[0] and "打印日期：2026-11-29" in pages[0]
-    assert "成德S11线市域铁路工程" in text and "德阳东站综合交通枢纽" in text
+    assert "数据截至：2026年11月29日" in pages[0]
+    for header in (
+        "总投资",
+        "计划投资",
+        "本年（1—11月）",
+        "年度投资",
+        "形象",
+        "亮灯原因",
+        "存在问题",
+    ):
+        assert header in pages[0], header
+    flat = text.replace("\n", "")
+    assert "成德S11线市域铁路工程" in flat and "德阳东站综合交通枢纽" in flat
     n = len(pages)
     assert n > 1
     for i, page in enumerate(pages, start=1):
@@ -63,7 +76,9 @@ def test_overall_sheet_titles_names_pages_and_totals(pdf, store, make_project, o
     done = sum(p.investment_to_date or 0 for p in projects)
     plan = sum(p.annual_plan(2026) or 0 for p in projects)
     assert f"合计：{len(projects)} 个项目" in text
-    assert format_wan_column(done) in pages[-1] and format_wan_column(plan) in pages[-1]
+    # Totals in 亿元 from one 亿 up, else in the column's 万元.
+    assert done >= 10000 and format_yi(done) in pages[-1]
+    assert format_wan_column(plan) in pages[-1]
     assert "小计" in text and "专栏" in text
 
 
@@ -105,7 +120,7 @@ def test_empty_unit_says_no_projects(pdf, store, options, tmp_path):
     out = render_unit(store, "市测试局", tmp_path / "市测试局.pdf", options)
     text = pdf.text(out)
     assert len(text) == 1
-    assert "分单位进度表" in text[0] and "市测试局" in text[0] and "无项目" in text[0]
+    assert "推进情况表" in text[0] and "市测试局" in text[0] and "无项目" in text[0]
     assert "第 1 页 共 1 页" in text[0]
 
 
@@ -155,12 +170,13 @@ def test_long_name_and_long_progress_text_stay_in_their_cells(tmp_path, today):
     out = render_progress_sheet(sheet, tmp_path / "long.pdf")
 
     doc = SheetDocument(tmp_path / "probe.pdf", setup)
-    layout = layout_for(doc)
+    columns = printed_columns(sheet, doc.frame_width)
+    layout = layout_for(doc, columns)
     font = register_fonts().body
     edges = [doc.leftMargin]
     for w in layout.widths:
         edges.append(edges[-1] + w)
-    keys = [c.key for c in COLUMNS]
+    keys = [c.key for c in columns]
     from desktop_app.reports.text import text_width
 
     for key, text in (("name", name), ("text", progress)):
@@ -241,7 +257,13 @@ def test_portrait_a4_keeps_codes_and_dates_whole(pdf, store, make_project, today
         planned_end=date(2027, 12, 31),
         investment_to_date=123456.78,
     )
-    options = ReportOptions(today=today, period="2026-11", paper="A4", landscape=False)
+    options = ReportOptions(
+        today=today,
+        period="2026-11",
+        paper="A4",
+        landscape=False,
+        columns=("code", "name", "start", "end", "done", "light", "text"),
+    )
     out = render_unit(store, "市交通运输局", tmp_path / "portrait.pdf", options)
     text = "\n".join(pdf.text(out))
     assert "DEMO-12345" in text and "2025-01-01" in text and "2027-12-31" in text
@@ -261,10 +283,12 @@ def test_big_totals_are_printed_whole_on_portrait_paper(pdf, store, make_project
             planned_end=date(2030, 12, 31),
             investment_to_date=96_296_001.34,
         )
-    options = ReportOptions(today=today, period="2026-11", paper="A4", landscape=False)
+    options = ReportOptions(
+        today=today, period="2026-11", paper="A4", landscape=False, columns=("name", "done")
+    )
     out = render_unit(store, "市交通运输局", tmp_path / "big.pdf", options)
     text = "\n".join(pdf.text(out))
-    assert "288,888,004.02" in text  # the unit's total
+    assert "28,888.80亿元" in text  # the unit's total, in 亿元
     assert "96,296,001.34" in text
     assert "…" not in text
 
@@ -284,3 +308,21 @@ def test_a_group_label_never_stands_alone_at_the_foot_of_a_page():
     first, rest = chunk.split(700, room)
     assert [r.kind for r in first.rows] == ["data", "data"]
     assert rest.rows[0].kind == "group" and rest.rows[1].cells[0] == "3"
+
+
+def test_no_chunk_of_rows_ends_with_a_group_label():
+    """A page may end where one chunk of rows ends: a label there would stand alone."""
+    from desktop_app.reports.table import GridLayout, Row, grid_chunks
+
+    fonts = register_fonts()
+    layout = GridLayout(
+        COLUMNS, 700, font=fonts.body, heading_font=fonts.heading, size=8, max_row_height=500
+    )
+    blank = [""] * (len(COLUMNS) - 1)
+    rows = [Row([str(i), *blank]) for i in range(1, 40)]
+    rows += [Row(["专栏8（2 个项目）", *blank], "group"), Row(["40", *blank])]
+    rows += [Row([str(i), *blank]) for i in range(41, 90)]
+    chunks = grid_chunks(layout, rows, chunk=40)
+    assert all(c.rows[-1].kind != "group" for c in chunks)
+    assert sum(len(c.rows) for c in chunks) == len(rows)
+    assert chunks[1].rows[0].cells[0] == "41"  # the label went with its first row

@@ -66,9 +66,9 @@ def test_dashboard_figures_match_the_register(store, make_project):
     late, fine = _late_and_fine(make_project)
     set_annual_targets(store, fine, [AnnualTarget(2026, 1000.0)])
     record_report(
-        store, ProgressReport(fine, "2026-11", percent_complete=60, investment_this_year=400)
+        store, ProgressReport(fine, "2026-10", percent_complete=60, investment_this_year=400)
     )
-    d = dashboard(store, TODAY)
+    d = dashboard(store, TODAY)  # on 11-29 the period worked on is October
     statuses = project_statuses(store, TODAY)
     assert d.total == len(statuses) == 197
     assert sum(d.by_light.values()) == d.total

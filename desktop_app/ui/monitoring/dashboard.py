@@ -260,7 +260,8 @@ class DashboardPage(QWidget):
         rate = d.reporting_rate
         self.tiles["reporting"].set(
             format_percent(rate, missing="—"),
-            f"{reported}/{expected} 个单位已报送，点击看未报送项目",
+            f"{reported}/{expected} 个单位已报送，点击看{d.pending_word}项目"
+            + ("" if d.overdue or d.report_due is None else f"（{d.report_due:%m月%d日}截止）"),
         )
         planned = sum(r.planned for r in d.investment_by_district)
         done = sum(r.done for r in d.investment_by_district)
@@ -380,7 +381,7 @@ class DashboardPage(QWidget):
 
     def _reporting_bars(self, d: Dashboard) -> None:
         reported, expected = d.reporting
-        ids = {"已报送": d.reported_project_ids, "未报送": d.missing_project_ids}
+        ids = {"已报送": d.reported_project_ids, d.pending_word: d.missing_project_ids}
         self._counts(
             self.reporting_chart,
             list(ids),

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.status import StatusRules
 from ...services.changes import Changes
+from ...services.monitoring import report_due_day
 from ..context import AppContext
 
 PERIOD_KINDS = {"month": "按月", "quarter": "按季度"}
@@ -43,6 +44,13 @@ class RulesDialog(QDialog):
             self.period.addItem(label, key)
         self.period.setCurrentIndex(list(PERIOD_KINDS).index(ctx.period_kind()))
         form.addRow("填报周期", self.period)
+        self.due_day = QSpinBox()
+        self.due_day.setRange(1, 28)
+        self.due_day.setValue(report_due_day(ctx.store))
+        self.due_day.setPrefix("次月 ")
+        self.due_day.setSuffix(" 日")
+        self.due_day.setToolTip("每期进度在次月这一天前报送；过了这一天仍未报送才算「未报送」")
+        form.addRow("报送截止日", self.due_day)
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #D93025")
         form.addRow(self.problem)
@@ -93,5 +101,6 @@ class RulesDialog(QDialog):
         with self.ctx.store.write():
             self.ctx.store.set_setting("status_rules", self.rules().to_dict())
             self.ctx.store.set_setting("period_kind", self.period.currentData())
+            self.ctx.store.set_setting("report_due_day", self.due_day.value())
         self.ctx.notify(Changes(all_projects=True, reports=True))
         self.accept()

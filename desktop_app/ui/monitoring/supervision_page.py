@@ -35,6 +35,7 @@ from ...services.monitoring import (
     ProjectStatus,
     UnitReporting,
     issue_supervisions,
+    period_due,
     unit_reporting,
     watch_list,
 )
@@ -376,7 +377,7 @@ class SupervisionPage(QWidget):
         period = self.period_box.currentText()
         if not period:
             return
-        units = unit_reporting(self.ctx.store, period)
+        units = unit_reporting(self.ctx.store, period, self.ctx.today())
         # Not reported first, each part in the office's order (区县, 功能区, 市级部门).
         order = unit_order(self.ctx.store)
         self.units = sorted(units, key=lambda u: (u.reported, order.get(u.unit, len(order))))
@@ -384,7 +385,7 @@ class SupervisionPage(QWidget):
         table.setRowCount(len(self.units))
         for row, u in enumerate(self.units):
             cells = (
-                _item(u.state, data=row, color=None if u.reported else LIGHT_COLORS["红"]),
+                _item(u.state, data=row, color=LIGHT_COLORS["红"] if u.missing else None),
                 _item(u.unit),
                 _item(u.kind),
                 _item(u.projects),
@@ -395,9 +396,14 @@ class SupervisionPage(QWidget):
             for col, cell in enumerate(cells):
                 table.setItem(row, col, cell)
         self._widths(table, (70, 220, 70, 70, 70, 140))
-        missing = sum(1 for u in self.units if not u.reported)
+        pending = sum(1 for u in self.units if not u.reported)
+        due = period_due(self.ctx.store, period)
+        if self.ctx.today() > due:
+            state = f"未报送 {pending} 个"
+        else:
+            state = f"待报送 {pending} 个（{due.isoformat()} 截止，到期前不计未报送）"
         self.reporting_summary.setText(
-            f"应报单位 {len(self.units)} 个，未报送 {missing} 个（双击单位在项目库中查看其未报项目）"
+            f"应报单位 {len(self.units)} 个，{state}（双击单位在项目库中查看其未报项目）"
         )
 
     def _show_unit_projects(self, index) -> None:

@@ -469,7 +469,7 @@ class RegisterModel(QAbstractTableModel):
 
     def _evaluate(self, projects: list[Project]) -> list[_Entry]:
         today, rules = self.ctx.today(), self.ctx.status_rules()
-        period = self.ctx.current_period().key
+        period = self.ctx.status_period().key
         return [_Entry(p, evaluate(p, today, rules, current_period=period)) for p in projects]
 
     def reload(self) -> None:

@@ -13,8 +13,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QSize, Qt
-from PySide6.QtGui import QImage, QKeySequence, QPainter
+from PySide6.QtCore import QMarginsF, QPointF, QSize, QSizeF, Qt
+from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -40,7 +41,13 @@ from ...domain.file_names import safe_file_name
 from ...reports.page import DEFAULT_ORG
 from ...saving import save_file
 from ...services.progress import Cancelled
-from ...services.reports import SHEETS, ReportOptions, render_sheet
+from ...services.reports import (
+    COLUMN_SHEETS,
+    DEFAULT_PAPER,
+    SHEETS,
+    ReportOptions,
+    render_sheet,
+)
 from ...store.projects import list_projects
 from ...store.units import list_units
 from ..context import AppContext
@@ -74,6 +81,7 @@ class PrintDialog(QDialog):
         self._job: Job | None = None
         self._tmp = Path(tempfile.mkdtemp(prefix="进度表_"))
         self.files: list[Path] = []
+        self.word_files: list[Path] = []
         self._build()
         self._load_choices()
         self._restore_settings()
@@ -119,6 +127,9 @@ class PrintDialog(QDialog):
         self.reply_days.setRange(1, 90)
         self.reply_days.setValue(10)
         self.reply_days.setSuffix(" 天")
+        self.columns_button = QPushButton("选择列…")
+        self.columns_button.setToolTip("选择进度表打印哪些列及其顺序（按报表分别保存）")
+        self.columns_button.clicked.connect(self.choose_columns)
 
         form = QFormLayout()
         form.addRow("报表", self.sheet_box)
@@ -128,6 +139,7 @@ class PrintDialog(QDialog):
         form.addRow("分组", self.group_box)
         form.addRow("纸张", self.paper_box)
         form.addRow("方向", self.orient_box)
+        form.addRow("列", self.columns_button)
         form.addRow("编制单位", self.org_edit)
         form.addRow("反馈期限", self.reply_days)
         form.addRow("", self.internal_box)
@@ -137,6 +149,15 @@ class PrintDialog(QDialog):
         self.preview_button.setDefault(True)
         self.print_button = QPushButton("打印…")
         self.save_button = QPushButton("保存 PDF…")
+        # The office's editable documents: the notice per unit, the monthly bulletin.
+        self.word_button = QPushButton("Word 文档…")
+        self.word_button.setToolTip("生成可编辑、编号、盖章的 Word 文档")
+        word_menu = QMenu(self.word_button)
+        self.act_word_notice = word_menu.addAction("督办通知（每个单位一份）…")
+        self.act_word_bulletin = word_menu.addAction("月度推进情况通报…")
+        self.act_word_notice.triggered.connect(lambda: self.export_word("notice"))
+        self.act_word_bulletin.triggered.connect(lambda: self.export_word("bulletin"))
+        self.word_button.setMenu(word_menu)
         self.cancel_button = QPushButton("取消")
         self.close_button = QPushButton("关闭")
         self.progress = QProgressBar()
@@ -153,6 +174,7 @@ class PrintDialog(QDialog):
         left.addStretch(1)
         left.addWidget(self.print_button)
         left.addWidget(self.save_button)
+        left.addWidget(self.word_button)
         left.addWidget(self.close_button)
         panel = QWidget()
         panel.setLayout(left)
@@ -273,6 +295,30 @@ class PrintDialog(QDialog):
         self._form.setRowVisible(self.project_box, sheet == "project")
         self._form.setRowVisible(self.group_box, sheet in ("overall", "unit"))
         self._form.setRowVisible(self.reply_days, sheet == "notice")
+        self._form.setRowVisible(self.columns_button, sheet in COLUMN_SHEETS)
+        self._paper_for(sheet)
+
+    def _paper_for(self, sheet: str) -> None:
+        """The paper last used for ``sheet``, else its default (the overall sheet: A3 landscape)."""
+        s = self.ctx.settings
+        paper, landscape = DEFAULT_PAPER.get(sheet, ("A4", True))
+        paper = str(s.value(f"{SETTINGS}paper/{sheet}", paper))
+        saved = s.value(f"{SETTINGS}landscape/{sheet}")
+        if saved is not None:
+            landscape = str(saved).lower() in ("true", "1")
+        i = self.paper_box.findText(paper)
+        self.paper_box.setCurrentIndex(max(i, 0))
+        self.orient_box.setCurrentIndex(0 if landscape else 1)
+
+    def choose_columns(self) -> bool:
+        """选择列…: the columns of the chosen 进度表, saved for that sheet."""
+        from .columns_dialog import ColumnsDialog
+
+        dialog = ColumnsDialog(self.ctx, self.sheet_key(), self)
+        if dialog.exec() != QDialog.Accepted:
+            return False
+        self._options_changed()
+        return True
 
     # -- choices ---------------------------------------------------------------------------------
 
@@ -315,10 +361,6 @@ class PrintDialog(QDialog):
 
         pick(self.sheet_box, "sheet")
         pick(self.group_box, "grouping")
-        pick(self.paper_box, "paper", by_data=False)
-        landscape = s.value(SETTINGS + "landscape")
-        if landscape is not None:
-            self.orient_box.setCurrentIndex(0 if str(landscape).lower() in ("true", "1") else 1)
         self.org_edit.setText(str(s.value(SETTINGS + "org", "") or ""))
         self.internal_box.setChecked(
             str(s.value(SETTINGS + "internal", "false")).lower() in ("true", "1")
@@ -329,8 +371,8 @@ class PrintDialog(QDialog):
         s = self.ctx.settings
         s.setValue(SETTINGS + "sheet", self.sheet_key())
         s.setValue(SETTINGS + "grouping", self.group_box.currentData())
-        s.setValue(SETTINGS + "paper", self.paper_box.currentText())
-        s.setValue(SETTINGS + "landscape", bool(self.orient_box.currentData()))
+        s.setValue(f"{SETTINGS}paper/{self.sheet_key()}", self.paper_box.currentText())
+        s.setValue(f"{SETTINGS}landscape/{self.sheet_key()}", bool(self.orient_box.currentData()))
         s.setValue(SETTINGS + "org", self.org_edit.text().strip())
         s.setValue(SETTINGS + "internal", self.internal_box.isChecked())
         s.setValue(SETTINGS + "unit", self.unit_box.currentData())
@@ -370,6 +412,59 @@ class PrintDialog(QDialog):
             on_progress=self._progress,
             user=self.ctx.store.user,
         )
+
+    def export_word(self, kind: str) -> bool:
+        """督办通知 (one file per unit, or the chosen unit's) or the 月度推进情况通报, as .docx
+        where the user says; written by a worker like the preview."""
+        if self._job is not None:
+            return False
+        options = self.options()
+        unit = self.unit_box.currentData()
+        one_unit = kind == "notice" and unit not in (None, ALL_UNITS)
+        if kind == "bulletin" or one_unit:
+            what = "月度推进情况通报" if kind == "bulletin" else f"{safe_file_name(unit)}_督办通知"
+            name, _ = QFileDialog.getSaveFileName(
+                self, "保存 Word 文档", f"{what}_{options.period}.docx", "Word 文档 (*.docx)"
+            )
+            if not name:
+                return False
+            target = Path(name)
+        else:
+            folder = QFileDialog.getExistingDirectory(self, "选择保存督办通知的文件夹")
+            if not folder:
+                return False
+            target = Path(folder)
+
+        def job(store, progress):
+            from ...services.documents import write_bulletin_doc, write_notice_docs
+
+            if kind == "bulletin":
+                return [write_bulletin_doc(store, target, options, progress=progress)]
+            return write_notice_docs(
+                store, target, options, unit=unit if one_unit else None, progress=progress
+            )
+
+        self._set_busy(True)
+        self.status.setText("正在起草 Word 文档…")
+        self._job = start_job(
+            Path(self.ctx.store.path),
+            job,
+            on_done=self._word_done,
+            on_error=self._failed,
+            on_progress=self._progress,
+            user=self.ctx.store.user,
+        )
+        return True
+
+    def _word_done(self, paths: object) -> None:
+        self._job = None
+        self._set_busy(False)
+        self.word_files = [Path(p) for p in paths]  # type: ignore[union-attr]
+        if not self.word_files:
+            self.status.setText("没有需要督办的单位（没有亮红灯或黄灯的项目）。")
+            return
+        where = self.word_files[0] if len(self.word_files) == 1 else self.word_files[0].parent
+        self.status.setText(f"已生成 {len(self.word_files)} 个 Word 文档：{where}")
 
     def _progress(self, done: int, total: int, text: str) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -419,6 +514,7 @@ class PrintDialog(QDialog):
         ready = not busy and bool(self.files)
         self.preview_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
+        self.word_button.setEnabled(not busy)
         self.print_button.setEnabled(ready)
         self.save_button.setEnabled(ready)
         self.progress.setVisible(busy or bool(self.files))
@@ -476,6 +572,8 @@ class PrintDialog(QDialog):
             return False
         printer = QPrinter(QPrinter.HighResolution)
         printer.setDocName(self.files[0].stem)
+        if self.document.pageCount():
+            self.apply_sheet_layout(printer)  # the dialog shows the sheet's paper
         dialog = QPrintDialog(printer, self)
         if dialog.exec() != QDialog.Accepted:
             return False
@@ -484,13 +582,45 @@ class PrintDialog(QDialog):
         return True
 
     def paint_pages(self, printer: QPrinter) -> None:
-        """Paint every page of the preview onto ``printer`` (each page scaled to the paper)."""
+        """Print the previewed pages on ``printer`` with the sheet's own paper and orientation.
+
+        Printing to a PDF file writes the sheet's PDF itself (vector text, fonts embedded). A
+        real printer gets each page drawn full-page at its resolution (up to 600 dpi): Qt's PDF
+        module renders pages only as images.
+        """
+        if self.document.pageCount() == 0:
+            return
+        self.apply_sheet_layout(printer)
+        if printer.outputFormat() == QPrinter.PdfFormat and printer.outputFileName():
+            shutil.copyfile(self.files[0], printer.outputFileName())
+            return
         painter = QPainter()
+        self._paint(painter, printer)
+
+    def apply_sheet_layout(self, printer: QPrinter) -> None:
+        """The sheet's paper size and orientation, no margins (the PDF page carries its own)."""
+        points = self.document.pagePointSize(0)
+        size = QPageSize(QSizeF(points.width(), points.height()), QPageSize.Point)
+        landscape = points.width() > points.height()
+        portrait_size = QPageSize(
+            QSizeF(min(points.width(), points.height()), max(points.width(), points.height())),
+            QPageSize.Point,
+        )
+        printer.setPageLayout(
+            QPageLayout(
+                portrait_size if landscape else size,
+                QPageLayout.Landscape if landscape else QPageLayout.Portrait,
+                QMarginsF(0, 0, 0, 0),
+            )
+        )
+        printer.setFullPage(True)
+
+    def _paint(self, painter: QPainter, printer: QPrinter) -> None:
         if not painter.begin(printer):
             QMessageBox.warning(self, "无法打印", "打印机无法开始打印，请检查打印机是否就绪。")
             return
         try:
-            dpi = min(printer.resolution(), 300)
+            dpi = min(printer.resolution(), 600)
             for index in range(self.document.pageCount()):
                 if index:
                     printer.newPage()

@@ -22,7 +22,7 @@ COLUMN = {c.key: i + 1 for i, c in enumerate(TEMPLATE_COLUMNS)}  # field -> colu
 
 @pytest.fixture
 def ctx(store):
-    return AppContext(store, today=date(2026, 11, 29))
+    return AppContext(store, today=date(2026, 12, 6))  # November has ended: the period worked on
 
 
 @pytest.fixture

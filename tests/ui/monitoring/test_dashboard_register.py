@@ -69,7 +69,7 @@ def test_reporting_click_shows_the_unreported_projects(qtbot, ctx):
     model = RegisterModel(ctx)
     d = page.figures
     reported, expected = d.reporting
-    missing = missing_units(ctx.store, "2026-11")
+    missing = missing_units(ctx.store, "2026-10", TODAY)  # the month ended before TODAY
     assert expected - reported == len(missing) > 0
     assert page.tiles["reporting"].detail.text().startswith(f"{reported}/{expected} 个单位已报送")
     assert {("测试未报单位甲", 2), ("测试未报单位乙", 1)} <= {(u.unit, u.projects) for u in missing}
@@ -83,8 +83,8 @@ def test_reporting_click_shows_the_unreported_projects(qtbot, ctx):
 def test_supervision_page_lists_unreported_units_first(qtbot, ctx):
     page = SupervisionPage(ctx)
     qtbot.addWidget(page)
-    assert page.period_box.currentText() == "2026-11"
-    missing = {u.unit for u in missing_units(ctx.store, "2026-11")}
+    assert page.period_box.currentText() == "2026-10"
+    missing = {u.unit for u in missing_units(ctx.store, "2026-10", TODAY)}
     table = page.reporting
     first = [table.item(r, 1).text() for r in range(len(missing))]
     assert set(first) == missing

@@ -16,7 +16,7 @@ from desktop_app.ui.reports.print_dialog import PrintDialog
 @pytest.fixture
 def ctx(store, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
-    return AppContext(store, settings, today=date(2026, 11, 29))
+    return AppContext(store, settings, today=date(2026, 12, 6))
 
 
 def _preview(qtbot, dialog: PrintDialog) -> None:
@@ -58,7 +58,7 @@ def test_save_pdf(qtbot, ctx, tmp_path, monkeypatch):
     saved = dialog.save_pdf()
     assert saved == [target.with_name("旌阳区进度表.pdf")]
     text = PdfReader(str(saved[0])).pages[0].extract_text()
-    assert "分单位进度表" in text and "旌阳区" in text
+    assert "推进情况表" in text and "旌阳区" in text
     assert not list(tmp_path.glob("*.part.pdf"))  # copied beside, then moved into place
     dialog.done(0)
 
@@ -161,7 +161,99 @@ def test_changing_the_sheet_after_a_preview_asks_for_a_new_one(qtbot, ctx):
     assert not dialog.save_button.isEnabled() and not dialog.print_button.isEnabled()
     assert "选项已更改" in dialog.status.text()
     _preview(qtbot, dialog)
-    assert "总体进度表" in PdfReader(str(dialog.files[0])).pages[0].extract_text()
+    assert "推进情况表（截至" in PdfReader(str(dialog.files[0])).pages[0].extract_text()
+    dialog.done(0)
+
+
+def test_overall_sheet_defaults_to_a3_landscape_and_columns_are_chosen(qtbot, ctx, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from desktop_app.ui.reports.columns_dialog import ColumnsDialog
+
+    dialog = PrintDialog(ctx, sheet="overall")
+    qtbot.addWidget(dialog)
+    assert dialog.paper_box.currentText() == "A3" and dialog.orient_box.currentData() is True
+    assert dialog.columns_button.isVisibleTo(dialog)
+
+    def choose(self):  # the user ticks 存在问题 and 项目名称, in that order, and saves
+        for i in range(self.list.count()):
+            self.list.item(i).setCheckState(Qt.Unchecked)
+        wanted = ["存在问题", "项目名称"]
+        for row, label in enumerate(wanted):
+            item = self.list.findItems(label, Qt.MatchExactly)[0]
+            self.list.insertItem(row, self.list.takeItem(self.list.row(item)))
+            item.setCheckState(Qt.Checked)
+        self._save(self.keys())
+        return self.result()
+
+    monkeypatch.setattr(ColumnsDialog, "exec", choose)
+    assert dialog.choose_columns()
+    _preview(qtbot, dialog)
+    page = PdfReader(str(dialog.files[0])).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (1191, 842)
+    text = page.extract_text().replace("\n", "")
+    assert text.index("存在问题") < text.index("项目名称") and "亮灯原因" not in text
+    dialog.done(0)
+    # The unit sheet keeps its own (default) columns and paper.
+    unit = PrintDialog(ctx, sheet="unit", unit="旌阳区")
+    qtbot.addWidget(unit)
+    assert unit.paper_box.currentText() == "A4"
+    _preview(qtbot, unit)
+    assert "亮灯原因" in PdfReader(str(unit.files[0])).pages[0].extract_text()
+    unit.done(0)
+
+
+def test_printing_keeps_the_sheets_paper_orientation_and_text(qtbot, ctx, tmp_path):
+    from PySide6.QtGui import QPainter
+    from PySide6.QtPrintSupport import QPrinter
+
+    dialog = PrintDialog(ctx, sheet="overall")  # A3 landscape by default
+    qtbot.addWidget(dialog)
+    dialog.paper_box.setCurrentText("A4")  # A4 landscape: the case printed at ~71 %
+    _preview(qtbot, dialog)
+    printer = QPrinter(QPrinter.HighResolution)
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "打印.pdf"))
+    dialog.paint_pages(printer)
+    printed = PdfReader(str(tmp_path / "打印.pdf"))
+    page = printed.pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (842, 595)
+    text = page.extract_text()
+    assert "推进情况表" in text and "亮灯原因" in text  # vector text, not a picture
+    assert len(printed.pages) == dialog.document.pageCount()
+
+    # A real printer gets the sheet's paper and orientation, each page filling it.
+    raster = QPrinter(QPrinter.HighResolution)
+    raster.setOutputFormat(QPrinter.PdfFormat)
+    raster.setOutputFileName(str(tmp_path / "栅格.pdf"))
+    dialog.apply_sheet_layout(raster)
+    rect = raster.pageLayout().fullRectPoints()
+    assert (rect.width(), rect.height()) == (842, 595)
+    dialog._paint(QPainter(), raster)
+    drawn = PdfReader(str(tmp_path / "栅格.pdf")).pages[0]
+    assert (round(float(drawn.mediabox.width)), round(float(drawn.mediabox.height))) == (842, 595)
+    dialog.done(0)
+
+
+def test_word_documents_from_the_dialog(qtbot, ctx, tmp_path, monkeypatch):
+    from docx import Document
+
+    dialog = PrintDialog(ctx, sheet="overall")
+    qtbot.addWidget(dialog)
+    target = tmp_path / "通报.docx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog.act_word_bulletin.trigger()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
+    assert dialog.word_files == [target]
+    assert Document(str(target)).paragraphs[0].text.endswith("推进情况通报")
+    folder = tmp_path / "督办"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    dialog.unit_box.setCurrentIndex(dialog.unit_box.findData("__all__"))
+    dialog.act_word_notice.trigger()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
+    assert dialog.word_files and all(p.parent == folder for p in dialog.word_files)
+    assert "已生成" in dialog.status.text()
     dialog.done(0)
 
 

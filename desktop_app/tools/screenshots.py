@@ -1,7 +1,7 @@
 """Render every main view and the main dialogs offscreen to PNG, one file per view.
 
 Usage: ``python -m desktop_app.tools.screenshots OUTDIR``. Works on a temporary copy of the
-built-in plan dataset with a fixed "today" (2026-11-29), so the pictures are reproducible.
+built-in plan dataset with a fixed "today" (2026-12-06), so the pictures are reproducible.
 Pages that are not installed are skipped.
 
 Each screen an office commonly has is rendered by a child process of its own (Qt fixes the
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-TODAY = date(2026, 11, 29)
+TODAY = date(2026, 12, 6)
 
 
 @dataclass(frozen=True)

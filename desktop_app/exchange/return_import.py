@@ -157,6 +157,8 @@ class ReturnPreview:
     not_imported: list[str] = field(default_factory=list)
     # Rows of projects reported for a later period since: only this period's record changes.
     past_rows: int = 0
+    # The data sheet still protected as issued: the office's columns were not edited.
+    sheet_protected: bool = False
     # Cells whose percent complete reads as under 1 % (0.45): maybe 45 % meant, said in a note.
     small_percents: list[str] = field(default_factory=list, repr=False, compare=False)
     already_imported: dict | None = None
@@ -226,7 +228,17 @@ def open_values(path: Path) -> python_calamine.CalamineWorkbook:
         ) from None
 
 
-def sheet_rows(book, name: str, file_name: str) -> list[list]:
+class SheetRows(list):
+    """A sheet's rows, and whether the sheet is still protected as issued (its locked cells,
+    the office's columns, then cannot have been edited in Excel, WPS or LibreOffice)."""
+
+    protected: bool = False
+
+
+_PROTECTED = re.compile(rb'<(?:\w+:)?sheetProtection\b[^>]*\bsheet="(?:1|true)"')
+
+
+def sheet_rows(book, name: str, file_name: str) -> SheetRows:
     """A sheet's values from A1, merged ranges filled with their top-left value."""
     # Before the reader lays the sheet out (an .xls read from its content has no path: its
     # format caps the size of a sheet).
@@ -242,7 +254,7 @@ def sheet_rows(book, name: str, file_name: str) -> list[list]:
         sheet = book.get_sheet_by_name(name)
         # total_height/width are the last row's and column's indexes (from 0), not counts.
         check_cell_count(file_name, name, sheet.total_height + 1, sheet.total_width + 1)
-        rows = sheet.to_python(skip_empty_area=False)
+        rows = SheetRows(sheet.to_python(skip_empty_area=False))
     except (KeyboardInterrupt, SystemExit, WorkbookError):
         raise
     except BaseException as exc:  # calamine's errors, and its panics (not an Exception)
@@ -253,6 +265,8 @@ def sheet_rows(book, name: str, file_name: str) -> list[list]:
     finally:
         if xml:
             scan.join()
+    # The element follows the cells: searched for from the end.
+    rows.protected = bool(xml) and _PROTECTED.search(xml, max(0, len(xml) - 65536)) is not None
     for r, c, error in errors:
         if r <= len(rows) and c <= len(rows[r - 1]):
             rows[r - 1][c - 1] = ExcelError(error or "#错误")
@@ -491,7 +505,15 @@ class OpenedReturn:
         over, as if the imports had run one after the other."""
         p = self.preview
         meta = {"template_id": p.template_id} if p.template_id else {}
-        self.stored = _read_stored(store, p.file_name, meta, p.unit_id, p.period, p.sha256)
+        self.stored = _read_stored(
+            store,
+            p.file_name,
+            meta,
+            p.unit_id,
+            p.period,
+            p.sha256,
+            office_columns=not p.sheet_protected,
+        )
         p.already_imported = self.stored.already_imported
         p.report_keys = self.stored.report_keys
 
@@ -565,6 +587,11 @@ def open_return(
             if info.kind == "xlsx":
                 verify_zip_checksums(path)
             sheet_name, rows, sheet_names = data_job.result()
+            # The office's columns are compared only where they could have been edited.
+            if not getattr(rows, "protected", False):
+                stored.reference = xstore.reference_values(
+                    store, stored.scope, int(stored.period[:4])
+                )
         except BaseException:
             data_job.cancel()
             raise
@@ -579,6 +606,7 @@ def open_return(
         sheet=sheet_name,
         already_imported=stored.already_imported,
         report_keys=stored.report_keys,
+        sheet_protected=getattr(rows, "protected", False),
     )
     if info.has_macros:
         preview.notes.append("文件含宏（VBA），已忽略，未执行。")
@@ -661,8 +689,18 @@ class _Stored:
 
 
 def _read_stored(
-    store: Store, file_name: str, meta: dict, unit: str | None, period: str | None, sha: str
+    store: Store,
+    file_name: str,
+    meta: dict,
+    unit: str | None,
+    period: str | None,
+    sha: str,
+    *,
+    office_columns: bool = False,
 ) -> _Stored:
+    """The database's state a return is judged against; with ``office_columns``, also the
+    office's columns of its projects (for a sheet whose protection was removed: its edits
+    there are listed as not imported)."""
     unit_obj = _resolve_unit(store, file_name, meta, unit)
     period_key = _resolve_period(file_name, meta, period)
     template_id = str(meta["template_id"]) if meta.get("template_id") else None
@@ -699,7 +737,9 @@ def _read_stored(
         report_keys=report_keys,
         scope=scope,
         issued=xstore.issue_rows(store, template_id) if template_id else {},
-        reference=xstore.reference_values(store, scope, int(period_key[:4])),
+        reference=(
+            xstore.reference_values(store, scope, int(period_key[:4])) if office_columns else {}
+        ),
     )
 
 

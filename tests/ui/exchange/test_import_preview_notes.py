@@ -40,6 +40,7 @@ def test_preview_shows_cleared_cells_hints_and_edits_not_imported(
     r = next(r for r in range(FIRST_DATA_ROW, ws.max_row + 1) if ws.cell(r, 1).value == "GH-1")
     ws.cell(r, COLUMN["problems"]).value = None  # solved
     ws.cell(r, COLUMN["investment_to_date"]).value = 15000  # above 总投资
+    ws.protection.sheet = False  # a unit that removed the protection (the password is known)
     ws.cell(r, COLUMN["lead_unit"]).value = "市交通运输局"  # the office's column
     wb.create_sheet("附表")["A1"] = "另附"
     path = tmp_path / "广汉市报送.xlsx"

@@ -113,6 +113,30 @@ def _percent(ws, value: float | None):
     return cell
 
 
+class _Figures:
+    """The formatted number cells of a long sheet's rows, one cell per column reused row after
+    row: a write-only sheet writes each row out as it is appended, so the cell is free for the
+    next value. (A new formatted cell per figure made the 120,000-row 进度历史 a third slower
+    than writing its plain values.)"""
+
+    def __init__(self, ws, *formats: str):
+        self._cells = []
+        for number_format in formats:
+            cell = WriteOnlyCell(ws, 0)
+            cell.number_format = number_format
+            self._cells.append(cell)
+
+    def row(self, *values: float | None) -> list:
+        out = []
+        for cell, value in zip(self._cells, values, strict=True):
+            if value is None:
+                out.append(None)
+            else:
+                cell.value = value
+                out.append(cell)
+        return out
+
+
 def _text_safe(ws, row: list) -> list:
     """Strings that Excel would take for a formula become explicit text cells; every string
     is made fit for a cell (``cell_text``)."""
@@ -209,13 +233,14 @@ def export_register(
                 ms.append(_text_safe(ms, [p.code, p.name, m.name, m.planned_date, m.actual_date]))
         hist = _sheet(wb, "进度历史", HISTORY_COLUMNS)
         stamp = datetime.fromisoformat
+        history_figures = _Figures(hist, _PERCENT_FORMAT, _MONEY_FORMAT, _MONEY_FORMAT)
         for pid, period_key, pct, to_date, this_year, *texts, reported_at in xstore.iter_reports(
             store
         ):
             if pid in names:
                 # 填报时间 as a real date and time (sortable and filterable in Excel), not text.
                 when = stamp(reported_at) if reported_at else None
-                figures = [_percent(hist, pct), _money(hist, to_date), _money(hist, this_year)]
+                figures = history_figures.row(pct, to_date, this_year)
                 hist.append(_text_safe(hist, [*names[pid], period_key, *figures, *texts, when]))
         progress(total, total, "保存文件")
         return save_file(Path(out), wb.save, kind=".xlsx")

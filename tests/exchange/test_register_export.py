@@ -75,3 +75,34 @@ def test_exported_register_read_back_changes_nothing(store, make_project, tmp_pa
     counts = preview.counts()
     assert counts["created"] == 0 and counts["refused"] == 0 and counts["updated"] == 0
     assert counts["unchanged"] >= 2
+
+
+def test_every_history_row_keeps_its_own_figures(store, make_project, tmp_path):
+    """The 进度历史 sheet's figures are written through reused cells: each row must still carry
+    its own values (and an empty figure stays empty), formatted as the other tables."""
+    pid = make_project("EX-9", "历史数字项目", lead="市交通运输局", stage="在建")
+    figures = {"2026-08": (10, 100.5, None), "2026-09": (20, None, 30.25), "2026-10": (35, 300, 40)}
+    for period, (pct, to_date, this_year) in figures.items():
+        record_report(
+            store,
+            ProgressReport(
+                pid,
+                period,
+                pct,
+                investment_to_date=to_date,
+                investment_this_year=this_year,
+                progress_text=period,
+            ),
+        )
+    out = export_register(store, tmp_path / "项目库.xlsx", today=TODAY)
+    ws = openpyxl.load_workbook(out)["进度历史"]
+    rows = {r[2].value: r for r in ws.iter_rows(min_row=2) if r[0].value == "EX-9"}
+    for period, expected in figures.items():
+        cells = rows[period][3:6]
+        assert tuple(c.value for c in cells) == expected, period
+        for cell, value, number_format in zip(
+            cells, expected, ('0.0"%"', "#,##0.00", "#,##0.00"), strict=True
+        ):
+            if value is not None:
+                assert cell.number_format == number_format, (period, number_format)
+    assert rows["2026-09"][4].value is None  # not reported: an empty cell, not the row before's

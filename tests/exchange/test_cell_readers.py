@@ -27,8 +27,9 @@ STARTED = date(2026, 2, 1)
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory, _seeded_template) -> Setup:
-    """广汉市's template for 2026-11, issued; since then the office changed GH-1's percent
-    (30 → 40), actual start (02-01 → 02-03) and stage of GH-3 (前期 → 在建)."""
+    """广汉市's template for 2026-11, issued with GH-4's report of the period prefilled; since
+    then the office changed GH-1's percent (30 → 40), actual start (02-01 → 02-03), the stage
+    of GH-3 (前期 → 在建) and recorded GH-4's actual start."""
     tmp = tmp_path_factory.mktemp("cells")
     path = tmp / "项目库.db"
     path.write_bytes(_seeded_template.read_bytes())
@@ -57,10 +58,21 @@ def office(tmp_path_factory, _seeded_template) -> Setup:
         "GH-3": create_project(
             store, {"code": "GH-3", "name": "广汉属地项目", "stage": "前期"}, units=lead
         ),
+        "GH-4": create_project(
+            store, {"code": "GH-4", "name": "广汉物流园", "stage": "在建"}, units=lead
+        ),
     }
+    record_report(
+        store,
+        ProgressReport(
+            ids["GH-4"], PERIOD, investment_this_year=500, problems="征地未完成", next_steps="开工"
+        ),
+    )
     template = issue_template(store, "广汉市", PERIOD, tmp / "广汉市_模板.xlsx")
     update_project(store, ids["GH-1"], {"percent_complete": 40, "actual_start": date(2026, 2, 3)})
     update_project(store, ids["GH-3"], {"stage": "在建"})
+    # Recorded after the template was made: its cell there is empty, as the unit left it.
+    update_project(store, ids["GH-4"], {"actual_start": date(2026, 11, 20)})
     yield Setup(store, ids, template, tmp)
     store.close()
 
@@ -318,6 +330,51 @@ def test_a_change_to_a_value_the_office_left_alone_is_a_plain_change(office, tmp
         "累计完成投资（万元）",
     )
     assert change.cell == f"{col('investment_to_date')}{office.row_of('GH-1')}"
+
+
+# --- cells the unit emptied ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("blank", [None, "", "   ", "\n"])
+def test_a_prefilled_text_or_figure_the_unit_empties_is_cleared(office, tmp_path, blank):
+    preview = preview_of(
+        office,
+        tmp_path,
+        {("GH-4", "problems"): blank, ("GH-4", "investment_this_year"): blank},
+    )
+    assert not preview.all_errors and not preview.conflicts
+    assert changes_of(preview) == {
+        ("GH-4", "problems"): ("征地未完成", None),
+        ("GH-4", "investment_this_year"): (500, None),
+    }
+    [problems] = [c for c in preview.changes if c.field == "problems"]
+    assert (problems.issued, problems.label) == ("征地未完成", "存在问题")
+    assert problems.cell == f"{col('problems')}{office.row_of('GH-4')}"
+
+
+def test_an_empty_cell_where_nothing_was_prefilled_changes_nothing(office, tmp_path):
+    # GH-2 never had 存在问题; GH-4's actual start was recorded after the template was made.
+    preview = preview_of(
+        office, tmp_path, {("GH-2", "problems"): "", ("GH-4", "actual_start"): None}
+    )
+    assert not preview.changes and not preview.conflicts and not preview.all_errors
+
+
+@pytest.mark.parametrize(
+    "key, header, shown",
+    [("stage", "建设阶段", "在建"), ("percent_complete", "完成百分比", "0.45")],
+)
+def test_an_emptied_project_field_is_refused_naming_the_cell_and_the_old_value(
+    office, tmp_path, key, header, shown
+):
+    preview = preview_of(office, tmp_path, {("GH-2", key): " "})
+    error = the_error(preview, "GH-2", key)
+    assert (error.field, error.value) == (header, "")
+    assert error.message == (
+        f"{DATA_SHEET}!{error.cell} {header}原为「{shown}」，报送表中被清空。"
+        f"{header}不能清空：请填写当前的{header}；确需删除时请联系办公室修改。"
+    )
+    assert not preview.changes
 
 
 # --- what is stored ------------------------------------------------------------------------

@@ -68,7 +68,11 @@ TARGETS: dict[str, Target] = {
     ),
     "monitoring": Target(
         "desktop_app/services/monitoring.py",
-        ("tests/services/test_monitoring.py", "tests/services/test_reporting_period.py"),
+        (
+            "tests/services/test_monitoring.py",
+            "tests/services/test_monitoring_rules.py",
+            "tests/services/test_reporting_period.py",
+        ),
         note="reporting periods, units yet to report, lights and dashboard figures",
     ),
 }

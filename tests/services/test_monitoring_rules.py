@@ -317,3 +317,21 @@ def test_the_due_day_setting_decides_who_is_late(store, two_units):
     water = {u.unit: u for u in unit_reporting(store, "2026-11", AFTER_DUE)}["市水利局"]
     assert (water.state, water.missing) == ("待报送", False)
     assert "市水利局" in {u.unit for u in missing_units(store, "2026-11", date(2026, 12, 11))}
+
+
+def test_a_past_periods_lights_count_that_periods_reports(store, make_project):
+    pid = make_project(
+        "O-1",
+        "十月已报送的项目",
+        lead="市水利局",
+        stage="在建",
+        planned_start=date(2026, 1, 1),
+        planned_end=date(2027, 12, 31),
+        percent_complete=50,
+    )
+    record_report(store, ProgressReport(pid, "2026-10", percent_complete=50))
+    project = [get_project(store, pid)]
+    [now] = project_statuses(store, AFTER_DUE, projects=project)
+    assert (now.status.light, now.status.reason) == ("黄", "2026-11 未报送进度（最近一次 2026-10）")
+    [october] = project_statuses(store, AFTER_DUE, projects=project, period="2026-10")
+    assert october.status.light == "绿"

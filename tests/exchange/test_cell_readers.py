@@ -384,7 +384,12 @@ def test_an_emptied_project_field_is_refused_naming_the_cell_and_the_old_value(
     preview = preview_of(office, tmp_path, {("GH-2", key): " ", ("GH-2", "next_steps"): "长" * 501})
     row = office.row_of("GH-2")
     emptied, too_long = preview.all_errors
-    assert (emptied.cell, emptied.field, emptied.value) == (f"{col(key)}{row}", header, "")
+    assert (emptied.sheet, emptied.cell, emptied.field, emptied.value) == (
+        DATA_SHEET,
+        f"{col(key)}{row}",
+        header,
+        "",
+    )
     assert emptied.message == (
         f"{DATA_SHEET}!{emptied.cell} {header}原为「{shown}」，报送表中被清空。"
         f"{header}不能清空：请填写当前的{header}；确需删除时请联系办公室修改。"

@@ -21,6 +21,7 @@ from desktop_app.domain.parsing import (
     parse_int,
     parse_money,
     parse_percent,
+    strip_control,
 )
 
 
@@ -304,3 +305,19 @@ def test_iso_round_trip():
     assert iso(date(2026, 3, 1)) == "2026-03-01" and iso(None) is None
     assert from_iso("2026-03-01") == date(2026, 3, 1)
     assert from_iso("") is None and from_iso(None) is None
+
+
+@pytest.mark.parametrize(
+    "typed, kept",
+    [
+        ("资金缺口", "资金缺口"),
+        ("资金\x07缺口", "资金缺口"),
+        ("资金_x0007_缺口", "资金缺口"),  # the same control character as Excel escapes it
+        ("资金_x001F_缺口\x00", "资金缺口"),
+        ("第一行\n第二行\t完", "第一行\n第二行\t完"),  # line feeds and tabs are kept
+        ("文件_x4E2D_名", "文件_x4E2D_名"),  # an escape of a printable character is text
+        ("note_xyz", "note_xyz"),
+    ],
+)
+def test_control_characters_are_removed_from_text(typed, kept):
+    assert strip_control(typed) == kept

@@ -214,3 +214,19 @@ def test_thresholds_read_from_settings_ignore_unknown_keys():
         "milestone_due_days": 15,
         "require_current_report": True,
     }
+
+
+@pytest.mark.parametrize(
+    "start, end, reason",
+    [
+        (START, END, "建设阶段待填报"),
+        (None, END, "建设阶段、计划开工/完工日期待填报"),
+        (START, None, "建设阶段、计划开工/完工日期待填报"),
+        (None, None, "建设阶段、计划开工/完工日期待填报"),
+    ],
+)
+def test_a_project_of_unknown_stage_is_grey_and_says_what_to_fill_in(start, end, reason):
+    # Even long past its planned end: nothing is guessed about where it stands.
+    p = project(stage=None, planned_start=start, planned_end=end, percent_complete=5)
+    assert status(p) == Status("灰", reason)
+    assert status(p, today=date(2030, 1, 1)) == Status("灰", reason)

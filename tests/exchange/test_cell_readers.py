@@ -27,8 +27,10 @@ STARTED = date(2026, 2, 1)
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory, _seeded_template) -> Setup:
-    """广汉市's template for 2026-11, issued; since then the office changed GH-1's percent
-    (30 → 40), actual start (02-01 → 02-03) and stage of GH-3 (前期 → 在建)."""
+    """广汉市's template for 2026-11, issued with GH-4's report of the period prefilled (and its
+    形象进度 of October recorded); since then the office changed GH-1's percent (30 → 40), actual
+    start (02-01 → 02-03), the stage of GH-3 (前期 → 在建), recorded GH-4's actual start, and
+    GH-5 reported December."""
     tmp = tmp_path_factory.mktemp("cells")
     path = tmp / "项目库.db"
     path.write_bytes(_seeded_template.read_bytes())
@@ -57,10 +59,29 @@ def office(tmp_path_factory, _seeded_template) -> Setup:
         "GH-3": create_project(
             store, {"code": "GH-3", "name": "广汉属地项目", "stage": "前期"}, units=lead
         ),
+        "GH-4": create_project(
+            store, {"code": "GH-4", "name": "广汉物流园", "stage": "在建"}, units=lead
+        ),
+        "GH-5": create_project(
+            store,
+            {"code": "GH-5", "name": "广汉补报项目", "stage": "在建", "actual_start": STARTED},
+            units=lead,
+        ),
     }
+    record_report(store, ProgressReport(ids["GH-4"], "2026-10", progress_text="主体施工"))
+    record_report(
+        store,
+        ProgressReport(
+            ids["GH-4"], PERIOD, investment_this_year=500, problems="征地未完成", next_steps="开工"
+        ),
+    )
     template = issue_template(store, "广汉市", PERIOD, tmp / "广汉市_模板.xlsx")
     update_project(store, ids["GH-1"], {"percent_complete": 40, "actual_start": date(2026, 2, 3)})
     update_project(store, ids["GH-3"], {"stage": "在建"})
+    # Recorded after the template was made: its cell there is empty, as the unit left it.
+    update_project(store, ids["GH-4"], {"actual_start": date(2026, 11, 20)})
+    # GH-5 has reported December since: this return of November is a late one for it.
+    record_report(store, ProgressReport(ids["GH-5"], "2026-12", percent_complete=60))
     yield Setup(store, ids, template, tmp)
     store.close()
 
@@ -318,6 +339,126 @@ def test_a_change_to_a_value_the_office_left_alone_is_a_plain_change(office, tmp
         "累计完成投资（万元）",
     )
     assert change.cell == f"{col('investment_to_date')}{office.row_of('GH-1')}"
+    assert change.project_id == office.ids["GH-1"]
+
+
+# --- cells the unit emptied ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("blank", [None, "", "   ", "\n"])
+def test_a_prefilled_text_or_figure_the_unit_empties_is_cleared(office, tmp_path, blank):
+    preview = preview_of(
+        office,
+        tmp_path,
+        {("GH-4", "problems"): blank, ("GH-4", "investment_this_year"): blank},
+    )
+    assert not preview.all_errors and not preview.conflicts
+    assert changes_of(preview) == {
+        ("GH-4", "problems"): ("征地未完成", None),
+        ("GH-4", "investment_this_year"): (500, None),
+    }
+    [problems] = [c for c in preview.changes if c.field == "problems"]
+    assert (problems.issued, problems.label) == ("征地未完成", "存在问题")
+    assert problems.cell == f"{col('problems')}{office.row_of('GH-4')}"
+
+
+def test_an_empty_cell_where_nothing_was_prefilled_changes_nothing(office, tmp_path):
+    # GH-2 never had 存在问题; GH-4's actual start was recorded after the template was made.
+    preview = preview_of(
+        office,
+        tmp_path,
+        {("GH-2", "problems"): "", ("GH-4", "actual_start"): None, ("GH-4", "next_steps"): "复工"},
+    )
+    assert not preview.conflicts and not preview.all_errors
+    assert changes_of(preview) == {("GH-4", "next_steps"): ("开工", "复工")}
+
+
+@pytest.mark.parametrize(
+    "key, header, shown",
+    [("stage", "建设阶段", "在建"), ("percent_complete", "完成百分比", "0.45")],
+)
+def test_an_emptied_project_field_is_refused_naming_the_cell_and_the_old_value(
+    office, tmp_path, key, header, shown
+):
+    # And the rest of the row is still read: its other mistakes are reported too.
+    preview = preview_of(office, tmp_path, {("GH-2", key): " ", ("GH-2", "next_steps"): "长" * 501})
+    row = office.row_of("GH-2")
+    emptied, too_long = preview.all_errors
+    assert (emptied.sheet, emptied.cell, emptied.field, emptied.value) == (
+        DATA_SHEET,
+        f"{col(key)}{row}",
+        header,
+        "",
+    )
+    assert emptied.message == (
+        f"{DATA_SHEET}!{emptied.cell} {header}原为「{shown}」，报送表中被清空。"
+        f"{header}不能清空：请填写当前的{header}；确需删除时请联系办公室修改。"
+    )
+    assert (too_long.cell, too_long.field) == (f"{col('next_steps')}{row}", "下步计划")
+    assert not preview.changes
+
+
+# --- hints and checks across the row --------------------------------------------------------
+
+
+def test_the_same_progress_text_as_last_period_is_a_hint(office, tmp_path):
+    preview = preview_of(office, tmp_path, {("GH-4", "progress_text"): "主体施工"})
+    assert changes_of(preview) == {("GH-4", "progress_text"): (None, "主体施工")}
+    cell = f"{col('progress_text')}{office.row_of('GH-4')}"
+    assert [(h.sheet, h.cell, h.field, h.value, h.message) for h in preview.hints] == [
+        (
+            DATA_SHEET,
+            cell,
+            "形象进度",
+            "主体施工",
+            f"{DATA_SHEET}!{cell} 项目「GH-4」的形象进度与上一期完全相同，请确认本期进展是否已更新。",
+        )
+    ]
+    assert not preview_of(office, tmp_path, {("GH-4", "progress_text"): "主体完工"}).hints
+
+
+def test_a_smaller_cumulative_figure_is_a_hint_and_a_new_text_is_not(office, tmp_path):
+    preview = preview_of(
+        office,
+        tmp_path,
+        {("GH-1", "investment_to_date"): 1000, ("GH-4", "problems"): "土地"},
+    )
+    assert changes_of(preview) == {
+        ("GH-1", "investment_to_date"): (1234, 1000),
+        ("GH-4", "problems"): ("征地未完成", "土地"),
+    }
+    cell = f"{col('investment_to_date')}{office.row_of('GH-1')}"
+    assert [h.message for h in preview.hints] == [
+        f"{DATA_SHEET}!{cell} 项目「GH-1」的累计完成投资（万元）由 1234 万元 降为 1000 万元，"
+        "累计数一般不会减少。"
+    ]
+
+
+def test_an_end_before_the_start_is_refused_at_the_end_cell(office, tmp_path):
+    preview = preview_of(office, tmp_path, {("GH-1", "actual_end"): "2026-01-15"})
+    error = the_error(preview, "GH-1", "actual_end")
+    assert error.message == (
+        f"{DATA_SHEET}!{error.cell} 实际完工 2026-01-15 早于实际开工 2026-02-03"
+    )
+
+
+# --- a late return, for a period reported after it -----------------------------------------
+
+
+def test_a_late_return_leaves_the_projects_current_fields(office, tmp_path):
+    preview = preview_of(
+        office,
+        tmp_path,
+        {("GH-5", "stage"): "竣工", ("GH-5", "actual_start"): None, ("GH-5", "problems"): "资金"},
+    )
+    assert not preview.all_errors and not preview.conflicts
+    assert changes_of(preview) == {("GH-5", "problems"): (None, "资金")}
+    cell = f"{col('stage')}{office.row_of('GH-5')}"
+    assert preview.not_imported == [
+        f"{DATA_SHEET}!{cell} 建设阶段「竣工」（2026-11 之后已有报送，项目当前的建设阶段不按本表修改）"
+    ]
+    same = preview_of(office, tmp_path, {("GH-5", "stage"): "在建"})
+    assert not same.not_imported and not same.changes and not same.all_errors
 
 
 # --- what is stored ------------------------------------------------------------------------

@@ -87,3 +87,4 @@ def test_issue_supervisions_for_late_projects(store, make_project):
     s = list_supervisions(store)[0]
     assert len(ids) == 1 and s.project_id == late and s.unit == "市交通运输局"
     assert (s.level, s.reply_by) == ("黄", date(2026, 12, 9))
+    assert s.request == "请说明滞后原因，提出整改措施和完成时限，按期书面回复。"

@@ -421,7 +421,7 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.open()
 
-    def import_files(self, files: list[Path] | None = None) -> None:
+    def import_files(self, *, files: list[Path] | None = None) -> None:
         cls = load_class("desktop_app.ui.exchange.wizard:ImportWizard")
         if cls is None:
             self.statusBar().showMessage("导入功能未安装。", 5000)
@@ -451,7 +451,7 @@ class MainWindow(QMainWindow):
         elif action == "import_register":
             self.import_register()
         elif action == "import_returns":
-            self.import_files([])
+            self.import_files(files=[])
 
     def show_backups(self):
         from .backups import BackupsDialog
@@ -692,4 +692,4 @@ class MainWindow(QMainWindow):
         ]
         if files:
             event.acceptProposedAction()
-            QTimer.singleShot(0, lambda: self.import_files(files))
+            QTimer.singleShot(0, lambda: self.import_files(files=files))

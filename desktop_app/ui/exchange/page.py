@@ -255,7 +255,7 @@ class ReportingPage(QWidget):
 
         self._run(job, "正在生成全部单位的填报模板…")
 
-    def open_import(self, files: Sequence[Path] = ()) -> ImportWizard:
+    def open_import(self, *, files: Sequence[Path] = ()) -> ImportWizard:
         """The import wizard, as Ctrl+I opens it: modal to the window, without a nested loop."""
         from .wizard import ImportWizard
 

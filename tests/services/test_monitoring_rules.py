@@ -4,7 +4,7 @@ order of the watch list, the dashboard's totals and rates, 督办 sent to the ri
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -335,3 +335,31 @@ def test_a_past_periods_lights_count_that_periods_reports(store, make_project):
     assert (now.status.light, now.status.reason) == ("黄", "2026-11 未报送进度（最近一次 2026-10）")
     [october] = project_statuses(store, AFTER_DUE, projects=project, period="2026-10")
     assert october.status.light == "绿"
+
+
+def test_a_return_imported_shows_when_it_came_in(store, two_units, tmp_path):
+    """The 报送情况 row of a unit whose return was imported: its unit, its kind and the time of
+    the return (the one unit without a return shows none)."""
+    from desktop_app.services.exchange import import_return, issue_template
+
+    template = issue_template(store, "市交通运输局", "2026-11", tmp_path / "交通.xlsx")
+    outcome = import_return(store, template)
+    assert outcome.status == "applied"
+    by_unit = {u.unit: u for u in unit_reporting(store, "2026-11", AFTER_DUE)}
+    traffic, water = by_unit["市交通运输局"], by_unit["市水利局"]
+    assert traffic.unit_id == get_unit(store, "市交通运输局").id
+    assert (traffic.kind, water.kind) == ("市级部门", "市级部门")
+    assert traffic.returned_at is not None
+    datetime.fromisoformat(traffic.returned_at)  # a time, as the page shows it
+    assert water.returned_at is None
+
+
+def test_on_the_plans_own_data_the_most_late_are_the_first_ten_yellow(store):
+    """No project of the plan is red on 2026-12-06 and more than ten are yellow: the 首页 list
+    of the most late holds exactly the first ten of the watch list."""
+    statuses = project_statuses(store, AFTER_DUE)
+    lights = [s.status.light for s in statuses]
+    assert lights.count("红") == 0 and lights.count("黄") > 10
+    d = dashboard(store, AFTER_DUE, statuses=statuses)
+    assert len(d.most_late) == 10
+    assert [s.project.id for s in d.most_late] == [s.project.id for s in watch_list(statuses)[:10]]

@@ -481,3 +481,60 @@ def test_a_long_text_the_office_recorded_and_the_unit_left_is_not_refused(setup)
     preview = read_return(setup.store, filled)
     assert not preview.all_errors
     assert changes_of(preview) == {("GH-1", "problems"): (None, "资金")}
+
+
+# --- templates without an issue record, and late returns --------------------------------------
+
+
+def _forget_issue(store: Store) -> None:
+    """A database without the record of the template (restored from before it was issued, or a
+    template issued from another copy): the workbook's own hidden record is all there is."""
+    with store.write(source="系统"):
+        store.conn.execute("DELETE FROM template_issue")
+
+
+def test_without_an_issue_record_a_value_left_as_issued_keeps_the_offices_change(setup):
+    _forget_issue(setup.store)
+    update_project(setup.store, setup.ids["GH-1"], {"percent_complete": 40})
+    preview = read_return(setup.store, setup.edit({("GH-1", "problems"): "资金"}))
+    assert any("没有该模板的发放记录" in n for n in preview.notes)
+    assert not preview.conflicts and not preview.all_errors
+    # 30 % as issued is not a change back from the office's 40 %.
+    assert changes_of(preview) == {("GH-1", "problems"): (None, "资金")}
+
+
+def test_without_an_issue_record_an_emptied_prefilled_figure_is_still_refused(setup):
+    _forget_issue(setup.store)
+    preview = read_return(setup.store, setup.edit({("GH-1", "percent_complete"): None}))
+    row = setup.row_of("GH-1")
+    [error] = preview.all_errors
+    assert error.cell == f"{col('percent_complete')}{row}"
+    assert "原为「30」" in error.message and "被清空" in error.message
+
+
+def test_a_late_return_fills_its_period_where_it_had_no_record(setup):
+    # The template said 30 %; December was reported since, November never was.
+    record_report(setup.store, ProgressReport(setup.ids["GH-1"], "2026-12", percent_complete=50))
+    preview = read_return(setup.store, setup.edit({("GH-1", "percent_complete"): 35}))
+    assert not preview.conflicts and not preview.all_errors
+    assert changes_of(preview) == {("GH-1", "percent_complete"): (None, 35)}
+
+
+def test_a_late_return_against_the_offices_change_of_that_period_is_a_conflict(setup):
+    pid = setup.ids["GH-1"]
+    record_report(setup.store, ProgressReport(pid, PERIOD, 30, investment_this_year=500))
+    template = issue_template(setup.store, "广汉市", PERIOD, setup.tmp / "再次下发.xlsx")
+    record_report(setup.store, ProgressReport(pid, PERIOD, 30, investment_this_year=600))
+    record_report(setup.store, ProgressReport(pid, "2026-12", percent_complete=50))
+    filled = Setup(setup.store, setup.ids, template, setup.tmp).edit(
+        {("GH-1", "investment_this_year"): 700}
+    )
+    preview = read_return(setup.store, filled)
+    [conflict] = preview.conflicts
+    assert (conflict.field, conflict.issued, conflict.old, conflict.new) == (
+        "investment_this_year",
+        500,
+        600,
+        700,
+    )
+    assert not preview.changes

@@ -88,26 +88,7 @@ def load_dataset(store: Store, data: dict, *, with_projects: bool = True) -> dic
             ).lastrowid
             counts["units"] += 1
         for ind in data.get("indicators", []):
-            store.conn.execute(
-                "INSERT INTO indicator (plan_id, seq, category, name, unit, base_value, operator,"
-                " target, target_text, year, attribute, origin, source_text)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    plan_id,
-                    ind["seq"],
-                    ind.get("category"),
-                    ind["name"],
-                    ind.get("unit"),
-                    ind.get("base_value"),
-                    ind["operator"],
-                    ind["target"],
-                    ind.get("target_text"),
-                    ind["year"],
-                    ind.get("attribute"),
-                    ind.get("origin"),
-                    ind.get("source"),
-                ),
-            )
+            _insert_indicator(store, plan_id, ind)
             counts["indicators"] += 1
         if with_projects:
             columns = {
@@ -259,26 +240,7 @@ def upgrade_dataset(store: Store, data: dict) -> dict[str, list[str]]:
                     (ind.get("origin"), ind.get("source"), plan_id, ind["seq"]),
                 )
                 continue
-            store.conn.execute(
-                "INSERT INTO indicator (plan_id, seq, category, name, unit, base_value, operator,"
-                " target, target_text, year, attribute, origin, source_text)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    plan_id,
-                    ind["seq"],
-                    ind.get("category"),
-                    ind["name"],
-                    ind.get("unit"),
-                    ind.get("base_value"),
-                    ind["operator"],
-                    ind["target"],
-                    ind.get("target_text"),
-                    ind["year"],
-                    ind.get("attribute"),
-                    ind.get("origin"),
-                    ind.get("source"),
-                ),
-            )
+            _insert_indicator(store, plan_id, ind)
             result["indicators"].append(ind["name"])
         columns = {
             s["number"]: section_ids[s["key"]]
@@ -409,3 +371,27 @@ def bulk_insert(store: Store, table: str, columns: tuple[str, ...], rows: Iterab
         rows,
     )
     return cur.rowcount
+
+
+def _insert_indicator(store: Store, plan_id: int, ind: dict) -> None:
+    """One indicator of the dataset, as given (the first load and the upgrade of an older file)."""
+    store.conn.execute(
+        "INSERT INTO indicator (plan_id, seq, category, name, unit, base_value, operator,"
+        " target, target_text, year, attribute, origin, source_text)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            plan_id,
+            ind["seq"],
+            ind.get("category"),
+            ind["name"],
+            ind.get("unit"),
+            ind.get("base_value"),
+            ind["operator"],
+            ind["target"],
+            ind.get("target_text"),
+            ind["year"],
+            ind.get("attribute"),
+            ind.get("origin"),
+            ind.get("source"),
+        ),
+    )

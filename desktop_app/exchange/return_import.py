@@ -58,7 +58,7 @@ from .columns import (
     column_letter,
     header_key,
 )
-from .template import read_meta_rows, read_template_properties
+from .template import read_meta_header, read_meta_rows, read_template_properties
 from .workbook_safety import (
     ExcelError,
     WorkbookError,
@@ -580,26 +580,19 @@ def open_return(
     with ThreadPoolExecutor(2, thread_name_prefix="return-read") as pool:
         data_job = pool.submit(_read_data, path)
         props = read_template_properties(path) if info.kind == "xlsx" else {}
-        meta_job = pool.submit(_read_meta, path)
+        # The metadata sheet's header is read from the sheet's first bytes where it can be; its
+        # rows (the values as issued, one per project) only when the database has no record of
+        # the template: they are most of the sheet, which is a third of a return's file.
+        quick = read_meta_header(path) if info.kind == "xlsx" else None
+        meta_job = pool.submit(_read_meta, path) if quick is None else None
         try:
             sha = file_sha256(path)
-            stored = refused = None
-            if props:
-                # The properties name the template: the database's state is read while the
-                # metadata sheet is still being parsed (it is only compared with them).
-                try:
-                    stored = _read_stored(store, path.name, props, unit, period, sha)
-                except UserError as exc:
-                    refused = exc
-            sheet_header, sheet_meta_rows = meta_job.result()
+            sheet_header, sheet_meta_rows = (quick, None) if meta_job is None else meta_job.result()
             _check_meta_agrees(store, path.name, props, sheet_header)
-            meta_rows = None if props else sheet_meta_rows
+            meta_header, meta_rows = (props, None) if props else (sheet_header, sheet_meta_rows)
             progress(1, 4, "核对单位和周期")
             try:
-                if refused is not None:
-                    raise refused
-                if stored is None:
-                    stored = _read_stored(store, path.name, sheet_header, unit, period, sha)
+                stored = _read_stored(store, path.name, meta_header, unit, period, sha)
             except UserError:
                 if info.kind == "xlsx":
                     verify_zip_checksums(path)  # a damaged file says that first,
@@ -608,7 +601,7 @@ def open_return(
             if meta_rows is None:
                 meta_rows = _issued_codes(stored.issued)
                 if meta_rows is None:
-                    meta_rows = sheet_meta_rows
+                    meta_rows = sheet_meta_rows if meta_job else _read_meta(path)[1]
             # While the data sheet is still being parsed: a damaged file is refused before
             # anything read from it is used.
             if info.kind == "xlsx":

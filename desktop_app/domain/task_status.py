@@ -25,6 +25,8 @@ from datetime import date, timedelta
 from .status import BLUE, GREEN, GREY, LIGHT_COLORS, RED, YELLOW
 
 STATES: tuple[str, ...] = ("未启动", "推进中", "已完成", "未完成")
+# A task's lights in words (a project's blue is 已竣工, grey 未开工).
+TASK_LIGHT_NAMES = {RED: "红灯", YELLOW: "黄灯", GREEN: "绿灯", BLUE: "已完成", GREY: "未启动"}
 CONTINUING = "持续推进"
 
 # Outcomes for the rates.

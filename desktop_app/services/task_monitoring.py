@@ -172,8 +172,10 @@ def _done_date(history: list[TaskReport]) -> tuple[date | None, str | None]:
 def _inferred(status: TaskStatus, period: str | None) -> TaskStatus:
     if period is None:
         return status
-    note = f"（完成日期未填报，按{Period.parse(period).label}报告期末计）"
-    return replace(status, reason=status.reason + note)
+    note = f"完成日期未填报，按{Period.parse(period).label}报告期末计"
+    reason = status.reason
+    reason = f"{reason[:-1]}；{note}）" if reason.endswith("）") else f"{reason}（{note}）"
+    return replace(status, reason=reason)
 
 
 def _combined_state(task: ListTask, latest: dict[int, TaskReport]) -> tuple[str | None, int | None]:

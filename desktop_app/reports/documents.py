@@ -212,6 +212,7 @@ class Bulletin:
     indicators: list[tuple[str, str, str, str]]  # name, target, latest, state
     annex: list[list[str]] = field(default_factory=list)
     number: str = ""  # 2026年第11期
+    annual: list[str] = field(default_factory=list)  # the year's list (年度重点任务清单), if any
 
 
 ANNEX_HEADERS = [
@@ -274,15 +275,20 @@ def write_bulletin(b: Bulletin, out: Path) -> Path:
             )
     else:
         word.paragraph(doc, "本期没有亮红灯或黄灯的项目。")
-    word.heading(doc, "四、报送情况")
+    numbers = iter("四五六七")
+    if b.annual:
+        word.heading(doc, f"{next(numbers)}、年度重点任务清单推进情况")
+        for text in b.annual:
+            word.paragraph(doc, text)
+    word.heading(doc, f"{next(numbers)}、报送情况")
     word.paragraph(doc, b.reporting)
-    word.heading(doc, "五、主要指标进展")
+    word.heading(doc, f"{next(numbers)}、主要指标进展")
     if b.indicators:
         for name, target, latest, state in b.indicators:
             word.paragraph(doc, f"{name}：目标{target}，{latest}，{state}。")
     else:
         word.paragraph(doc, "本期未录入主要指标数据。")
-    word.heading(doc, "六、下一步工作")
+    word.heading(doc, f"{next(numbers)}、下一步工作")
     word.paragraph(
         doc,
         "各牵头单位要对照通报问题，压实工作责任，加快亮红灯、黄灯项目的推进；"

@@ -29,9 +29,9 @@ from ..store import Store
 from ..store.projects import list_projects
 from ..store.supervision import list_supervisions
 from ..store.units import get_unit, list_units
-from . import monitoring
+from . import monitoring, task_monitoring
 from .progress import Progress, no_progress
-from .reports import ReportOptions, _context, _output_folder, _rows, _unit_notice
+from .reports import ReportOptions, _context, _output_folder, _rows, _unit_notice, task_monitor
 
 NOTICE_PREFIX = "成德同城办督"  # 文号 prefix unless the office sets another (notice_prefix)
 BEHIND_LIMIT = 10  # projects named in a 通报's section on lagging projects
@@ -271,6 +271,9 @@ def bulletin_data(store: Store, options: ReportOptions = ReportOptions()) -> Bul
         indicators=_indicators(store, ctx.period.year),
         annex=_annex(rows, order),
         number=f"{ctx.period.year}年第{ctx.period.month}期",
+        annual=task_monitoring.bulletin_paragraphs(
+            task_monitoring.year_figures(store, ctx.today, monitor=task_monitor(store, ctx))
+        ),
     )
 
 

@@ -245,7 +245,9 @@ def render_overall(
     ctx = _context(store, options, progress, "overall")
     progress(0, 1, "正在读取项目")
     rows = _rows(ctx, list_projects(store))
-    return _render_progress(store, ctx, "overall", rows, out)
+    figures = task_monitoring.year_figures(store, ctx.today, monitor=task_monitor(store, ctx))
+    summary = task_monitoring.summary_line(figures)
+    return _render_progress(store, ctx, "overall", rows, out, summary=summary)
 
 
 def saved_columns(store: Store, sheet: str) -> tuple[str, ...] | None:
@@ -275,7 +277,14 @@ def save_columns(store: Store, sheet: str, columns: Sequence[str] | None) -> tup
 
 
 def _render_progress(
-    store: Store, ctx: _Context, sheet: str, rows: list[SheetRow], out: Path, subtitle: str = ""
+    store: Store,
+    ctx: _Context,
+    sheet: str,
+    rows: list[SheetRow],
+    out: Path,
+    subtitle: str = "",
+    *,
+    summary: str = "",
 ) -> Path:
     ctx.pages_expected = max(1, len(rows) // 22 + 1)
     columns = ctx.options.columns
@@ -290,6 +299,7 @@ def _render_progress(
         ctx.period.year,
         columns=columns,
         months=ctx.period.month,
+        summary=summary,
     )
     return _write(
         out,

@@ -483,6 +483,51 @@ def summary_line(f: YearFigures) -> str:
     return f"{tasks}。{money}；{nodes}。"
 
 
+def _cn_day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def bulletin_paragraphs(f: YearFigures) -> list[str]:
+    """The 通报's paragraphs on the year's list: the rate, the overdue tasks, the investment and
+    milestones, and each unit's rate (none without a list)."""
+    if not f.exists:
+        return []
+    o = f.overall
+    continuing = o.count(CONTINUOUS)
+    first = (
+        f"{f.year}年度重点任务清单共列重点任务{o.tasks}项"
+        + (f"（其中持续推进{continuing}项）" if continuing else "")
+        + f"、重大项目{o.projects}个。截至{_cn_day(f.day)}，完成时限已到的任务{o.due}项，"
+        f"按期完成{o.count(ON_TIME)}项，按期完成率{rate_text(o.rate)}；逾期完成{o.count(LATE)}项，"
+        f"逾期未完成{o.count(OVERDUE)}项。"
+    )
+    out = [first]
+    if f.overdue:
+        named = "；".join(
+            f"{r.task.title}（牵头单位：{r.lead_unit or '未定'}，完成时限{r.due_label}，"
+            f"已逾期{r.status.days_late}天）"
+            for r in f.overdue
+        )
+        out.append(f"逾期未完成的任务：{named}。请牵头单位抓紧推进，尽快完成。")
+    out.append(
+        f"清单项目年度计划投资{format_amount(o.planned, missing='—')}，"
+        f"完成{format_amount(o.done, missing='—')}，年度投资完成率{rate_text(o.investment_rate)}；"
+        f"年内到期关键节点{o.milestones_due}个，按期完成{o.milestones_on_time}个，"
+        f"按期完成率{rate_text(o.milestone_rate)}。"
+    )
+    units = [u for u in f.units if u.due]
+    if units:
+        out.append(
+            "分单位按期完成率："
+            + "；".join(
+                f"{u.label}{rate_text(u.rate)}（到期{u.due}项，按期完成{u.count(ON_TIME)}项）"
+                for u in units
+            )
+            + "。"
+        )
+    return out
+
+
 # -- 督办 ------------------------------------------------------------------------------------
 
 

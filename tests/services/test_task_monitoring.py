@@ -188,3 +188,29 @@ def test_supervision_of_a_task_goes_to_its_lead_or_each_responsible_unit(store, 
     }
     assert {r.task_id for r in records} == {ids["T4"], t}
     assert list_supervisions(store, kind="项目") == []
+
+
+def test_quarterly_reporting_asks_for_the_quarters_report(store):
+    """With quarters, the report for 2026-09 (third quarter) is the one due on 2026-10-05; a
+    report of August (a month) is not a quarter's report."""
+    with store.write():
+        store.set_setting("period_kind", "quarter")
+    make_list(store)
+    t = add_task(store, 2026, 1, "共建人才平台", due="年底前", lead=DRC)
+    u = add_task(store, 2026, 2, "共建科创走廊", due="年底前", lead=GUANGHAN)
+    report(store, t, DRC, "2026-09", "推进中")
+    report(store, u, GUANGHAN, "2026-08", "推进中")
+    monitor = task_statuses(store, date(2026, 11, 10))
+    assert (monitor.period.key, monitor.status_key) == ("2026-09", "2026-09")
+    assert [r.missing for r in monitor.rows] == [(), (GUANGHAN,)]
+
+
+def test_a_supervision_concerns_one_project_or_one_task(store, ids):
+    from desktop_app.store.supervision import create_supervision
+
+    for project_id, task_id in ((None, None), (ids["P1"], ids["T4"])):
+        with pytest.raises(ValueError):
+            create_supervision(
+                store, project_id, task_id=task_id, unit_id=None, issued_date=TODAY,
+                reply_by=TODAY, reason="逾期",
+            )  # fmt: skip

@@ -248,7 +248,9 @@ class YearListBox(QFrame):
         self.table.setColumnWidth(0, 170)
         for c in range(1, len(YEAR_COLUMNS)):
             self.table.setColumnWidth(c, 96)
-        self.table.setMinimumHeight(30 + 26 * len(rows))
+        self.table.resizeRowsToContents()
+        height = self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
+        self.table.setFixedHeight(height + sum(self.table.rowHeight(r) for r in range(len(rows))))
         self.table.show()
 
 

@@ -125,8 +125,8 @@ class TaskRow:
         return r.period, r.reported_at
 
     def view_for(self, unit_id: int) -> TaskStatus | None:
-        """The light a unit answers for: the whole task for its 牵头 unit (or a 责任 unit of a
-        task without one, which shares it), its own part for a 责任 unit; None for others."""
+        """The light a unit answers for: the whole task for its 牵头 unit, its own part (its own
+        reports) for a 责任 unit — also on a task without a 牵头 unit; None for others."""
         part = next((p for p in self.parts if p.unit_id == unit_id), None)
         if part is None:
             return None

@@ -69,3 +69,21 @@ def test_the_word_notice_covers_tasks_and_records_them(store, ids, tmp_path):
     assert len(entry["supervisions"]) == 1
     with pytest.raises(UserError, match="没有亮红灯或黄灯的项目或重点任务"):
         write_notice_docs(store, tmp_path / "d.docx", OPTIONS, unit=DRC)
+
+
+def test_a_unit_with_late_projects_and_tasks_gets_both_in_one_notice(
+    store, ids, make_project, tmp_path, pdf
+):
+    make_project(
+        "LATE-7", "逾期的快速路", lead=TRANSPORT, stage="在建", percent_complete=10,
+        planned_start=date(2025, 1, 1), planned_end=date(2026, 6, 30),
+    )  # fmt: skip
+    [out] = render_sheet(store, "notice", tmp_path / "交通.pdf", OPTIONS, unit=TRANSPORT)
+    text = "".join("".join(pdf.text(out)).split())
+    assert "以下1个项目进度滞后或逾期（红灯1个、黄灯0个），年度重点任务清单中2项任务" in text
+    assert text.index("逾期的快速路") < text.index("年度重点任务序号") < text.index("开通成德公交")
+    [path] = write_notice_docs(store, tmp_path / "n.docx", OPTIONS, unit=TRANSPORT)
+    body = _docx_text(path)
+    assert "关于加快推进滞后重大项目和重点任务的督办通知" in body
+    assert "（一）逾期的快速路（LATE-7）" in body and "（二）重点任务：开通成德公交换乘优惠" in body
+    assert "附件：督办项目和任务清单" in body

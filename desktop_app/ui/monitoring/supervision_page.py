@@ -627,7 +627,12 @@ class SupervisionPage(QWidget):
         record = self.selected_record()
         unit = record.unit if record else None
         if unit is None and self._selected_rows():
-            unit = self._selected_rows()[0].lead
+            first = self._selected_rows()[0]
+            if first.task is not None:  # its lead, else its first 责任 unit (whom 督办 reach)
+                units = task_monitoring.task_supervision_units(first.task)
+                unit = units[0][1] if units else None
+            else:
+                unit = first.lead
         try:
             from ..reports.print_dialog import PrintDialog
         except ImportError:

@@ -136,3 +136,23 @@ def test_nothing_selected_says_what_to_select(qtbot, page, monkeypatch):
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
     qtbot.mouseClick(button(page, "对选中项目、任务发督办…"), Qt.LeftButton)
     assert shown == ["请先在预警清单中选择要督办的项目或任务（可多选）。"]
+
+
+def test_print_notice_for_a_selected_task_is_for_its_lead_unit(qtbot, page, monkeypatch):
+    import desktop_app.ui.reports.print_dialog as print_dialog
+
+    asked = []
+
+    class FakeDialog:
+        def __init__(self, ctx, parent, *, sheet, unit):
+            asked.append((sheet, unit))
+
+        def exec(self):
+            return 0
+
+    monkeypatch.setattr(print_dialog, "PrintDialog", FakeDialog)
+    row = next(r for r, cells in enumerate(table_rows(page.watch)) if cells[2] == "LT2026-06")
+    rect = page.watch.visualRect(page.watch.model().index(row, COL["名称"]))
+    qtbot.mouseClick(page.watch.viewport(), Qt.LeftButton, pos=rect.center())
+    qtbot.mouseClick(button(page, "打印督办通知单…"), Qt.LeftButton)
+    assert asked == [("notice", WATER)]

@@ -163,6 +163,8 @@ def _notice_story(n: UnitNotice, sheet: NoticeSheet, doc: SheetDocument) -> list
     story += [
         TextBlock(text, f.fang, body, leading=body * 1.8, indent_first=2 * body, space_after=4 * mm)
     ]
+    if n.items and n.tasks:  # two tables: each under its name
+        story.append(TextBlock("重大项目", f.heading, 11, fake_bold=True, space_after=1.5 * mm))
     if n.items:
         grid = GridLayout.for_document(ITEM_COLUMNS, doc, size)
         rows = []

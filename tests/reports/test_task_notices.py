@@ -81,7 +81,8 @@ def test_a_unit_with_late_projects_and_tasks_gets_both_in_one_notice(
     [out] = render_sheet(store, "notice", tmp_path / "交通.pdf", OPTIONS, unit=TRANSPORT)
     text = "".join("".join(pdf.text(out)).split())
     assert "以下1个项目进度滞后或逾期（红灯1个、黄灯0个），年度重点任务清单中2项任务" in text
-    assert text.index("逾期的快速路") < text.index("年度重点任务序号") < text.index("开通成德公交")
+    assert text.index("重大项目序号") < text.index("逾期的快速路") < text.index("年度重点任务序号")
+    assert text.index("年度重点任务序号") < text.index("开通成德公交")
     [path] = write_notice_docs(store, tmp_path / "n.docx", OPTIONS, unit=TRANSPORT)
     body = _docx_text(path)
     assert "关于加快推进滞后重大项目和重点任务的督办通知" in body

@@ -163,6 +163,28 @@ def test_figures_of_a_past_period_use_its_reports_only(store, ids):
     rows = {r.task.code: r for r in f.monitor.rows}
     assert rows["LT2026-04"].status.days_late == 31
     assert rows["LT2026-01"].status.outcome == ON_TIME  # its June report stands
+    # At the end of September: 主体完工 (planned 09-30, reached 10-15) is neither done nor late
+    # yet; 开工 is done on time and 可研批复 (06-30) overdue.
+    september = year_figures(store, TODAY, period="2026-09").overall
+    assert (september.milestones_due, september.milestones_on_time) == (2, 1)
+
+
+def test_a_correction_back_to_in_progress_restarts_the_run_of_done_reports(store):
+    """Reported done in April, corrected to 推进中 in May, done again in November without a
+    date: done at the end of November, not April."""
+    make_list(store)
+    t = add_task(store, 2026, 1, "共建人才平台", due="6月底前", lead=DRC)
+    for period, state in (("2026-04", "已完成"), ("2026-05", "推进中"), ("2026-11", "已完成")):
+        report(store, t, DRC, period, state)
+    (row,) = task_statuses(store, TODAY).rows
+    assert row.done_date == date(2026, 11, 30) and row.status.outcome == LATE
+
+
+def test_a_deleted_project_leaves_the_lists_figures(store, ids):
+    with store.write():
+        store.conn.execute("UPDATE project SET deleted = 1 WHERE code = 'LP-2'")
+    o = year_figures(store, TODAY).overall
+    assert (o.projects, o.planned, o.done, o.milestones_due) == (1, 1000.0, 800.0, 2)
 
 
 def test_no_list_no_figures(store):

@@ -178,26 +178,26 @@ def _inferred(status: TaskStatus, period: str | None) -> TaskStatus:
     return replace(status, reason=reason)
 
 
-def _combined_state(task: ListTask, latest: dict[int, TaskReport]) -> tuple[str | None, int | None]:
-    """The task's state and which unit's done date stands (see the module's rules)."""
+def _combined_state(task: ListTask, latest: dict[int, TaskReport]) -> tuple[str | None, list[int]]:
+    """The task's state and the units whose done dates decide when it was done (see the
+    module's rules): its lead, or without one every 责任 unit (the latest date stands)."""
     lead = task.lead
     answering = task.answering()
     if lead is not None:
         if latest.get(lead.unit_id) and latest[lead.unit_id].state == DONE:
-            return DONE, lead.unit_id
+            return DONE, [lead.unit_id]
     elif answering and all(
         latest.get(u.unit_id) and latest[u.unit_id].state == DONE for u in answering
     ):
-        last = max(answering, key=lambda u: latest[u.unit_id].period)
-        return DONE, last.unit_id
+        return DONE, [u.unit_id for u in answering]
     states = {latest[u.unit_id].state for u in answering if latest.get(u.unit_id)}
     if "未完成" in states:
-        return "未完成", None
+        return "未完成", []
     if states & {"推进中", DONE}:
-        return "推进中", None
+        return "推进中", []
     if "未启动" in states:
-        return "未启动", None
-    return None, None
+        return "未启动", []
+    return None, []
 
 
 def _category(status: TaskStatus, due: Due | None, missing: tuple[str, ...], day: date) -> str:
@@ -247,8 +247,8 @@ def _evaluate(
         )
     state, done_by = _combined_state(task, latest)
     done, inferred = (None, None)
-    if done_by is not None:
-        done, inferred = _done_date(history[done_by])
+    if done_by:
+        done, inferred = max((_done_date(history[uid]) for uid in done_by), key=lambda d: d[0])
     status = evaluate_task(
         due,
         state,

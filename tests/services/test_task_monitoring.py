@@ -117,6 +117,18 @@ def test_without_a_lead_every_responsible_unit_must_be_done(store):
     assert row.status.outcome == ON_TIME and row.done_date == date(2026, 6, 10)
 
 
+def test_without_a_lead_the_latest_done_date_stands_not_the_latest_report(store):
+    """市发展改革委 reported in November that it was done on 05-01; 广汉市, whose last report is
+    October's, was done on 06-10: the task was done on 06-10, late for 5月底前."""
+    make_list(store)
+    t = add_task(store, 2026, 1, "共建人才平台", due="5月底前", responsible=(DRC, GUANGHAN))
+    report(store, t, DRC, "2026-11", "已完成", done="2026-05-01")
+    report(store, t, GUANGHAN, "2026-10", "已完成", done="2026-06-10")
+    (row,) = task_statuses(store, TODAY).rows
+    assert row.done_date == date(2026, 6, 10)
+    assert (row.status.outcome, row.status.days_late) == (LATE, 10)
+
+
 def test_a_draft_list_and_periods_before_the_issue_ask_for_no_report(store):
     make_list(store, issued=None)
     add_task(store, 2026, 1, "共建人才平台", due="年底前", lead=DRC)

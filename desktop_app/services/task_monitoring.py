@@ -126,11 +126,16 @@ class TaskRow:
 
     def view_for(self, unit_id: int) -> TaskStatus | None:
         """The light a unit answers for: the whole task for its 牵头 unit, its own part (its own
-        reports) for a 责任 unit — also on a task without a 牵头 unit; None for others."""
+        reports) for a 责任 unit — also on a task without a 牵头 unit; None for others. Once the
+        task is done, a 责任 unit that has not reported its part done shares the task's done,
+        unless it reported its part 未完成."""
         part = next((p for p in self.parts if p.unit_id == unit_id), None)
         if part is None:
             return None
         if part.role == "牵头":
+            return self.status
+        own = part.latest.state if part.latest else None
+        if self.state == DONE and own not in (DONE, "未完成"):
             return self.status
         return part.status
 

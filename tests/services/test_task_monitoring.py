@@ -101,6 +101,24 @@ def test_the_lead_unit_decides_done_and_a_responsible_unit_answers_for_its_part(
     assert mine == ["LT2026-07", "LT2026-08"]
 
 
+def test_a_responsible_unit_silent_on_a_done_task_shares_its_done(store):
+    """The lead reports the task done on time; 广汉市 (责任) never reported, 市水利局 (责任) last
+    said 推进中: neither is counted overdue for a task that is done."""
+    make_list(store)
+    t = add_task(
+        store, 2026, 1, "共建人才平台", due="6月底前", lead=DRC, responsible=(GUANGHAN, WATER)
+    )
+    report(store, t, DRC, "2026-11", "已完成", done="2026-06-15")
+    report(store, t, WATER, "2026-05", "推进中")
+    monitor = task_statuses(store, TODAY)
+    (row,) = monitor.rows
+    for name in (GUANGHAN, WATER):
+        assert row.view_for(get_unit(store, name).id).outcome == ON_TIME
+    assert {u.label: u.rate for u in year_figures(store, TODAY).units} == {
+        GUANGHAN: 100.0, DRC: 100.0, WATER: 100.0,
+    }  # fmt: skip
+
+
 def test_without_a_lead_every_responsible_unit_must_be_done(store):
     make_list(store)
     t = add_task(store, 2026, 1, "共建人才平台", due="6月底前", responsible=(DRC, GUANGHAN))

@@ -1,0 +1,350 @@
+"""年度考核 against a hand calculation: two units, every record they are scored on written out.
+
+The assessment is made on 2026-12-06 for 2026, monthly returns due on the 5th of the next month:
+the periods 2026-01 … 2026-11 are due (November's on 2026-12-05), eleven periods.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from desktop_app.domain.assessment import RuleSet
+from desktop_app.domain.errors import UserError, ValidationError
+from desktop_app.services.assessment import assess, export_rules, import_rules, save_rules
+from desktop_app.store.assessment import (
+    add_adjustment,
+    adjustment_history,
+    delete_adjustment,
+    stored_rule_set,
+)
+
+TODAY = date(2026, 12, 6)
+JY, GH, JT, SL = 1, 2, 3, 4  # 旌阳区, 广汉市, 市交通运输局, 市水利局
+
+
+def _batch(conn, unit, period, at, refused=0, name=None):
+    conn.execute(
+        "INSERT INTO import_batch (at, user, kind, file_name, sha256, unit_id, period, counts)"
+        " VALUES (?, '测试员', 'return', ?, ?, ?, ?, ?)",
+        (
+            at,
+            name or f"{unit}_{period}.xlsx",
+            f"{unit}{period}{at}",
+            unit,
+            period,
+            json.dumps({"updated": 3, "refused": refused}),
+        ),
+    )
+
+
+def _project(conn, pid, *, lead, stage, start, end, percent=None, district=None, **extra):
+    conn.execute(
+        "INSERT INTO project (id, code, name, stage, planned_start, planned_end, percent_complete,"
+        " district_id, actual_end) VALUES (?,?,?,?,?,?,?,?,?)",
+        (
+            pid,
+            pid,
+            f"项目{pid}",
+            stage,
+            start,
+            end,
+            percent,
+            district,
+            extra.get("actual_end"),
+        ),
+    )
+    conn.execute(
+        "INSERT INTO project_unit (project_id, unit_id, role) VALUES (?, ?, '牵头')", (pid, lead)
+    )
+
+
+@pytest.fixture
+def year(empty_store):
+    store = empty_store
+    c = store.conn
+    with store.write():
+        for uid, name, kind in (
+            (JY, "旌阳区", "区县"),
+            (GH, "广汉市", "区县"),
+            (JT, "市交通运输局", "市级部门"),
+            (SL, "市水利局", "市级部门"),
+        ):
+            c.execute(
+                "INSERT INTO unit (id, name, kind, sort) VALUES (?,?,?,?)", (uid, name, kind, uid)
+            )
+        c.execute(
+            "INSERT INTO plan (id, code, title, start_year, end_year) VALUES (1, 'P', '规划', 2021, 2025)"
+        )
+
+        # -- returns ------------------------------------------------------------------------
+        # 旌阳区: on the 3rd of the following month, except March (2026-04-08: 3 days late) and
+        # July (never); May corrected by a second return; September's first return had 2
+        # cells refused, then a correction.
+        for m in range(1, 12):
+            if m == 7:
+                continue
+            at = "2026-04-08T10:00:00" if m == 3 else f"2026-{m + 1:02d}-03T09:00:00"
+            _batch(c, JY, f"2026-{m:02d}", at, refused=2 if m == 9 else 0)
+        _batch(c, JY, "2026-05", "2026-06-10T15:00:00", name="旌阳区_5月_更正.xlsx")
+        _batch(c, JY, "2026-09", "2026-10-06T11:00:00", name="旌阳区_9月_更正.xlsx")
+        # 市交通运输局: every month on the 4th, once, nothing refused.
+        for m in range(1, 12):
+            _batch(c, JT, f"2026-{m:02d}", f"2026-{m + 1:02d}-04T09:00:00")
+        # 市水利局: one return, for January, late (a unit to rank against 交通局).
+        c.execute(
+            "INSERT INTO project (id, code, name, stage) VALUES ('SL1', 'SL1', '水利项目', NULL)"
+        )
+        c.execute("INSERT INTO project_unit VALUES ('SL1', ?, '牵头')", (SL,))
+        _batch(c, SL, "2026-01", "2026-02-20T09:00:00")
+
+        # -- projects (lights on 2026-12-06) -------------------------------------------------
+        _project(c, "P1", lead=JY, stage="在建", start="2025-01-01", end="2027-12-31", percent=80)
+        _project(c, "P2", lead=JY, stage="在建", start="2025-01-01", end="2026-06-30", percent=90)
+        _project(
+            c, "P3", lead=JT, stage="在建", start="2026-01-01", end="2026-12-31", percent=90,
+            district=JY,
+        )  # fmt: skip
+        _project(
+            c, "P4", lead=JY, stage="竣工", start="2024-01-01", end="2025-06-30",
+            actual_end="2025-06-30",
+        )  # fmt: skip
+        _project(c, "P5", lead=JY, stage=None, start=None, end=None)
+        _project(c, "P6", lead=JT, stage="在建", start="2026-01-01", end="2026-12-31", percent=10)
+        for pid, plan in (("P1", 1000), ("P2", 500), ("P3", 2000), ("P6", 1000)):
+            c.execute("INSERT INTO project_annual_target VALUES (?, 2026, ?, NULL)", (pid, plan))
+        for pid, period, amount in (
+            ("P1", "2026-10", 600),
+            ("P1", "2026-11", 800),
+            ("P2", "2026-11", 500),
+            ("P3", "2026-11", 1200),
+            ("P1", "2025-12", 9999),  # last year's: not counted
+        ):
+            c.execute(
+                "INSERT INTO progress_report (project_id, period, investment_this_year)"
+                " VALUES (?,?,?)",
+                (pid, period, amount),
+            )
+
+        # -- the year's list and its tasks ----------------------------------------------------
+        c.execute("INSERT INTO annual_list (year, plan_id, title) VALUES (2026, 1, '2026年清单')")
+        tasks = (
+            # id, due text, units {unit: role}
+            (1, "6月底前", {JY: "牵头"}),
+            (2, "2026-09-30", {JT: "牵头", JY: "责任"}),
+            (3, "年底前", {JY: "牵头"}),
+            (4, "三季度", {JY: "牵头"}),
+            (5, "6月底前", {JY: "配合"}),
+            (6, "3月底前", {JY: "牵头"}),
+            (7, "持续推进", {JT: "牵头"}),
+        )
+        for tid, due, units in tasks:
+            c.execute(
+                "INSERT INTO task (id, plan_id, code, title) VALUES (?, 1, ?, ?)",
+                (tid, f"RW-{tid}", f"任务{tid}"),
+            )
+            c.execute(
+                "INSERT INTO annual_item (year, seq, task_id, due_text) VALUES (2026, ?, ?, ?)",
+                (tid, tid, due),
+            )
+            for uid, role in units.items():
+                c.execute("INSERT INTO task_unit VALUES (?,?,?)", (tid, uid, role))
+        for tid, unit, period, state, done in (
+            (1, JY, "2026-06", "已完成", "2026-06-20"),  # on time
+            (2, JY, "2026-10", "推进中", None),  # the 责任 unit's word …
+            (2, JT, "2026-10", "已完成", "2026-10-15"),  # … the lead's counts: 15 days late
+            (3, JY, "2026-11", "推进中", None),  # due at year end: not yet counted
+            (4, JY, "2026-08", "推进中", None),
+            (4, JY, "2026-11", "推进中", None),  # due 2026-09-30, not done: overdue
+            (5, JY, "2026-05", "推进中", None),  # 旌阳区 only 配合: not its task
+            (6, JY, "2026-03", "已完成", "2026-03-25"),  # on time
+        ):
+            c.execute(
+                "INSERT INTO task_report (task_id, unit_id, period, state, done_date)"
+                " VALUES (?,?,?,?,?)",
+                (tid, unit, period, state, done),
+            )
+
+        # -- 督办 ----------------------------------------------------------------------------
+        for issued, reply_by, replied, project in (
+            ("2026-03-01", "2026-03-15", "2026-03-14", "P1"),  # on time
+            ("2026-07-01", "2026-07-15", "2026-07-20", "P2"),  # 5 days late
+            ("2026-10-01", "2026-10-15", None, "P2"),  # past its date, no reply
+            ("2026-11-20", "2026-12-20", None, "P1"),  # not due yet: not counted
+            ("2025-12-01", "2025-12-15", None, "P1"),  # last year's: not counted
+        ):
+            c.execute(
+                "INSERT INTO supervision (project_id, unit_id, issued_date, reply_by,"
+                " replied_date, reason, status) VALUES (?,?,?,?,?,'滞后',?)",
+                (project, JY, issued, reply_by, replied, "已回复" if replied else "已发"),
+            )
+    return store
+
+
+def test_scores_equal_the_hand_calculation_for_two_units(year):
+    add_adjustment(year, 2026, JY, 3, "承办成德同城化现场推进会", "市同城办通报")
+    add_adjustment(year, 2026, JY, -2, "9月填报数据严重失实被通报")
+    add_adjustment(year, 2026, JT, -1.5, "督办事项推诿")
+    result = assess(year, 2026, today=TODAY)
+    assert result.periods == [f"2026-{m:02d}" for m in range(1, 12)]
+
+    jy = result.unit("旌阳区")
+    # 报送及时率 (20): 11 periods due; on time all but March (late) and July (missing) = 9.
+    #   9 / 11 = 81.8 % → 20 × 81.8 % = 16.36
+    # 报送质量 (10): 10 periods returned; May and September corrected (September also had 2
+    #   cells refused) → 8 good. 8 / 10 = 80 % → 10 × 80 % = 8.00
+    # 任务按期完成率 (25): its tasks as 牵头/责任: 1 on time, 2 done late (the lead's report),
+    #   3 not due, 4 overdue, 6 on time; 5 is only 配合. 2 / 4 = 50 % → 12.50
+    # 项目按期推进率 (20): P1 (ahead), P2 (past its end: red), P3 (located in 旌阳区, 90 % of a
+    #   2026 project, not red); P4 done in 2025 and P5 without a stage are left out.
+    #   2 / 3 = 66.7 % → 13.34
+    # 年度投资完成率 (15): P1 800 of 1000 (its latest 2026 report), P2 500 of 500, P3 1200 of
+    #   2000 → 2500 / 3500 = 71.4 % → 10.71
+    # 督办按期回复率 (10): March on time, July 5 days late, October unanswered past its date;
+    #   the one due 2026-12-20 and last year's are not counted. 1 / 3 = 33.3 % → 3.33
+    # 基础得分 64.24; 加分 3, 扣分 2 → 65.24
+    expected = {
+        "timeliness": (9, 11, 81.8, 16.36),
+        "quality": (8, 10, 80.0, 8.0),
+        "tasks": (2, 4, 50.0, 12.5),
+        "projects": (2, 3, 66.7, 13.34),
+        "investment": (2500, 3500, 71.4, 10.71),
+        "supervision": (1, 3, 33.3, 3.33),
+    }
+    got = {i.item: (i.numerator, i.denominator, i.rate, i.score) for i in jy.items}
+    assert got == expected
+    assert (jy.base, jy.bonus, jy.penalty, jy.total) == (64.24, 3, 2, 65.24)
+
+    jt = result.unit("市交通运输局")
+    # 报送及时率: 11 of 11 on the 4th → 20; 报送质量: 11 of 11 single and clean → 10.
+    # 任务: task 2 done 15 days late; task 7 持续推进 not counted → 0 / 1 → 0.
+    # 项目: P3 not red, P6 10 % of a 2026 project (序时 93 %): red → 1 / 2 → 10.
+    # 投资 (牵头 only; a department has no located projects): P3 1200 of 2000, P6 nothing of
+    #   1000 → 1200 / 3000 = 40 % → 6.
+    # 督办: none issued to it → no record → full marks (满分) 10.
+    # 基础得分 56; 扣分 1.5 → 54.5
+    got = {i.item: (i.numerator, i.denominator, i.rate, i.score) for i in jt.items}
+    assert got == {
+        "timeliness": (11, 11, 100.0, 20.0),
+        "quality": (11, 11, 100.0, 10.0),
+        "tasks": (0, 1, 0.0, 0.0),
+        "projects": (1, 2, 50.0, 10.0),
+        "investment": (1200, 3000, 40.0, 6.0),
+        "supervision": (0, 0, None, 10.0),
+    }
+    assert (jt.base, jt.penalty, jt.total) == (56.0, 1.5, 54.5)
+
+    # Ranks within each class; 广汉市 (nothing to assess it on) is listed without a rank.
+    assert [(s.unit, s.rank) for s in result.classes["区县"]] == [("旌阳区", 1), ("广汉市", 0)]
+    # 市水利局: January's return 15 days late, nothing more (its one project has no stage):
+    # 0 / 11 on time → 0, one clean return → 10, and 满分 for the four items without records
+    # (25 + 20 + 15 + 10) → 80: ahead of 交通局 — what 「折算」 is for.
+    sl = result.unit("市水利局")
+    assert (sl.item("timeliness").score, sl.base) == (0.0, 80.0)
+    assert [(s.unit, s.rank) for s in result.classes["市级部门"]] == [
+        ("市水利局", 1),
+        ("市交通运输局", 2),
+    ]
+    assert result.classes["功能区"] == []
+
+
+def test_each_figure_lists_the_records_behind_it(year):
+    jy = assess(year, 2026, today=TODAY).unit("旌阳区")
+    timeliness = jy.item("timeliness").evidence
+    assert len(timeliness) == 11
+    march = next(e for e in timeliness if "2026年3月" in e.label)
+    assert (march.day, march.ok) == ("2026-04-08 10:00:00", False)
+    assert "截止 2026-04-05，晚 3 天" in march.detail
+    july = next(e for e in timeliness if "2026年7月" in e.label)
+    assert july.ok is False and "未报送" in july.detail
+    quality = {e.label: e.detail for e in jy.item("quality").evidence}
+    assert "第一次导入拒收 2 处；更正 1 次（2026-10-06 再次报送）" in quality.values()
+    tasks = {e.label: e for e in jy.item("tasks").evidence}
+    assert tasks["2. 任务2（责任）"].ok is False and "逾期完成（晚 15 天）" not in tasks
+    assert "完成于 2026-10-15" in tasks["2. 任务2（责任）"].detail
+    assert tasks["3. 任务3（牵头）"].ok is None  # not yet due: shown, not counted
+    supervision = [e.detail for e in jy.item("supervision").evidence]
+    assert "回复期限 2026-07-15，2026-07-20 回复，晚 5 天" in supervision
+    assert "回复期限 2026-12-20 未到，不计入" in supervision
+
+
+def test_rules_the_office_sets_change_the_scores(year):
+    rules = RuleSet.default(2026)
+    # No record → left out and the rest scaled up (折算); 报送质量 off, its 10 points to tasks.
+    changed = tuple(
+        r.__class__(r.item, r.name, 0.0 if r.item == "quality" else r.weight, r.item != "quality",
+                    r.params)
+        if r.item in ("quality",)
+        else r.__class__(r.item, r.name, r.weight + 10 if r.item == "tasks" else r.weight,
+                         r.enabled, r.params)
+        for r in rules.rules
+    )  # fmt: skip
+    save_rules(year, RuleSet(2026, changed, no_data="折算"))
+    jt = assess(year, 2026, today=TODAY).unit("市交通运输局")
+    # 20 + 0 (tasks, now 35) + 10 + 6 = 36 of the 90 points with records → 36 × 100 / 90 = 40
+    assert [i.item for i in jt.items] == [
+        "timeliness",
+        "tasks",
+        "projects",
+        "investment",
+        "supervision",
+    ]
+    assert jt.item("supervision").score is None
+    assert jt.base == 40.0
+    # The office's changes are in the audit log.
+    fields = [
+        r[0]
+        for r in year.conn.execute(
+            "SELECT field FROM audit_log WHERE entity IN ('assessment_rule', 'assessment_year')"
+        )
+    ]
+    assert "weight" in fields and "no_data" in fields
+
+
+def test_weights_must_add_up_and_nothing_is_saved_otherwise(year):
+    rules = RuleSet.default(2026)
+    first = rules.rules[0]
+    bad = RuleSet(2026, (first.__class__(first.item, first.name, 30.0),) + rules.rules[1:])
+    with pytest.raises(ValidationError, match="权重合计为 110 分，应为 100 分"):
+        save_rules(year, bad)
+    assert stored_rule_set(year, 2026) is None
+
+
+def test_bonus_is_capped_and_every_hand_entry_is_audited(year):
+    a = add_adjustment(year, 2026, JY, 4, "经验做法被省里推广")
+    add_adjustment(year, 2026, JY, 3, "承办现场会")
+    jy = assess(year, 2026, today=TODAY).unit("旌阳区")
+    assert jy.bonus == 5  # 7 entered, capped at 5
+    delete_adjustment(year, a)
+    assert assess(year, 2026, today=TODAY).unit("旌阳区").bonus == 3
+    trail = adjustment_history(year, 2026)
+    assert [r["field"] for r in trail] == ["录入", "录入", "删除"]
+    assert trail[-1]["old"] == "2026年 旌阳区 +4 分：经验做法被省里推广"
+    with pytest.raises(ValidationError, match="请写明加分或扣分的理由"):
+        add_adjustment(year, 2026, JY, 2, "  ")
+
+
+def test_rules_file_round_trip_and_a_wrong_file_says_where(year, tmp_path):
+    rules = RuleSet.default(2026)
+    save_rules(year, RuleSet(2026, rules.rules, bonus_cap=3))
+    out = export_rules(year, 2026, tmp_path / "2026年考核规则.json")
+    text = out.read_text(encoding="utf-8")
+    assert "得分 = 权重 × 按期报送期数 ÷ 应报送期数" in text
+    # Kept as the rules of the next year.
+    import_rules(year, out, year=2027)
+    assert stored_rule_set(year, 2027).bonus_cap == 3
+    data = json.loads(text)
+    data["考核项目"][2]["权重"] = "二十五"
+    wrong = tmp_path / "改错的规则.json"
+    wrong.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(
+        UserError, match="第 3 个考核项目（tasks）的「权重」应为数字，现为「二十五」"
+    ):
+        import_rules(year, wrong, year=2028)
+    assert stored_rule_set(year, 2028) is None
+    broken = tmp_path / "坏文件.json"
+    broken.write_text("{ 不是 json", encoding="utf-8")
+    with pytest.raises(UserError, match="不是有效的 JSON"):
+        import_rules(year, broken, year=2028)

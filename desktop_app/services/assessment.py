@@ -438,3 +438,74 @@ def import_rules(store: Store, path: Path, *, year: int) -> RuleSet:
     rules = read_rules_file(path, year=year)
     save_rules(store, rules)
     return rules
+
+
+# -- outputs: Excel, PDF, Word ----------------------------------------------------------------
+
+OUTPUTS = {".xlsx": "Excel", ".pdf": "PDF", ".docx": "Word"}
+
+
+def write_assessment(
+    store: Store,
+    year: int,
+    out: Path,
+    *,
+    today: date | None = None,
+    org: str | None = None,
+    result: Assessment | None = None,
+) -> Path:
+    """The year's assessment as a file: .xlsx (score table and records), .pdf (the printed
+    table), .docx (a draft of the 考核情况报告)."""
+    from ..reports.page import DEFAULT_ORG
+
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in OUTPUTS:
+        raise UserError(
+            f"「{out.name}」的类型不支持：考核结果可保存为 .xlsx（Excel）、.pdf 或 .docx（Word）。",
+            field="out",
+        )
+    today = today or date.today()
+    a = result or assess(store, year, today=today)
+    org = org or DEFAULT_ORG
+    if suffix == ".xlsx":
+        from ..exchange.assessment_export import write_assessment_xlsx
+
+        def render(path: Path) -> None:
+            write_assessment_xlsx(
+                path,
+                year=a.year,
+                as_of=a.as_of.isoformat(),
+                rules=a.rules,
+                classes=a.classes,
+                periods=a.periods,
+                adjustments=a.adjustments,
+            )
+
+    elif suffix == ".pdf":
+        from ..reports.assessment_sheet import AssessmentSheet, render_assessment
+        from ..reports.page import PageSetup
+
+        setup = PageSetup(
+            title=f"{a.year}年度成德同城化工作考核得分表",
+            period_label=f"{a.year}年度",
+            org=org,
+            printed=today,
+            as_of=a.as_of,
+        )
+
+        def render(path: Path) -> None:
+            render_assessment(AssessmentSheet(setup, a.rules, a.classes, a.periods), path)
+
+    else:
+        from ..reports.assessment_report import AssessmentReport, write_assessment_report
+
+        def render(path: Path) -> None:
+            write_assessment_report(
+                AssessmentReport(
+                    a.year, org, today, a.as_of, a.rules, a.classes, a.periods, a.adjustments
+                ),
+                path,
+            )
+
+    return save_file(out, render, kind=suffix if suffix != ".pdf" else "PDF")

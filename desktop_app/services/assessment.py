@@ -401,15 +401,17 @@ def save_rules(store: Store, rules: RuleSet) -> int:
     return q.save_rule_set(store, rules)
 
 
+def write_rules_file(rules: RuleSet, out: Path) -> Path:
+    """``rules`` as a JSON file (UTF-8, readable, with each item's formula in words), checked
+    first: a file the office keeps can always be read back."""
+    rules.check()
+    text = json.dumps(rules.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return save_file(Path(out), lambda path: path.write_text(text, encoding="utf-8"), kind=".json")
+
+
 def export_rules(store: Store, year: int, out: Path) -> Path:
-    """The year's rules as a JSON file (UTF-8, readable, with each item's formula in words)."""
-    rules, _ = rules_for(store, year)
-    text = json.dumps(rules.to_dict(), ensure_ascii=False, indent=2)
-
-    def write(path: Path) -> None:
-        path.write_text(text + "\n", encoding="utf-8")
-
-    return save_file(Path(out), write, kind=".json")
+    """The year's rules (saved, or the defaults) as a file."""
+    return write_rules_file(rules_for(store, year)[0], out)
 
 
 def read_rules_file(path: Path, *, year: int | None = None) -> RuleSet:

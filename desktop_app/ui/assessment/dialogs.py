@@ -116,7 +116,13 @@ class TraceDialog(QDialog):
                 self.table.insertRow(row)
                 color = OK_COLORS[a.points > 0]
                 for col, text in enumerate(
-                    [f"{a.points:+g}", a.reason, a.basis or "", a.entered_by, a.entered_at]
+                    [
+                        f"{a.points:+g}",
+                        a.reason,
+                        a.basis or "",
+                        a.entered_by,
+                        a.entered_at.replace("T", " "),
+                    ]
                 ):
                     self.table.setItem(row, col, _item(text, color=color if col == 0 else None))
         layout.addWidget(self.table, 1)
@@ -465,7 +471,14 @@ class AdjustmentsDialog(QDialog):
             self.table.insertRow(r)
             color = OK_COLORS[a.points > 0]
             for col, text in enumerate(
-                [a.unit, f"{a.points:+g}", a.reason, a.basis or "", a.entered_by, a.entered_at]
+                [
+                    a.unit,
+                    f"{a.points:+g}",
+                    a.reason,
+                    a.basis or "",
+                    a.entered_by,
+                    a.entered_at.replace("T", " "),
+                ]
             ):
                 self.table.setItem(r, col, _item(text, color=color if col == 1 else None))
         self.table.resizeColumnsToContents()

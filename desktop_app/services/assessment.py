@@ -396,9 +396,10 @@ class _Records:
 # -- rules: saving, the file the office keeps --------------------------------------------------
 
 
-def save_rules(store: Store, rules: RuleSet) -> int:
+def save_rules(store: Store, rules: RuleSet, **expected) -> int:
+    """Save the year's rules; ``expected=`` the rules read before editing (see the store)."""
     _check_year(rules.year)
-    return q.save_rule_set(store, rules)
+    return q.save_rule_set(store, rules, **expected)
 
 
 def write_rules_file(rules: RuleSet, out: Path) -> Path:

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 
 from ..domain.assessment import CLASSES, Adjustment, Rule, RuleSet
-from ..domain.errors import NotFoundError, ValidationError
+from ..domain.errors import ConflictError, NotFoundError, ValidationError
 from .database import Store
 
 # -- rules ----------------------------------------------------------------------------------
@@ -67,14 +67,25 @@ def _rule_fields(r: Rule) -> dict:
     }
 
 
-def save_rule_set(store: Store, rules: RuleSet) -> int:
+_UNSET = object()
+
+
+def save_rule_set(store: Store, rules: RuleSet, *, expected: object = _UNSET) -> int:
     """Store ``rules`` as the year's (checked first); every changed value is audited. Returns
-    the number of values changed."""
+    the number of values changed.
+
+    ``expected`` is the year's rules as they were read before editing (None: not set then):
+    when another person saved different rules since, nothing is saved and the editor is told."""
     rules.check()
-    old = stored_rule_set(store, rules.year)
-    before = {r.item: _rule_fields(r) for r in old.rules} if old else {}
     changed = 0
     with store.write() as tx:
+        old = stored_rule_set(store, rules.year)
+        if expected is not _UNSET and old != expected:
+            raise ConflictError(
+                f"{rules.year}年考核规则在您编辑期间已被他人修改，本次未保存。"
+                "请关闭后重新打开「考核规则」，在最新的规则上修改。"
+            )
+        before = {r.item: _rule_fields(r) for r in old.rules} if old else {}
         store.conn.execute("DELETE FROM assessment_rule WHERE year = ?", (rules.year,))
         for sort, r in enumerate(rules.rules):
             now = _rule_fields(r)

@@ -195,3 +195,23 @@ def test_rules_file_round_trip_and_a_wrong_file_says_where(year, tmp_path):
     broken.write_text("{ 不是 json", encoding="utf-8")
     with pytest.raises(UserError, match="不是有效的 JSON"):
         import_rules(year, broken, year=2028)
+
+
+def test_rules_saved_by_someone_else_meanwhile_are_not_overwritten(year):
+    from dataclasses import replace
+
+    from desktop_app.domain.errors import ConflictError
+    from desktop_app.store import Store
+
+    save_rules(year, RuleSet.default(2026))
+    read_before_editing = stored_rule_set(year, 2026)
+    with Store.open(year.path, user="李四") as colleague:
+        save_rules(colleague, replace(RuleSet.default(2026), bonus_cap=2))
+    mine = replace(RuleSet.default(2026), penalty_cap=20)
+    with pytest.raises(ConflictError, match="在您编辑期间已被他人修改，本次未保存"):
+        save_rules(year, mine, expected=read_before_editing)
+    now = stored_rule_set(year, 2026)
+    assert (now.bonus_cap, now.penalty_cap) == (2, 10)
+    # Read again, the change goes through.
+    save_rules(year, replace(now, penalty_cap=20), expected=now)
+    assert stored_rule_set(year, 2026).penalty_cap == 20

@@ -285,6 +285,7 @@ class RulesDialog(QDialog):
         self.save_button.clicked.connect(lambda: self.save())
         self.cancel_button.clicked.connect(self.reject)
         rules, stored = service.rules_for(ctx.store, year)
+        self.loaded = rules if stored else None  # what another person's save is checked against
         self.stored.setText(
             f"{year}年考核规则"
             + ("（已保存）" if stored else "尚未设置，以下为默认规则；保存后生效。")
@@ -376,7 +377,7 @@ class RulesDialog(QDialog):
 
     def save(self) -> bool:
         try:
-            service.save_rules(self.ctx.store, self.rules())
+            service.save_rules(self.ctx.store, self.rules(), expected=self.loaded)
         except UserError as exc:
             QMessageBox.warning(self, "规则未保存", exc.message)
             return False

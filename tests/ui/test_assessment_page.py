@@ -25,7 +25,13 @@ def page(qtbot, assessment_year):
     qtbot.addWidget(p)
     p.resize(1280, 700)
     p.show()
+    loaded(qtbot, p)
     return p
+
+
+def loaded(qtbot, page) -> None:
+    """Wait for the scores computed off the window's thread."""
+    qtbot.waitUntil(lambda: not page.loading, timeout=60_000)
 
 
 @pytest.fixture
@@ -46,6 +52,7 @@ def _click(qtbot, table, row: int, col: int) -> None:
 
 
 def test_scores_per_class_and_the_records_behind_a_figure(page, qtbot, monkeypatch):
+    assert page.assess_job is not None  # computed by a job, not on the window's thread
     assert page.tabs.tabText(0) == "区县（2）"
     assert page.cell_text("区县", "旌阳区", "报送及时率") == "16.36（81.8%）"
     assert page.cell_text("区县", "旌阳区", "总分") == "64.24"
@@ -92,6 +99,7 @@ def test_rules_dialog_changes_weights_and_refuses_a_wrong_total(page, qtbot, mon
     monkeypatch.setattr(RulesDialog, "exec", run)
     qtbot.mouseClick(page.rules_button, Qt.LeftButton)
     assert opened and opened[0].result() == QDialog.Accepted
+    loaded(qtbot, page)
     # 旌阳区 报送及时率 30 × 81.8 % = 24.54; 报送质量 gone.
     assert page.cell_text("区县", "旌阳区", "报送及时率") == "24.54（81.8%）"
     assert not any(h.startswith("报送质量") for h in page.headers())
@@ -149,6 +157,7 @@ def test_points_entered_by_hand_with_a_reason(page, qtbot, monkeypatch, messages
 
     monkeypatch.setattr(AdjustmentsDialog, "exec", run)
     qtbot.mouseClick(page.adjust_button, Qt.LeftButton)
+    loaded(qtbot, page)
     assert page.cell_text("区县", "旌阳区", "加分") == "3"
     assert page.cell_text("区县", "旌阳区", "总分") == "67.24"
     shown: list[TraceDialog] = []
@@ -182,4 +191,15 @@ def test_page_in_the_main_window(qtbot, store):
     window.show_page("assessment")
     page = window.pages["assessment"]
     assert isinstance(page, AssessmentPage)
+    loaded(qtbot, page)
+    assert page.cell_text("区县", "旌阳区", "总分") == "80.00"  # no returns: only 报送及时率 lost
     assert page.tabs.count() == 3 and page.year.value() == 2026
+
+
+def test_another_year(page, qtbot):
+    page.year.setValue(2025)
+    loaded(qtbot, page)
+    assert page.summary.text().startswith("2025年度考核（尚未设置，按默认规则计算）")
+    assert "计入填报 2025-01 至 2025-12 共 12 期" in page.summary.text()
+    # 旌阳区 sent nothing for 2025, so every period counts against it.
+    assert page.cell_text("区县", "旌阳区", "报送及时率") == "0.00（0%）"

@@ -27,7 +27,6 @@ from ...domain.assessment import CLASSES, UnitScore
 from ...domain.errors import UserError
 from ...services import assessment as service
 from ...services.changes import Changes
-from ..busy import busy_cursor
 from ..context import AppContext
 from ..worker import start_job
 from .dialogs import AdjustmentsDialog, RulesDialog, TraceDialog
@@ -49,7 +48,10 @@ class AssessmentPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.result: service.Assessment | None = None
-        self.job = None
+        self.job = None  # a file being saved
+        self.assess_job = None
+        self.loading = False
+        self._serial = 0
         self.last_file: Path | None = None
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
@@ -104,9 +106,37 @@ class AssessmentPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        with busy_cursor():
-            self.result = service.assess(self.ctx.store, self.year.value(), today=self.ctx.today())
-        r = self.result
+        """Compute the year's scores again, off the window's thread (at 10,000 projects the
+        lights alone take a second); the table is filled when they arrive."""
+        self._serial += 1
+        serial, year, today = self._serial, self.year.value(), self.ctx.today()
+        self.loading = True
+        self.summary.setText(f"正在计算 {year} 年度考核得分…")
+
+        def work(store, progress):
+            return service.assess(store, year, today=today)
+
+        def done(result) -> None:
+            if serial != self._serial:  # a later year asked meanwhile
+                return
+            self.loading = False
+            self.show_result(result)
+
+        def failed(exc, text) -> None:
+            if serial != self._serial:
+                return
+            self.loading = False
+            if isinstance(exc, UserError):
+                self.summary.setText(exc.message)
+                return
+            raise exc
+
+        self.assess_job = start_job(
+            self.ctx.store.path, work, on_done=done, on_error=failed, user=self.ctx.store.user
+        )
+
+    def show_result(self, r: service.Assessment) -> None:
+        self.result = r
         rules = "已设置" if r.stored_rules else "尚未设置，按默认规则计算"
         periods = f"{r.periods[0]} 至 {r.periods[-1]} 共 {len(r.periods)} 期" if r.periods else "无"
         self.summary.setText(

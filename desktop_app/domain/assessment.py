@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import ValidationError
 
@@ -350,14 +351,25 @@ class UnitScore:
         return any(i.rate is not None for i in self.items) or bool(self.adjustments)
 
 
+def half_up(value: float | Decimal, places: int) -> float:
+    """Rounded as by hand (0.125 → 0.13), not to the nearest binary float (round gives 0.12)."""
+    exact = value if isinstance(value, Decimal) else Decimal(repr(value))
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
 def rate(numerator: float, denominator: float, *, cap: float | None = None) -> float | None:
     """A share in percent, one decimal; None when there is nothing to count."""
     if not denominator:
         return None
-    value = 100.0 * numerator / denominator
+    value = Decimal(repr(numerator)) * 100 / Decimal(repr(denominator))
     if cap is not None:
-        value = min(value, cap)
-    return round(value, 1)
+        value = min(value, Decimal(repr(cap)))
+    return half_up(value, 1)
+
+
+def weighted(weight: float, percent: float) -> float:
+    """weight × percent ÷ 100, two decimals, rounded half up."""
+    return half_up(Decimal(repr(weight)) * Decimal(repr(percent)) / 100, 2)
 
 
 def item_result(
@@ -384,7 +396,7 @@ def item_result(
             tuple(evidence),
             "无相关记录，按满分计" if full else "无相关记录，不计，其余项目按比例折算",
         )
-    score = round(rule.weight * r / 100.0, 2)
+    score = weighted(rule.weight, r)
     return ItemResult(
         rule.item, rule.name, rule.weight, numerator, denominator, r, score, tuple(evidence)
     )
@@ -400,23 +412,24 @@ def unit_score(
 ) -> UnitScore:
     """基础得分, 加分, 扣分 and 总分 of a unit (rule 2 and 3)."""
     counted = [i for i in items if i.score is not None]
-    base = sum(i.score for i in counted)
-    weight = sum(i.weight for i in counted)
-    total_weight = sum(i.weight for i in items)
+    base = sum((Decimal(repr(i.score)) for i in counted), Decimal(0))
+    weight = sum((Decimal(repr(i.weight)) for i in counted), Decimal(0))
+    total_weight = sum((Decimal(repr(i.weight)) for i in items), Decimal(0))
     if weight and weight < total_weight:  # 折算: the items left out are spread over the rest
         base = base * total_weight / weight
     bonus = min(sum(a.points for a in adjustments if a.points > 0), rules.bonus_cap)
     penalty = min(-sum(a.points for a in adjustments if a.points < 0), rules.penalty_cap)
-    base = round(base, 2)
+    base = half_up(base, 2)
+    bonus, penalty = half_up(bonus, 2), half_up(penalty, 2)
     return UnitScore(
         unit_id,
         unit,
         kind,
         tuple(items),
         base,
-        round(bonus, 2),
-        round(penalty, 2),
-        round(base + bonus - penalty, 2),
+        bonus,
+        penalty,
+        half_up(Decimal(repr(base)) + Decimal(repr(bonus)) - Decimal(repr(penalty)), 2),
         tuple(adjustments),
     )
 

@@ -70,17 +70,33 @@ def write_assessment_xlsx(
             notes = []
             for r in active:
                 i = s.item(r.item)
+                if not s.assessed:
+                    values += ["无记录", None]
+                    continue
                 values += [i.rate if i.rate is not None else "无记录", i.score]
                 if i.note:
                     notes.append(f"{i.name}：{i.note}")
-            values += [s.base, s.bonus, s.penalty, s.total if s.assessed else None]
+            values += [
+                s.base if s.assessed else None,
+                s.bonus,
+                s.penalty,
+                s.total if s.assessed else None,
+            ]
             if not s.assessed:
                 notes.insert(0, "无考核记录，不排名")
             values.append("；".join(notes))
             for col, v in enumerate(values, start=1):
                 _text(ws, row, col, v)
+                if isinstance(v, float) and col > 3:
+                    rate_column = col <= 3 + 2 * len(active) and (col - 3) % 2 == 1
+                    ws.cell(row, col).number_format = "0.0" if rate_column else "0.00"
+            ws.cell(row, 1).alignment = Alignment(horizontal="center")
+            ws.cell(row, len(values)).alignment = WRAP
             row += 1
     ws.freeze_panes = "C4"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     detail = wb.create_sheet("得分依据")
     _header(

@@ -6,7 +6,13 @@ import argparse
 from pathlib import Path
 
 from ..domain.assessment import CLASSES
-from ..services.assessment import assess, export_rules, import_rules, write_assessment
+from ..services.assessment import (
+    assess,
+    export_rules,
+    import_rules,
+    rules_text,
+    write_assessment,
+)
 from .core import open_store, print_json
 from .monitoring import _date
 
@@ -35,7 +41,7 @@ def cmd_assessment(args: argparse.Namespace) -> int:
         print_json(result.to_dict())
         return 0
     if not result.stored_rules:
-        print(f"（{year} 年尚未设置考核规则，按默认规则计算。）")
+        print(f"（{year} 年考核规则{rules_text(result)}。）")
     names = [r.name for r in result.rules.active]
     for kind in CLASSES:
         scores = result.classes.get(kind, [])

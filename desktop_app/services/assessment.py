@@ -45,7 +45,8 @@ class Assessment:
     rules: RuleSet
     classes: dict[str, list[UnitScore]]
     periods: list[str]  # the periods whose returns were due
-    stored_rules: bool = True  # False: the default rules (the office has not set the year's)
+    stored_rules: bool = True  # False: the office has not set the year's rules
+    rules_from: int | None = None  # not set: the earlier year whose rules were carried on
     adjustments: list[Adjustment] = field(default_factory=list)
 
     @property
@@ -115,9 +116,30 @@ class Assessment:
 
 
 def rules_for(store: Store, year: int) -> tuple[RuleSet, bool]:
-    """The year's rules and whether the office saved them (else the defaults)."""
+    """The year's rules and whether the office saved them. A year not set yet carries on the
+    latest earlier year's rules (the office changes them seldom), else the defaults."""
     stored = q.stored_rule_set(store, year)
-    return (stored, True) if stored is not None else (RuleSet.default(year), False)
+    if stored is not None:
+        return stored, True
+    earlier = carried_from(store, year)
+    if earlier is not None:
+        return q.stored_rule_set(store, earlier).for_year(year), False
+    return RuleSet.default(year), False
+
+
+def carried_from(store: Store, year: int) -> int | None:
+    """The latest earlier year with rules saved, for a year without its own."""
+    years = [y for y in q.rule_years(store) if y < year]
+    return years[-1] if years else None
+
+
+def rules_text(a: Assessment) -> str:
+    """Where the rules of an assessment come from, in words."""
+    if a.stored_rules:
+        return "已设置"
+    if a.rules_from is not None:
+        return f"尚未设置，沿用{a.rules_from}年规则"
+    return "尚未设置，按默认规则计算"
 
 
 def _check_year(year: int) -> None:
@@ -151,7 +173,14 @@ def assess(store: Store, year: int, *, today: date | None = None) -> Assessment:
         )
     classes = {kind: ranked(scores) for kind, scores in classes.items()}
     return Assessment(
-        year, today, rules, classes, [p.key for p in ctx.periods], stored, adjustments
+        year,
+        today,
+        rules,
+        classes,
+        [p.key for p in ctx.periods],
+        stored,
+        None if stored else carried_from(store, year),
+        adjustments,
     )
 
 

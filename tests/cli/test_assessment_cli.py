@@ -24,7 +24,7 @@ def test_assessment_as_text_json_and_files(assessment_year, tmp_path, capsys):
     base = ("--db", db, "assessment", "--year", "2026", "--date", "2026-12-06")
     code, out, _ = run(capsys, *base)
     assert code == 0
-    assert "（2026 年尚未设置考核规则，按默认规则计算。）" in out
+    assert "（2026 年考核规则尚未设置，按默认规则计算。）" in out
     assert "1\t旌阳区\t16.36\t8.00\t12.50\t13.34\t10.71\t3.33\t0\t0\t64.24" in out
     assert "—\t广汉市" in out and "无考核记录" in out
     assert "计入填报 11 期" in out

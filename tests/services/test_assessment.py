@@ -215,3 +215,17 @@ def test_rules_saved_by_someone_else_meanwhile_are_not_overwritten(year):
     # Read again, the change goes through.
     save_rules(year, replace(now, penalty_cap=20), expected=now)
     assert stored_rule_set(year, 2026).penalty_cap == 20
+
+
+def test_a_year_without_its_own_rules_carries_on_the_last_ones(year):
+    from dataclasses import replace
+
+    from desktop_app.services.assessment import rules_text
+
+    save_rules(year, replace(RuleSet.default(2025), bonus_cap=2))
+    a = assess(year, 2026, today=TODAY)
+    assert (a.stored_rules, a.rules_from, a.rules.bonus_cap) == (False, 2025, 2)
+    assert rules_text(a) == "尚未设置，沿用2025年规则"
+    assert "2025年内" not in a.rules.formula("timeliness")  # the formulas speak of 2026
+    save_rules(year, RuleSet.default(2026))
+    assert rules_text(assess(year, 2026, today=TODAY)) == "已设置"

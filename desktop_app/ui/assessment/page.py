@@ -137,7 +137,7 @@ class AssessmentPage(QWidget):
 
     def show_result(self, r: service.Assessment) -> None:
         self.result = r
-        rules = "已设置" if r.stored_rules else "尚未设置，按默认规则计算"
+        rules = service.rules_text(r)
         periods = f"{r.periods[0]} 至 {r.periods[-1]} 共 {len(r.periods)} 期" if r.periods else "无"
         self.summary.setText(
             f"{r.year}年度考核（{rules}）：数据截至 {r.as_of.isoformat()}，计入填报 {periods}；"

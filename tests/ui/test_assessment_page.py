@@ -76,6 +76,16 @@ def test_scores_per_class_and_the_records_behind_a_figure(page, qtbot, monkeypat
     assert tasks[1][:3] == ["任务", "2026-10-15", "2. 任务2（责任）"]
     _click(qtbot, table, 0, 7)  # 督办按期回复率
     assert any("晚 5 天" in r[3] for r in shown[-1].rows())
+    _click(qtbot, table, 0, page.headers().index("总分"))
+    total = shown[-1]
+    assert total.heading.text() == (
+        "旌阳区：基础得分 64.24 + 加分 0 − 扣分 0 = 总分 64.24（区县第 1 名）"
+    )
+    assert total.rows()[0][:5] == ["报送及时率", "20", "9 ÷ 11", "81.8%", "16.36"]
+    assert total.rows()[4][2] == "2,500.00 ÷ 3,500.00 万元"
+    count = len(shown)
+    _click(qtbot, table, 1, page.headers().index("总分"))  # 广汉市: nothing to show
+    assert len(shown) == count
     page.grab().save(str(page.ctx.store.path.with_name("assessment_page.png")))
 
 

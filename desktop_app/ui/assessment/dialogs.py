@@ -82,6 +82,8 @@ class TraceDialog(QDialog):
         rules: RuleSet,
         item: ItemResult | None,
         parent: QWidget | None = None,
+        *,
+        total: bool = False,
     ):
         super().__init__(parent)
         self.setObjectName("assessment_trace")
@@ -95,7 +97,9 @@ class TraceDialog(QDialog):
         self.formula.setStyleSheet("color: #3c4043;")
         layout.addWidget(self.heading)
         layout.addWidget(self.formula)
-        if item is not None:
+        if total:
+            self._total(score, rules)
+        elif item is not None:
             self.setWindowTitle(f"{score.unit} · {item.name} 的依据")
             self.heading.setText(_item_heading(score, item))
             self.formula.setText(rules.formula(item.item))
@@ -132,6 +136,51 @@ class TraceDialog(QDialog):
         layout.addWidget(buttons)
         self.table.resizeColumnsToContents()
         self.table.resizeRowsToContents()
+
+    def _total(self, score: UnitScore, rules: RuleSet) -> None:
+        """How the total is made: each item's score, then the points entered by hand."""
+        self.setWindowTitle(f"{score.unit} · 总分的构成")
+        scaled = any(i.score is None for i in score.items)
+        self.heading.setText(
+            f"{score.unit}：基础得分 {score.base:.2f} + 加分 {score.bonus:g} − 扣分 {score.penalty:g}"
+            f" = 总分 {score.total:.2f}"
+            + (f"（{score.kind}第 {score.rank} 名）" if score.rank else "（不排名）")
+        )
+        self.formula.setText(
+            "基础得分 = 各项得分之和"
+            + ("；无记录的项目不计，其余按比例折算到满分" if scaled else "")
+            + f"。加分最多 {rules.bonus_cap:g} 分，扣分最多 {rules.penalty_cap:g} 分。"
+            "单击表中各项得分可查看其依据记录。"
+        )
+        self.table = _table(["考核项目", "权重", "计算", "比率", "得分", "说明"])
+        for i in score.items:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            values = [
+                i.name,
+                f"{i.weight:g}",
+                i.fraction,
+                f"{i.rate:g}%" if i.rate is not None else "—",
+                f"{i.score:.2f}" if i.score is not None else "不计",
+                i.note,
+            ]
+            for col, text in enumerate(values):
+                self.table.setItem(row, col, _item(text))
+        for a in score.adjustments:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            values = [
+                "加分" if a.points > 0 else "扣分",
+                "",
+                a.reason,
+                "",
+                f"{a.points:+g}",
+                a.basis or "",
+            ]
+            for col, text in enumerate(values):
+                self.table.setItem(
+                    row, col, _item(text, color=OK_COLORS[a.points > 0] if col == 4 else None)
+                )
 
     def _fill(self, evidence: tuple[Evidence, ...]) -> None:
         for e in evidence:

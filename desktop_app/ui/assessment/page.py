@@ -95,7 +95,9 @@ class AssessmentPage(QWidget):
             self.tables[kind] = table
             self.tabs.addTab(table, kind)
         layout.addWidget(self.tabs, 1)
-        hint = QLabel("单击任一得分，查看计分所依据的报送、任务、项目和督办记录。")
+        hint = QLabel(
+            "单击任一得分，查看计分所依据的报送、任务、项目和督办记录；单击总分，查看总分的构成。"
+        )
         hint.setStyleSheet("color: #5f6368;")
         layout.addWidget(hint)
         self.reload()
@@ -216,6 +218,8 @@ class AssessmentPage(QWidget):
             return TraceDialog(s, self.result.rules, s.items[column - 2], self)
         if column in (3 + n, 4 + n):  # 加分, 扣分
             return TraceDialog(s, self.result.rules, None, self)
+        if column in (2 + n, 5 + n) and s.assessed:  # 基础得分, 总分
+            return TraceDialog(s, self.result.rules, None, self, total=True)
         return None
 
     def show_records(self, kind: str, row: int, column: int) -> None:

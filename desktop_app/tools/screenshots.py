@@ -75,6 +75,17 @@ def _settle(app) -> None:
         app.processEvents()
 
 
+def _loaded(page, app) -> None:
+    """Wait for a page that computes its figures off the window's thread (年度考核)."""
+    from PySide6.QtCore import QThreadPool
+
+    for _ in range(600):
+        if not getattr(page, "loading", False):
+            return
+        QThreadPool.globalInstance().waitForDone(50)
+        app.processEvents()
+
+
 def _save(widget, out: Path, name: str, app) -> Path:
     _settle(app)
     path = out / f"{name}.png"
@@ -136,6 +147,7 @@ def render_all(out: Path) -> list[Path]:
         if key == "register":
             continue
         window.show_page(key)
+        _loaded(window.pages.get(key), app)
         written.append(_save(window, out, key, app))
     window.show_page("register")
 

@@ -140,7 +140,9 @@ def _notice_story(n: UnitNotice, sheet: NoticeSheet, doc: SheetDocument) -> list
         story += [
             Spacer(1, 4 * mm),
             CondPageBreak(25 * mm),
-            TextBlock("未办结的督办事项", f.heading, 11, fake_bold=True, space_after=1.5 * mm),
+            TextBlock(
+                "未办结的督办事项", f.heading, 11, fake_bold=f.fake_bold, space_after=1.5 * mm
+            ),
         ]
         grid = GridLayout.for_document(RECORD_COLUMNS, doc, size)
         rows = []
@@ -187,6 +189,6 @@ def render_notices(
             story += new_section(doc, notice.unit)
         story += _notice_story(notice, sheet, doc)
     if not story:
-        story = [TextBlock("无项目", doc.fonts.heading, 14, fake_bold=True)]
+        story = [TextBlock("无项目", doc.fonts.heading, 14, fake_bold=doc.fonts.fake_bold)]
     doc.build_story(story)
     return out

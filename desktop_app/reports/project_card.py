@@ -91,7 +91,7 @@ def _card_story(card: ProjectCard, doc: SheetDocument, today: date, year: int) -
     size = 9.0 if width < 700 else 10.0
     p, st = card.project, card.status
     story: list = [
-        TextBlock(f"{p.code}  {p.name}", f.heading, 14, fake_bold=True, space_after=3 * mm),
+        TextBlock(f"{p.code}  {p.name}", f.heading, 14, fake_bold=f.fake_bold, space_after=3 * mm),
     ]
     facts = GridLayout.for_document(FACT_COLUMNS, doc, size)
     latest = card.reports[0] if card.reports else None
@@ -187,7 +187,9 @@ def _card_story(card: ProjectCard, doc: SheetDocument, today: date, year: int) -
 
 
 def _heading(text: str, doc: SheetDocument) -> TextBlock:
-    return TextBlock(text, doc.fonts.heading, 11, fake_bold=True, space_after=1.5 * mm, color=INK)
+    return TextBlock(
+        text, doc.fonts.heading, 11, fake_bold=doc.fonts.fake_bold, space_after=1.5 * mm, color=INK
+    )
 
 
 def _section(title: str, text: str, doc: SheetDocument, size: float) -> list:
@@ -209,6 +211,6 @@ def render_project_cards(
             story.append(PageBreak())
         story += _card_story(card, doc, sheet.today, sheet.year)
     if not story:
-        story = [TextBlock("无项目", doc.fonts.heading, 14, fake_bold=True)]
+        story = [TextBlock("无项目", doc.fonts.heading, 14, fake_bold=doc.fonts.fake_bold)]
     doc.build_story(story)
     return out

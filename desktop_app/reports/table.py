@@ -62,8 +62,10 @@ class GridLayout:
         heading_font: str,
         size: float,
         max_row_height: float,
+        fake_bold: bool = False,
     ):
         self.columns = list(columns)
+        self.fake_bold = fake_bold  # headers thickened: only when heading and body share a face
         total = sum(c.width for c in self.columns)
         self.widths = [frame_width * c.width / total for c in self.columns]
         self.font, self.heading_font, self.size = font, heading_font, size
@@ -97,6 +99,7 @@ class GridLayout:
             heading_font=doc.fonts.heading,
             size=size,
             max_row_height=doc.frame_height,
+            fake_bold=doc.fonts.fake_bold,
         )
 
     def _fit_samples(self) -> None:
@@ -292,7 +295,15 @@ class GridLayout:
             for line in lines:
                 line = fit_line(line, self.heading_font, self.size, w - 2 * PAD)
                 lw = text_width(line, self.heading_font, self.size)
-                draw_text(canvas, cx + (w - lw) / 2, ty, line, self.heading_font, self.size, True)
+                draw_text(
+                    canvas,
+                    cx + (w - lw) / 2,
+                    ty,
+                    line,
+                    self.heading_font,
+                    self.size,
+                    self.fake_bold,
+                )
                 ty -= self.leading
             cx += w
         canvas.line(cx, y_top, cx, y_top - h)

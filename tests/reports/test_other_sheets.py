@@ -71,6 +71,44 @@ def test_project_card(pdf, store, late_project, options, tmp_path):
     assert "第1页共1页" in text
 
 
+def _fullest(store, codes: list[str]) -> str:
+    """The demo project with the most to print: milestones, reports and text."""
+    from desktop_app.store.progress import list_reports
+    from desktop_app.store.projects import get_project
+
+    def size(code):
+        p = get_project(store, code)
+        reports = list_reports(store, p.id)[:6]
+        text = sum(len(r.progress_text or "") for r in reports)
+        return (len(p.milestones), len(reports), len(p.scope or "") + text)
+
+    return max(codes, key=size)
+
+
+def test_a_project_card_fits_one_landscape_a4_page(pdf, store, tmp_path):
+    """Every card of the demo data (and of the built-in plan) on one A4 landscape page:
+    关键节点 beside 近期进展, 存在问题 beside 下一步工作."""
+    from pypdf import PdfReader
+
+    from desktop_app.services.demo import generate_demo
+    from desktop_app.store.projects import list_projects
+
+    generate_demo(store, 40, today=date(2026, 12, 6))
+    options = ReportOptions(today=date(2026, 12, 6), paper="A4", landscape=True)
+    codes = [p.code for p in list_projects(store) if p.code.startswith("DEMO-")]
+    fullest = _fullest(store, codes)
+    out = render_project_cards(store, tmp_path / "卡.pdf", options, projects=[fullest])
+    reader = PdfReader(str(out))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text().replace(" ", "")
+    for words in ("关键节点", "近期进展（最近6期）", "存在问题", "下一步工作", "第1页共1页"):
+        assert words in text
+    every = render_project_cards(store, tmp_path / "全部.pdf", options)
+    pages = pdf.text(every)
+    assert len(pages) == len(list_projects(store))
+    assert all("项目编码" in page and "下一步工作" in page for page in pages)
+
+
 def test_cards_of_a_unit_start_each_on_a_new_page(
     pdf, store, late_project, make_project, options, tmp_path
 ):

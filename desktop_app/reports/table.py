@@ -365,6 +365,16 @@ _ROW_FILLS = {
 _GRID_LINES = Paint(stroke=GRID, width=0.4)
 
 
+class _Nothing(Flowable):
+    """Takes no room: what stays on a full page when a whole chunk moves to the next one."""
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
 class GridChunk(Flowable):
     """A run of table rows written straight into the page: the fast path for long sheets.
 
@@ -408,22 +418,36 @@ class GridChunk(Flowable):
             # Unless label and row together are taller than any page: then as they come.
             if sum(self.heights[: fit + 1]) > self.layout.max_row_height:
                 n = fit
-        if n == 0 or n >= len(self.rows):
+        if n >= len(self.rows):
             return []
+        if n == 0:
+            # Nothing fits: the chunk goes to the next page whole. If it starts inside a group
+            # (the page ended exactly between two chunks), it goes there named 「…（续）」.
+            labelled = self._continued(self.rows, self.heights)
+            if labelled is None:
+                return []
+            return [_Nothing(), GridChunk(self.layout, *labelled)]
         rest, heights = self.rows[n:], self.heights[n:]
-        if rest[0].kind == "data" and rest[0].group:
-            # The page goes on inside a group: name it again at the top of the next page
-            # (unless the label and that row would not fit on one page together: then the
-            # label would be split off again and again).
-            label = Row([f"{rest[0].group}（续）"] + [""] * (len(self.layout.columns) - 1), "group")
-            label_h = self.layout.row_height(label.cells)
-            if label_h + heights[0] <= self.layout.max_row_height:
-                rest = [label, *rest]
-                heights = [label_h, *heights]
+        rest, heights = self._continued(rest, heights) or (rest, heights)
         return [
             GridChunk(self.layout, self.rows[:n], self.heights[:n]),
             GridChunk(self.layout, rest, heights),
         ]
+
+    def _continued(
+        self, rows: list[Row], heights: list[float]
+    ) -> tuple[list[Row], list[float]] | None:
+        """``rows`` headed by 「…（续）」 when they go on inside a group (a data row or the group's
+        小计 first), else ``None``. Not when the label and that row would not fit on one page
+        together: then the label would be split off again and again."""
+        first = rows[0]
+        if first.kind not in ("data", "subtotal") or not first.group:
+            return None
+        label = Row([f"{first.group}（续）"] + [""] * (len(self.layout.columns) - 1), "group")
+        label_h = self.layout.row_height(label.cells)
+        if label_h + heights[0] > self.layout.max_row_height:
+            return None
+        return [label, *rows], [label_h, *heights]
 
     # -- drawing -------------------------------------------------------------------------------
 

@@ -89,7 +89,9 @@ def test_a_notice_is_an_official_document(store, late, tmp_path):
     body = paras[3]
     assert _east_asia(body) == {"仿宋"} and body.runs[0].font.size.pt == 16
     text = _text(path)
-    assert "旌阳区绵远河大桥" in text and "已逾期159天" in text  # 2026-06-30 → 2026-12-06
+    assert "旌阳区绵远河大桥" in text and "已逾期159天" in text.replace(" ", "")  # 06-30 → 12-06
+    item = next(p.text for p in paras if "旌阳区绵远河大桥" in p.text).replace(" ", "")
+    assert item.count("已逾期159天") == 1  # said once, not in the reason and again after it
     assert "2026年12月16日前" in text  # reply within 10 days
     assert "联系人：李明，联系电话：0838-2212345" in text
     assert "成德同城化发展领导小组办公室" in text and "2026年12月6日" in text  # 落款, 成文日期

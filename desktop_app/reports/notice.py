@@ -131,7 +131,7 @@ def _notice_story(n: UnitNotice, sheet: NoticeSheet, doc: SheetDocument) -> list
                 LightDot(st.color, st.name, f.body, size),
                 "；".join(st.reasons) if st.reasons else st.reason,
                 str(overdue_days(st, item.project, sheet.issued) or ""),
-                f"{st.behind_points:g}" if st.behind_points > 0 else "",
+                f"{st.behind_points:.1f}" if st.behind_points > 0 else "",
                 ask,
             ]
             rows += [Row(c) for c in grid.data_row(values)]

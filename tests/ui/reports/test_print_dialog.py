@@ -10,7 +10,12 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.reports.print_dialog import MAX_PRINT_DPI, PrintDialog
+from desktop_app.ui.reports.print_dialog import (
+    MAX_PRINT_DPI,
+    PrintDialog,
+    page_bands,
+    page_pixels,
+)
 
 
 @pytest.fixture
@@ -241,6 +246,10 @@ def test_printing_keeps_the_sheets_paper_orientation_and_text(qtbot, ctx, tmp_pa
     short, long = A4  # in points: 595.28 × 841.89
     assert len(sizes) >= 2 and {w for w, _ in sizes} == {round(long / 72 * dpi)}
     assert sum(h for _, h in sizes) == round(short / 72 * dpi)
+    # A printer set to grey gets grey pages (the coloured lights as shades).
+    full = page_pixels(dialog.document, 0, 50)
+    assert not all(band.isGrayscale() for _, band in page_bands(dialog.document, 0, full))
+    assert all(band.isGrayscale() for _, band in page_bands(dialog.document, 0, full, gray=True))
     dialog.done(0)
 
 

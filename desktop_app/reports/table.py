@@ -103,26 +103,29 @@ class GridLayout:
         )
 
     def _fit_samples(self) -> None:
-        """Widen columns whose sample (or header word) would be cut; the wrapped columns pay.
+        """Widen columns whose sample or header word would be cut; wrapped columns pay.
 
-        Relative widths suit landscape paper; on portrait paper codes and dates would otherwise
-        end in "…" while the wrapped text columns have room to give.
+        Relative widths suit landscape paper; on portrait paper codes, dates and a header such
+        as 「牵头单位」 would otherwise end in "…" while other wrapped text columns have room
+        to give. A wrapped column keeps room for its header's longest line.
         """
-        need = []
-        for col, w in zip(self.columns, self.widths, strict=True):
-            words = [col.sample, *col.header.split("\n")]
-            fonts = [self.font] + [self.heading_font] * (len(words) - 1)
-            want = max(text_width(t, f, self.size) for t, f in zip(words, fonts, strict=True))
-            need.append(max(want + 2 * PAD + 0.5 - w, 0.0) if not col.wrap else 0.0)
+        floor = []  # the narrowest each column may be
+        for col in self.columns:
+            want = max(text_width(t, self.heading_font, self.size) for t in col.header.split("\n"))
+            if not col.wrap:
+                want = max(want, text_width(col.sample, self.font, self.size))
+            floor.append(want + 2 * PAD + 0.5)
+        need = [max(f - w, 0.0) for f, w in zip(floor, self.widths, strict=True)]
         deficit = sum(need)
-        flexible = [i for i, c in enumerate(self.columns) if c.wrap]
-        room = sum(self.widths[i] for i in flexible)
-        if deficit <= 0 or not flexible or deficit > room * 0.5:
+        donors = [i for i, c in enumerate(self.columns) if c.wrap and not need[i]]
+        spare = sum(self.widths[i] - floor[i] for i in donors)
+        if deficit <= 0 or deficit > spare or deficit > sum(self.widths[i] for i in donors) * 0.5:
             return
         for i, extra in enumerate(need):
             self.widths[i] += extra
-        for i in flexible:
-            self.widths[i] -= deficit * self.widths[i] / room
+        # Each donor gives in proportion to what it has above its own floor.
+        for i in donors:
+            self.widths[i] -= deficit * (self.widths[i] - floor[i]) / spare
 
     def _bind(self, canvas: Canvas) -> None:
         """Start the drawing state afresh for a new document."""

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Spacer
+from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
 from ..domain.model import Project
 from ..domain.status import RED, Status
@@ -160,18 +160,21 @@ def _notice_story(n: UnitNotice, sheet: NoticeSheet, doc: SheetDocument) -> list
                 Row(c, colors={4: "#C00000"} if overdue else {}) for c in grid.data_row(values)
             ]
         story.append(grid.table(rows))
-    story += [Spacer(1, 10 * mm), CondPageBreak(30 * mm)]
+    story.append(Spacer(1, 10 * mm))
+    closing: list = []
     if n.items or n.records:
-        story += [
+        closing += [
             TextBlock(f"反馈期限：{_cn_date(sheet.reply_by)}", f.fang, body, leading=body * 1.8),
         ]
         if sheet.contact:
-            story.append(TextBlock(sheet.contact, f.fang, body, leading=body * 1.8))
-        story.append(Spacer(1, 14 * mm))  # room for the seal over the 落款
-    story += [
+            closing.append(TextBlock(sheet.contact, f.fang, body, leading=body * 1.8))
+        closing.append(Spacer(1, 14 * mm))  # room for the seal over the 落款
+    closing += [
         TextBlock(sheet.setup.org, f.fang, body, leading=body * 1.8, align="right"),
         TextBlock(_cn_date(sheet.issued), f.fang, body, leading=body * 1.8, align="right"),
     ]
+    # 反馈期限, 落款 and date go over a page together: never a date alone on the last page.
+    story.append(KeepTogether(closing))
     return story
 
 

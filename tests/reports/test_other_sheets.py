@@ -233,3 +233,27 @@ def test_notices_of_all_units_are_each_a_document(pdf, store, late_project, tmp_
             assert f"第 {k} 页 共 {end - first} 页" in pages[index]
     text = "".join(pages).replace("\n", "")
     assert "联系人：李明，联系电话：0838-2212345" in text
+
+
+def test_the_notices_closing_block_is_never_split(store, tmp_path):
+    """反馈期限, 落款 and the date stay on one page in every unit's 督办通知单 (a notice whose
+    table ends low on its page used to put the date alone on a page of its own)."""
+    import subprocess
+
+    from desktop_app.services.demo import generate_demo
+
+    generate_demo(store, 100, today=date(2026, 12, 6))
+    options = ReportOptions(today=date(2026, 12, 6))
+    paths = render_sheet(store, "notice", tmp_path / "督办", options, unit="all")
+    assert len(paths) > 5
+    split_before = 0
+    for path in paths:
+        pages = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.split("\f")
+        pages = ["".join(p.split()) for p in pages if p.strip()]
+        [signed] = [i for i, p in enumerate(pages) if "2026年12月6日" in p]
+        page = pages[signed]
+        assert "反馈期限" in page and page.count("成德同城化发展领导小组办公室") >= 1, path.name
+        split_before += signed > 0 and "督办要求" not in page
+    assert split_before >= 1  # the case happened: the block went over to a page of its own

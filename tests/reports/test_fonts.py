@@ -71,3 +71,13 @@ def test_every_printed_character_is_in_the_serif_face(sheets):
     missing = sorted(printed - serif)
     assert missing == [], "".join(missing)
     assert "□" not in printed
+
+
+def test_strokes_are_thickened_only_when_headings_share_the_body_face():
+    from desktop_app.reports.fonts import FANG, HEI, SONG, FontSet
+
+    windows = "C:/Windows/Fonts/"
+    song_hei = {SONG: windows + "simsun.ttc", FANG: windows + "simfang.ttf"}
+    assert not FontSet(SONG, FANG, HEI, {**song_hei, HEI: windows + "simhei.ttf"}).fake_bold
+    only_yahei = dict.fromkeys((SONG, FANG, HEI), windows + "msyh.ttc")
+    assert FontSet(SONG, SONG, SONG, only_yahei).fake_bold

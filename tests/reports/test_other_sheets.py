@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -257,3 +257,22 @@ def test_the_notices_closing_block_is_never_split(store, tmp_path):
         assert "反馈期限" in page and page.count("成德同城化发展领导小组办公室") >= 1, path.name
         split_before += signed > 0 and "督办要求" not in page
     assert split_before >= 1  # the case happened: the block went over to a page of its own
+
+
+def test_a_card_too_full_for_one_page_goes_on_over_pages(pdf, store, make_project, tmp_path):
+    """40 关键节点 do not fit beside 近期进展 on one landscape page: the blocks are set one under
+    the other and run on over pages, every 关键节点 printed."""
+    pid = make_project(
+        "ZZ-900", "节点很多的项目", lead="市交通运输局", stage="在建", scope="建设内容" * 60
+    )
+    names = [f"第{i}号节点" for i in range(1, 41)]
+    set_milestones(
+        store,
+        pid,
+        [Milestone(n, date(2026, 1, 1) + timedelta(days=7 * i)) for i, n in enumerate(names)],
+    )
+    options = ReportOptions(today=date(2026, 12, 6), paper="A4", landscape=True)
+    out = render_project_cards(store, tmp_path / "多.pdf", options, projects=["ZZ-900"])
+    text = "".join(pdf.text(out)).replace(" ", "").replace("\n", "")
+    assert len(pdf.text(out)) >= 2
+    assert all(n in text for n in names) and "下一步工作" in text

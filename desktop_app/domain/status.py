@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .model import Project
+from .money import format_percent
 from .period import elapsed_percent
 
 RED, YELLOW, GREEN, GREY, BLUE = "红", "黄", "绿", "灰", "蓝"
@@ -135,9 +136,9 @@ def evaluate(
         actual = project.percent_complete or 0.0
         behind = round(expected - actual, 2)
         if behind > rules.red_points:
-            red.append((f"完成 {actual:g}%，落后序时进度（{expected:g}%）{behind:g} 个百分点", 0))
+            red.append((_behind_text(actual, expected, behind), 0))
         elif behind > rules.yellow_points:
-            yellow.append(f"完成 {actual:g}%，落后序时进度（{expected:g}%）{behind:g} 个百分点")
+            yellow.append(_behind_text(actual, expected, behind))
     elif start is None or end is None:
         yellow.append("计划开工/完工日期待填报")
 
@@ -154,7 +155,14 @@ def evaluate(
     if yellow:
         return Status(YELLOW, yellow[0], days_late, behind, reasons)
     if start is not None and end is not None:
-        reason = f"完成 {project.percent_complete or 0:g}%，序时进度 {elapsed_percent(start, end, today):g}%"
+        done = format_percent(project.percent_complete or 0.0)
+        reason = f"完成 {done}，序时进度 {format_percent(elapsed_percent(start, end, today))}"
     else:
         reason = "进度正常"
     return Status(GREEN, reason, 0, behind, reasons)
+
+
+def _behind_text(actual: float, expected: float, behind: float) -> str:
+    """「完成 8.1%，落后序时进度（33.1%）25.0 个百分点」: one decimal, as every sheet prints
+    percentages (``format_percent``), whatever decimals the figures carry."""
+    return f"完成 {format_percent(actual)}，落后序时进度（{format_percent(expected)}）{behind:.1f} 个百分点"

@@ -92,7 +92,7 @@ def render_assessment(
         rows.append(Row(["没有参加考核的单位"] + [""] * (len(columns) - 1), "empty"))
     story.append(grid.table(rows))
     story.append(TextBlock("", f.body, size, space_after=3 * mm))
-    story.append(TextBlock("评分规则", f.heading, 12, fake_bold=True, space_after=2 * mm))
+    story.append(TextBlock("评分规则", f.heading, 12, fake_bold=f.fake_bold, space_after=2 * mm))
     for r in rules:
         story.append(
             TextBlock(

@@ -69,8 +69,11 @@ def write_notice(n: NoticeDocument, out: Path) -> Path:
     for i, item in enumerate(n.items, start=1):
         p, st = item.project, item.status
         days = overdue_days(st, p, n.issued)
-        late = f"已逾期{days}天。" if days else ""
         reasons = "；".join(st.reasons) if st.reasons else st.reason
+        # The days overdue, unless the reason already gives them (「已逾期 159 天」).
+        late = (
+            f"已逾期{days}天。" if days and f"逾期{days}天" not in "".join(reasons.split()) else ""
+        )
         ask = item.request or n.request or DEFAULT_REQUESTS.get(st.light, DEFAULT_REQUESTS[""])
         word.paragraph(
             doc, f"{_cn_number(i)}{p.name}（{p.code}），{st.name}。{reasons}。{late}{ask}"
@@ -153,7 +156,7 @@ def _project_annex(doc, n: NoticeDocument) -> None:
         doc,
         ["序号", "项目名称", "状态", "滞后情况", "逾期（天）"],
         rows,
-        [12, 45, 16, 70, 16],
+        [13, 40, 14, 62, 25],  # the text is 156 mm wide; 「序号」, 「逾期（天）」 on one line
         right=(4,),
     )
 

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Spacer
+from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
 from ..domain.model import Project
 from ..domain.status import RED, Status
@@ -164,7 +164,9 @@ def _notice_story(n: UnitNotice, sheet: NoticeSheet, doc: SheetDocument) -> list
         TextBlock(text, f.fang, body, leading=body * 1.8, indent_first=2 * body, space_after=4 * mm)
     ]
     if n.items and n.tasks:  # two tables: each under its name
-        story.append(TextBlock("重大项目", f.heading, 11, fake_bold=True, space_after=1.5 * mm))
+        story.append(
+            TextBlock("重大项目", f.heading, 11, fake_bold=f.fake_bold, space_after=1.5 * mm)
+        )
     if n.items:
         grid = GridLayout.for_document(ITEM_COLUMNS, doc, size)
         rows = []
@@ -182,7 +184,7 @@ def _notice_story(n: UnitNotice, sheet: NoticeSheet, doc: SheetDocument) -> list
                 LightDot(st.color, st.name, f.body, size),
                 "；".join(st.reasons) if st.reasons else st.reason,
                 str(overdue_days(st, item.project, sheet.issued) or ""),
-                f"{st.behind_points:g}" if st.behind_points > 0 else "",
+                f"{st.behind_points:.1f}" if st.behind_points > 0 else "",
                 ask,
             ]
             rows += [Row(c) for c in grid.data_row(values)]
@@ -193,7 +195,9 @@ def _notice_story(n: UnitNotice, sheet: NoticeSheet, doc: SheetDocument) -> list
         story += [
             Spacer(1, 4 * mm),
             CondPageBreak(25 * mm),
-            TextBlock("未办结的督办事项", f.heading, 11, fake_bold=True, space_after=1.5 * mm),
+            TextBlock(
+                "未办结的督办事项", f.heading, 11, fake_bold=f.fake_bold, space_after=1.5 * mm
+            ),
         ]
         grid = GridLayout.for_document(RECORD_COLUMNS, doc, size)
         rows = []
@@ -211,18 +215,21 @@ def _notice_story(n: UnitNotice, sheet: NoticeSheet, doc: SheetDocument) -> list
                 Row(c, colors={4: "#C00000"} if overdue else {}) for c in grid.data_row(values)
             ]
         story.append(grid.table(rows))
-    story += [Spacer(1, 10 * mm), CondPageBreak(30 * mm)]
+    story.append(Spacer(1, 10 * mm))
+    closing: list = []
     if n.items or n.tasks or n.records:
-        story += [
+        closing += [
             TextBlock(f"反馈期限：{_cn_date(sheet.reply_by)}", f.fang, body, leading=body * 1.8),
         ]
         if sheet.contact:
-            story.append(TextBlock(sheet.contact, f.fang, body, leading=body * 1.8))
-        story.append(Spacer(1, 14 * mm))  # room for the seal over the 落款
-    story += [
+            closing.append(TextBlock(sheet.contact, f.fang, body, leading=body * 1.8))
+        closing.append(Spacer(1, 14 * mm))  # room for the seal over the 落款
+    closing += [
         TextBlock(sheet.setup.org, f.fang, body, leading=body * 1.8, align="right"),
         TextBlock(_cn_date(sheet.issued), f.fang, body, leading=body * 1.8, align="right"),
     ]
+    # 反馈期限, 落款 and date go over a page together: never a date alone on the last page.
+    story.append(KeepTogether(closing))
     return story
 
 
@@ -235,7 +242,7 @@ def _task_table(
         story += [
             Spacer(1, 4 * mm),
             CondPageBreak(25 * mm),
-            TextBlock("年度重点任务", f.heading, 11, fake_bold=True, space_after=1.5 * mm),
+            TextBlock("年度重点任务", f.heading, 11, fake_bold=f.fake_bold, space_after=1.5 * mm),
         ]
     grid = GridLayout.for_document(TASK_COLUMNS, doc, size)
     rows = []
@@ -274,6 +281,6 @@ def render_notices(
             story += new_section(doc, notice.unit)
         story += _notice_story(notice, sheet, doc)
     if not story:
-        story = [TextBlock("无项目", doc.fonts.heading, 14, fake_bold=True)]
+        story = [TextBlock("无项目", doc.fonts.heading, 14, fake_bold=doc.fonts.fake_bold)]
     doc.build_story(story)
     return out

@@ -325,9 +325,9 @@ def sheet_rows(sheet: ProgressSheet, layout: GridLayout) -> list[Row]:
                 Row(cells, group=group_name) for cells in layout.data_row([values[k] for k in keys])
             )
         if grouped:
-            rows.append(
-                _total_row(f"小计：{len(group.rows)} 个项目", group.rows, layout, "subtotal")
-            )
+            subtotal = _total_row(f"小计：{len(group.rows)} 个项目", group.rows, layout, "subtotal")
+            subtotal.group = group.label  # a 小计 alone atop a page is named 「…（续）」 too
+            rows.append(subtotal)
     rows.append(_total_row(f"合计：{len(all_rows)} 个项目", all_rows, layout, "total"))
     if sheet.summary:
         rows.append(_summary_row(sheet.summary, layout))

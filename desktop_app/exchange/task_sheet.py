@@ -401,8 +401,6 @@ def parse_task_sheet(preview, sheet: str, rows: list[list], ctx: TaskContext, ce
                 f"任务「{code} {found[1]}」不在「{ctx.unit}」{ctx.year}年度重点任务清单的任务中"
                 "（本单位不是该任务的牵头或责任单位），不能由该单位报送。请核对编号。"
             )
-        elif task_id in seen:
-            reason = f"任务「{code}」在第 {seen[task_id]} 行已出现，同一任务只能填一行。"
         else:
             reason = None
         if reason:
@@ -410,9 +408,10 @@ def parse_task_sheet(preview, sheet: str, rows: list[list], ctx: TaskContext, ce
                 cell_error(sheet, ref, "任务编号", code, f"{sheet}!{ref} {reason}")
             )
             continue
-        seen[task_id] = excel_row
         issued = ctx.issued.get(task_id)
         snapshot = issued.snapshot if issued else {}
+        # The name first: a code typed over with another task's is named as such, not as a
+        # second row of that task.
         if not is_blank(typed_title):
             problem = _title_problem(typed_title, found[1], code, snapshot)
             if problem:
@@ -423,6 +422,13 @@ def parse_task_sheet(preview, sheet: str, rows: list[list], ctx: TaskContext, ce
                     )
                 )
                 continue
+        if task_id in seen:
+            reason = f"任务「{code}」在第 {seen[task_id]} 行已出现，同一任务只能填一行。"
+            result.errors.append(
+                cell_error(sheet, ref, "任务编号", code, f"{sheet}!{ref} {reason}")
+            )
+            continue
+        seen[task_id] = excel_row
         now = ctx.states.get(task_id)
         _read_task_row(preview, sheet, result, row, cols, letters, now, snapshot, ctx, cell_error)
         if now is not None and now.later and not result.errors:
@@ -455,6 +461,7 @@ def _read_task_row(preview, sheet, result, row, cols, letters, now, snapshot, ct
     own_template = now is not None and ctx.template_id and now.record_template == ctx.template_id
     row_no = str(result.row)
     typed: dict = {}
+    blank: set[str] = set()  # the cells left empty in the file
     for key in TASK_EDITABLE:
         if key not in cols:
             typed[key] = base.get(key)  # a column dropped: nothing reported there
@@ -464,6 +471,7 @@ def _read_task_row(preview, sheet, result, row, cols, letters, now, snapshot, ct
         ref = letters[key] + row_no
         old = base.get(key)
         if raw is None or raw == "" or (type(raw) is str and not raw.strip()):
+            blank.add(key)
             prefilled = snapshot.get(key)
             if prefilled is None:
                 # Nothing was prefilled there (or no record of the issue): not reported.
@@ -499,6 +507,10 @@ def _read_task_row(preview, sheet, result, row, cols, letters, now, snapshot, ct
                 typed[key] = old
                 continue
         typed[key] = value
+    if typed.get("state") not in (None, DONE) and "done_date" in blank:
+        # A 完成时间 goes with 已完成 only: the cell left empty beside another state means none
+        # (a unit correcting an 已完成 sent by mistake), whatever was reported before.
+        typed["done_date"] = None
     _check_done(sheet, result, typed, letters, ctx, cell_error)
     if result.errors:
         return

@@ -89,7 +89,7 @@ def task_template_rows(store: Store, unit_id: int, period: Period) -> list[TaskT
             "seq": line.seq,
             "code": line.code,
             "title": line.title,
-            "lead_unit": line.lead_units,
+            "lead_unit": line.lead_unit,
             "responsible_units": line.responsible_units,
             "due_text": line.due_text,
             "expected": line.expected,

@@ -31,7 +31,7 @@ class TaskLine:
     title: str
     seq: int
     heading: str | None
-    lead_units: str | None  # names joined by 、
+    lead_unit: str | None  # names joined by 、
     responsible_units: str | None
     due_text: str | None
     expected: str | None

@@ -563,3 +563,26 @@ def test_the_cli_import_json_includes_the_tasks(tasks, store, capsys):
         "new": "推进中",
         "cell": f"{tcol('state')}{task_rows(path)['RW04-1-3']}",
     } in (result["tasks"]["changes"])
+
+
+def test_a_record_typed_between_preview_and_apply_is_judged_at_the_write(tasks, store):
+    path = tasks.edit({("RW04-1-3", "progress_text"): "单位报送的进展"})
+    preview = read_return(store, path)
+    assert preview.task_conflicts == [] and len(preview.task_changes) == 1
+    # Another PC types the same task's November record while the preview is open.
+    add_report(store, "RW04-1-3", UNIT, PERIOD, progress_text="办公室录入", state="推进中")
+    outcome = apply_return(store, preview)
+    assert outcome.status == "applied"
+    assert task_report(store, "RW04-1-3", UNIT, PERIOD)["progress_text"] == "办公室录入"
+    [conflict] = outcome.preview.task_conflicts
+    assert (conflict.old, conflict.new) == ("办公室录入", "单位报送的进展")
+
+
+def test_control_characters_and_spaces_in_task_text_are_cleaned(tasks, store):
+    path = tasks.edit(
+        {("RW04-1-3", "progress_text"): "  规划_x0007_已报批 ", ("RW04-1-3", "state"): " 推进中"}
+    )
+    outcome = import_return(store, path)
+    assert outcome.status == "applied", outcome.preview.all_errors
+    r = task_report(store, "RW04-1-3", UNIT, PERIOD)
+    assert (r["progress_text"], r["state"]) == ("规划已报批", "推进中")

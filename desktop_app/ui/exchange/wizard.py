@@ -338,7 +338,9 @@ class ImportWizard(QDialog):
         for p in self.previews:
             c = p.counts()
             mark = "⚠ " if p.all_errors or p.already_imported else ""
-            self.preview_files.addItem(f"{mark}{p.file_name}（{p.unit}）更新 {c['updated']}")
+            t = p.task_counts()
+            tasks = f"，任务 {t['updated'] + t['carried']}" if p.task_sheet else ""
+            self.preview_files.addItem(f"{mark}{p.file_name}（{p.unit}）更新 {c['updated']}{tasks}")
         for path, message in self.failures:
             item = QListWidgetItem(f"✖ {path.name}：无法导入")
             item.setToolTip(message)
@@ -492,6 +494,8 @@ class ImportWizard(QDialog):
                 continue
             self.task_tree.addTopLevelItem(top)
             top.setExpanded(True)
+        for column in (1, 2):
+            self.task_tree.resizeColumnToContents(column)
         counts = p.task_counts()
         shown = counts["updated"] + counts["carried"] + counts["refused"]
         self.tabs.setTabText(TASKS_TAB, f"重点任务（{shown}）")

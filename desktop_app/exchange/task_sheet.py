@@ -100,7 +100,10 @@ def write_task_sheet(wb, spec, lists) -> None:
     ws = wb.create_sheet(TASK_SHEET, 1)
     last = column_letter(len(TASK_COLUMNS) - 1)
     ws.merge_cells(f"A1:{last}1")
-    put(ws["A1"], f"{spec.period.label}{spec.period.year}年度重点任务推进情况填报表（{spec.unit}）")
+    put(
+        ws["A1"],
+        f"{spec.period.year}年度重点任务推进情况填报表（{spec.period.label} · {spec.unit}）",
+    )
     ws["A1"].font = Font(name="黑体", size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
@@ -126,6 +129,10 @@ def write_task_sheet(wb, spec, lists) -> None:
     body = Font(name=FONT, size=10)
     wrap = Alignment(vertical="top", wrap_text=True)
     for r, row in enumerate(spec.tasks, start=FIRST_DATA_ROW):
+        # Not every spreadsheet grows a row for wrapped text: the height the longest cell needs.
+        ws.row_dimensions[r].height = 14 * max(
+            1, *(_lines(row.values.get(c.key), c.width) for c in TASK_COLUMNS)
+        )
         for i, col in enumerate(TASK_COLUMNS):
             cell = ws.cell(r, i + 1)
             value = row.values.get(col.key)
@@ -160,6 +167,14 @@ def write_task_sheet(wb, spec, lists) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+
+
+def _lines(value: object, width: float) -> int:
+    """Lines a value takes wrapped in a column ``width`` characters wide (Chinese: two each)."""
+    if value is None:
+        return 1
+    text = str(value)
+    return -(-sum(2 if ord(ch) > 0x2E7F else 1 for ch in text) // max(int(width) - 1, 1))
 
 
 def _task_validations(ws, end: int) -> None:

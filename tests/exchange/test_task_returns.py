@@ -586,3 +586,17 @@ def test_control_characters_and_spaces_in_task_text_are_cleaned(tasks, store):
     assert outcome.status == "applied", outcome.preview.all_errors
     r = task_report(store, "RW04-1-3", UNIT, PERIOD)
     assert (r["progress_text"], r["state"]) == ("规划已报批", "推进中")
+
+
+def test_templates_for_all_units_include_a_unit_with_tasks_only(store, tmp_path):
+    from desktop_app.services.exchange import issue_templates
+
+    make_year_list(store, 2026, [{"code": "RW04-1-1", "units": {"市商务局": "牵头"}}])
+    written = issue_templates(store, PERIOD, tmp_path / "all")
+    [only_tasks] = [p for p in written if "市商务局" in p.name]
+    assert list(task_rows(only_tasks)) == ["RW04-1-1"]
+    assert all(
+        TASK_SHEET not in openpyxl.load_workbook(p, read_only=True).sheetnames
+        for p in written
+        if "市商务局" not in p.name and "广汉市" in p.name
+    )

@@ -600,3 +600,16 @@ def test_templates_for_all_units_include_a_unit_with_tasks_only(store, tmp_path)
         for p in written
         if "市商务局" not in p.name and "广汉市" in p.name
     )
+
+
+def test_the_cli_import_text_says_what_became_of_the_tasks(tasks, store, capsys):
+    add_report(store, "RW04-1-3", UNIT, PERIOD, progress_text="办公室录入", state="推进中")
+    path = tasks.edit({("RW04-1-3", "progress_text"): "单位报送", ("RW04-1-1", "state"): "推进中"})
+    code = main(["--db", str(store.path), "import", str(path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert (
+        "冲突：任务 RW04-1-3 进展情况：发放时「空」，数据库现为「办公室录入」，报送为「单位报送」"
+        in out
+    )
+    assert "重点任务：修改 1，沿用模板内容报送 1，未变 0，错误 0，冲突 1。" in out

@@ -613,3 +613,22 @@ def test_the_cli_import_text_says_what_became_of_the_tasks(tasks, store, capsys)
         in out
     )
     assert "重点任务：修改 1，沿用模板内容报送 1，未变 0，错误 0，冲突 1。" in out
+
+
+def test_an_error_on_the_projects_sheet_keeps_the_valid_task_rows_out_too(tasks, store):
+    before = state_of(store)
+    path = tasks.edit(
+        {("RW04-1-3", "state"): "推进中", ("RW04-1-3", "progress_text"): "规划已报批"},
+        projects={("GH-1", "percent_complete"): 150},
+    )
+    outcome = import_return(store, path)
+    assert outcome.status == "rejected"
+    [error] = outcome.preview.all_errors
+    assert error.sheet == DATA_SHEET
+    assert state_of(store) == before
+    assert store.scalar("SELECT count(*) FROM task_report WHERE period = ?", (PERIOD,)) == 0
+    # With --skip-invalid the valid task rows go in, the wrong project cell does not.
+    outcome = import_return(store, path, skip_invalid=True)
+    assert outcome.status == "applied"
+    assert task_report(store, "RW04-1-3", UNIT, PERIOD)["progress_text"] == "规划已报批"
+    assert get_project(store, "GH-1").percent_complete == 30

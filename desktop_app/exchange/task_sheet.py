@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..domain.fields import NAME_LIMIT, REPORT_TEXT_LIMIT
 from ..domain.parsing import ParseError, clean_text, is_blank, normalize_text, parse_date
-from ..domain.task_status import STATES
+from ..domain.task_status import STATES, DueError, parse_due
 from .columns import FIRST_DATA_ROW, HEADER_ROW, SHEET_PASSWORD, Column, column_letter
 from .workbook_safety import ExcelError
 
@@ -560,6 +560,7 @@ def _read_task_row(preview, sheet, result, row, cols, letters, now, snapshot, ct
                     f"{sheet}!{change.cell} 任务「{result.code}」的完成情况由「已完成」改为「{value}」，请确认。",
                 )
             )
+    _late_hint(preview, sheet, result, ctx, cell_error)
     has_record = now is not None and now.record_id is not None
     if not has_record and not result.changes and any(v is not None for v in typed.values()):
         result.carried = True
@@ -582,6 +583,29 @@ def _read_task_row(preview, sheet, result, row, cols, letters, now, snapshot, ct
                 text,
                 f"{sheet}!{ref} 任务「{result.code}」的进展情况与 {now.from_period} 的报送完全相同，"
                 "请确认本期进展是否已更新。",
+            )
+        )
+
+
+def _late_hint(preview, sheet, result, ctx, cell_error) -> None:
+    """A 完成时间 reported after the task's 完成时限: pointed out (it counts as done late)."""
+    change = next((c for c in result.changes if c.field == "done_date" and c.new), None)
+    line = ctx.lines.get(result.code)
+    if change is None or line is None:
+        return
+    try:
+        due = parse_due(line.due_text, ctx.year)
+    except DueError:
+        return
+    if due.day is not None and change.new > due.day:
+        preview.hints.append(
+            cell_error(
+                sheet,
+                change.cell,
+                "完成时间",
+                change.new.isoformat(),
+                f"{sheet}!{change.cell} 任务「{result.code}」的完成时间 {change.new.isoformat()} 晚于"
+                f"完成时限「{line.due_text or '年底前'}」（{due.day.isoformat()}），将计为逾期完成，请确认。",
             )
         )
 

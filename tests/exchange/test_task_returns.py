@@ -632,3 +632,13 @@ def test_an_error_on_the_projects_sheet_keeps_the_valid_task_rows_out_too(tasks,
     assert outcome.status == "applied"
     assert task_report(store, "RW04-1-3", UNIT, PERIOD)["progress_text"] == "规划已报批"
     assert get_project(store, "GH-1").percent_complete == 30
+
+
+def test_a_task_done_after_its_time_limit_is_pointed_out_not_refused(tasks, store):
+    path = tasks.edit({("RW04-1-1", "state"): "已完成", ("RW04-1-1", "done_date"): "2026-10-15"})
+    outcome = import_return(store, path)
+    assert outcome.status == "applied"
+    [hint] = [h for h in outcome.preview.hints if h.field == "完成时间"]
+    assert "晚于完成时限「2026年9月底前」（2026-09-30），将计为逾期完成" in hint.message
+    assert hint.cell == f"{tcol('done_date')}{task_rows(path)['RW04-1-1']}"
+    assert task_report(store, "RW04-1-1", UNIT, PERIOD)["done_date"] == "2026-10-15"

@@ -642,3 +642,30 @@ def test_a_task_done_after_its_time_limit_is_pointed_out_not_refused(tasks, stor
     assert "晚于完成时限「2026年9月底前」（2026-09-30），将计为逾期完成" in hint.message
     assert hint.cell == f"{tcol('done_date')}{task_rows(path)['RW04-1-1']}"
     assert task_report(store, "RW04-1-1", UNIT, PERIOD)["done_date"] == "2026-10-15"
+
+
+def test_a_blank_cell_that_was_not_prefilled_leaves_the_offices_value(tasks, store):
+    # Typed by the office after the template went out; the unit's cell was (and stays) empty.
+    add_report(store, "RW04-1-3", UNIT, PERIOD, state="推进中", problems="用地指标不足")
+    path = tasks.edit({("RW04-1-3", "progress_text"): "规划已报批"})
+    outcome = import_return(store, path)
+    assert outcome.status == "applied"
+    r = task_report(store, "RW04-1-3", UNIT, PERIOD)
+    assert (r["progress_text"], r["state"], r["problems"], r["version"]) == (
+        "规划已报批",
+        "推进中",
+        "用地指标不足",
+        2,
+    )
+    assert [c.field for c in outcome.preview.task_changes] == ["progress_text"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("2026-9", "2026-09-30"), ("2026.9.8", "2026-09-08"), (46295, "2026-09-30")],
+)
+def test_a_done_date_in_other_forms_is_read_as_meant(tasks, store, typed, stored):
+    path = tasks.edit({("RW04-1-2", "state"): "已完成", ("RW04-1-2", "done_date"): typed})
+    outcome = import_return(store, path)
+    assert outcome.status == "applied", outcome.preview.all_errors
+    assert task_report(store, "RW04-1-2", UNIT, PERIOD)["done_date"] == stored

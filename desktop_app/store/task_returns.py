@@ -107,7 +107,8 @@ def task_states(store: Store, unit_id: int, period: str) -> dict[int, TaskNow]:
     later: set[int] = set()
     for row in store.conn.execute(
         "SELECT r.task_id, r.period, r.progress_text, r.state, r.done_date, r.problems, r.id,"
-        " r.version, b.template_id FROM task_report r"
+        # (A record last written by hand has no template, whatever batch it came from first.)
+        " r.version, CASE WHEN r.source = '导入' THEN b.template_id END FROM task_report r"
         " LEFT JOIN import_batch b ON b.id = r.batch_id WHERE r.unit_id = ? ORDER BY r.period",
         (unit_id,),
     ):

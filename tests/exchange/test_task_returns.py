@@ -669,3 +669,23 @@ def test_a_done_date_in_other_forms_is_read_as_meant(tasks, store, typed, stored
     outcome = import_return(store, path)
     assert outcome.status == "applied", outcome.preview.all_errors
     assert task_report(store, "RW04-1-2", UNIT, PERIOD)["done_date"] == stored
+
+
+def test_a_correction_over_the_offices_hand_edit_is_a_conflict(tasks, store):
+    first = tasks.edit({("RW04-1-3", "progress_text"): "规划编制中"}, name="一.xlsx")
+    assert import_return(store, first).status == "applied"
+    # The office corrects the imported record by hand (its batch stays as it was).
+    with store.write(source="手工"):
+        store.conn.execute(
+            "UPDATE task_report SET progress_text = '规划已报批（办公室核实）', source = '手工',"
+            " version = version + 1 WHERE period = ? AND task_id = (SELECT id FROM task"
+            " WHERE code = 'RW04-1-3')",
+            (PERIOD,),
+        )
+    second = tasks.edit({("RW04-1-3", "progress_text"): "规划已完成编制"}, name="二.xlsx")
+    outcome = import_return(store, second)
+    [conflict] = outcome.preview.task_conflicts
+    assert (conflict.old, conflict.new) == ("规划已报批（办公室核实）", "规划已完成编制")
+    assert (
+        task_report(store, "RW04-1-3", UNIT, PERIOD)["progress_text"] == "规划已报批（办公室核实）"
+    )

@@ -92,6 +92,9 @@ class TemplateSpec:
     period: Period
     issued_at: str
     rows: list[TemplateRow] = field(default_factory=list)
+    # The unit's tasks of the period's year's list (task_sheet.TaskTemplateRow): a 「重点任务」
+    # sheet when there are any.
+    tasks: list = field(default_factory=list)
 
 
 def _jsonable(value: object) -> object:
@@ -122,6 +125,10 @@ def write_template(spec: TemplateSpec, path: Path) -> Path:
     wb.defined_names[STAGE_LIST_NAME] = DefinedName(
         STAGE_LIST_NAME, attr_text=f"{LISTS_SHEET}!$A$1:$A${len(STAGE_CHOICES)}"
     )
+    if spec.tasks:
+        from .task_sheet import write_task_sheet
+
+        write_task_sheet(wb, spec, lists)
     _meta_sheet(wb.create_sheet(META_SHEET), spec)
     # The metadata header again as document properties: an import reads them without parsing
     # the metadata sheet (needed only when the database has no record of the issue).
@@ -367,6 +374,7 @@ def _guide_sheet(ws, spec: TemplateSpec) -> None:
         f"填报单位：{spec.unit}",
         f"填报周期：{spec.period.label}",
         f"项目个数：{len(spec.rows)}",
+        *([f"重点任务：{len(spec.tasks)} 项"] if spec.tasks else []),
         "",
         "一、灰色列（项目编码、名称、牵头单位、责任单位）为项目基本信息，不可修改。"
         "计划信息（建设内容、计划开工、计划完工、总投资、年度计划投资）：黄色空白格请补填，"
@@ -381,8 +389,19 @@ def _guide_sheet(ws, spec: TemplateSpec) -> None:
         "三、不要删除、插入列，不要修改项目编码；可以筛选、隐藏行（导入时按项目编码对应，与行的顺序无关）。",
         "四、清单外的新项目请填在表格下方空白行，不填项目编码，写明项目名称、建设内容、总投资等，"
         "由办公室审核后纳入项目库。",
-        "五、未变化的内容保留原值即可；空白单元格视为“本期未填报”，不会清除已有数据。",
+        "五、未变化的内容保留原值即可；模板中原本空白的单元格留空，视为“本期未填报”；"
+        "预先填好的内容被清空，视为“现在没有了”（例如问题已解决而清空存在问题），导入后该栏为空。",
         "六、请保存为 .xlsx 格式（Excel 或 WPS 均可），不要另存为其他格式后再改名。",
+        *(
+            [
+                f"七、「重点任务」工作表列出本单位牵头或负责的 {spec.period.year} 年度重点任务"
+                f"（{len(spec.tasks)} 项）：请填写进展情况、完成情况（未启动/推进中/已完成/未完成）、"
+                "存在问题；选「已完成」的须填写完成时间（不晚于填报当天）。已解决的问题请清空"
+                "存在问题。任务编号和任务名称不可修改，导入时按任务编号对应。",
+            ]
+            if spec.tasks
+            else []
+        ),
         "",
         f"工作表保护密码（仅用于调整格式）：{SHEET_PASSWORD}",
         f"模板编号：{spec.template_id}",

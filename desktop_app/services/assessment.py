@@ -29,13 +29,14 @@ from ..domain.assessment import (
 from ..domain.errors import UserError, os_reason
 from ..domain.period import Period, due_date
 from ..domain.status import LIGHT_NAMES, RED, YELLOW, evaluate
-from ..domain.task_status import LATE, ON_TIME, OVERDUE, DueError, evaluate_task, parse_due
+from ..domain.task_status import LATE, ON_TIME, OVERDUE, TaskStatus
 from ..saving import save_file
 from ..store import Store
 from ..store import assessment as q
 from ..store.monitoring import expected_reporters
 from ..store.projects import list_projects
-from . import monitoring
+from ..store.task_monitoring import TaskUnitLink
+from . import monitoring, task_monitoring
 
 
 @dataclass
@@ -193,11 +194,11 @@ class _Records:
         self.due_day = monitoring.report_due_day(store)
         self.returns = q.year_returns(store, year)
         self.reporters = set(expected_reporters(store)) | q.task_reporters(store, year)
-        self.tasks = q.year_tasks(store, year)
         self.links = q.project_links(store)
         self.supervisions = q.year_supervisions(store, year)
         self._project_map: dict = {}
         self._lights = None
+        self._monitor: task_monitoring.TaskMonitor | None = None
 
     def item(self, rule: Rule, unit) -> ItemResult:
         return getattr(self, f"_{rule.item}")(rule, unit)
@@ -267,41 +268,30 @@ class _Records:
 
     # -- 任务按期完成率 --------------------------------------------------------------------
 
+    def _task_monitor(self) -> task_monitoring.TaskMonitor:
+        """The year's tasks as the monitoring sees them on the assessment's day — the lights of
+        督办预警 and the figures of 首页 (docs/monitoring.md) — read once."""
+        if self._monitor is None:
+            self._monitor = task_monitoring.task_statuses(self.store, self.today, year=self.year)
+        return self._monitor
+
     def _tasks(self, rule: Rule, unit) -> ItemResult:
+        """Each task of the rule's roles with the outcome the unit answers for on the dashboard
+        (``unit_tasks``); a 配合 unit, counted only when the rule says so, shares the task's."""
         roles = set(rule.param("roles") or ["牵头"])
+        monitor = self._task_monitor()
+        views = {row.task.task_id: v for row, v in task_monitoring.unit_tasks(monitor, unit.id)}
         evidence, ok, counted = [], 0, 0
-        for t in self.tasks:
-            role = t.units.get(unit.id)
-            if role not in roles:
+        for row in monitor.rows:
+            link = next((u for u in row.task.units if u.unit_id == unit.id), None)
+            if link is None or link.role not in roles:
                 continue
-            try:
-                due = (
-                    parse_due(t.due_date, self.year)
-                    if t.due_date
-                    else parse_due(t.due_text, self.year)
-                )
-            except DueError:
-                due = None
-            period, _, state, done, _ = t.report or (None, None, None, None, None)
-            done_day = date.fromisoformat(done) if done else None
-            status = evaluate_task(due, state, done_day, self.today)
+            status = views.get(row.task.task_id, row.status)
             counts = status.outcome in (ON_TIME, LATE, OVERDUE)
             if counts:
                 counted += 1
                 ok += status.outcome == ON_TIME
-            limit = due.day.isoformat() if due and due.day else (t.due_text or "未写")
-            said = f"{period} 报告「{state}」" if state else "未报告进展"
-            if done:
-                said += f"，完成于 {done}"
-            evidence.append(
-                Evidence(
-                    "任务",
-                    done or limit,
-                    f"{t.seq}. {t.title}（{role}）",
-                    f"完成时限 {limit}；{said}；{status.outcome if counts else '不计入：' + status.reason}",
-                    (FOR if status.outcome == ON_TIME else AGAINST) if counts else SHOWN,
-                )
-            )
+            evidence.append(_task_evidence(row, link, status, counts))
         return self._result(rule, ok, counted, evidence)
 
     # -- 项目按期推进率 and 年度投资完成率 --------------------------------------------------
@@ -420,6 +410,44 @@ class _Records:
                     )
                 )
         return self._result(rule, ok, counted, evidence)
+
+
+def _task_evidence(
+    row: task_monitoring.TaskRow, link: TaskUnitLink, status: TaskStatus, counts: bool
+) -> Evidence:
+    """One task's line under 任务按期完成率: its 时限, what the unit (and, when it answers for the
+    whole task, the task) reported, and the outcome with the monitoring's reason."""
+    whole = row.answers_whole(link.unit_id) is not False  # 牵头, sharing a done task, or 配合
+    part = row.part_of(link.unit_id)
+    said = []
+    if part is not None:
+        r = part.latest
+        if r is None:
+            said.append("本单位本年未报告进展")
+        else:
+            said.append(f"本单位 {r.period} 报告「{r.state or '未填状态'}」")
+            if r.done_date:
+                said[-1] += f"，完成于 {r.done_date}"
+    own = (part.latest.state if part.latest else None, part.done_date) if part else None
+    same = part is not None and part.role == "牵头" and own == (row.state, row.done_date)
+    if whole and not same:
+        said.append(f"任务「{row.state}」" if row.state else "任务尚未报送进展")
+        if row.done_date:
+            said[-1] += f"，完成于 {row.done_date}"
+    done = row.done_date if whole else part.done_date
+    if counts:
+        outcome = status.reason
+        if not outcome.startswith(status.outcome):
+            outcome = f"{status.outcome}：{outcome}"
+    else:
+        outcome = f"不计入（{status.outcome}）：{status.reason}"
+    return Evidence(
+        "任务",
+        done.isoformat() if done else row.due_label,
+        f"{row.task.seq}. {row.task.title}（{link.role}）",
+        f"完成时限 {row.due_label}；{'；'.join(said)}；{outcome}",
+        (FOR if status.outcome == ON_TIME else AGAINST) if counts else SHOWN,
+    )
 
 
 # -- rules: saving, the file the office keeps --------------------------------------------------

@@ -89,6 +89,7 @@ class UnitPart:
     latest: TaskReport | None
     reported: bool  # has a report for the period a report is due for (or none is due)
     status: TaskStatus
+    done_date: date | None = None  # when its part was done (given, or inferred: see the rules)
 
 
 @dataclass(frozen=True)
@@ -124,20 +125,29 @@ class TaskRow:
         r = max(found, key=lambda r: (r.period, r.reported_at))
         return r.period, r.reported_at
 
+    def part_of(self, unit_id: int) -> UnitPart | None:
+        return next((p for p in self.parts if p.unit_id == unit_id), None)
+
+    def answers_whole(self, unit_id: int) -> bool | None:
+        """Whether a unit answers for the whole task (True) or its own part (False); None when
+        it answers for none (配合, or not its task). See ``view_for``."""
+        part = self.part_of(unit_id)
+        if part is None:
+            return None
+        if part.role == "牵头":
+            return True
+        own = part.latest.state if part.latest else None
+        return self.state == DONE and own not in (DONE, "未完成")
+
     def view_for(self, unit_id: int) -> TaskStatus | None:
         """The light a unit answers for: the whole task for its 牵头 unit, its own part (its own
         reports) for a 责任 unit — also on a task without a 牵头 unit; None for others. Once the
         task is done, a 责任 unit that has not reported its part done shares the task's done,
         unless it reported its part 未完成."""
-        part = next((p for p in self.parts if p.unit_id == unit_id), None)
-        if part is None:
+        whole = self.answers_whole(unit_id)
+        if whole is None:
             return None
-        if part.role == "牵头":
-            return self.status
-        own = part.latest.state if part.latest else None
-        if self.state == DONE and own not in (DONE, "未完成"):
-            return self.status
-        return part.status
+        return self.status if whole else self.part_of(unit_id).status
 
 
 @dataclass
@@ -248,7 +258,9 @@ def _evaluate(
             due_soon_days=DUE_SOON_DAYS,
         )
         parts.append(
-            UnitPart(link.unit_id, link.unit, link.role, last, reported, _inferred(own, inferred))
+            UnitPart(
+                link.unit_id, link.unit, link.role, last, reported, _inferred(own, inferred), done
+            )
         )
     state, done_by = _combined_state(task, latest)
     done, inferred = (None, None)

@@ -1,8 +1,9 @@
 """年度考核 in the database: the year's rules and hand-entered points, and the records scored.
 
-The records are read as they are stored (import batches, the year's list with its tasks, units
-and reports, project links, annual targets and reports, 督办); the scoring itself is in
-``domain/assessment.py`` and ``services/assessment.py``.
+The records are read as they are stored (import batches, the units answering for the year's
+tasks, project links, annual targets and reports, 督办); the tasks themselves are read by the
+monitoring (``store/task_monitoring.py``); the scoring is in ``domain/assessment.py`` and
+``services/assessment.py``.
 """
 
 from __future__ import annotations
@@ -268,64 +269,6 @@ def project_links(store: Store) -> dict[int, dict[str, str]]:
     ):
         out.setdefault(unit_id, {}).setdefault(pid, "属地")
     return out
-
-
-@dataclass(frozen=True)
-class YearTask:
-    item_id: int
-    seq: int
-    task_id: int
-    code: str
-    title: str
-    due_text: str | None
-    due_date: str | None
-    units: dict  # unit_id -> role
-    # The latest report of the year (period, unit_id, state, done_date, reported_at), if any.
-    report: tuple | None
-
-
-def year_tasks(store: Store, year: int) -> list[YearTask]:
-    """The tasks of ``year``'s list, with their units and latest report of the year.
-
-    Of a period's reports the lead unit's counts first (it answers for the task), then the latest
-    typed or imported."""
-    units: dict[int, dict[int, str]] = {}
-    for task_id, unit_id, role in store.conn.execute(
-        "SELECT tu.task_id, tu.unit_id, tu.role FROM task_unit tu"
-        " JOIN annual_item a ON a.task_id = tu.task_id AND a.year = ?",
-        (year,),
-    ):
-        units.setdefault(task_id, {})[unit_id] = role
-    latest: dict[int, tuple] = {}
-    for task_id, period, unit_id, state, done, at in store.conn.execute(
-        "SELECT r.task_id, r.period, r.unit_id, r.state, r.done_date, r.reported_at"
-        " FROM task_report r JOIN annual_item a ON a.task_id = r.task_id AND a.year = ?"
-        " WHERE r.period <= ? ORDER BY r.period, r.reported_at, r.id",
-        (year, f"{year:04d}-12"),
-    ):
-        lead = units.get(task_id, {}).get(unit_id) == "牵头"
-        key = (period, lead, at)
-        if task_id not in latest or key >= latest[task_id][0]:
-            latest[task_id] = (key, (period, unit_id, state, done, at))
-    return [
-        YearTask(
-            item_id,
-            seq,
-            task_id,
-            code,
-            title,
-            due_text,
-            due_date,
-            units.get(task_id, {}),
-            latest[task_id][1] if task_id in latest else None,
-        )
-        for item_id, seq, task_id, code, title, due_text, due_date in store.conn.execute(
-            "SELECT a.id, a.seq, a.task_id, t.code, t.title, a.due_text, a.due_date"
-            " FROM annual_item a JOIN task t ON t.id = a.task_id WHERE a.year = ?"
-            " ORDER BY a.seq, a.id",
-            (year,),
-        )
-    ]
 
 
 def year_investment_upto(store: Store, year: int) -> dict[str, tuple[str, float]]:

@@ -109,8 +109,12 @@ def test_each_figure_lists_the_records_behind_it(year):
     quality = {e.label: e.detail for e in jy.item("quality").evidence}
     assert "第一次导入拒收 2 处；更正 1 次（2026-10-06 再次报送）" in quality.values()
     tasks = {e.label: e for e in jy.item("tasks").evidence}
-    assert tasks["2. 任务2（责任）"].ok is False and "逾期完成（晚 15 天）" not in tasks
-    assert "完成于 2026-10-15" in tasks["2. 任务2（责任）"].detail
+    # 旌阳区 is 责任 on task 2 and still says 推进中: the lead's 已完成 stands for it (as on 首页).
+    assert tasks["2. 任务2（责任）"].ok is False
+    assert tasks["2. 任务2（责任）"].detail == (
+        "完成时限 2026-09-30；本单位 2026-10 报告「推进中」；任务「已完成」，完成于 2026-10-15；"
+        "逾期完成（晚 15 天）"
+    )
     assert tasks["3. 任务3（牵头）"].ok is None  # not yet due: shown, not counted
     supervision = [e.detail for e in jy.item("supervision").evidence]
     assert "回复期限 2026-07-15，2026-07-20 回复，晚 5 天" in supervision

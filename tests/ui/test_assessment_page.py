@@ -74,6 +74,10 @@ def test_scores_per_class_and_the_records_behind_a_figure(page, qtbot, monkeypat
     _click(qtbot, table, 0, 4)  # 任务按期完成率
     tasks = shown[-1].rows()
     assert tasks[1][:3] == ["任务", "2026-10-15", "2. 任务2（责任）"]
+    assert "任务「已完成」，完成于 2026-10-15；逾期完成（晚 15 天）" in tasks[1][3]
+    # The long explanations wrap: 计分 stays in sight without scrolling sideways.
+    trace = shown[-1].table
+    assert sum(trace.columnWidth(c) for c in range(4)) < shown[-1].width() - 120
     _click(qtbot, table, 0, 7)  # 督办按期回复率
     assert any("晚 5 天" in r[3] for r in shown[-1].rows())
     _click(qtbot, table, 0, page.headers().index("总分"))

@@ -59,6 +59,9 @@ def _item(text: str, *, align=None, color: str | None = None) -> QTableWidgetIte
     return item
 
 
+MAX_COLUMN_WIDTH = 440  # px: wider text wraps
+
+
 def _table(headers: list[str]) -> QTableWidget:
     t = QTableWidget(0, len(headers))
     t.setHorizontalHeaderLabels(headers)
@@ -135,6 +138,9 @@ class TraceDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.table.resizeColumnsToContents()
+        # A long explanation wraps in its column rather than pushing 计分 out of sight.
+        for col in range(self.table.columnCount() - 1):
+            self.table.setColumnWidth(col, min(self.table.columnWidth(col), MAX_COLUMN_WIDTH))
         self.table.resizeRowsToContents()
 
     def _total(self, score: UnitScore, rules: RuleSet) -> None:

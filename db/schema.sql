@@ -232,7 +232,7 @@ CREATE TABLE project_proposal (
 -- 督办
 CREATE TABLE supervision (
     id            INTEGER PRIMARY KEY,
-    project_id    TEXT NOT NULL REFERENCES project(id) ON DELETE CASCADE,
+    project_id    TEXT REFERENCES project(id) ON DELETE CASCADE,  -- NULL: a task's (version 6)
     unit_id       INTEGER REFERENCES unit(id),
     issued_date   TEXT NOT NULL CHECK (date(issued_date) IS issued_date),
     reply_by      TEXT NOT NULL CHECK (date(reply_by) IS reply_by),
@@ -339,6 +339,81 @@ CREATE TABLE task (
     notes         TEXT
 );
 CREATE INDEX task_section ON task(section_id);
+
+-- ---- version 6: the year's list (年度目标和重点任务清单) and reports on tasks ---------------
+
+-- One list per year: drafted by the office, then issued (文号, date). Its entries are tasks and
+-- projects with that year's targets; a project's 年度计划投资 stays in project_annual_target.
+CREATE TABLE annual_list (
+    year        INTEGER PRIMARY KEY CHECK (year BETWEEN 2000 AND 2100),
+    plan_id     INTEGER REFERENCES plan(id),
+    title       TEXT NOT NULL,
+    doc_no      TEXT,                                   -- 文号, when issued
+    issued_at   TEXT,                                   -- NULL: 草稿
+    version     INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE annual_item (
+    id            INTEGER PRIMARY KEY,
+    year          INTEGER NOT NULL REFERENCES annual_list(year) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,                     -- 序号 in the list
+    heading       TEXT,                                 -- the list's section (领域/专栏) it stands under
+    task_id       INTEGER REFERENCES task(id) ON DELETE CASCADE,
+    project_id    TEXT REFERENCES project(id) ON DELETE CASCADE,
+    expected      TEXT,                                 -- 预期成果 (a project: 形象进度目标)
+    due_text      TEXT,                                 -- 完成时限 as written: 年底前, 6月底前, 持续推进
+    due_date      TEXT CHECK (due_date IS NULL OR date(due_date) IS due_date),  -- read from due_text
+    target_stage  TEXT CHECK (target_stage IS NULL OR target_stage IN ('储备', '前期', '在建', '竣工')),
+    carried_from  INTEGER REFERENCES annual_item(id) ON DELETE SET NULL,  -- last year's entry
+    version       INTEGER NOT NULL DEFAULT 1,
+    CHECK ((task_id IS NULL) <> (project_id IS NULL))
+);
+CREATE UNIQUE INDEX annual_item_task ON annual_item(year, task_id) WHERE task_id IS NOT NULL;
+CREATE UNIQUE INDEX annual_item_project ON annual_item(year, project_id) WHERE project_id IS NOT NULL;
+
+-- The units of a task and their roles, as the office assigns them. The plan's own lead, where
+-- it names one (task.lead_unit_id), is copied here as 牵头 when the task is loaded.
+CREATE TABLE task_unit (
+    task_id  INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
+    unit_id  INTEGER NOT NULL REFERENCES unit(id),
+    role     TEXT NOT NULL CHECK (role IN ('牵头', '责任', '配合')),
+    PRIMARY KEY (task_id, unit_id)
+);
+CREATE UNIQUE INDEX task_unit_one_lead ON task_unit(task_id) WHERE role = '牵头';
+CREATE INDEX task_unit_unit ON task_unit(unit_id, role);
+INSERT OR IGNORE INTO task_unit (task_id, unit_id, role)
+    SELECT id, lead_unit_id, '牵头' FROM task WHERE lead_unit_id IS NOT NULL;
+
+-- A unit's report on a task for a period: the 「重点任务」 sheet of its return, or typed by hand.
+CREATE TABLE task_report (
+    id             INTEGER PRIMARY KEY,
+    task_id        INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
+    unit_id        INTEGER NOT NULL REFERENCES unit(id),
+    period         TEXT NOT NULL CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+    reported_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')),
+    progress_text  TEXT,                                -- 进展情况
+    state          TEXT CHECK (state IS NULL OR state IN ('未启动', '推进中', '已完成', '未完成')),
+    done_date      TEXT CHECK (done_date IS NULL OR date(done_date) IS done_date),  -- when 已完成
+    problems       TEXT,                                -- 存在问题
+    source         TEXT NOT NULL DEFAULT '手工' CHECK (source IN ('手工', '导入', '演示')),
+    batch_id       INTEGER REFERENCES import_batch(id),
+    version        INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (task_id, unit_id, period)
+);
+CREATE INDEX task_report_period ON task_report(period, unit_id);
+
+-- The state of each task row of a template as issued (conflicts on return, as for projects).
+CREATE TABLE template_issue_task (
+    template_id  TEXT NOT NULL REFERENCES template_issue(id) ON DELETE CASCADE,
+    task_id      INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
+    version      INTEGER NOT NULL,                      -- task_report.version as issued (0: none)
+    snapshot     TEXT NOT NULL,                         -- JSON of the editable fields as issued
+    PRIMARY KEY (template_id, task_id)
+);
+
+-- 督办 of a task (project_id NULL; older files get the relaxed column by migrations.STEPS[6]).
+ALTER TABLE supervision ADD COLUMN task_id INTEGER REFERENCES task(id) ON DELETE CASCADE;
+CREATE INDEX supervision_task ON supervision(task_id) WHERE task_id IS NOT NULL;
 
 -- ---- version 7: plans in turn: a plan closed, the next opened, items carried over ---------
 

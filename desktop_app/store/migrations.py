@@ -56,31 +56,48 @@ _NEW_STAGE = (
 )
 
 
-def _stage_may_be_unknown(conn: sqlite3.Connection) -> None:
-    """Version 5: ``project.stage`` may be NULL (待填报).
+def _edit_table(conn: sqlite3.Connection, table: str, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` in ``table``'s stored definition.
 
-    Dropping a NOT NULL and widening a CHECK leave every stored row valid, so the table's
-    definition is edited in place (SQLite's documented procedure for such changes) instead of
-    rebuilding a table that nine others refer to.
+    Only for changes that leave every stored row valid (dropping a NOT NULL, widening a CHECK):
+    the definition is edited in place (SQLite's documented procedure for such changes) instead
+    of rebuilding a table that others refer to. A file whose definition is already new is left.
     """
     (sql,) = conn.execute(
-        "SELECT sql FROM sqlite_master WHERE type='table' AND name='project'"
+        "SELECT sql FROM sqlite_master WHERE type='table' AND name=?", (table,)
     ).fetchone()
-    if _OLD_STAGE not in sql:
+    if old not in sql:
         return
     (version,) = conn.execute("PRAGMA schema_version").fetchone()
     conn.execute("PRAGMA writable_schema = ON")
     try:
         conn.execute(
-            "UPDATE sqlite_master SET sql = ? WHERE type='table' AND name='project'",
-            (sql.replace(_OLD_STAGE, _NEW_STAGE),),
+            "UPDATE sqlite_master SET sql = ? WHERE type='table' AND name=?",
+            (sql.replace(old, new), table),
         )
         conn.execute(f"PRAGMA schema_version = {int(version) + 1}")
     finally:
         conn.execute("PRAGMA writable_schema = OFF")
     problems = conn.execute("PRAGMA quick_check").fetchall()
     if problems != [("ok",)]:
-        raise sqlite3.DatabaseError(f"quick_check after editing project: {problems}")
+        raise sqlite3.DatabaseError(f"quick_check after editing {table}: {problems}")
+
+
+def _stage_may_be_unknown(conn: sqlite3.Connection) -> None:
+    """Version 5: ``project.stage`` may be NULL (待填报)."""
+    _edit_table(conn, "project", _OLD_STAGE, _NEW_STAGE)
+
+
+_OLD_SUPERVISED = "project_id    TEXT NOT NULL REFERENCES project(id) ON DELETE CASCADE,"
+_NEW_SUPERVISED = (
+    "project_id    TEXT REFERENCES project(id) ON DELETE CASCADE,  -- NULL: a task's (version 6)"
+)
+
+
+def _supervision_of_tasks(conn: sqlite3.Connection) -> None:
+    """Version 6: a 督办 may concern a task instead of a project (``supervision.project_id`` NULL)."""
+    _edit_table(conn, "supervision", _OLD_SUPERVISED, _NEW_SUPERVISED)
 
 
 STEPS[5] = _stage_may_be_unknown
+STEPS[6] = _supervision_of_tasks

@@ -166,25 +166,20 @@ def sections_of(store: Store, plan_id: int) -> list[dict]:
 # -- task states (年度任务清单 reports) ---------------------------------------------------------
 
 
-def task_states(store: Store, upto: date | None = None) -> dict[int, tuple[str, str | None]]:
-    """The latest reported state of each task (``task_id -> (state, when)``), from the task
-    reports where the database has them; tasks never reported are absent."""
-    cols = {r[1] for r in store.conn.execute("PRAGMA table_info(task_report)")}
-    if "task_id" not in cols:
-        return {}
-    state = next((c for c in ("state", "status") if c in cols), None)
-    when = next((c for c in ("reported_at", "period", "at", "date") if c in cols), None)
-    if state is None:
-        return {}
-    order = f"{when}, rowid" if when else "rowid"
-    sql = f"SELECT task_id, {state}, {when or 'NULL'} FROM task_report"
+def task_states(store: Store, upto: date | None = None) -> dict[int, tuple[str | None, str]]:
+    """The latest reported state of each task (``task_id -> (state, period)``): its units'
+    report of the latest period up to ``upto`` (the last one saved when several units report
+    the same period). Tasks never reported are absent."""
+    sql = "SELECT task_id, state, period FROM task_report"
     params: tuple = ()
-    if upto is not None and when:
-        sql += f" WHERE substr({when}, 1, 10) <= ?"
-        params = (upto.isoformat()[: 7 if when == "period" else 10],)
-    out: dict[int, tuple[str, str | None]] = {}
-    for task_id, value, at in store.conn.execute(sql + f" ORDER BY {order}", params):
-        out[task_id] = (value, at)
+    if upto is not None:
+        sql += " WHERE period <= ?"
+        params = (f"{upto.year:04d}-{upto.month:02d}",)
+    out: dict[int, tuple[str | None, str]] = {}
+    for task_id, state, period in store.conn.execute(
+        sql + " ORDER BY period, reported_at, id", params
+    ):
+        out[task_id] = (state, period)
     return out
 
 

@@ -251,3 +251,57 @@ def test_backup_is_a_complete_copy(store, make_project, tmp_path):
     target = store.backup_to(tmp_path / "备份" / "副本.db")
     with Store.open(target) as copy:
         assert copy.scalar("SELECT count(*) FROM project WHERE name = '备份测试'") == 1
+
+
+def test_upgrade_from_version_5_keeps_supervision_and_lets_tasks_be_supervised(tmp_path):
+    from desktop_app.store.migrations import _NEW_SUPERVISED, _OLD_SUPERVISED
+
+    old = tmp_path / "第五版.db"
+    conn = sqlite3.connect(old)
+    sections = schema_sections()
+    conn.executescript(
+        "".join(sections[v] for v in range(1, 6)).replace(_NEW_SUPERVISED, _OLD_SUPERVISED)
+    )
+    conn.execute(
+        "INSERT INTO plan (id, code, title, start_year, end_year) VALUES (1, 'P', '规划', 2021, 2025)"
+    )
+    conn.execute("INSERT INTO unit (id, name, kind) VALUES (1, '广汉市', '区县')")
+    conn.execute(
+        "INSERT INTO project (id, code, name, stage) VALUES ('p1', 'OLD-1', '旧项目', '在建')"
+    )
+    conn.execute(
+        "INSERT INTO supervision (project_id, unit_id, issued_date, reply_by, reason)"
+        " VALUES ('p1', 1, '2026-10-08', '2026-10-20', '逾期')"
+    )
+    conn.execute(
+        "INSERT INTO task (id, plan_id, code, title, lead_unit_id) VALUES (7, 1, 'RW-1', '任务', 1)"
+    )
+    conn.execute("PRAGMA user_version = 5")
+    conn.commit()
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(
+            "INSERT INTO supervision (issued_date, reply_by, reason) VALUES ('2026-10-08', '2026-10-20', 'x')"
+        )
+    conn.close()
+
+    with Store.open(old) as store:
+        assert store.scalar("PRAGMA user_version") == schema_version()
+        assert store.scalar("SELECT reason FROM supervision WHERE project_id = 'p1'") == "逾期"
+        # The plan's named lead became the task's 牵头 unit.
+        assert (
+            store.query("SELECT unit_id, role FROM task_unit WHERE task_id = 7")[0]["role"]
+            == "牵头"
+        )
+        with store.write():
+            store.conn.execute(
+                "INSERT INTO supervision (task_id, unit_id, issued_date, reply_by, reason)"
+                " VALUES (7, 1, '2026-11-08', '2026-11-20', '任务逾期')"
+            )
+        assert store.scalar("SELECT count(*) FROM supervision WHERE task_id = 7") == 1
+        assert store.scalar("PRAGMA integrity_check") == "ok"
+        fresh = Store.open(tmp_path / "新.db")
+        schema = lambda s: sorted(  # noqa: E731
+            r["sql"] for r in s.query("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")
+        )
+        assert schema(store) == schema(fresh)
+        fresh.close()

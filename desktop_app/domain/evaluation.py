@@ -7,7 +7,7 @@ The rules, in the office's words:
 - 重大项目: what the plan asked of the project is read from the plan's own sentence: 「建成」 is a
   completion target (达到 when the project is 竣工 by the plan's end and by the evaluation
   date); 「开展…前期工作」「规划建设」「申报建设」 ask for 前期 work (达到 from 前期 on);
-  「建设 / 实施 / 推进 / 加快」 ask for construction (达到 once 在建 or 竣工). A project whose stage is not filled in is 无数据; one
+  「建设 / 共建 / 打造 / 实施 / 推进 / 加快」 ask for construction (达到 once 在建 or 竣工). A project whose stage is not filled in is 无数据; one
   whose sentence says none of these is 未明确 and only counted by stage.
 - 重点任务: the latest reported state up to the evaluation date; 已完成 is done, any other state
   is not yet, none reported is 无数据.
@@ -40,7 +40,7 @@ INTENTION_LABELS = {
 # 「共建成德…」「构建成都…」「搭建成德…」「创建成德…」 are 共建 + 成德, not 建成; 「建成区」 is a place.
 _BUILT = re.compile(r"(?<![共构搭创组])建成(?!区)")
 _PREPARE = re.compile(r"前期|规划建设|申报建设")
-_CONSTRUCT = re.compile(r"建设|实施|开工|新建|扩建|改建|改造|续建|推进|加快|抓好|发展")
+_CONSTRUCT = re.compile(r"建设|共建|打造|实施|开工|新建|扩建|改建|改造|续建|推进|加快|抓好|发展")
 _CLAUSE_BREAK = "，；。：！？,;:"
 
 

@@ -120,11 +120,6 @@ def write_template(out: Path) -> Path:
                 dv.error = f"请从列表中选择：{'、'.join(choices)}"
                 dv.add(f"{letter}2:{letter}5000")
                 ws.add_data_validation(dv)
-        for column in ("计划开工", "计划完工"):
-            if column in headers:
-                letter = ws.cell(1, headers.index(column) + 1).column_letter
-                for r in range(2, 1001):
-                    ws[f"{letter}{r}"].number_format = "yyyy-mm-dd"
     wb.save(str(out))
     return out
 

@@ -40,6 +40,14 @@ class PlanInfo:
         return f"{self.start_year}—{self.end_year}年"
 
     @property
+    def short_name(self) -> str:
+        """「十四五」规划 when the title names its period in quotes, else the code."""
+        import re
+
+        m = re.search(r"[“\"「]([^”\"」]{2,8})[”\"」]规划", self.title)
+        return f"“{m.group(1)}”规划" if m else self.code
+
+    @property
     def label(self) -> str:
         """How a chooser names it: 《title》（2021—2025年，已关闭）."""
         return f"《{self.title}》（{self.years}，{self.status}）"

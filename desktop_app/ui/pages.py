@@ -16,6 +16,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("supervision", "督办预警", "desktop_app.ui.monitoring.supervision_page:SupervisionPage"),
     ("indicators", "主要指标", "desktop_app.ui.monitoring.indicators_page:IndicatorsPage"),
     ("units", "单位管理", "desktop_app.ui.units_page:UnitsPage"),
+    ("plans", "规划", "desktop_app.ui.plans_page:PlansPage"),
 )
 
 

@@ -541,6 +541,7 @@ def return_status(store: Store, period: str) -> list[dict]:
         (period,),
     ):
         returns.setdefault(row["unit_id"], []).append(row)
+    scope, scope_params = scope_sql(store, "p")
     reporting = {
         unit_id: n
         for unit_id, n in store.conn.execute(
@@ -552,7 +553,9 @@ def return_status(store: Store, period: str) -> list[dict]:
             " UNION ALL SELECT u.id, p.id FROM project p"
             " JOIN unit u ON u.id = p.district_id AND u.kind = '区县'"
             ") r JOIN project p ON p.id = r.project_id AND p.deleted = 0"
-            " JOIN unit u ON u.id = r.unit_id AND u.active = 1 GROUP BY r.unit_id"
+            + (f" AND {scope}" if scope else "")
+            + " JOIN unit u ON u.id = r.unit_id AND u.active = 1 GROUP BY r.unit_id",
+            scope_params,
         )
     }
     out = []

@@ -204,3 +204,18 @@ def test_a_plan_list_saved_again_by_libreoffice_imports_the_same(store, tmp_path
     assert s.total_investment == 1200000 and s.planned_end == date(2030, 12, 31)
     assert [(u.name, u.role) for u in s.units][0] == ("市交通运输局", "牵头")
     assert {u.name for u in s.units if u.role == "责任"} == {"广汉市", "旌阳区"}
+
+
+def test_units_report_on_the_current_plan_only(store, make_project, tmp_path):
+    from desktop_app.store.exchange import reporting_project_ids
+    from desktop_app.store.monitoring import expected_reporters
+    from desktop_app.store.units import get_unit
+
+    done = make_project("OLD-1", "已竣工的老项目", lead="市水利局", stage="竣工")
+    going = make_project("OLD-2", "未完成的老项目", lead="市水利局", stage="在建")
+    water = get_unit(store, "市水利局").id
+    assert {done, going} <= expected_reporters(store)[water]
+    plans.close_plan(store, 1)
+    plans.import_plan(store, write_next_plan(tmp_path / "p.xlsx"))
+    assert expected_reporters(store)[water] == {going}
+    assert reporting_project_ids(store, water) == [going]  # its template lists only this one

@@ -30,6 +30,7 @@ class PlanInfo:
     tasks: int = 0
     indicators: int = 0
     carried_in: int = 0  # projects and tasks carried into it from an earlier plan
+    carried_out: int = 0  # its projects and tasks carried on into a later plan
 
     @property
     def closed(self) -> bool:
@@ -65,6 +66,6 @@ def carries_task(state: str | None) -> bool:
 
 def closed_message(name: str, plan: str) -> str:
     return (
-        f"「{name}」属于已关闭的规划《{plan}》，数据只读，不能修改。"
+        f"{name}属于已关闭的规划《{plan}》，数据只读，不能修改。"
         "如确需修改，请先在“规划”页（或命令 plan open）重新打开该规划。"
     )

@@ -131,7 +131,10 @@ def write_report(e, out: Path) -> Path:
     )
     word.paragraph(doc, "")
     word.paragraph(doc, "附件：规划实施评估附表（另附 Excel 文件）")
-    word.signature(doc, e.org, e.day if e.day <= _today() else _today())
+    word.signature(doc, e.org, _today())  # 成文日期: the day it is drafted
+    # The 落款 never alone on the last page: the last lines of the text go with it.
+    for p in doc.paragraphs[-7:-1]:
+        p.paragraph_format.keep_with_next = True
     doc.save(str(out))
     return out
 

@@ -38,6 +38,7 @@ def plan_json(p: PlanInfo, current: int | None) -> dict:
         "tasks": p.tasks,
         "indicators": p.indicators,
         "carried_in": p.carried_in,
+        "carried_out": p.carried_out,
     }
 
 

@@ -22,7 +22,8 @@ SELECT p.id, p.code, p.title, p.doc_no, p.start_year, p.end_year, p.status, p.cl
        (SELECT count(*) FROM project x WHERE x.plan_id = p.id AND x.deleted = 0),
        (SELECT count(*) FROM task t WHERE t.plan_id = p.id),
        (SELECT count(*) FROM indicator i WHERE i.plan_id = p.id),
-       (SELECT count(*) FROM carryover c WHERE c.to_plan_id = p.id)
+       (SELECT count(*) FROM carryover c WHERE c.to_plan_id = p.id),
+       (SELECT count(*) FROM carryover c WHERE c.from_plan_id = p.id)
 FROM plan p
 """
 
@@ -101,11 +102,11 @@ def refuse_closed(store: Store, project_id: str) -> None:
         raise UserError(closed_message(f"项目「{found[0]}」", found[1]))
 
 
-def closed_project_ids(store: Store) -> frozenset[str]:
-    return frozenset(
-        pid
-        for (pid,) in store.conn.execute(
-            "SELECT x.id FROM project x JOIN plan p ON p.id = x.plan_id WHERE p.status = ?",
+def closed_project_plans(store: Store) -> dict[str, str]:
+    """``project id -> plan title`` of the projects whose plan is closed."""
+    return dict(
+        store.conn.execute(
+            "SELECT x.id, p.title FROM project x JOIN plan p ON p.id = x.plan_id WHERE p.status = ?",
             (CLOSED,),
         )
     )

@@ -27,7 +27,18 @@ from ..store.plans import current_plan_id, viewed_plan_id
 from .busy import busy_cursor
 from .errors import show_user_error
 
-COLUMNS = ("规划", "文号", "规划期", "状态", "项目", "重点任务", "主要指标", "结转转入", "")
+COLUMNS = (
+    "规划",
+    "文号",
+    "规划期",
+    "状态",
+    "项目",
+    "重点任务",
+    "主要指标",
+    "结转转入",
+    "结转转出",
+    "",
+)
 
 
 class PlansPage(QWidget):
@@ -42,7 +53,6 @@ class PlansPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _i: self.view_selected())
 
@@ -99,7 +109,7 @@ class PlansPage(QWidget):
             if p.id == viewed:
                 marks.append("正在查看")
             values = (
-                p.title,
+                p.short_name,
                 p.doc_no or "",
                 p.years,
                 p.status,
@@ -107,15 +117,18 @@ class PlansPage(QWidget):
                 str(p.tasks),
                 str(p.indicators),
                 str(p.carried_in) if p.carried_in else "",
+                str(p.carried_out) if p.carried_out else "",
                 "、".join(marks),
             )
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
-                if col in (4, 5, 6, 7):
+                if col == 0:
+                    item.setToolTip(p.title)
+                if col in (4, 5, 6, 7, 8):
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 self.table.setItem(row, col, item)
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.Stretch)
         target = keep.id if keep else viewed
         for row, p in enumerate(self.plans):
             if p.id == target:

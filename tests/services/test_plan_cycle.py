@@ -59,7 +59,11 @@ def test_a_closed_plan_refuses_edits_with_a_message_until_reopened(store, worked
     plans.close_plan(store, "CD-2021")
     with pytest.raises(UserError) as err:
         update_project(store, worked["s11"], {"name": "改名"})
-    assert "已关闭的规划" in err.value.message and "重新打开" in err.value.message
+    assert err.value.message.startswith(
+        "项目「成都经广汉至德阳市域铁路S11线」属于已关闭的规划《德阳市推进成德同城化发展“十四五”规划》，"
+        "数据只读，不能修改。"
+    )
+    assert "重新打开" in err.value.message
     with pytest.raises(UserError):
         record_report(store, ProgressReport(project_id=worked["s11"], period="2026-11"))
     assert get_project(store, worked["s11"]).name == "成都经广汉至德阳市域铁路S11线"

@@ -56,7 +56,7 @@ def test_closing_the_plan_and_opening_the_next_through_the_window(
     store = window.ctx.store
     window.show_page("plans")
     page = window.page("plans")
-    assert page.table.rowCount() == 1 and "当前规划" in page.table.item(0, 8).text()
+    assert page.table.rowCount() == 1 and "当前规划" in page.table.item(0, 9).text()
     page.table.selectRow(0)
     assert not page.reopen_button.isEnabled()
     qtbot.mouseClick(page.close_button, Qt.LeftButton)
@@ -68,8 +68,10 @@ def test_closing_the_plan_and_opening_the_next_through_the_window(
     qtbot.mouseClick(page.import_button, Qt.LeftButton)
     assert "结转未完成项目 194 个" in answers[-1]
     assert page.table.rowCount() == 2
-    assert page.table.item(1, 3).text() == "执行中" and "当前规划" in page.table.item(1, 8).text()
+    assert page.table.item(1, 3).text() == "执行中" and "当前规划" in page.table.item(1, 9).text()
     assert page.table.item(1, 7).text() == str(194 + 73)
+    assert page.table.item(0, 8).text() == str(194 + 73)
+    assert page.table.item(0, 0).text() == "“十四五”规划"
 
     # The register shows the new plan: its own projects and the carried ones, not the finished.
     window.show_page("register")

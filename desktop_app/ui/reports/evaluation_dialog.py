@@ -67,6 +67,7 @@ class EvaluationDialog(QDialog):
         self.make_button.setDefault(True)
         self.make_button.clicked.connect(lambda: self.make())
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.button(QDialogButtonBox.Close).setText("关闭")
         buttons.addButton(self.make_button, QDialogButtonBox.ActionRole)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

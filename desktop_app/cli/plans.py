@@ -40,6 +40,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("file", metavar="FILE.xlsx", help="填好的规划清单")
     a.add_argument("--no-carry", action="store_true", help="只导入新规划，不结转")
     a.set_defaults(func=cmd_import)
+    a = actions.add_parser(
+        "draft",
+        help="从规划正文（.txt）生成规划清单初稿：章节、专栏、重点任务，及含建设类动词的候选句子",
+        description="按内置规划的读法读取规划正文：“一、”为章，“（一）”为节，“专栏 N”为专栏，"
+        "节下的“1.”条目为重点任务（没有条目的节本身为一项任务）；含建设类动词的句子列在「候选句子」表，"
+        "由办公室从中选出重大项目填入「重大项目」表。补全后用 plan import 导入。",
+    )
+    a.add_argument("text", metavar="PLAN.txt", help="规划正文（纯文本，UTF-8 或 GBK）")
+    a.add_argument("out", metavar="OUT.xlsx", help="输出的规划清单")
+    a.add_argument("--code", help="规划编号（如 CD-2026）")
+    a.add_argument("--title", help="规划名称")
+    a.add_argument("--doc-no", help="文号")
+    a.add_argument("--start", type=int, help="起始年份")
+    a.add_argument("--end", type=int, help="终止年份")
+    a.set_defaults(func=cmd_draft)
     a = actions.add_parser("template", help="生成规划清单模板（Excel），供填写下一规划")
     a.add_argument("out", metavar="OUT.xlsx", help="输出文件")
     a.set_defaults(func=cmd_template)
@@ -119,6 +134,26 @@ def cmd_import(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         result = import_plan(store, Path(args.file), carry=not args.no_carry)
         print(result.summary())
+    return 0
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from ..services.plans import draft_from_text
+
+    out, c = draft_from_text(
+        Path(args.text),
+        Path(args.out),
+        code=args.code,
+        title=args.title,
+        doc_no=args.doc_no,
+        start_year=args.start,
+        end_year=args.end,
+    )
+    print(
+        f"已生成规划清单初稿：{out}（{c['chapters']} 章、{c['sections']} 节、{c['boxes']} 个专栏、"
+        f"重点任务 {c['tasks']} 项、候选句子 {c['candidates']} 句）。"
+        "请补全「规划」「主要指标」「重大项目」表后用 plan import 导入。"
+    )
     return 0
 
 

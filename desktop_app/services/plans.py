@@ -87,6 +87,48 @@ def save_template(out: Path) -> Path:
     return save_file(out, write_template, kind=".xlsx")
 
 
+def draft_from_text(
+    text: Path,
+    out: Path,
+    *,
+    code: str | None = None,
+    title: str | None = None,
+    doc_no: str | None = None,
+    start_year: int | None = None,
+    end_year: int | None = None,
+) -> tuple[Path, dict[str, int]]:
+    """A plan list drafted from the plan's text: its 章/节/专栏 and key tasks filled in, the
+    sentences that may name projects on the sheet 「候选句子」. The office completes it (the
+    「规划」 sheet, the indicators, the projects) and imports it."""
+    from ..exchange.plan_text import read_plan_text, write_draft
+
+    data = read_plan_text(Path(text), task_prefix=f"{code or 'NEXT'}-RW")
+    if not data["sections"]:
+        raise UserError(
+            f"「{Path(text).name}」中没有找到“一、”“（一）”这样的章节标题，不像规划正文。"
+            "请检查文件是否为规划的纯文本。"
+        )
+    plan = {
+        "规划编号": code,
+        "规划名称": title,
+        "文号": doc_no,
+        "起始年份": start_year,
+        "终止年份": end_year,
+    }
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        out = out.with_name(out.name + ".xlsx")
+    path = save_file(out, lambda p: write_draft(data, p, plan), kind=".xlsx")
+    counts = {
+        "chapters": sum(1 for s in data["sections"] if s["kind"] == "章"),
+        "sections": sum(1 for s in data["sections"] if s["kind"] == "节"),
+        "boxes": sum(1 for s in data["sections"] if s["kind"] == "专栏"),
+        "tasks": len(data["tasks"]),
+        "candidates": len(data["candidates"]),
+    }
+    return path, counts
+
+
 @dataclass
 class ImportResult:
     plan: PlanInfo

@@ -21,6 +21,7 @@ def clear_all(store: Store) -> None:
     """Remove all user data (for ``init --force``); the caller backs the file up first."""
     with store.write(source="初始化"):
         for table in (
+            "carryover",
             "dependency",
             "baseline_item",
             "baseline",

@@ -62,6 +62,7 @@ class PlansPage(QWidget):
         self.reopen_button = QPushButton("重新打开")
         self.import_button = QPushButton("导入下一规划…")
         self.template_button = QPushButton("规划清单模板…")
+        self.draft_button = QPushButton("从规划文本生成清单…")
         self.evaluate_button = QPushButton("规划实施评估…")
         for button, slot in (
             (self.view_button, self.view_selected),
@@ -70,6 +71,7 @@ class PlansPage(QWidget):
             (self.reopen_button, self.reopen_selected),
             (self.import_button, self.import_next),
             (self.template_button, self.save_template),
+            (self.draft_button, self.draft_from_text),
             (self.evaluate_button, self.evaluate),
         ):
             button.clicked.connect(lambda _checked=False, s=slot: s())
@@ -77,7 +79,12 @@ class PlansPage(QWidget):
         for b in (self.view_button, self.use_button, self.close_button, self.reopen_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        for b in (self.template_button, self.import_button, self.evaluate_button):
+        for b in (
+            self.template_button,
+            self.draft_button,
+            self.import_button,
+            self.evaluate_button,
+        ):
             buttons.addWidget(b)
         help_text = QLabel(
             "规划期结束后：先做“规划实施评估”，再“关闭规划”（数据保留、只读），然后“导入下一规划”：填好的"
@@ -231,6 +238,31 @@ class PlansPage(QWidget):
             return
         QMessageBox.information(
             self, "规划清单模板", f"模板已保存：\n{out}\n\n请按“填写说明”表填写。"
+        )
+
+    def draft_from_text(self) -> None:
+        text, _ = QFileDialog.getOpenFileName(
+            self, "选择规划正文（纯文本）", str(Path.home()), "文本文件 (*.txt)"
+        )
+        if not text:
+            return
+        name, _ = QFileDialog.getSaveFileName(
+            self, "保存规划清单初稿", str(Path(text).with_suffix(".xlsx")), "Excel 工作簿 (*.xlsx)"
+        )
+        if not name:
+            return
+        try:
+            with busy_cursor():
+                out, c = plan_service.draft_from_text(Path(text), Path(name))
+        except UserError as exc:
+            show_user_error(self, exc, "规划清单未生成")
+            return
+        QMessageBox.information(
+            self,
+            "从规划文本生成清单",
+            f"已生成规划清单初稿：\n{out}\n\n{c['chapters']} 章、{c['sections']} 节、{c['boxes']} 个专栏、"
+            f"重点任务 {c['tasks']} 项；含建设类动词的候选句子 {c['candidates']} 句列在「候选句子」表。\n"
+            "请补全「规划」「主要指标」「重大项目」表后，用“导入下一规划…”导入。",
         )
 
     def import_next(self) -> None:

@@ -134,3 +134,15 @@ def test_the_evaluation_from_the_file_menu(window, qtbot, tmp_path, monkeypatch,
     text = "\n".join(p.text for p in Document(str(out)).paragraphs)
     assert "实施情况总结评估报告" in text and "已按期建成1个（华强沟水库）" in text
     assert "评估报告已保存" in answers[-1]
+
+
+def test_a_draft_plan_list_from_the_plans_text(window, qtbot, tmp_path, monkeypatch, answers):
+    from desktop_app.tools.plan_coverage import plan_text_path
+
+    out = tmp_path / "规划清单初稿.xlsx"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(plan_text_path()), ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.show_page("plans")
+    qtbot.mouseClick(window.page("plans").draft_button, Qt.LeftButton)
+    assert out.exists()
+    assert "11 章、35 节、15 个专栏、重点任务 73 项" in answers[-1]

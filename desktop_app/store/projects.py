@@ -588,14 +588,22 @@ def project_version(store: Store, project_id: str) -> int | None:
     return store.scalar("SELECT version FROM project WHERE id = ?", (project_id,))
 
 
-def list_sections(store: Store, kind: str | None = None) -> list[Section]:
+def list_sections(
+    store: Store, kind: str | None = None, *, plan_id: int | None = None
+) -> list[Section]:
+    """Chapters, sections and 专栏 (of one plan with ``plan_id``, else of every plan)."""
     sql = "SELECT id, key, kind, number, title, parent_id FROM plan_section"
-    params: tuple = ()
+    where, params = [], []
     if kind:
-        sql += " WHERE kind = ?"
-        params = (kind,)
+        where.append("kind = ?")
+        params.append(kind)
+    if plan_id is not None:
+        where.append("plan_id = ?")
+        params.append(plan_id)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY CASE kind WHEN '章' THEN 0 WHEN '节' THEN 1 ELSE 2 END, number, id"
-    return [Section(*row) for row in store.conn.execute(sql, params)]
+    return [Section(*row) for row in store.conn.execute(sql, tuple(params))]
 
 
 def categories(store: Store) -> list[str]:

@@ -146,3 +146,24 @@ def test_a_draft_plan_list_from_the_plans_text(window, qtbot, tmp_path, monkeypa
     qtbot.mouseClick(window.page("plans").draft_button, Qt.LeftButton)
     assert out.exists()
     assert "11 章、35 节、15 个专栏、重点任务 73 项" in answers[-1]
+
+
+def test_the_editor_of_a_carried_project_offers_the_new_plans_columns_and_keeps_its_own(
+    window, tmp_path
+):
+    from desktop_app.services import plans
+    from desktop_app.ui.editor.dialog import ProjectEditor
+
+    store = window.ctx.store
+    plans.close_plan(store, 1)
+    plans.import_plan(store, write_next_plan(tmp_path / "十五五.xlsx"))
+    s11 = get_project(store, "ZL02-001")
+    editor = ProjectEditor(window.ctx, s11.id, window)
+    offered = [editor.section.itemText(i) for i in range(editor.section.count())]
+    assert offered == ["（未归入专栏）", "专栏1 交通重大项目"]
+    assert editor.plan_section.text() == "专栏2 成德交通基础设施建设重大项目"
+    editor.inputs["percent_complete"].setText("63")
+    editor.save()
+    after = get_project(store, "ZL02-001")
+    assert after.percent_complete == 63 and after.section_id == s11.section_id
+    editor.close()

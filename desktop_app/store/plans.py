@@ -9,6 +9,8 @@ from. Every list of projects goes through ``scope_sql`` to see one plan's projec
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from ..domain.errors import NotFoundError, UserError
@@ -95,8 +97,22 @@ def plan_of_project(store: Store, project_id: str) -> tuple[str, str, str] | Non
     ).fetchone()
 
 
+@contextmanager
+def restoring(store: Store) -> Iterator[None]:
+    """Within the block, projects of closed plans may be written: an undo putting back what a
+    change of all plans (a merge of units) did to them, not an edit of the plan."""
+    before = getattr(store, "_restoring", False)
+    store._restoring = True
+    try:
+        yield
+    finally:
+        store._restoring = before
+
+
 def refuse_closed(store: Store, project_id: str) -> None:
     """Refuse a change to a project of a closed plan, saying which and what to do."""
+    if getattr(store, "_restoring", False):
+        return
     found = plan_of_project(store, project_id)
     if found and found[2] == CLOSED:
         raise UserError(closed_message(f"项目「{found[0]}」", found[1]))

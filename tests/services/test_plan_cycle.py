@@ -223,3 +223,24 @@ def test_units_report_on_the_current_plan_only(store, make_project, tmp_path):
     plans.import_plan(store, write_next_plan(tmp_path / "p.xlsx"))
     assert expected_reporters(store)[water] == {going}
     assert reporting_project_ids(store, water) == [going]  # its template lists only this one
+
+
+def test_a_merge_of_units_reaches_every_plan_and_its_undo_puts_every_plan_back(
+    store, make_project, tmp_path
+):
+    from desktop_app.services import editing
+    from desktop_app.store.units import get_unit
+
+    a, b = get_unit(store, "市交通运输局"), get_unit(store, "市水利局")
+    finished = make_project("OLD-9", "已竣工的交通项目", lead=a.name, stage="竣工")
+    plans.close_plan(store, 1)
+    plans.import_plan(store, write_next_plan(tmp_path / "p.xlsx"))
+    assert get_project(store, "ZL01-101").lead_unit == a.name  # a new plan's project
+    _moved, undo, _ = editing.merge_units(store, a.id, b.id, backup=False)
+    assert get_project(store, finished).lead_unit == b.name  # the closed plan's, too
+    assert get_project(store, "ZL01-101").lead_unit == b.name
+    editing.unmerge(store, undo)
+    assert get_project(store, finished).lead_unit == a.name
+    assert get_project(store, "ZL01-101").lead_unit == a.name
+    with pytest.raises(UserError, match="已关闭的规划"):  # still read-only after the undo
+        update_project(store, finished, {"notes": "x"})

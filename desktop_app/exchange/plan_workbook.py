@@ -62,7 +62,7 @@ GUIDE = [
     "类型填 章、节 或 专栏；序号为数字；节的上级编码填所在章的编码，专栏的上级编码填所在章或节的编码。",
     "3. 「主要指标」表：目标值写成 ≥5、>90、≤0.5 或直接写数字（表示达到该值）；目标年份默认为规划终止年份。",
     "4. 「重大项目」表：项目编码在数据库中唯一；章节编码填所在章、节或专栏的编码；阶段填 储备/前期/在建/竣工，"
-    "不清楚可留空（显示为待填报）；牵头单位、责任单位、所在区县须是“单位管理”中已有的单位名称，"
+    "不清楚可留空（显示为待填报）；牵头单位、责任单位、所在区县须是“单位管理”中已有的单位（全称或简称），"
     "多个责任单位用顿号（、）分隔；规划原文填规划中写到该项目的原句（评估时据此判断“建成”等要求）。",
     "   若某项目是上一规划结转的未完成项目，可填它原来的项目编码：导入时视为同一项目，归入本表所填的章节。",
     "5. 「重点任务」表：任务编码在数据库中唯一；序号为该节内的条目号。",
@@ -165,8 +165,9 @@ def _text(v: object) -> str | None:
     return clean_text(v) if not is_blank(v) else None
 
 
-def read_plan(path: Path, unit_names: set[str]) -> dict:
-    """The filled plan list at ``path`` as a plan dataset; ``unit_names`` are the known units."""
+def read_plan(path: Path, unit_names: dict[str, str]) -> dict:
+    """The filled plan list at ``path`` as a plan dataset; ``unit_names`` maps every name a
+    unit may be written by (its name, its short name) to its name."""
     from .return_import import open_values
     from .workbook_safety import check_workbook
 
@@ -308,6 +309,7 @@ def read_plan(path: Path, unit_names: set[str]) -> dict:
             for name in re.split(r"[、，,；;\s]+", _text(row[column]) or ""):
                 if not name:
                     continue
+                name = unit_names.get(name, name)
                 if name not in unit_names:
                     problems.add(
                         "重大项目",
@@ -320,6 +322,7 @@ def read_plan(path: Path, unit_names: set[str]) -> dict:
         if sum(1 for u in units if u["role"] == "牵头") > 1:
             problems.add("重大项目", n, "牵头单位", "只能填一个牵头单位")
         district = _text(row["所在区县"])
+        district = unit_names.get(district, district) if district else None
         if district and district not in unit_names:
             problems.add("重大项目", n, "所在区县", f"「{district}」不在单位名单中")
         money = dates = None
@@ -364,6 +367,7 @@ def read_plan(path: Path, unit_names: set[str]) -> dict:
         if section and section not in by_key:
             problems.add("重点任务", n, "章节编码", f"「{section}」不在「章节」表中")
         lead = _text(row["牵头单位"])
+        lead = unit_names.get(lead, lead) if lead else None
         if lead and lead not in unit_names:
             problems.add("重点任务", n, "牵头单位", f"单位「{lead}」不在单位名单中")
         number = (

@@ -157,7 +157,12 @@ class ImportResult:
 def import_plan(store: Store, path: Path, *, carry: bool = True) -> ImportResult:
     """Open the next plan from a filled plan list. With ``carry``, the current plan must be
     closed and its unfinished projects and tasks are carried into the new one."""
-    data = read_plan(Path(path), {u.name for u in list_units(store)})
+    names: dict[str, str] = {}
+    for u in list_units(store):
+        if u.short_name:
+            names.setdefault(u.short_name, u.name)
+    names.update({u.name: u.name for u in list_units(store)})
+    data = read_plan(Path(path), names)
     code = data["plan"]["code"]
     if store.scalar("SELECT 1 FROM plan WHERE code = ? COLLATE NOCASE", (code,)):
         raise UserError(f"规划编号「{code}」已在数据库中。请在「规划」表中换一个编号。")

@@ -260,7 +260,9 @@ def upgrade_dataset(store: Store, data: dict) -> dict[str, list[str]]:
         present = {
             code: pid
             for pid, code in store.conn.execute(
-                "SELECT id, code FROM project WHERE plan_id = ?", (plan_id,)
+                "SELECT id, code FROM project WHERE plan_id = ? OR id IN (SELECT project_id"
+                " FROM carryover WHERE kind = 'project' AND from_plan_id = ?)",
+                (plan_id, plan_id),
             )
         }
         touched = {

@@ -269,6 +269,11 @@ def _problems(e) -> list[str]:
 # -- Excel annex --------------------------------------------------------------------------------
 
 
+def _text_width(text: str) -> int:
+    """Width in Excel's character units: a Chinese character takes two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
 def write_annex(e, out: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -294,6 +299,23 @@ def write_annex(e, out: Path) -> Path:
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
+        # Wrapped rows as high as their text (Excel does not grow rows written by a program).
+        for row in ws.iter_rows(min_row=2):
+            lines = max(
+                (
+                    -(-_text_width(str(c.value)) // max(int(widths[c.column - 1]) - 1, 1))
+                    for c in row
+                    if c.value is not None and c.column <= len(widths)
+                ),
+                default=1,
+            )
+            if lines > 1:
+                ws.row_dimensions[row[0].row].height = 15 * min(lines, 20)
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "1:1"
         ws.freeze_panes = "A2"
         if rows:
             ws.auto_filter.ref = ws.dimensions

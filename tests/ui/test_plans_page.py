@@ -167,3 +167,27 @@ def test_the_editor_of_a_carried_project_offers_the_new_plans_columns_and_keeps_
     after = get_project(store, "ZL02-001")
     assert after.percent_complete == 63 and after.section_id == s11.section_id
     editor.close()
+
+
+def test_the_evaluation_from_the_print_dialogs_word_menu(
+    window, qtbot, tmp_path, monkeypatch, answers
+):
+    from desktop_app.ui.reports.print_dialog import PrintDialog
+
+    out = tmp_path / "中期评估.docx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    printing = PrintDialog(window.ctx, window)
+    qtbot.addWidget(printing)
+
+    def answer():
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, EvaluationDialog))
+        dialog.annex_box.setChecked(False)
+        dialog.date_edit.setDate(QDate(2023, 6, 30))
+        qtbot.mouseClick(dialog.make_button, Qt.LeftButton)
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    printing.act_word_evaluation.trigger()
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "实施情况中期评估报告" in text and "截至2023年6月30日" in text
+    assert not (tmp_path / "中期评估（附表）.xlsx").exists()

@@ -118,6 +118,19 @@ def refuse_closed(store: Store, project_id: str) -> None:
         raise UserError(closed_message(f"项目「{found[0]}」", found[1]))
 
 
+def refuse_closed_task(store: Store, task_id: int) -> None:
+    """Refuse a change to a task (its units, its reports) of a closed plan."""
+    if getattr(store, "_restoring", False):
+        return
+    found = store.conn.execute(
+        "SELECT t.title, p.title, p.status FROM task t JOIN plan p ON p.id = t.plan_id"
+        " WHERE t.id = ?",
+        (task_id,),
+    ).fetchone()
+    if found and found[2] == CLOSED:
+        raise UserError(closed_message(f"重点任务「{found[0]}」", found[1]))
+
+
 def closed_project_plans(store: Store) -> dict[str, str]:
     """``project id -> plan title`` of the projects whose plan is closed."""
     return dict(

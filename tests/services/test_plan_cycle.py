@@ -244,3 +244,11 @@ def test_a_merge_of_units_reaches_every_plan_and_its_undo_puts_every_plan_back(
     assert get_project(store, "ZL01-101").lead_unit == a.name
     with pytest.raises(UserError, match="已关闭的规划"):  # still read-only after the undo
         update_project(store, finished, {"notes": "x"})
+
+
+def test_a_task_of_a_closed_plan_is_read_only(store, tmp_path):
+    task = list_tasks(store)[0]
+    plan_store.refuse_closed_task(store, task.id)  # open: nothing to refuse
+    plans.close_plan(store, 1)
+    with pytest.raises(UserError, match=f"重点任务「{task.title}」属于已关闭的规划"):
+        plan_store.refuse_closed_task(store, task.id)

@@ -126,19 +126,32 @@ def evaluate(
         if s["kind"] == "章":
             chapters[s["id"]] = ChapterPart(s["number"], s["title"])
     other = ChapterPart(None, "未归入章节的项目和任务")
+    carried = ChapterPart(None, "从上一规划结转的项目和任务")
+    came_in = {
+        (kind, str(pid or tid))
+        for kind, pid, tid in store.conn.execute(
+            "SELECT kind, project_id, task_id FROM carryover WHERE to_plan_id = ?", (plan.id,)
+        )
+    }
+    # Every plan's 专栏, to name the one a carried project was listed in.
+    columns = {
+        sid: f"专栏{number} {title}"
+        for sid, number, title in store.conn.execute(
+            "SELECT id, number, title FROM plan_section WHERE kind = '专栏'"
+        )
+    }
 
-    def chapter_of(section_id: int | None) -> ChapterPart:
+    def chapter_of(section_id: int | None, key: tuple[str, str]) -> ChapterPart:
         seen = 0
         while section_id in sections and seen < 10:
             s = sections[section_id]
             if s["kind"] == "章":
                 return chapters[s["id"]]
             section_id, seen = s["parent_id"], seen + 1
-        return other
+        return carried if key in came_in else other
 
     def column_of(section_id: int | None) -> str:
-        s = sections.get(section_id)
-        return f"专栏{s['number']} {s['title']}" if s and s["kind"] == "专栏" else ""
+        return columns.get(section_id, "")
 
     out = carried_out(store, plan.id)
     for p in list_projects(store, plan_id=plan.id):
@@ -152,7 +165,7 @@ def evaluate(
             day=day,
             plan_end=plan_end,
         )
-        chapter_of(section_id).projects.append(
+        chapter_of(section_id, ("project", p.id)).projects.append(
             ProjectItem(p, result, column_of(section_id), gone["to_plan"] if gone else None)
         )
     states = task_states(store, upto=day)
@@ -168,12 +181,13 @@ def evaluate(
         gone = out["task"].get(t.id)
         state = states.get(t.id, (None, None))[0]
         section_id = gone["from_section_id"] if gone else task_sections.get(t.id)
-        chapter_of(section_id).tasks.append(
+        chapter_of(section_id, ("task", str(t.id))).tasks.append(
             TaskItem(t, state, task_result(state), gone["to_plan"] if gone else None)
         )
     ordered = sorted(chapters.values(), key=lambda c: c.number or 0)
-    if other.projects or other.tasks:
-        ordered.append(other)
+    for part in (carried, other):
+        if part.projects or part.tasks:
+            ordered.append(part)
     return Evaluation(
         plan=plan,
         day=day,

@@ -126,3 +126,30 @@ def test_libreoffice_opens_the_report_with_every_indicator_and_chapter(evaluated
         ).group(1)
     )
     assert pages >= 5
+
+
+def test_the_next_plans_evaluation_groups_what_it_took_over(store, tmp_path):
+    from plan_lists import write_next_plan
+
+    from desktop_app.services import plans
+
+    plans.close_plan(store, 1)
+    plans.import_plan(store, write_next_plan(tmp_path / "十五五.xlsx"))
+    e = evaluate(store, "CD-2026", date(2026, 12, 6))
+    assert e.kind == "中期评估"
+    labels = [c.label for c in e.chapters]
+    assert labels == [
+        "第一章 发展基础",
+        "第二章 交通同城",
+        "第三章 产业协作",
+        "从上一规划结转的项目和任务",
+    ]
+    taken = e.chapters[-1]
+    assert len(taken.projects) == 195 and len(taken.tasks) == 73
+    s11 = next(p for p in taken.projects if p.project.code == "ZL02-001")
+    assert s11.column == "专栏2 成德交通基础设施建设重大项目"
+    assert [p.project.code for p in e.chapters[1].projects] == ["ZL01-101", "ZL01-102"]
+    # The closed plan's own evaluation still lists every one of its projects, in its chapters.
+    old = evaluate(store, "CD-2021", date(2025, 12, 31))
+    assert len(old.projects) == 195 and len(old.tasks) == 73
+    assert sum(1 for p in old.projects if p.carried_to) == 195

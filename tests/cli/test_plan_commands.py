@@ -52,6 +52,11 @@ def test_the_plan_cycle_from_the_command_line(db, tmp_path, capsys):
     # Other commands work on the current plan, or on the one given by --plan.
     code, out, _ = run(capsys, "--db", db, "projects", "--json")
     assert {"ZL01-101", "ZL02-001"} <= {p["code"] for p in json.loads(out)}
+    code, out, _ = run(capsys, "--db", db, "--plan", "CD-2021", "projects", "--json")
+    assert code == 0 and len(json.loads(out)) == 195  # the closed plan, with what it carried on
+    pdf = tmp_path / "十四五总体进度表.pdf"
+    code, _, err = run(capsys, "--db", db, "--plan", "CD-2021", "report", "overall", str(pdf))
+    assert code == 0 and pdf.stat().st_size > 10_000, err
     code, out, _ = run(capsys, "--db", db, "--plan", "2021", "indicators")
     assert code == 0 and "地区生产总值占全省比重" in out and "成德轨道交通线路" not in out
     code, _, err = run(capsys, "--db", db, "--plan", "CD-2040", "projects")

@@ -75,17 +75,20 @@ class PlansPage(QWidget):
             (self.evaluate_button, self.evaluate),
         ):
             button.clicked.connect(lambda _checked=False, s=slot: s())
+        # Two rows: what to do with the chosen plan, and the documents of the plan cycle.
         buttons = QHBoxLayout()
         for b in (self.view_button, self.use_button, self.close_button, self.reopen_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        documents = QHBoxLayout()
         for b in (
+            self.evaluate_button,
             self.template_button,
             self.draft_button,
             self.import_button,
-            self.evaluate_button,
         ):
-            buttons.addWidget(b)
+            documents.addWidget(b)
+        documents.addStretch(1)
         help_text = QLabel(
             "规划期结束后：先做“规划实施评估”，再“关闭规划”（数据保留、只读），然后“导入下一规划”：填好的"
             "规划清单导入后，上一规划未竣工的项目和未完成的任务连同全部进度、节点和修改历史结转到新规划，"
@@ -98,6 +101,7 @@ class PlansPage(QWidget):
         layout.addWidget(self.viewing)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        layout.addLayout(documents)
         layout.addWidget(help_text)
         self.reload()
 

@@ -415,6 +415,39 @@ CREATE TABLE template_issue_task (
 ALTER TABLE supervision ADD COLUMN task_id INTEGER REFERENCES task(id) ON DELETE CASCADE;
 CREATE INDEX supervision_task ON supervision(task_id) WHERE task_id IS NOT NULL;
 
+-- ---- version 7: plans in turn: a plan closed, the next opened, items carried over ---------
+
+-- A plan is 执行中 (its projects and tasks may be edited) or 已关闭 (kept, read-only, until
+-- reopened). Which plan the windows and commands work on by default is the setting
+-- current_plan; a plan's projects are those whose plan_id is it.
+ALTER TABLE plan ADD COLUMN status TEXT NOT NULL DEFAULT '执行中' CHECK (status IN ('执行中', '已关闭'));
+ALTER TABLE plan ADD COLUMN closed_at TEXT;
+ALTER TABLE plan ADD COLUMN closed_by TEXT;
+-- A project or task of one plan carried into the next: the item itself moves (same id, so its
+-- progress reports, milestones, 督办, change requests and audit trail stay with it), and this
+-- row says where it came from, under which 专栏/节, and how it stood when carried.
+CREATE TABLE carryover (
+    id               INTEGER PRIMARY KEY,
+    kind             TEXT NOT NULL CHECK (kind IN ('project', 'task')),
+    project_id       TEXT REFERENCES project(id) ON DELETE CASCADE,
+    task_id          INTEGER REFERENCES task(id) ON DELETE CASCADE,
+    from_plan_id     INTEGER NOT NULL REFERENCES plan(id),
+    to_plan_id       INTEGER NOT NULL REFERENCES plan(id),
+    from_section_id  INTEGER REFERENCES plan_section(id),
+    state            TEXT,                 -- JSON: stage, 形象进度, 累计完成投资 / the task's state
+    at               TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')),
+    user             TEXT NOT NULL,
+    CHECK ((kind = 'project') = (project_id IS NOT NULL)),
+    CHECK ((kind = 'task') = (task_id IS NOT NULL)),
+    CHECK (from_plan_id <> to_plan_id)
+);
+CREATE UNIQUE INDEX carryover_project ON carryover(project_id, to_plan_id) WHERE kind = 'project';
+CREATE UNIQUE INDEX carryover_task ON carryover(task_id, to_plan_id) WHERE kind = 'task';
+CREATE INDEX carryover_from ON carryover(from_plan_id, kind);
+CREATE INDEX project_plan ON project(plan_id);
+-- Projects added before plans were told apart belong to the first plan.
+UPDATE project SET plan_id = (SELECT min(id) FROM plan) WHERE plan_id IS NULL;
+
 -- ---- version 8: the year's assessment of units (年度考核) ---------------------------------
 
 -- The rules the office sets for a year's assessment: one row per item (报送及时率, 报送质量,

@@ -38,11 +38,13 @@ from ..domain.parsing import (
     parse_percent,
 )
 from ..domain.period import Period
+from ..domain.plans import closed_message
 from ..domain.validation import length_problem, project_problems
 from ..services.progress import Progress, no_progress
 from ..store import Store
 from ..store import exchange as xstore
 from ..store import task_returns as tstore
+from ..store.plans import closed_project_plans
 from ..store.units import find_unit, get_unit
 from .change_requests import PLANNING_KEYS, classify_planning, planning_columns, read_planning
 from .columns import (
@@ -767,6 +769,7 @@ class _Stored:
     # project id -> the office's columns now (建设内容, 总投资 …), for edits not imported
     reference: dict[str, dict] = field(default_factory=dict)
     tasks: TaskContext | None = None  # what the 「重点任务」 sheet is checked against
+    closed: dict[str, str] = field(default_factory=dict)  # project id -> its closed plan
 
 
 def _read_stored(
@@ -822,6 +825,7 @@ def _read_stored(
             xstore.reference_values(store, scope, int(period_key[:4])) if office_columns else {}
         ),
         tasks=_task_context(store, unit_obj, period_key, template_id),
+        closed=closed_project_plans(store),
     )
 
 
@@ -1110,6 +1114,8 @@ def _parse_rows(
                 f"项目编码「{code}」在项目库中不存在。请核对编码；"
                 "新项目请不填编码，作为新增项目建议报送。"
             )
+        elif pid in stored.closed:
+            reason = closed_message(f"项目「{code} {result.name}」", stored.closed[pid])
         elif pid not in scope:
             reason = (
                 f"项目「{code} {result.name}」不属于「{preview.unit}」的填报范围，"

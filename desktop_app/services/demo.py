@@ -234,6 +234,7 @@ def generate_demo(
             ),
             projects,
         )
+        seed.assign_plan(store, [p[0] for p in projects])
         seed.bulk_insert(store, "project_unit", ("project_id", "unit_id", "role"), links)
         seed.bulk_insert(
             store,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .database import Store
+from .plans import viewed_plan_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +33,24 @@ LEFT JOIN unit u ON u.id = t.lead_unit_id
 """
 
 
-def list_tasks(store: Store, *, unit: tuple[str, ...] = ()) -> list[Task]:
-    """Every task in the plan's order. With ``unit`` (a unit's full and short names), only the
-    tasks it leads or whose text names it."""
-    rows = [Task(*r) for r in store.conn.execute(_SELECT + " ORDER BY t.source_line, t.code")]
+def list_tasks(
+    store: Store, *, unit: tuple[str, ...] = (), plan_id: int | None = None
+) -> list[Task]:
+    """Every task of a plan (``plan_id``, else the plan the session looks at) in the plan's
+    order. With ``unit`` (a unit's full and short names), only the tasks it leads or whose text
+    names it."""
+    pid = plan_id if plan_id is not None else viewed_plan_id(store)
+    where, params = "", ()
+    if pid is not None:
+        where = (
+            " WHERE (t.plan_id = ? OR t.id IN (SELECT task_id FROM carryover"
+            " WHERE kind = 'task' AND from_plan_id = ?))"
+        )
+        params = (pid, pid)
+    rows = [
+        Task(*r)
+        for r in store.conn.execute(_SELECT + where + " ORDER BY t.source_line, t.code", params)
+    ]
     if unit:
         names = [n for n in unit if n]
         rows = [
@@ -46,11 +61,17 @@ def list_tasks(store: Store, *, unit: tuple[str, ...] = ()) -> list[Task]:
     return rows
 
 
-def insert_task(store: Store, t: dict, plan_id: int, section_ids: dict[str, int]) -> int:
+def insert_task(
+    store: Store,
+    t: dict,
+    plan_id: int,
+    section_ids: dict[str, int],
+    units: dict[str, int] | None = None,
+) -> int:
     """Insert one dataset task inside the caller's transaction."""
     return store.conn.execute(
-        "INSERT INTO task (plan_id, code, section_id, number, title, text, source_line)"
-        " VALUES (?,?,?,?,?,?,?)",
+        "INSERT INTO task (plan_id, code, section_id, number, title, text, source_line,"
+        " lead_unit_id) VALUES (?,?,?,?,?,?,?,?)",
         (
             plan_id,
             t["code"],
@@ -59,5 +80,6 @@ def insert_task(store: Store, t: dict, plan_id: int, section_ids: dict[str, int]
             t["title"],
             t.get("text"),
             t.get("line"),
+            (units or {}).get(t.get("lead_unit") or ""),
         ),
     ).lastrowid

@@ -182,6 +182,11 @@ def render_all(out: Path) -> list[Path]:
     printing = PrintDialog(window.ctx, window)
     printing.show()
     dialogs.append(("print_dialog", printing))
+    from ..ui.reports.evaluation_dialog import EvaluationDialog
+
+    evaluation = EvaluationDialog(window.ctx, window)
+    evaluation.show()
+    dialogs.append(("evaluation_dialog", evaluation))
     for name, dialog in dialogs:
         written.append(_save(dialog, out, name, app))
         dialog.close()

@@ -17,6 +17,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("indicators", "主要指标", "desktop_app.ui.monitoring.indicators_page:IndicatorsPage"),
     ("assessment", "年度考核", "desktop_app.ui.assessment.page:AssessmentPage"),
     ("units", "单位管理", "desktop_app.ui.units_page:UnitsPage"),
+    ("plans", "规划", "desktop_app.ui.plans_page:PlansPage"),
 )
 
 

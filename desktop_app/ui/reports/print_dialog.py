@@ -184,6 +184,9 @@ class PrintDialog(QDialog):
         self.act_word_bulletin = word_menu.addAction("月度推进情况通报…")
         self.act_word_notice.triggered.connect(lambda: self.export_word("notice"))
         self.act_word_bulletin.triggered.connect(lambda: self.export_word("bulletin"))
+        word_menu.addSeparator()
+        self.act_word_evaluation = word_menu.addAction("规划实施评估报告…")
+        self.act_word_evaluation.triggered.connect(lambda: self.evaluation())
         self.word_button.setMenu(word_menu)
         self.cancel_button = QPushButton("取消")
         self.close_button = QPushButton("关闭")
@@ -439,6 +442,12 @@ class PrintDialog(QDialog):
             on_progress=self._progress,
             user=self.ctx.store.user,
         )
+
+    def evaluation(self) -> None:
+        """The plan evaluation (its own dialog: plan, date, where to save)."""
+        from .evaluation_dialog import EvaluationDialog
+
+        EvaluationDialog(self.ctx, self).exec()
 
     def export_word(self, kind: str) -> bool:
         """督办通知 (one file per unit, or the chosen unit's) or the 月度推进情况通报, as .docx

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..domain.errors import UserError
-from . import change_requests, core, exchange, monitoring, proposals, reports
+from . import annual, change_requests, core, exchange, monitoring, proposals, reports
 
 # Modules that add commands; each has register(subparsers).
-COMMAND_MODULES = [core, exchange, monitoring, reports, proposals, change_requests]
+COMMAND_MODULES = [core, exchange, monitoring, reports, proposals, change_requests, annual]
 
 
 class _Formatter(argparse.HelpFormatter):

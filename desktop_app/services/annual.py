@@ -128,14 +128,16 @@ def add_items(
                 raise NotFoundError(f"找不到要加入清单的{kind}（{key}）。")
             if (("task", key) if kind == "任务" else ("project", key)) in present:
                 raise UserError(f"「{cand.name}」已在 {year} 年清单中。")
+            under = clean_text(heading) or cand.heading
             values = {
                 "seq": astore.next_seq(store, year),
-                "heading": clean_text(heading) or cand.heading,
+                "heading": under,
                 "task_id" if kind == "任务" else "project_id": key,
                 "due_text": "年底前",
                 "due_date": f"{year}-12-31",
             }
             item_id = astore.insert_item(store, year, values)
+            _place_under_heading(store, year, item_id, under)
             tx.audit(
                 "annual_item",
                 item_id,
@@ -147,6 +149,18 @@ def add_items(
             present.add(("task", key) if kind == "任务" else ("project", key))
             ids.append(item_id)
     return ids
+
+
+def _place_under_heading(store: Store, year: int, item_id: int, heading: str | None) -> None:
+    """A new entry goes after the last entry of its heading (at the end when the heading is
+    new), so that the list stays grouped."""
+    items = astore.list_items(store, year)
+    order = [i.id for i in items if i.id != item_id]
+    same = [n for n, i in enumerate(items) if i.heading == heading and i.id != item_id]
+    if not same:
+        return
+    order.insert(same[-1] + 1, item_id)
+    astore.set_seqs(store, order)
 
 
 def add_new_task(

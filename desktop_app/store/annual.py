@@ -240,25 +240,43 @@ class Candidate:
     lead: str | None
 
 
+def chapter_titles(store: Store) -> dict[int, str]:
+    """Each section's chapter (章) title: the heading its tasks and projects stand under."""
+    sections = {
+        sid: (kind, title, parent)
+        for sid, kind, title, parent in store.conn.execute(
+            "SELECT id, kind, title, parent_id FROM plan_section"
+        )
+    }
+    out = {}
+    for sid in sections:
+        at, seen = sid, set()
+        while at in sections and sections[at][0] != "章" and sections[at][2] and at not in seen:
+            seen.add(at)
+            at = sections[at][2]
+        out[sid] = sections.get(at, sections[sid])[1]
+    return out
+
+
 def candidates(store: Store) -> list[Candidate]:
     """Every task and (not deleted) project, in the plan's order, with its chapter as heading."""
-    chapter = (
-        "(SELECT CASE WHEN s.kind = '章' THEN s.title ELSE COALESCE(c.title, s.title) END"
-        " FROM plan_section s LEFT JOIN plan_section c ON c.id = s.parent_id WHERE s.id = {col})"
-    )
+    chapters = chapter_titles(store)
     tasks = store.conn.execute(
-        f"SELECT t.id, t.code, t.title, {chapter.format(col='t.section_id')},"
+        "SELECT t.id, t.code, t.title, t.section_id,"
         " (SELECT u.name FROM task_unit tu JOIN unit u ON u.id = tu.unit_id"
         "  WHERE tu.task_id = t.id AND tu.role = '牵头')"
         " FROM task t ORDER BY t.source_line IS NULL, t.source_line, t.code"
     ).fetchall()
     projects = store.conn.execute(
-        f"SELECT p.id, p.code, p.name, COALESCE({chapter.format(col='p.section_id')}, p.category),"
+        "SELECT p.id, p.code, p.name, p.section_id,"
         " (SELECT u.name FROM project_unit pu JOIN unit u ON u.id = pu.unit_id"
-        "  WHERE pu.project_id = p.id AND pu.role = '牵头')"
+        "  WHERE pu.project_id = p.id AND pu.role = '牵头'), p.category"
         " FROM project p WHERE p.deleted = 0 ORDER BY p.code"
     ).fetchall()
-    return [Candidate("任务", *r) for r in tasks] + [Candidate("项目", *r) for r in projects]
+    return [Candidate("任务", i, c, n, chapters.get(s), lead) for i, c, n, s, lead in tasks] + [
+        Candidate("项目", i, c, n, chapters.get(s) or cat, lead)
+        for i, c, n, s, lead, cat in projects
+    ]
 
 
 def task_heading(store: Store, task_id: int) -> str | None:
@@ -304,4 +322,33 @@ def set_planned_investment(store: Store, project_id: str, year: int, value: floa
         "UPDATE project SET version = version + 1,"
         " updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') WHERE id = ?",
         (project_id,),
+    )
+
+
+# -- demo data ---------------------------------------------------------------------------------
+
+
+def add_task_units(store: Store, links: list[tuple[int, int, str]]) -> None:
+    """Task units (task id, unit id, role), leaving a task's existing units as they are."""
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO task_unit (task_id, unit_id, role) VALUES (?,?,?)", links
+    )
+
+
+def insert_task_reports(store: Store, rows: list[tuple]) -> None:
+    """(task id, unit id, period, reported_at, progress_text, state, done_date, problems,
+    source, version) rows."""
+    store.conn.executemany(
+        "INSERT INTO task_report (task_id, unit_id, period, reported_at, progress_text, state,"
+        " done_date, problems, source, version) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+
+
+def insert_task_supervisions(store: Store, rows: list[tuple]) -> None:
+    """(task id, unit id, issued_date, reply_by, level, status, reason, request) rows."""
+    store.conn.executemany(
+        "INSERT INTO supervision (project_id, task_id, unit_id, issued_date, reply_by, level,"
+        " status, reason, request) VALUES (NULL,?,?,?,?,?,?,?,?)",
+        rows,
     )

@@ -426,6 +426,11 @@ def read_list(
         (clean_text(v) for r in rows[:header] for v in r if not is_blank(v) and _year_of(str(v))),
         None,
     )
+    if year is not None and _year_of(title) not in (None, year):
+        raise UserError(
+            f"「{path.name}」的标题是「{title}」，是 {_year_of(title)} 年的清单，"
+            f"不能导入到 {year} 年。请选择 {_year_of(title)} 年后再导入，或改正文件标题。"
+        )
     if year is None:
         year = _year_of(title)
         if year is None:

@@ -1,0 +1,286 @@
+"""Dialogs of the 年度清单 page: choosing entries, an entry's targets, a new task, issuing the list,
+and the preview of an imported list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+)
+
+from ...domain.errors import UserError
+from ...domain.fields import STAGES
+from ...domain.money import plain_number
+from ...domain.parsing import ParseError, parse_money
+from ...domain.unit_names import UnitNames
+from ...services.annual import Targets
+from ...store.annual import AnnualItem, Candidate
+
+NO_UNIT = "（未定）"
+_SPLIT = "、，,；; "
+
+
+class _Dialog(QDialog):
+    """A dialog whose OK runs ``save``; a refusal is shown in red inside it, which stays open."""
+
+    def __init__(self, parent, title: str, ok_text: str = "确定"):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.error = QLabel()
+        self.error.setObjectName("dialog_error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color:#C00000")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.Ok)
+        self.ok_button.setText(ok_text)
+        self.buttons.button(QDialogButtonBox.Cancel).setText("取消")
+        self.buttons.accepted.connect(self._ok)
+        self.buttons.rejected.connect(self.reject)
+        self.save: Callable[[], None] | None = None
+
+    def _ok(self) -> None:
+        try:
+            if self.save is not None:
+                self.save()
+        except UserError as exc:
+            self.error.setText(exc.message)
+            return
+        self.accept()
+
+
+class AddItemsDialog(_Dialog):
+    """Tasks and projects of the plan not yet on the list, to tick and add."""
+
+    def __init__(self, parent, candidates: list[Candidate]):
+        super().__init__(parent, "添加任务或项目", "加入清单")
+        self.resize(760, 560)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("输入名称、编码或牵头单位筛选")
+        self.filter.textChanged.connect(self._filter)
+        self.kind = QComboBox()
+        self.kind.addItems(["全部", "任务", "项目"])
+        self.kind.currentIndexChanged.connect(lambda _i: self._filter(self.filter.text()))
+        self.list = QListWidget()
+        self.list.setSelectionMode(QAbstractItemView.NoSelection)
+        for c in candidates:
+            lead = f"　牵头：{c.lead}" if c.lead else ""
+            item = QListWidgetItem(
+                f"[{c.kind}] {c.code}　{c.name}{lead}　（{c.heading or '未分类'}）"
+            )
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Unchecked)
+            item.setData(Qt.UserRole, (c.kind, c.id))
+            item.setData(Qt.UserRole + 1, c.kind)
+            self.list.addItem(item)
+        layout = QVBoxLayout(self)
+        top = QFormLayout()
+        top.addRow("筛选", self.filter)
+        top.addRow("类型", self.kind)
+        layout.addLayout(top)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def _filter(self, text: str) -> None:
+        kind = self.kind.currentText()
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            hidden = (text.strip() and text.strip() not in item.text()) or (
+                kind != "全部" and item.data(Qt.UserRole + 1) != kind
+            )
+            item.setHidden(bool(hidden))
+
+    def check(self, name: str) -> None:
+        """Tick the entry whose line contains ``name`` (a code or a name)."""
+        for row in range(self.list.count()):
+            if name in self.list.item(row).text():
+                self.list.item(row).setCheckState(Qt.Checked)
+                return
+        raise KeyError(name)
+
+    def chosen(self) -> list[tuple[str, object]]:
+        return [
+            self.list.item(r).data(Qt.UserRole)
+            for r in range(self.list.count())
+            if self.list.item(r).checkState() == Qt.Checked
+        ]
+
+
+def _unit_box(units, current: str | None) -> QComboBox:
+    box = QComboBox()
+    box.addItem(NO_UNIT, None)
+    for u in units:
+        box.addItem(u.name, u.id)
+    if current:
+        box.setCurrentIndex(max(0, box.findText(current)))
+    return box
+
+
+class TargetsDialog(_Dialog):
+    """An entry's targets: heading, 预期成果 (形象进度目标), 完成时限, units; a project's 年度计划投资
+    and 目标阶段."""
+
+    def __init__(self, parent, item: AnnualItem, units, headings: list[str]):
+        super().__init__(parent, f"编辑目标：{item.name}", "保存")
+        self.item = item
+        self.units = [u for u in units if u.active]
+        self.names = UnitNames(self.units)
+        self.resize(620, 460)
+        form = QFormLayout()
+        form.addRow("名称", QLabel(f"[{item.kind}] {item.code}　{item.name}"))
+        self.heading = QComboBox()
+        self.heading.setEditable(True)
+        self.heading.addItems(headings)
+        self.heading.setCurrentText(item.heading or "")
+        form.addRow("分组（领域）", self.heading)
+        self.expected = QPlainTextEdit(item.expected or "")
+        self.expected.setFixedHeight(70)
+        form.addRow("形象进度目标" if item.kind == "项目" else "预期成果", self.expected)
+        self.due = QLineEdit(item.due_text or "")
+        self.due.setPlaceholderText("如：6月底前、三季度、年底前、2026-09-30、持续推进")
+        form.addRow("完成时限", self.due)
+        self.lead = _unit_box(self.units, item.lead)
+        form.addRow("牵头单位", self.lead)
+        self.responsible = QLineEdit("、".join(item.responsible))
+        self.responsible.setPlaceholderText("多个单位用顿号分隔，如：旌阳区、广汉市")
+        form.addRow("责任单位", self.responsible)
+        self.investment = QLineEdit(
+            plain_number(item.planned_investment) if item.planned_investment is not None else ""
+        )
+        self.stage = QComboBox()
+        self.stage.addItems(["", *STAGES])
+        self.stage.setCurrentText(item.target_stage or "")
+        if item.kind == "项目":
+            form.addRow(f"{item.year}年计划投资（万元）", self.investment)
+            form.addRow("年底目标阶段", self.stage)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def targets(self) -> Targets:
+        """The form as targets; ``UserError`` naming the field when something cannot be read."""
+        links = []
+        if self.lead.currentData() is not None:
+            links.append((self.lead.currentData(), "牵头"))
+        text = self.responsible.text()
+        for ch in _SPLIT:
+            text = text.replace(ch, "、")
+        for part in (p for p in text.split("、") if p.strip()):
+            unit = self.names.find(part.strip())
+            if unit is None:
+                raise UserError(f"责任单位「{part.strip()}」不在单位名单中，请检查名称。")
+            if unit.id not in {u for u, _ in links}:
+                links.append((unit.id, "责任"))
+        investment = None
+        if self.item.kind == "项目":
+            try:
+                investment = parse_money(self.investment.text())
+            except ParseError as exc:
+                raise UserError(f"年度计划投资：{exc.reason}") from None
+        return Targets(
+            expected=self.expected.toPlainText(),
+            due_text=self.due.text(),
+            heading=self.heading.currentText(),
+            target_stage=(self.stage.currentText() or None) if self.item.kind == "项目" else None,
+            planned_investment=investment,
+            units=links,
+        )
+
+
+class NewTaskDialog(_Dialog):
+    """A task the office adds itself (not one of the plan's)."""
+
+    def __init__(self, parent, units, headings: list[str]):
+        super().__init__(parent, "新增任务", "新增")
+        self.resize(560, 220)
+        form = QFormLayout()
+        self.title = QLineEdit()
+        self.title.setPlaceholderText("任务名称")
+        form.addRow("任务名称", self.title)
+        self.heading = QComboBox()
+        self.heading.setEditable(True)
+        self.heading.addItems(headings)
+        self.heading.setCurrentText("其他重点任务")
+        form.addRow("分组（领域）", self.heading)
+        self.lead = _unit_box([u for u in units if u.active], None)
+        form.addRow("牵头单位", self.lead)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+
+class IssueDialog(_Dialog):
+    """印发: 文号 and date."""
+
+    def __init__(self, parent, doc_no: str | None, day: date):
+        super().__init__(parent, "印发清单", "印发")
+        form = QFormLayout()
+        self.doc_no = QLineEdit(doc_no or "")
+        self.doc_no.setPlaceholderText("如：成德同城办〔2026〕1号")
+        form.addRow("印发文号", self.doc_no)
+        self.day = QDateEdit(QDate(day.year, day.month, day.day))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        form.addRow("印发日期", self.day)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def chosen_day(self) -> date:
+        d = self.day.date()
+        return date(d.year(), d.month(), d.day())
+
+
+class ImportPreviewDialog(_Dialog):
+    """What an imported list would change; 导入 only when it has no error."""
+
+    def __init__(self, parent, preview):
+        super().__init__(parent, f"导入清单预览：{preview.file_name}", "导入")
+        self.resize(900, 600)
+        self.preview = preview
+        errors = preview.all_errors
+        head = QLabel(
+            preview.summary() + (f"　错误 {len(errors)} 处，不能导入。" if errors else "")
+        )
+        head.setObjectName("preview_summary")
+        head.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["行", "处理", "任务/项目", "说明"])
+        self.tree.setColumnWidth(0, 50)
+        self.tree.setColumnWidth(1, 80)
+        self.tree.setColumnWidth(2, 320)
+        for e in errors:
+            QTreeWidgetItem(self.tree, [e.cell, "错误", e.field, e.message])
+        for r in preview.rows:
+            if r.action in ("不变",) or r.errors:
+                continue
+            QTreeWidgetItem(self.tree, [str(r.row), r.action, r.name, "；".join(r.changes)])
+        for _, name in preview.removed:
+            QTreeWidgetItem(self.tree, ["", "移出清单", name, "文件中没有这一项"])
+        for note in preview.notes:
+            QTreeWidgetItem(self.tree, ["", "提示", "", note])
+        self.ok_button.setEnabled(not errors)
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)

@@ -547,6 +547,9 @@ def _parse(store, preview: ListPreview, rows, start: int, cols: dict[str, int], 
         texts = {normalize_text(v) for v in filled}
         name_raw = cell(values, "name")
         first = normalize_text(filled[0])
+        if _NOTE_ROW.match(first) and is_blank(cell(values, "lead")):
+            preview.notes.append(f"第 {sheet_row} 行「{first[:30]}」是说明文字，未导入。")
+            continue
         if (
             len(texts) == 1
             and (len(filled) > 1 or is_blank(name_raw) or _NUMBERED.match(first))
@@ -554,9 +557,6 @@ def _parse(store, preview: ListPreview, rows, start: int, cols: dict[str, int], 
         ):
             heading = _NUMBERED.sub("", first).strip() or first
             last_seq = None
-            continue
-        if _NOTE_ROW.match(first) and is_blank(cell(values, "lead")):
-            preview.notes.append(f"第 {sheet_row} 行「{first[:30]}」是说明文字，未导入。")
             continue
         name = clean_text(name_raw)
         lr = ListRow(sheet_row, name or "", heading)
@@ -784,8 +784,13 @@ def _read_values(preview: ListPreview, lr: ListRow, values: list, cols, unit) ->
             except DueError as exc:
                 err("due", text, str(exc))
             else:
-                if due.day is not None and due.day.year != preview.year and not _year_of(text):
-                    err("due", text, f"完成时限「{text}」不在 {preview.year} 年内。")
+                if due.day is not None and due.day.year < preview.year:
+                    err(
+                        "due",
+                        text,
+                        f"完成时限「{text}」不在 {preview.year} 年内（已是往年）。"
+                        "请改为本年的时限，或「持续推进」。",
+                    )
                 lr.values["due_text"] = text
                 lr.values["due_date"] = due.day.isoformat() if due.day else None
     # 预期成果 / 形象进度目标

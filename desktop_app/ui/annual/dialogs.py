@@ -141,7 +141,7 @@ class TargetsDialog(_Dialog):
         self.item = item
         self.units = [u for u in units if u.active]
         self.names = UnitNames(self.units)
-        self.resize(620, 460)
+        self.resize(620, 400)
         form = QFormLayout()
         form.addRow("名称", QLabel(f"[{item.kind}] {item.code}　{item.name}"))
         self.heading = QComboBox()
@@ -171,6 +171,7 @@ class TargetsDialog(_Dialog):
             form.addRow("年底目标阶段", self.stage)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addStretch(1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
@@ -263,13 +264,20 @@ class ImportPreviewDialog(_Dialog):
         )
         head.setObjectName("preview_summary")
         head.setWordWrap(True)
+        # Every error in full, above the table (a long message would be cut in a cell).
+        self.errors = QLabel("\n".join(e.message for e in errors[:12]))
+        self.errors.setObjectName("preview_errors")
+        self.errors.setWordWrap(True)
+        self.errors.setStyleSheet("color:#C00000")
+        self.errors.setVisible(bool(errors))
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["行", "处理", "任务/项目", "说明"])
         self.tree.setColumnWidth(0, 50)
         self.tree.setColumnWidth(1, 80)
-        self.tree.setColumnWidth(2, 320)
+        self.tree.setColumnWidth(2, 300)
         for e in errors:
-            QTreeWidgetItem(self.tree, [e.cell, "错误", e.field, e.message])
+            row = QTreeWidgetItem(self.tree, [e.cell, "错误", e.field, e.message])
+            row.setToolTip(3, e.message)
         for r in preview.rows:
             if r.action in ("不变",) or r.errors:
                 continue
@@ -281,6 +289,7 @@ class ImportPreviewDialog(_Dialog):
         self.ok_button.setEnabled(not errors)
         layout = QVBoxLayout(self)
         layout.addWidget(head)
+        layout.addWidget(self.errors)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)

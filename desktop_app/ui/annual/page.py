@@ -109,7 +109,7 @@ class AnnualListPage(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(36)
-        for col, width in enumerate((64, 0, 40, 124, 130, 84, 0, 96, 60)):
+        for col, width in enumerate((64, 0, 40, 124, 130, 84, 0, 112, 60)):
             if width:
                 self.tree.setColumnWidth(col, width)
                 header.setSectionResizeMode(col, QHeaderView.Interactive)

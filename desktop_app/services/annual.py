@@ -59,7 +59,7 @@ def due_date_of(name: str, due_text: str | None, year: int) -> str | None:
 def create_list(store: Store, year: int, title: str | None = None) -> Changes:
     year = check_year(year)
     title = clean_text(title) or default_title(year)
-    with store.write() as tx:
+    with astore.write(store) as tx:
         if astore.get_list(store, year) is not None:
             raise UserError(f"{year} 年的年度清单已经存在。")
         astore.insert_list(store, year, astore.first_plan_id(store), title)
@@ -71,7 +71,7 @@ def set_title(store: Store, year: int, title: str) -> Changes:
     title = clean_text(title)
     if not title:
         raise ValidationError({"title": "清单标题不能为空"})
-    with store.write() as tx:
+    with astore.write(store) as tx:
         old = require_list(store, year)
         if old.title != title:
             astore.update_list(store, year, {"title": title})
@@ -85,7 +85,7 @@ def issue_list(store: Store, year: int, doc_no: str, issued_at: date | str) -> C
     if not doc_no:
         raise ValidationError({"doc_no": "请填写印发文号，例如 成德同城办〔2026〕1号"})
     day = issued_at if isinstance(issued_at, date) else _iso_day(issued_at)
-    with store.write() as tx:
+    with astore.write(store) as tx:
         old = require_list(store, year)
         if not astore.list_items(store, year):
             raise UserError(f"{year} 年清单还没有任何任务或项目，不能印发。")
@@ -118,7 +118,7 @@ def add_items(
     """Put tasks and projects (``("任务", task id)`` / ``("项目", project id)``) on the list, at its
     end, each under ``heading`` or else its chapter of the plan."""
     headings = {(c.kind, c.id): c for c in astore.candidates(store)}
-    with store.write() as tx:
+    with astore.write(store) as tx:
         require_list(store, year)
         present = {i.key for i in astore.list_items(store, year)}
         ids = []
@@ -176,7 +176,7 @@ def add_new_task(
     title = clean_text(title)
     if not title:
         raise ValidationError({"title": "任务名称不能为空"})
-    with store.write() as tx:
+    with astore.write(store) as tx:
         found = require_list(store, year)
         plan_id = found.plan_id or astore.first_plan_id(store)
         if plan_id is None:
@@ -192,7 +192,7 @@ def add_new_task(
 
 def remove_items(store: Store, item_ids: list[int]) -> Changes:
     """Take entries off the list (the tasks and projects themselves and their reports stay)."""
-    with store.write() as tx:
+    with astore.write(store) as tx:
         for item_id in item_ids:
             row = astore.item_row(store, item_id)
             if row is None:
@@ -217,7 +217,7 @@ def _renumber(store: Store, year: int) -> None:
 
 def reorder(store: Store, year: int, order: list[int]) -> Changes:
     """Give the list's entries the order of ``order`` (every entry's id, once)."""
-    with store.write() as tx:
+    with astore.write(store) as tx:
         items = astore.list_items(store, year)
         if sorted(order) != sorted(i.id for i in items):
             raise ConflictError("清单已被他人修改，请刷新后重试。")
@@ -266,7 +266,7 @@ def set_targets(
     store: Store, item_id: int, targets: Targets, *, expected_version: int | None = None
 ) -> Changes:
     """Set an entry's annual targets and units (one transaction; refused if changed meanwhile)."""
-    with store.write() as tx:
+    with astore.write(store) as tx:
         item = astore.get_item(store, item_id)
         if item is None:
             raise NotFoundError("该条目已不在清单中，请刷新。")
@@ -338,7 +338,17 @@ def apply_targets(store: Store, tx, item: astore.AnnualItem, t: Targets) -> Chan
             problem = unit_links_problems(links)
             if problem:
                 raise ValidationError({"units": f"「{item.name}」：{problem}"})
-            if project_store.set_units(store, item.project_id, links):
+            if sorted(links) != sorted(current):
+                project_store.set_units(store, item.project_id, links, audit=False)
+                tx.audit(
+                    "project",
+                    item.project_id,
+                    "units",
+                    _units_text(store, current),
+                    _units_text(store, links),
+                    project_id=item.project_id,
+                )
+                astore.bump_project(store, item.project_id)
                 touched = Changes(projects=frozenset({item.project_id}), reports=True)
     return touched
 
@@ -384,7 +394,7 @@ def carry_forward(store: Store, from_year: int, to_year: int) -> CarryResult:
     if to_year <= from_year:
         raise UserError(f"只能从前一年结转到后一年（{from_year} → {to_year} 不行）。")
     carried, skipped, reset = [], [], []
-    with store.write() as tx:
+    with astore.write(store) as tx:
         require_list(store, from_year)
         if astore.get_list(store, to_year) is None:
             astore.insert_list(store, to_year, astore.first_plan_id(store), default_title(to_year))
@@ -447,7 +457,7 @@ def apply_import(store: Store, preview) -> ImportResult:
         more = f"\n……共 {len(errors)} 处错误。" if len(errors) > 10 else ""
         raise UserError(f"清单有 {len(errors)} 处错误，未导入，数据库未作任何修改：\n{shown}{more}")
     year = preview.year
-    with store.write(source="导入") as tx:
+    with astore.write(store, source="导入") as tx:
         lst = astore.get_list(store, year)
         items = astore.list_items(store, year) if lst else []
         if (lst is not None) != preview.list_exists or {

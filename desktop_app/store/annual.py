@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .database import Store
+from .database import Store, WriteContext
 
 ROLE_ORDER = "CASE {t}.role WHEN '牵头' THEN 0 WHEN '责任' THEN 1 ELSE 2 END"
 
@@ -62,6 +62,22 @@ class AnnualItem:
     @property
     def key(self) -> tuple[str, object]:
         return ("task", self.task_id) if self.task_id is not None else ("project", self.project_id)
+
+
+def write(store: Store, source: str = "手工"):
+    """A transaction of the list's services: inside another one (an import, the demo) it takes
+    that one's source, so that every audit row of an import says 导入."""
+    outer: list[WriteContext] = store._tx
+    return store.write(source=outer[-1].source if outer else source)
+
+
+def bump_project(store: Store, project_id: str) -> None:
+    """A project's version and time of change (an editor open on it sees it changed)."""
+    store.conn.execute(
+        "UPDATE project SET version = version + 1,"
+        " updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') WHERE id = ?",
+        (project_id,),
+    )
 
 
 def get_list(store: Store, year: int) -> AnnualList | None:
@@ -318,11 +334,7 @@ def set_planned_investment(store: Store, project_id: str, year: int, value: floa
             "INSERT INTO project_annual_target (project_id, year, planned_investment) VALUES (?,?,?)",
             (project_id, year, value),
         )
-    store.conn.execute(
-        "UPDATE project SET version = version + 1,"
-        " updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') WHERE id = ?",
-        (project_id,),
-    )
+    bump_project(store, project_id)
 
 
 # -- demo data ---------------------------------------------------------------------------------

@@ -124,8 +124,10 @@ def test_edits_made_in_excel_are_read_as_written(store, exported, annual_2026, t
         road = _row_of(ws, "成德大道北延线")
         ws.cell(road, 7).value = "1.5亿元"
         ws.cell(road, 9).value = "竣工"
+        ws.cell(road, 4).value = "广汉市，什邡市"
 
     path = _edit(exported, tmp_path / "改.xlsx", edit)
+    last_audit = store.scalar("SELECT max(id) FROM audit_log")
     preview = read_list(store, path)
     assert preview.all_errors == []
     changed = {r.name: r.changes for r in preview.rows if r.action == "修改"}
@@ -138,6 +140,17 @@ def test_edits_made_in_excel_are_read_as_written(store, exported, annual_2026, t
     assert item.lead == "市发展改革委" and item.responsible == ["旌阳区", "罗江区"]
     road = astore.get_item(store, annual_2026["成德大道北延线"])
     assert road.planned_investment == 15000 and road.target_stage == "竣工"
+    assert road.responsible == ["广汉市", "什邡市"]
+    # Every change of the import is audited as the import's, the project's in its history.
+    audit = store.query(
+        "SELECT entity, field, source, project_id FROM audit_log WHERE id > ?", (last_audit,)
+    )
+    assert {a["source"] for a in audit} == {"导入"}
+    assert {(a["entity"], a["field"]) for a in audit if a["project_id"] == road.project_id} == {
+        ("annual_item", "target_stage"),
+        ("project", "2026年计划投资"),
+        ("project", "units"),
+    }
     assert (
         store.scalar(
             "SELECT count(*) FROM audit_log WHERE source = '导入' AND entity = 'annual_item'"

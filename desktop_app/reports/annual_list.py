@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
 
 from ..domain.money import plain_number
 from ..exchange.annual_list import cn_number, grouped, issue_line
@@ -15,7 +16,7 @@ from ..saving import save_file
 from ..store import Store
 from ..store import annual as astore
 from .page import PageSetup, SheetDocument
-from .table import Column, GridLayout, Row
+from .table import Column, GridLayout, Row, grid_chunks
 from .text import TextBlock
 
 COLUMNS = (
@@ -52,23 +53,32 @@ def render_annual_list(
         subtitle=issue_line(lst),
     )
 
+    tasks = sum(1 for i in items if i.kind == "任务")
+    projects = len(items) - tasks
+    money = sum(i.planned_investment or 0 for i in items)
+    summary = (
+        f"共 {len(items)} 项：重点任务 {tasks} 项，重点项目 {projects} 项"
+        + (f"，项目年度计划投资合计 {plain_number(round(money, 2))} 万元" if projects else "")
+        + "。"
+    )
+
     def write(path: Path) -> None:
-        doc = SheetDocument(path, setup, on_page=on_page)
-        f = doc.fonts
-        tasks = sum(1 for i in items if i.kind == "任务")
-        projects = len(items) - tasks
-        money = sum(i.planned_investment or 0 for i in items)
-        summary = (
-            f"共 {len(items)} 项：重点任务 {tasks} 项，重点项目 {projects} 项"
-            + (f"，项目年度计划投资合计 {plain_number(round(money, 2))} 万元" if projects else "")
-            + "。"
-        )
-        story: list = [TextBlock(summary, f.body, BODY_SIZE + 1, space_after=3 * mm)]
         if not items:
-            story.append(TextBlock("清单中还没有任务或项目。", f.heading, 14, fake_bold=True))
-            doc.build_story(story)
+            doc = SheetDocument(path, setup, on_page=on_page)
+            doc.build_story(
+                [TextBlock("清单中还没有任务或项目。", doc.fonts.heading, 14, fake_bold=True)]
+            )
             return
-        grid = GridLayout.for_document(COLUMNS, doc, BODY_SIZE)
+        probe = SheetDocument(path, setup)  # the frame decides the columns' widths
+        layout = GridLayout.for_document(COLUMNS, probe, BODY_SIZE)
+        doc = SheetDocument(
+            path,
+            setup,
+            header_height=layout.header_height,
+            header_painter=layout.paint_header,
+            on_page=on_page,
+        )
+        layout = GridLayout.for_document(COLUMNS, doc, BODY_SIZE)
         rows: list[Row] = []
         for n, (heading, group) in enumerate(grouped(items), start=1):
             label = f"{cn_number(n)}、{heading or '未分类'}"
@@ -87,8 +97,13 @@ def render_annual_list(
                     else "",
                     item.target_stage or "" if project else "",
                 ]
-                rows += [Row(c, group=label) for c in grid.data_row(values)]
-        story.append(grid.table(rows))
-        doc.build_story(story)
+                # A group going on over a page is named again on the next (「…（续）」).
+                rows += [Row(c, group=label) for c in layout.data_row(values)]
+        story = [
+            *grid_chunks(layout, rows),
+            Spacer(1, 3 * mm),
+            TextBlock(summary, doc.fonts.body, BODY_SIZE + 1),
+        ]
+        doc.build_story(story, prepare=layout.prepare)
 
     return save_file(Path(out), write, kind="PDF")

@@ -233,3 +233,40 @@ def test_carry_forward_from_the_page(qtbot, window, store, annual_2026):
     annual.issue_list(store, 2027, "1号", date(2027, 2, 1))
     window.ctx.notify(Changes(reports=True))
     assert page.status.text().startswith("已印发：1号")
+
+
+def test_a_name_close_to_a_task_is_settled_in_the_preview(
+    qtbot, window, store, annual_2026, tmp_path, monkeypatch
+):
+    page = open_page(window)
+    first = next(iter(annual_2026))
+    xlsx = tmp_path / "相近.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(xlsx), ""))
+    qtbot.mouseClick(page.export_button, Qt.LeftButton)
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb.active
+    row = next(r for r in ws.iter_rows(min_row=4) if r[1].value == first)
+    row[1].value = first + "（2026年）"
+    row[9].value = None  # no 编码 to go by
+    row[4].value = "8月底前"
+    wb.save(xlsx)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(xlsx), ""))
+    code = astore.get_item(store, annual_2026[first]).code
+    seen = []
+
+    def second(dialog):
+        seen.append(("second", dialog.ok_button.isEnabled()))
+        ok(dialog)
+
+    def first_dialog(dialog):
+        box = dialog.choice_boxes[row[0].row]
+        seen.append(("first", dialog.ok_button.isEnabled()))
+        box.setCurrentIndex(box.findData(code))
+        answer_next_dialog(second)
+        dialog.recheck_button.click()
+
+    answer_next_dialog(first_dialog)
+    qtbot.mouseClick(page.import_button, Qt.LeftButton)
+    assert seen == [("first", False), ("second", True)]
+    item = astore.get_item(store, annual_2026[first])
+    assert item.due_text == "8月底前" and item.name == first

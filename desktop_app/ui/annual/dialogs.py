@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -33,6 +34,7 @@ from ...services.annual import Targets
 from ...store.annual import AnnualItem, Candidate
 
 NO_UNIT = "（未定）"
+RECHECK = 2  # the preview dialog's answer: read the file again with the rows' choices
 _SPLIT = "、，,；; "
 
 
@@ -287,9 +289,36 @@ class ImportPreviewDialog(_Dialog):
         for note in preview.notes:
             QTreeWidgetItem(self.tree, ["", "提示", "", note])
         self.ok_button.setEnabled(not errors)
+        # Rows whose name is close to a task's or project's: the user says which it is.
+        self.choice_boxes: dict[int, QComboBox] = {}
+        choices = QFormLayout()
+        for r in preview.rows:
+            if not r.similar:
+                continue
+            box = QComboBox()
+            box.addItem("请选择……", "")
+            for code, name in r.similar:
+                box.addItem(f"就是 {code} {name}", code)
+            box.addItem("作为新任务", None)
+            self.choice_boxes[r.row] = box
+            choices.addRow(f"第 {r.row} 行「{r.name}」", box)
+        self.recheck_button = QPushButton("按所选重新检查")
+        self.recheck_button.setVisible(bool(self.choice_boxes))
+        self.recheck_button.clicked.connect(lambda _checked=False: self.done(RECHECK))
+        if self.choice_boxes:
+            choices.addRow("", self.recheck_button)
         layout = QVBoxLayout(self)
         layout.addWidget(head)
         layout.addWidget(self.errors)
+        layout.addLayout(choices)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+
+    def choices(self) -> dict[int, str | None]:
+        """``sheet row -> code`` (that task or project) or ``None`` (a new task), as chosen."""
+        return {
+            row: box.currentData()
+            for row, box in self.choice_boxes.items()
+            if box.currentData() != ""
+        }

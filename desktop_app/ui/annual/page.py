@@ -32,7 +32,14 @@ from ...services.changes import Changes
 from ...store import annual as astore
 from ...store.units import list_units
 from ..context import AppContext
-from .dialogs import AddItemsDialog, ImportPreviewDialog, IssueDialog, NewTaskDialog, TargetsDialog
+from .dialogs import (
+    RECHECK,
+    AddItemsDialog,
+    ImportPreviewDialog,
+    IssueDialog,
+    NewTaskDialog,
+    TargetsDialog,
+)
 
 COLUMNS = (
     "序号",
@@ -408,17 +415,24 @@ class AnnualListPage(QWidget):
         name, _ = QFileDialog.getOpenFileName(self, "导入年度清单", "", EXCEL_FILTER)
         if not name:
             return
-        try:
-            preview = read_list(self.ctx.store, Path(name), year=self.year)
-        except UserError as exc:
-            self._refused(exc)
+        choices: dict[int, str | None] = {}
+        while True:
+            try:
+                preview = read_list(self.ctx.store, Path(name), year=self.year, choices=choices)
+            except UserError as exc:
+                self._refused(exc)
+                return
+            dialog = ImportPreviewDialog(self, preview)
+            result = []
+
+            def save(preview=preview, result=result) -> None:
+                result.append(annual.apply_import(self.ctx.store, preview))
+
+            dialog.save = save
+            answer = dialog.exec()
+            if answer == RECHECK:
+                choices.update(dialog.choices())
+                continue
+            if answer and result:
+                self._done(result[0].message, Changes(reports=True, all_projects=True))
             return
-        dialog = ImportPreviewDialog(self, preview)
-        result = []
-
-        def save() -> None:
-            result.append(annual.apply_import(self.ctx.store, preview))
-
-        dialog.save = save
-        if dialog.exec() and result:
-            self._done(result[0].message, Changes(reports=True, all_projects=True))

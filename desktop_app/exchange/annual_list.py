@@ -416,12 +416,21 @@ def read_list(
                 chosen = (rank, sheet, rows, header, cols)
     finally:
         book.close()
-    if chosen is None or "name" not in chosen[4]:
+    if chosen is None or not chosen[4]:
         raise UserError(
             f"「{path.name}」中找不到年度清单的表头：前 15 行里没有「任务/项目」「重点任务」或「项目名称」列。"
             "请确认这是年度清单；列标题不同时，请用列对应指定（命令行 --map 表头=字段）。"
         )
     _, sheet, rows, header, cols = chosen
+    if not any(key_of(v) for v in rows[header]) and header + 1 < len(rows):
+        # A title row right over the header row (no empty row between) was taken for the top
+        # of a two-row header: the header is the row below it.
+        header += 1
+        cols = {}
+        for c, v in enumerate(rows[header]):
+            key = key_of(v)
+            if key is not None and key not in cols:
+                cols[key] = c
     title = next(
         (clean_text(v) for r in rows[:header] for v in r if not is_blank(v) and _year_of(str(v))),
         None,
@@ -456,6 +465,18 @@ def read_list(
         preview.notes.append(
             f"以下列未导入：{'、'.join(unmapped)}。如需导入，请指定对应的字段（命令行 --map 表头=字段）。"
         )
+    if "name" not in cols:
+        preview.errors.append(
+            CellError(
+                sheet,
+                "",
+                "任务/项目",
+                "",
+                f"「{path.name}」工作表「{sheet}」中找不到「任务/项目」列（重点任务、任务名称、项目名称）。"
+                "请在列对应中指定任务或项目名称所在的列（命令行 --map 表头=任务/项目）。",
+            )
+        )
+        return preview
     if "lead" not in cols:
         preview.errors.append(
             CellError(

@@ -270,3 +270,43 @@ def test_a_name_close_to_a_task_is_settled_in_the_preview(
     assert seen == [("first", False), ("second", True)]
     item = astore.get_item(store, annual_2026[first])
     assert item.due_text == "8月底前" and item.name == first
+
+
+def test_an_offices_own_columns_are_mapped_in_the_preview(
+    qtbot, window, store, annual_2026, tmp_path, monkeypatch
+):
+    page = open_page(window)
+    names = list(annual_2026)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2026年成德同城化重点工作清单"])
+    ws.append(["序号", "工作事项", "主抓单位", "时间节点", "工作目标"])
+    ws.append(["一、基础设施"])
+    ws.append([1, names[0], "市发展改革委", "5月底前", "出台工作方案"])
+    xlsx = tmp_path / "自有格式.xlsx"
+    wb.save(xlsx)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(xlsx), ""))
+    seen = []
+
+    def second(dialog):
+        seen.append(dialog.errors.text())
+        ok(dialog)
+
+    def first_dialog(dialog):
+        seen.append(dialog.errors.text())
+        dialog.column_boxes["工作事项"].setCurrentIndex(
+            dialog.column_boxes["工作事项"].findData("name")
+        )
+        dialog.column_boxes["主抓单位"].setCurrentIndex(
+            dialog.column_boxes["主抓单位"].findData("lead")
+        )
+        answer_next_dialog(second)
+        dialog.recheck_button.click()
+
+    answer_next_dialog(first_dialog)
+    qtbot.mouseClick(page.import_button, Qt.LeftButton)
+    assert "找不到「任务/项目」列" in seen[0]
+    assert seen[1] == ""
+    items = astore.list_items(store, 2026)
+    assert [i.name for i in items] == [names[0]]  # the file is the list: the rest left it
+    assert items[0].due_date == "2026-05-31" and items[0].lead == "市发展改革委"

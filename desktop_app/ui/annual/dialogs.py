@@ -14,6 +14,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -30,6 +33,8 @@ from ...domain.fields import STAGES
 from ...domain.money import plain_number
 from ...domain.parsing import ParseError, parse_money
 from ...domain.unit_names import UnitNames
+from ...exchange.annual_list import LIST_FIELDS
+from ...exchange.columns import column_letter
 from ...services.annual import Targets
 from ...store.annual import AnnualItem, Candidate
 
@@ -253,12 +258,16 @@ class IssueDialog(_Dialog):
         return date(d.year(), d.month(), d.day())
 
 
+def unmapped(preview) -> list[str]:
+    return [h for c, h in preview.headers.items() if c not in preview.mapping]
+
+
 class ImportPreviewDialog(_Dialog):
     """What an imported list would change; 导入 only when it has no error."""
 
     def __init__(self, parent, preview):
         super().__init__(parent, f"导入清单预览：{preview.file_name}", "导入")
-        self.resize(900, 600)
+        self.resize(960, 680)
         self.preview = preview
         errors = preview.all_errors
         head = QLabel(
@@ -302,18 +311,40 @@ class ImportPreviewDialog(_Dialog):
             box.addItem("作为新任务", None)
             self.choice_boxes[r.row] = box
             choices.addRow(f"第 {r.row} 行「{r.name}」", box)
+        # 列对应: every titled column of the sheet and the field it is read as.
+        self.column_boxes: dict[str, QComboBox] = {}
+        columns = QGridLayout()
+        for n, (col, header) in enumerate(sorted(preview.headers.items())):
+            box = QComboBox()
+            box.addItem("不导入", None)
+            for f in LIST_FIELDS:
+                box.addItem(f.label, f.key)
+            box.setCurrentIndex(max(0, box.findData(preview.mapping.get(col))))
+            self.column_boxes[header] = box
+            columns.addWidget(QLabel(f"{column_letter(col)} 列「{header}」"), n // 3, (n % 3) * 2)
+            columns.addWidget(box, n // 3, (n % 3) * 2 + 1)
+        self.columns_box = QGroupBox("列对应（列标题认不出或认错时在此更正，再点“按所选重新检查”）")
+        self.columns_box.setLayout(columns)
+        self.columns_box.setCheckable(True)
+        self.columns_box.setChecked(bool(preview.all_errors) or bool(unmapped(preview)))
         self.recheck_button = QPushButton("按所选重新检查")
-        self.recheck_button.setVisible(bool(self.choice_boxes))
         self.recheck_button.clicked.connect(lambda _checked=False: self.done(RECHECK))
-        if self.choice_boxes:
-            choices.addRow("", self.recheck_button)
         layout = QVBoxLayout(self)
         layout.addWidget(head)
         layout.addWidget(self.errors)
         layout.addLayout(choices)
+        layout.addWidget(self.columns_box)
+        recheck = QHBoxLayout()
+        recheck.addStretch(1)
+        recheck.addWidget(self.recheck_button)
+        layout.addLayout(recheck)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+
+    def mapping(self) -> dict[str, str | None]:
+        """``header -> field key`` (None: not imported) as the 列对应 now says."""
+        return {header: box.currentData() for header, box in self.column_boxes.items()}
 
     def choices(self) -> dict[int, str | None]:
         """``sheet row -> code`` (that task or project) or ``None`` (a new task), as chosen."""

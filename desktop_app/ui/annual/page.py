@@ -416,9 +416,12 @@ class AnnualListPage(QWidget):
         if not name:
             return
         choices: dict[int, str | None] = {}
+        mapping: dict[str, str | None] = {}
         while True:
             try:
-                preview = read_list(self.ctx.store, Path(name), year=self.year, choices=choices)
+                preview = read_list(
+                    self.ctx.store, Path(name), year=self.year, mapping=mapping, choices=choices
+                )
             except UserError as exc:
                 self._refused(exc)
                 return
@@ -432,6 +435,7 @@ class AnnualListPage(QWidget):
             answer = dialog.exec()
             if answer == RECHECK:
                 choices.update(dialog.choices())
+                mapping = dialog.mapping()
                 continue
             if answer and result:
                 self._done(result[0].message, Changes(reports=True, all_projects=True))

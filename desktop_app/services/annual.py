@@ -521,3 +521,65 @@ def apply_import(store: Store, preview) -> ImportResult:
         message = f"已导入「{preview.file_name}」：{preview.summary()}"
         store.log_event("import", message, str(preview.path))
     return ImportResult(year, counts, message)
+
+
+# -- undo --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ListUndo:
+    """What one operation on a year's list changed: the state before and after it, over the
+    tasks and projects it could touch."""
+
+    year: int
+    tasks: set[int]
+    projects: set[str]
+    before: dict
+    after: dict
+    new_tasks: set[int]
+
+
+def run_undoable(
+    store: Store,
+    year: int,
+    op,
+    *,
+    task_ids: set[int] | frozenset = frozenset(),
+    project_ids: set[str] | frozenset = frozenset(),
+    source: str = "手工",
+) -> tuple[object, ListUndo]:
+    """Run ``op()`` (a service call on ``year``'s list) in one transaction and keep what undoes
+    it. ``task_ids`` and ``project_ids`` name the tasks and projects it may put on the list
+    (the ones already on it are counted anyway); their units and targets are kept too."""
+    with astore.write(store, source):
+        items = astore.list_items(store, year)
+        tasks = {i.task_id for i in items if i.task_id is not None} | set(task_ids)
+        projects = {i.project_id for i in items if i.project_id is not None} | set(project_ids)
+        last_task = store.scalar("SELECT COALESCE(MAX(id), 0) FROM task")
+        before = astore.list_state(store, year, tasks, projects)
+        result = op()
+        new_tasks = {
+            r[0] for r in store.conn.execute("SELECT id FROM task WHERE id > ?", (last_task,))
+        }
+        tasks |= new_tasks
+        after = astore.list_state(store, year, tasks, projects)
+    return result, ListUndo(year, tasks, projects, before, after, new_tasks)
+
+
+def undo_list(store: Store, undo: ListUndo, *, redo: bool = False) -> Changes:
+    """Undo (or redo) an operation on a year's list; refused when the list, its tasks or
+    projects were changed since by someone else, or a task it added has been reported on."""
+    expected, target = (undo.before, undo.after) if redo else (undo.after, undo.before)
+    doing = "重做" if redo else "撤销"
+    with astore.write(store) as tx:
+        now = astore.list_state(store, undo.year, undo.tasks, undo.projects)
+        if now != expected:
+            raise ConflictError(
+                f"{undo.year} 年清单在这一步之后已被他人（或另一窗口）修改，不能{doing}这一步，"
+                "以免覆盖他人的修改。已重新载入最新内容。"
+            )
+        if not redo and undo.new_tasks and astore.reports_of(store, undo.new_tasks):
+            raise ConflictError(f"这一步新增的任务已有进展报告，不能{doing}。")
+        astore.restore_list_state(store, undo.year, target, undo.tasks, undo.projects)
+        tx.audit("annual_list", undo.year, doing, None, f"{doing}对 {undo.year} 年清单的修改")
+    return Changes(projects=frozenset(undo.projects), reports=True)

@@ -364,3 +364,88 @@ def insert_task_supervisions(store: Store, rows: list[tuple]) -> None:
         " status, reason, request) VALUES (NULL,?,?,?,?,?,?,?,?)",
         rows,
     )
+
+
+# -- a year's list as it stands, for undo and redo ---------------------------------------------
+
+
+def _in(ids) -> tuple[str, tuple]:
+    ids = tuple(ids)
+    return ", ".join("?" * len(ids)) or "NULL", ids
+
+
+def list_state(store: Store, year: int, task_ids: set[int], project_ids: set[str]) -> dict:
+    """What the list's operations change, for the tasks and projects named: the list, its
+    entries, those tasks (rows and units), those projects' units and this year's targets."""
+    tq, tp = _in(sorted(task_ids))
+    pq, pp = _in(sorted(project_ids))
+    return {
+        "list": (store.query("SELECT * FROM annual_list WHERE year = ?", (year,)) or [None])[0],
+        "items": store.query("SELECT * FROM annual_item WHERE year = ? ORDER BY id", (year,)),
+        "tasks": store.query(f"SELECT * FROM task WHERE id IN ({tq}) ORDER BY id", tp),
+        "task_units": store.query(
+            f"SELECT * FROM task_unit WHERE task_id IN ({tq}) ORDER BY task_id, unit_id", tp
+        ),
+        "project_units": store.query(
+            f"SELECT * FROM project_unit WHERE project_id IN ({pq}) ORDER BY project_id, unit_id",
+            pp,
+        ),
+        "targets": store.query(
+            f"SELECT * FROM project_annual_target WHERE year = ? AND project_id IN ({pq})"
+            " ORDER BY project_id",
+            (year, *pp),
+        ),
+    }
+
+
+def _insert(store: Store, table: str, row: dict, conflict: str | None = None) -> None:
+    cols = list(row)
+    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    if conflict:
+        updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != conflict)
+        sql += f" ON CONFLICT({conflict}) DO UPDATE SET {updates}"
+    store.conn.execute(sql, tuple(row.values()))
+
+
+def restore_list_state(
+    store: Store, year: int, state: dict, task_ids: set[int], project_ids: set[str]
+) -> None:
+    """Put the list, and the tasks and projects named, back as ``state`` holds them (inside the
+    caller's transaction). Tasks named but absent from ``state`` did not exist: they go."""
+    tq, tp = _in(sorted(task_ids))
+    pq, pp = _in(sorted(project_ids))
+    if state["list"] is None:
+        store.conn.execute("DELETE FROM annual_list WHERE year = ?", (year,))
+    else:
+        _insert(store, "annual_list", state["list"], "year")
+    keep = {t["id"] for t in state["tasks"]}
+    for task_id in task_ids - keep:
+        store.conn.execute("DELETE FROM task WHERE id = ?", (task_id,))
+    for row in state["tasks"]:
+        _insert(store, "task", row, "id")
+    wanted = {i["id"] for i in state["items"]}
+    for (item_id,) in store.conn.execute(
+        "SELECT id FROM annual_item WHERE year = ?", (year,)
+    ).fetchall():
+        if item_id not in wanted:
+            store.conn.execute("DELETE FROM annual_item WHERE id = ?", (item_id,))
+    for row in state["items"]:
+        _insert(store, "annual_item", row, "id")
+    store.conn.execute(f"DELETE FROM task_unit WHERE task_id IN ({tq})", tp)
+    for row in state["task_units"]:
+        _insert(store, "task_unit", row)
+    store.conn.execute(f"DELETE FROM project_unit WHERE project_id IN ({pq})", pp)
+    for row in state["project_units"]:
+        _insert(store, "project_unit", row)
+    store.conn.execute(
+        f"DELETE FROM project_annual_target WHERE year = ? AND project_id IN ({pq})", (year, *pp)
+    )
+    for row in state["targets"]:
+        _insert(store, "project_annual_target", row)
+    for project_id in project_ids:
+        bump_project(store, project_id)
+
+
+def reports_of(store: Store, task_ids: set[int]) -> int:
+    tq, tp = _in(sorted(task_ids))
+    return int(store.scalar(f"SELECT count(*) FROM task_report WHERE task_id IN ({tq})", tp))

@@ -221,3 +221,81 @@ def test_a_second_list_for_a_year_is_refused(store, annual_2026):
         annual.create_list(store, 2026)
     with pytest.raises(UserError, match="还没有年度清单"):
         annual.add_items(store, 2031, [])
+
+
+def _state(store, year=2026):
+    items = astore.list_items(store, year)
+    return (
+        astore.get_list(store, year),
+        [
+            (i.id, i.seq, i.heading, i.expected, i.due_text, i.units, i.planned_investment)
+            for i in items
+        ],
+        store.query("SELECT id, code FROM task ORDER BY id"),
+    )
+
+
+def test_an_operation_is_undone_and_redone_over_the_tasks_and_projects_it_touched(
+    store, annual_2026
+):
+    before = _state(store)
+    road = annual_2026["成德大道北延线"]
+    item = astore.get_item(store, road)
+    lead = get_unit(store, "市水利局").id
+
+    def op():
+        annual.set_targets(
+            store,
+            road,
+            annual.Targets(
+                expected="完成路面工程",
+                due_text="9月底前",
+                target_stage="在建",
+                planned_investment=20000,
+                units=[(lead, "牵头")],
+            ),
+        )
+        annual.add_new_task(store, 2026, "新的一项")
+
+    _, undo = annual.run_undoable(store, 2026, op)
+    after = _state(store)
+    assert astore.get_item(store, road).lead == "市水利局"
+    annual.undo_list(store, undo)
+    assert _state(store) == before  # the new task is gone, the project's units are back
+    assert astore.get_item(store, road).units == item.units
+    assert (
+        store.scalar(
+            "SELECT planned_investment FROM project_annual_target WHERE project_id = ? AND year = 2026",
+            (item.project_id,),
+        )
+        == 12000
+    )
+    annual.undo_list(store, undo, redo=True)
+    assert _state(store) == after
+
+
+def test_an_undo_over_someone_elses_later_change_is_refused(store, annual_2026):
+    name = next(iter(annual_2026))
+    _, undo = annual.run_undoable(
+        store, 2026, lambda: annual.move_item(store, annual_2026[name], 1)
+    )
+    annual.set_targets(store, annual_2026[name], annual.Targets(due_text="8月底前"))
+    changed = _state(store)
+    with pytest.raises(UserError, match="已被他人"):
+        annual.undo_list(store, undo)
+    assert _state(store) == changed
+
+
+def test_undoing_a_carry_forward_takes_the_new_list_away(store, annual_2026):
+    previous = astore.list_items(store, 2026)
+    _, undo = annual.run_undoable(
+        store,
+        2027,
+        lambda: annual.carry_forward(store, 2026, 2027),
+        task_ids={i.task_id for i in previous if i.task_id},
+        project_ids={i.project_id for i in previous if i.project_id},
+    )
+    assert len(astore.list_items(store, 2027)) == 5
+    annual.undo_list(store, undo)
+    assert astore.get_list(store, 2027) is None and astore.list_items(store, 2027) == []
+    assert len(astore.list_items(store, 2026)) == 5

@@ -310,3 +310,47 @@ def test_an_offices_own_columns_are_mapped_in_the_preview(
     items = astore.list_items(store, 2026)
     assert [i.name for i in items] == [names[0]]  # the file is the list: the rest left it
     assert items[0].due_date == "2026-05-31" and items[0].lead == "市发展改革委"
+
+
+def test_edits_and_imports_are_undone_from_the_edit_menu(
+    qtbot, window, store, annual_2026, tmp_path, monkeypatch
+):
+    page = open_page(window)
+    page.select("成德大道北延线")
+
+    def targets(dialog):
+        dialog.due.setText("10月底前")
+        dialog.investment.setText("20000")
+        ok(dialog)
+
+    answer_next_dialog(targets)
+    qtbot.mouseClick(page.edit_button, Qt.LeftButton)
+
+    def road():
+        return next(r for r in entries(page) if len(r) > 1 and r[1] == "成德大道北延线")
+
+    assert road()[5] == "10月底前" and road()[7] == "20000"
+    assert window.act_undo.text().startswith("撤销")
+    window.act_undo.trigger()
+    assert road()[5] == "年底前" and road()[7] == "12000"
+    window.act_redo.trigger()
+    assert road()[5] == "10月底前" and road()[7] == "20000"
+
+    # An import that adds a new task, undone: the task is gone again.
+    xlsx = tmp_path / "清单.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(xlsx), ""))
+    qtbot.mouseClick(page.export_button, Qt.LeftButton)
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb.active
+    for c, v in enumerate(["6", "开展成德同城化宣传月活动", "市商务局", None, "5月底前"]):
+        ws.cell(ws.max_row + (c == 0), c + 1).value = v
+    wb.save(xlsx)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(xlsx), ""))
+    tasks = store.scalar("SELECT count(*) FROM task")
+    answer_next_dialog(ok)
+    qtbot.mouseClick(page.import_button, Qt.LeftButton)
+    assert "开展成德同城化宣传月活动" in [r[1] for r in entries(page) if len(r) > 1]
+    assert store.scalar("SELECT count(*) FROM task") == tasks + 1
+    window.act_undo.trigger()
+    assert "开展成德同城化宣传月活动" not in [r[1] for r in entries(page) if len(r) > 1]
+    assert store.scalar("SELECT count(*) FROM task") == tasks

@@ -32,6 +32,8 @@ from ...services.changes import Changes
 from ...store import annual as astore
 from ...store.units import list_units
 from ..context import AppContext
+from ..undo import execute
+from .commands import ListCommand
 from .dialogs import (
     RECHECK,
     AddItemsDialog,
@@ -242,10 +244,16 @@ class AnnualListPage(QWidget):
             b.setEnabled(has_list and bool(self.items))
         self.carry_button.setEnabled(astore.get_list(self.ctx.store, self.year - 1) is not None)
 
-    def _done(self, text: str, changes: Changes | None = None) -> None:
+    def _run(self, text: str, op, **scope) -> object:
+        """Run a service on the year's list as an undoable step (编辑 → 撤销); the views reload
+        from the change it reports. ``UserError`` when refused (nothing changed)."""
+        command = ListCommand(self.ctx, text, self.year, op, **scope)
+        execute(self.ctx, command)
+        return command.result
+
+    def _done(self, text: str) -> None:
         self.message.setText(text)
         self.reload()
-        self.ctx.notify(changes or Changes(reports=True))
 
     def _refused(self, exc: UserError) -> None:
         self.message.setText("")
@@ -255,7 +263,9 @@ class AnnualListPage(QWidget):
 
     def create_list(self) -> None:
         try:
-            annual.create_list(self.ctx.store, self.year)
+            self._run(
+                f"新建 {self.year} 年清单", lambda: annual.create_list(self.ctx.store, self.year)
+            )
         except UserError as exc:
             self._refused(exc)
             return
@@ -263,7 +273,13 @@ class AnnualListPage(QWidget):
 
     def carry_forward(self) -> None:
         try:
-            result = annual.carry_forward(self.ctx.store, self.year - 1, self.year)
+            previous = astore.list_items(self.ctx.store, self.year - 1)
+            result = self._run(
+                f"从 {self.year - 1} 年结转",
+                lambda: annual.carry_forward(self.ctx.store, self.year - 1, self.year),
+                task_ids={i.task_id for i in previous if i.task_id},
+                project_ids={i.project_id for i in previous if i.project_id},
+            )
         except UserError as exc:
             self._refused(exc)
             return
@@ -287,7 +303,12 @@ class AnnualListPage(QWidget):
             chosen = dialog.chosen()
             if not chosen:
                 raise UserError("请勾选要加入清单的任务或项目。")
-            annual.add_items(self.ctx.store, self.year, chosen)
+            self._run(
+                f"加入清单 {len(chosen)} 项",
+                lambda: annual.add_items(self.ctx.store, self.year, chosen),
+                task_ids={k for kind, k in chosen if kind == "任务"},
+                project_ids={k for kind, k in chosen if kind == "项目"},
+            )
 
         dialog.save = save
         if dialog.exec():
@@ -300,12 +321,15 @@ class AnnualListPage(QWidget):
         dialog = NewTaskDialog(self, list_units(self.ctx.store), self._headings())
 
         def save() -> None:
-            annual.add_new_task(
-                self.ctx.store,
-                self.year,
-                dialog.title.text(),
-                heading=dialog.heading.currentText(),
-                lead_unit_id=dialog.lead.currentData(),
+            self._run(
+                "新增任务",
+                lambda: annual.add_new_task(
+                    self.ctx.store,
+                    self.year,
+                    dialog.title.text(),
+                    heading=dialog.heading.currentText(),
+                    lead_unit_id=dialog.lead.currentData(),
+                ),
             )
 
         dialog.save = save
@@ -320,18 +344,19 @@ class AnnualListPage(QWidget):
         if item is None:
             return
         dialog = TargetsDialog(self, item, list_units(self.ctx.store), self._headings())
-        result: list[Changes] = []
 
         def save() -> None:
-            result.append(
-                annual.set_targets(
-                    self.ctx.store, item.id, dialog.targets(), expected_version=item.version
-                )
+            targets = dialog.targets()
+            self._run(
+                f"编辑目标 {item.name[:20]}",
+                lambda: annual.set_targets(
+                    self.ctx.store, item.id, targets, expected_version=item.version
+                ),
             )
 
         dialog.save = save
         if dialog.exec():
-            self._done(f"已保存「{item.name}」的年度目标。", result[-1] if result else None)
+            self._done(f"已保存「{item.name}」的年度目标。")
 
     def remove_items(self) -> None:
         ids = self.selected_ids()
@@ -348,7 +373,7 @@ class AnnualListPage(QWidget):
         if answer != QMessageBox.Yes:
             return
         try:
-            annual.remove_items(self.ctx.store, ids)
+            self._run(f"移出清单 {len(ids)} 项", lambda: annual.remove_items(self.ctx.store, ids))
         except UserError as exc:
             self._refused(exc)
             return
@@ -359,7 +384,10 @@ class AnnualListPage(QWidget):
         if len(ids) != 1:
             return
         try:
-            annual.move_item(self.ctx.store, ids[0], delta)
+            self._run(
+                "上移" if delta < 0 else "下移",
+                lambda: annual.move_item(self.ctx.store, ids[0], delta),
+            )
         except UserError as exc:
             self._refused(exc)
             return
@@ -377,7 +405,11 @@ class AnnualListPage(QWidget):
         dialog = IssueDialog(self, lst.doc_no, self.ctx.today())
 
         def save() -> None:
-            annual.issue_list(self.ctx.store, self.year, dialog.doc_no.text(), dialog.chosen_day())
+            doc_no, day = dialog.doc_no.text(), dialog.chosen_day()
+            self._run(
+                f"印发 {self.year} 年清单",
+                lambda: annual.issue_list(self.ctx.store, self.year, doc_no, day),
+            )
 
         dialog.save = save
         if dialog.exec():
@@ -429,7 +461,15 @@ class AnnualListPage(QWidget):
             result = []
 
             def save(preview=preview, result=result) -> None:
-                result.append(annual.apply_import(self.ctx.store, preview))
+                result.append(
+                    self._run(
+                        f"导入清单 {preview.file_name}",
+                        lambda: annual.apply_import(self.ctx.store, preview),
+                        task_ids={r.task_id for r in preview.rows if r.task_id},
+                        project_ids={r.project_id for r in preview.rows if r.project_id},
+                        source="导入",
+                    )
+                )
 
             dialog.save = save
             answer = dialog.exec()
@@ -438,5 +478,5 @@ class AnnualListPage(QWidget):
                 mapping = dialog.mapping()
                 continue
             if answer and result:
-                self._done(result[0].message, Changes(reports=True, all_projects=True))
+                self._done(result[0].message)
             return

@@ -423,3 +423,39 @@ def test_an_offices_own_layout_is_read_with_a_mapping(store, annual_2026, tmp_pa
     assert [i.name for i in items] == names[:3]
     assert items[0].supporting == ["旌阳区"] and items[0].responsible == []
     assert items[2].heading == "改革创新"
+
+
+def test_a_cleared_lead_unit_is_refused_not_taken_as_none(store, exported, annual_2026, tmp_path):
+    row = []
+
+    def edit(ws):
+        row.append(_row_of(ws, "成德大道北延线"))
+        ws.cell(row[0], 3).value = None
+
+    preview = read_list(store, _edit(exported, tmp_path / "空牵头.xlsx", edit))
+    (error,) = preview.all_errors
+    assert error.cell == f"C{row[0]}" and "现为「市交通运输局」" in error.message
+
+
+def test_text_that_looks_like_a_formula_goes_out_and_comes_back_as_text(
+    store, annual_2026, tmp_path
+):
+    name = next(iter(annual_2026))
+    annual.set_targets(
+        store, annual_2026[name], annual.Targets(expected="=1+1 项成果", due_text="年底前")
+    )
+    out = export_list(store, 2026, tmp_path / "公式.xlsx")
+    ws = openpyxl.load_workbook(out).active
+    cell = ws.cell(_row_of(ws, name), 6)
+    assert cell.value == "=1+1 项成果" and cell.data_type == "s"
+    preview = read_list(store, out)
+    assert preview.all_errors == [] and all(r.action == "不变" for r in preview.rows)
+
+
+def test_a_stopped_unit_is_refused(store, exported, annual_2026, tmp_path):
+    from desktop_app.store.units import get_unit, set_active
+
+    set_active(store, get_unit(store, "广汉市").id, False)
+    preview = read_list(store, exported)
+    messages = [e.message for e in preview.all_errors]
+    assert messages and all("「广汉市」已停用" in m for m in messages)

@@ -582,6 +582,21 @@ def _parse(store, preview: ListPreview, rows, start: int, cols: dict[str, int], 
         name = clean_text(name_raw)
         lr = ListRow(sheet_row, name or "", heading)
         preview.rows.append(lr)
+        if len(filled) == 1 and name:
+            # Only a name: a heading written in the name column, or an entry not filled in.
+            # Either way it is not guessed.
+            lr.errors.append(
+                _error(
+                    preview,
+                    sheet_row,
+                    cols["name"],
+                    "任务/项目",
+                    name,
+                    f"这一行只有「{name}」一项文字。如果是分组标题，请在前面加编号（如「一、{name}」）"
+                    "或写在序号列；如果是任务或项目，请填写牵头单位和完成时限。",
+                )
+            )
+            continue
         if not name:
             lr.errors.append(
                 _error(

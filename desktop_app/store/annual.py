@@ -154,8 +154,19 @@ def get_item(store: Store, item_id: int) -> AnnualItem | None:
     row = store.conn.execute(_ITEMS + " WHERE a.id = ?", (item_id,)).fetchone()
     if row is None:
         return None
-    items = [i for i in list_items(store, row[1]) if i.id == item_id]
-    return items[0] if items else None
+    if row[5] is not None:
+        units = store.conn.execute(
+            "SELECT u.id, u.name, tu.role FROM task_unit tu JOIN unit u ON u.id = tu.unit_id"
+            f" WHERE tu.task_id = ? ORDER BY {ROLE_ORDER.format(t='tu')}, u.sort, u.name",
+            (row[5],),
+        ).fetchall()
+    else:
+        units = store.conn.execute(
+            "SELECT u.id, u.name, pu.role FROM project_unit pu JOIN unit u ON u.id = pu.unit_id"
+            f" WHERE pu.project_id = ? ORDER BY {ROLE_ORDER.format(t='pu')}, u.sort, u.name",
+            (row[6],),
+        ).fetchall()
+    return AnnualItem(*row, units=tuple(units))
 
 
 def next_seq(store: Store, year: int) -> int:

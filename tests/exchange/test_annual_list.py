@@ -459,3 +459,20 @@ def test_a_stopped_unit_is_refused(store, exported, annual_2026, tmp_path):
     preview = read_list(store, exported)
     messages = [e.message for e in preview.all_errors]
     assert messages and all("「广汉市」已停用" in m for m in messages)
+
+
+def test_a_row_with_only_a_name_is_neither_guessed_a_heading_nor_an_entry(
+    store, annual_2026, tmp_path
+):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2026年重点任务清单"])
+    ws.append([])
+    ws.append(["序号", "重点任务", "牵头单位", "完成时限"])
+    ws.append([None, "交通基础设施"])
+    ws.append([1, next(iter(annual_2026)), "市发展改革委", "6月底前"])
+    path = tmp_path / "标题在名称列.xlsx"
+    wb.save(path)
+    preview = read_list(store, path)
+    (error,) = preview.all_errors
+    assert error.cell == "B4" and "「一、交通基础设施」" in error.message

@@ -178,6 +178,7 @@ def test_export_import_and_print_from_the_page(
     xlsx = tmp_path / "清单.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(xlsx), ""))
     qtbot.mouseClick(page.export_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy, timeout=60000)
     assert xlsx.exists() and str(xlsx) in page.message.text()
 
     wb = openpyxl.load_workbook(xlsx)
@@ -195,6 +196,7 @@ def test_export_import_and_print_from_the_page(
 
     answer_next_dialog(preview)
     qtbot.mouseClick(page.import_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy, timeout=60000)
     assert "修改 1 项" in seen[0]
     row = next(r for r in entries(page) if len(r) > 1 and r[1] == "成德大道北延线")
     assert row[5] == "9月底前" and row[7] == "15000"
@@ -212,12 +214,14 @@ def test_export_import_and_print_from_the_page(
     answer_next_dialog(refused)
     before = astore.list_items(store, 2026)
     qtbot.mouseClick(page.import_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy, timeout=60000)
     assert states[0][0] is False and "市交通运输厅" in states[0][1]
     assert astore.list_items(store, 2026) == before
 
     pdf = tmp_path / "清单.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(pdf), ""))
     qtbot.mouseClick(page.pdf_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy, timeout=60000)
     assert pdf.read_bytes().startswith(b"%PDF") and "已生成 PDF" in page.message.text()
 
 
@@ -243,6 +247,7 @@ def test_a_name_close_to_a_task_is_settled_in_the_preview(
     xlsx = tmp_path / "相近.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(xlsx), ""))
     qtbot.mouseClick(page.export_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy, timeout=60000)
     wb = openpyxl.load_workbook(xlsx)
     ws = wb.active
     row = next(r for r in ws.iter_rows(min_row=4) if r[1].value == first)
@@ -267,6 +272,7 @@ def test_a_name_close_to_a_task_is_settled_in_the_preview(
 
     answer_next_dialog(first_dialog)
     qtbot.mouseClick(page.import_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy, timeout=60000)
     assert seen == [("first", False), ("second", True)]
     item = astore.get_item(store, annual_2026[first])
     assert item.due_text == "8月底前" and item.name == first
@@ -305,6 +311,7 @@ def test_an_offices_own_columns_are_mapped_in_the_preview(
 
     answer_next_dialog(first_dialog)
     qtbot.mouseClick(page.import_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy, timeout=60000)
     assert "找不到「任务/项目」列" in seen[0]
     assert seen[1] == ""
     items = astore.list_items(store, 2026)
@@ -340,6 +347,7 @@ def test_edits_and_imports_are_undone_from_the_edit_menu(
     xlsx = tmp_path / "清单.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(xlsx), ""))
     qtbot.mouseClick(page.export_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy, timeout=60000)
     wb = openpyxl.load_workbook(xlsx)
     ws = wb.active
     for c, v in enumerate(["6", "开展成德同城化宣传月活动", "市商务局", None, "5月底前"]):
@@ -349,6 +357,7 @@ def test_edits_and_imports_are_undone_from_the_edit_menu(
     tasks = store.scalar("SELECT count(*) FROM task")
     answer_next_dialog(ok)
     qtbot.mouseClick(page.import_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy, timeout=60000)
     assert "开展成德同城化宣传月活动" in [r[1] for r in entries(page) if len(r) > 1]
     assert store.scalar("SELECT count(*) FROM task") == tasks + 1
     window.act_undo.trigger()

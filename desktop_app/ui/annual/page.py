@@ -33,6 +33,7 @@ from ...store import annual as astore
 from ...store.units import list_units
 from ..context import AppContext
 from ..undo import execute
+from ..worker import start_job
 from .commands import ListCommand
 from .dialogs import (
     RECHECK,
@@ -63,6 +64,7 @@ class AnnualListPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.items: list[astore.AnnualItem] = []
+        self.job = None  # the file being written or read, if any
         self.current: astore.AnnualList | None = None
         self.year_box = QSpinBox()
         self.year_box.setRange(2000, 2100)
@@ -242,6 +244,9 @@ class AnnualListPage(QWidget):
             b.setEnabled(has_list and chosen)
         for b in (self.issue_button, self.export_button, self.pdf_button):
             b.setEnabled(has_list and bool(self.items))
+        if self.job is not None:
+            for b in (self.export_button, self.import_button, self.pdf_button):
+                b.setEnabled(False)
         self.carry_button.setEnabled(astore.get_list(self.ctx.store, self.year - 1) is not None)
 
     def _run(self, text: str, op, **scope) -> object:
@@ -415,18 +420,48 @@ class AnnualListPage(QWidget):
         if dialog.exec():
             self._done(f"{self.year} 年清单已记为印发（{dialog.doc_no.text().strip()}）。")
 
+    # -- files: written and read off the GUI thread -------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self.job is not None
+
+    def _job(self, fn, text: str, on_done) -> None:
+        """Run ``fn(store, progress)`` on a worker with its own connection; ``on_done(result)``
+        back here. The file buttons wait meanwhile."""
+        self.message.setText(text)
+        for b in (self.export_button, self.import_button, self.pdf_button):
+            b.setEnabled(False)
+
+        def done(result) -> None:
+            self.job = None
+            self._update_buttons()
+            on_done(result)
+
+        def failed(exc, trace) -> None:
+            self.job = None
+            self._update_buttons()
+            if isinstance(exc, UserError):
+                self._refused(exc)
+            else:
+                raise exc
+
+        self.job = start_job(
+            Path(self.ctx.store.path), fn, on_done=done, on_error=failed, user=self.ctx.store.user
+        )
+
     def export_excel(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
             self, "导出年度清单", f"{self.year}年度清单.xlsx", "Excel 工作簿 (*.xlsx)"
         )
         if not name:
             return
-        try:
-            out = export_list(self.ctx.store, self.year, Path(name))
-        except UserError as exc:
-            self._refused(exc)
-            return
-        self.message.setText(f"已导出到 {out}")
+        year = self.year
+        self._job(
+            lambda store, _progress: export_list(store, year, Path(name)),
+            "正在导出……",
+            lambda out: self.message.setText(f"已导出到 {out}"),
+        )
 
     def print_pdf(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
@@ -434,49 +469,47 @@ class AnnualListPage(QWidget):
         )
         if not name:
             return
-        try:
-            out = render_annual_list(
-                self.ctx.store, self.year, Path(name), printed=self.ctx.today()
-            )
-        except UserError as exc:
-            self._refused(exc)
-            return
-        self.message.setText(f"已生成 PDF：{out}")
+        year, today = self.year, self.ctx.today()
+        self._job(
+            lambda store, _progress: render_annual_list(store, year, Path(name), printed=today),
+            "正在生成 PDF……",
+            lambda out: self.message.setText(f"已生成 PDF：{out}"),
+        )
 
     def import_excel(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "导入年度清单", "", EXCEL_FILTER)
-        if not name:
-            return
-        choices: dict[int, str | None] = {}
-        mapping: dict[str, str | None] = {}
-        while True:
-            try:
-                preview = read_list(
-                    self.ctx.store, Path(name), year=self.year, mapping=mapping, choices=choices
-                )
-            except UserError as exc:
-                self._refused(exc)
-                return
-            dialog = ImportPreviewDialog(self, preview)
-            result = []
+        if name:
+            self._read_import(Path(name), {}, {})
 
-            def save(preview=preview, result=result) -> None:
-                result.append(
-                    self._run(
-                        f"导入清单 {preview.file_name}",
-                        lambda: annual.apply_import(self.ctx.store, preview),
-                        task_ids={r.task_id for r in preview.rows if r.task_id},
-                        project_ids={r.project_id for r in preview.rows if r.project_id},
-                        source="导入",
-                    )
-                )
+    def _read_import(self, path: Path, mapping: dict, choices: dict) -> None:
+        year = self.year
+        self._job(
+            lambda store, _progress: read_list(
+                store, path, year=year, mapping=mapping, choices=choices
+            ),
+            "正在读取……",
+            lambda preview: self._preview_import(preview, mapping, choices),
+        )
 
-            dialog.save = save
-            answer = dialog.exec()
-            if answer == RECHECK:
-                choices.update(dialog.choices())
-                mapping = dialog.mapping()
-                continue
-            if answer and result:
-                self._done(result[0].message)
-            return
+    def _preview_import(self, preview, mapping: dict, choices: dict) -> None:
+        self.message.setText("")
+        dialog = ImportPreviewDialog(self, preview)
+        result = []
+
+        def save() -> None:
+            result.append(
+                self._run(
+                    f"导入清单 {preview.file_name}",
+                    lambda: annual.apply_import(self.ctx.store, preview),
+                    task_ids={r.task_id for r in preview.rows if r.task_id},
+                    project_ids={r.project_id for r in preview.rows if r.project_id},
+                    source="导入",
+                )
+            )
+
+        dialog.save = save
+        answer = dialog.exec()
+        if answer == RECHECK:
+            self._read_import(preview.path, dialog.mapping(), {**choices, **dialog.choices()})
+        elif answer and result:
+            self._done(result[0].message)

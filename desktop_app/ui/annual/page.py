@@ -59,12 +59,22 @@ ITEM_ROLE = Qt.UserRole + 1
 EXCEL_FILTER = "Excel 工作簿 (*.xlsx *.xls *.xlsm *.et)"
 
 
+def _ask(dialog) -> int:
+    """Show ``dialog`` modally; it is deleted once its answer has been read (the page would
+    otherwise keep every dialog it ever showed as a hidden child)."""
+    try:
+        return dialog.exec()
+    finally:
+        dialog.deleteLater()
+
+
 class AnnualListPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.items: list[astore.AnnualItem] = []
         self.job = None  # the file being written or read, if any
+        self._last_job = None
         self.current: astore.AnnualList | None = None
         self.year_box = QSpinBox()
         self.year_box.setRange(2000, 2100)
@@ -316,7 +326,7 @@ class AnnualListPage(QWidget):
             )
 
         dialog.save = save
-        if dialog.exec():
+        if _ask(dialog):
             self._done(f"已加入 {len(dialog.chosen())} 项。请逐项设置完成时限和预期成果。")
 
     def _headings(self) -> list[str]:
@@ -338,7 +348,7 @@ class AnnualListPage(QWidget):
             )
 
         dialog.save = save
-        if dialog.exec():
+        if _ask(dialog):
             self._done(f"已新增任务「{dialog.title.text().strip()}」。")
 
     def edit_targets(self) -> None:
@@ -360,7 +370,7 @@ class AnnualListPage(QWidget):
             )
 
         dialog.save = save
-        if dialog.exec():
+        if _ask(dialog):
             self._done(f"已保存「{item.name}」的年度目标。")
 
     def remove_items(self) -> None:
@@ -417,7 +427,7 @@ class AnnualListPage(QWidget):
             )
 
         dialog.save = save
-        if dialog.exec():
+        if _ask(dialog):
             self._done(f"{self.year} 年清单已记为印发（{dialog.doc_no.text().strip()}）。")
 
     # -- files: written and read off the GUI thread -------------------------------------------
@@ -434,13 +444,11 @@ class AnnualListPage(QWidget):
             b.setEnabled(False)
 
         def done(result) -> None:
-            self.job = None
-            self._update_buttons()
+            self._ended()
             on_done(result)
 
         def failed(exc, trace) -> None:
-            self.job = None
-            self._update_buttons()
+            self._ended()
             if isinstance(exc, UserError):
                 self._refused(exc)
             else:
@@ -449,6 +457,12 @@ class AnnualListPage(QWidget):
         self.job = start_job(
             Path(self.ctx.store.path), fn, on_done=done, on_error=failed, user=self.ctx.store.user
         )
+
+    def _ended(self) -> None:
+        # The job is kept until the next one ends: its worker may not have let go of it yet,
+        # and the last reference dropped there would delete its signals on the wrong thread.
+        self._last_job, self.job = self.job, None
+        self._update_buttons()
 
     def export_excel(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
@@ -508,7 +522,7 @@ class AnnualListPage(QWidget):
             )
 
         dialog.save = save
-        answer = dialog.exec()
+        answer = _ask(dialog)
         if answer == RECHECK:
             self._read_import(preview.path, dialog.mapping(), {**choices, **dialog.choices()})
         elif answer and result:

@@ -351,3 +351,54 @@ def assessment_year(empty_store):
                 (project, JY, issued, reply_by, replied, "已回复" if replied else "已发"),
             )
     return store
+
+
+@pytest.fixture
+def annual_2026(store, make_project):
+    """A 2026 年度清单: three of the plan's tasks and two projects, with units and targets.
+
+    Returns ``{name: item id}`` of its entries (tasks under their plan chapters, projects
+    under 「重大项目」)."""
+    from desktop_app.services import annual
+    from desktop_app.store.annual import candidates
+
+    annual.create_list(store, 2026)
+    tasks = [c for c in candidates(store) if c.kind == "任务"][:3]
+    p1 = make_project("AL-1", "成德大道北延线", lead="市交通运输局", responsible=("广汉市",))
+    p2 = make_project("AL-2", "德阳东湖山公园提升", lead="旌阳区", stage="在建")
+    ids = annual.add_items(store, 2026, [("任务", t.id) for t in tasks])
+    ids += annual.add_items(store, 2026, [("项目", p1), ("项目", p2)], heading="重大项目")
+    unit = {u: get_unit(store, u).id for u in ("市发展改革委", "市交通运输局", "旌阳区", "广汉市")}
+    targets = [
+        annual.Targets(
+            expected="出台工作方案",
+            due_text="6月底前",
+            units=[(unit["市发展改革委"], "牵头"), (unit["旌阳区"], "责任")],
+        ),
+        annual.Targets(
+            expected="建立协同机制", due_text="三季度", units=[(unit["市交通运输局"], "牵头")]
+        ),
+        annual.Targets(
+            expected="形成阶段性成果",
+            due_text="持续推进",
+            units=[(unit["市发展改革委"], "牵头"), (unit["广汉市"], "责任")],
+        ),
+        annual.Targets(
+            expected="完成路基工程",
+            due_text="年底前",
+            target_stage="在建",
+            planned_investment=12000,
+            units=[(unit["市交通运输局"], "牵头"), (unit["广汉市"], "责任")],
+        ),
+        annual.Targets(
+            expected="建成投用",
+            due_text="年底前",
+            target_stage="竣工",
+            planned_investment=800.5,
+            units=[(unit["旌阳区"], "牵头")],
+        ),
+    ]
+    for item_id, t in zip(ids, targets, strict=True):
+        annual.set_targets(store, item_id, t)
+    names = [t.name for t in tasks] + ["成德大道北延线", "德阳东湖山公园提升"]
+    return dict(zip(names, ids, strict=True))

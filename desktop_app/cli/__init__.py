@@ -14,7 +14,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..domain.errors import UserError
-from . import assessment, change_requests, core, exchange, monitoring, plans, proposals, reports
+from . import (
+    annual,
+    assessment,
+    change_requests,
+    core,
+    exchange,
+    monitoring,
+    plans,
+    proposals,
+    reports,
+)
 
 # Modules that add commands; each has register(subparsers).
 COMMAND_MODULES = [
@@ -26,6 +36,7 @@ COMMAND_MODULES = [
     change_requests,
     assessment,
     plans,
+    annual,
 ]
 
 

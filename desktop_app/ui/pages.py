@@ -14,6 +14,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("gantt", "甘特图", "desktop_app.ui.gantt.page:GanttPage"),
     ("reporting", "进度填报", "desktop_app.ui.exchange.page:ReportingPage"),
     ("supervision", "督办预警", "desktop_app.ui.monitoring.supervision_page:SupervisionPage"),
+    ("annual", "年度清单", "desktop_app.ui.annual.page:AnnualListPage"),
     ("indicators", "主要指标", "desktop_app.ui.monitoring.indicators_page:IndicatorsPage"),
     ("assessment", "年度考核", "desktop_app.ui.assessment.page:AssessmentPage"),
     ("units", "单位管理", "desktop_app.ui.units_page:UnitsPage"),

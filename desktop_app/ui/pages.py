@@ -11,6 +11,7 @@ import importlib
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("dashboard", "首页", "desktop_app.ui.monitoring.dashboard:DashboardPage"),
     ("register", "项目库", "desktop_app.ui.register.page:RegisterPage"),
+    ("tasks", "重点任务", "desktop_app.ui.tasks.page:TasksPage"),
     ("gantt", "甘特图", "desktop_app.ui.gantt.page:GanttPage"),
     ("reporting", "进度填报", "desktop_app.ui.exchange.page:ReportingPage"),
     ("supervision", "督办预警", "desktop_app.ui.monitoring.supervision_page:SupervisionPage"),

@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import UserError
-from ...domain.status import LIGHT_COLORS, LIGHT_NAMES
+from ...domain.status import LIGHT_COLORS
 from ...domain.supervision import DEFAULT_REPLY_DAYS, STATES, escalated_level, overdue_days
 from ...services.changes import Changes
 from ...services.monitoring import (
     ProjectStatus,
     UnitReporting,
+    awaiting_dates,
     issue_supervisions,
     period_due,
     unit_reporting,
@@ -237,8 +238,23 @@ class SupervisionPage(QWidget):
         for b in (issue, reply, print_button):
             top.addWidget(b)
 
+        # Projects still without their planned dates: one grouped line, not one warning each.
+        self.awaiting_ids: list[str] = []
+        self.awaiting = QPushButton()
+        self.awaiting.setObjectName("supervision_awaiting_dates")
+        self.awaiting.setFlat(True)
+        self.awaiting.setStyleSheet("text-align: left; color: #5F6368;")
+        self.awaiting.clicked.connect(
+            lambda: self.ctx.show_projects_requested.emit({"ids": list(self.awaiting_ids)})
+        )
+        watch_box = QWidget()
+        watch_layout = QVBoxLayout(watch_box)
+        watch_layout.setContentsMargins(0, 0, 0, 0)
+        watch_layout.addWidget(self.watch)
+        watch_layout.addWidget(self.awaiting)
+
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.watch, "预警清单（红灯、黄灯）")
+        self.tabs.addTab(watch_box, "预警清单（红灯、黄灯）")
         self.tabs.addTab(self.notices, "督办记录")
 
         # 报送情况: who has (not) reported for a period; 未报送 first.
@@ -291,7 +307,14 @@ class SupervisionPage(QWidget):
     def reload(self) -> None:
         today = self.ctx.today()
         store = self.ctx.store
-        self.statuses = watch_list(self.ctx.project_statuses())
+        every = self.ctx.project_statuses()
+        self.statuses = watch_list(every)
+        self.awaiting_ids = [s.project.id for s in awaiting_dates(every)]
+        self.awaiting.setText(
+            f"{len(self.awaiting_ids)} 个项目计划日期待填报（灰灯，不逐个列为预警）"
+            "：点击在项目库中查看，用「批量修改」补齐"
+        )
+        self.awaiting.setVisible(bool(self.awaiting_ids))
         self.records = list_supervisions(store)
         open_by_project: dict[str, Supervision] = {}
         for r in self.records:
@@ -314,7 +337,7 @@ class SupervisionPage(QWidget):
         for row, s in enumerate(self.statuses):
             p, st = s.project, s.status
             light = _item("●", data=row, color=LIGHT_COLORS[st.light])
-            light.setToolTip(LIGHT_NAMES[st.light])
+            light.setToolTip(st.name)
             notice = open_by_project.get(p.id)
             cells = (
                 light,

@@ -421,6 +421,9 @@ class MainWindow(QMainWindow):
 
         def apply(edit) -> None:
             execute(self.ctx, BulkEditCommand(self.ctx, ids, edit, expected_versions=versions))
+            page = self.stack.currentWidget()
+            if hasattr(page, "select_projects"):  # still selected, for the next change
+                page.select_projects(ids)
 
         dialog = BulkEditDialog(self.ctx, len(ids), apply, parent=self)
         dialog.setAttribute(Qt.WA_DeleteOnClose)

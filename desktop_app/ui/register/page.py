@@ -478,6 +478,20 @@ class RegisterPage(QWidget):
         self.view.scrollTo(self.model.index(row, 1))
         return True
 
+    def select_projects(self, project_ids: list[str]) -> int:
+        """Select these projects (those shown); returns how many were selected."""
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        rows = [r for pid in project_ids if (r := self.model.row_of(pid)) is not None]
+        for r in rows:
+            selection.select(self.model.index(r, 0), self.model.index(r, last))
+        self.view.selectionModel().select(
+            selection, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+        )
+        return len(rows)
+
     def _double_clicked(self, index: QModelIndex) -> None:
         group = self.model.group_at(index.row())
         if group is not None:

@@ -39,13 +39,14 @@ from PySide6.QtWidgets import (
 from ...domain.errors import UserError
 from ...domain.fields import STAGES
 from ...domain.money import format_amount, format_percent
-from ...domain.status import LIGHT_COLORS, LIGHT_NAMES, LIGHTS
+from ...domain.status import GREY, LIGHT_COLORS, LIGHT_NAMES, LIGHTS, PENDING_NAME
 from ...services.changes import Changes
 from ...services.monitoring import Dashboard, awaiting_dates, dashboard
 from ...store.history import last_import
 from ..context import AppContext
 from ..images import save_png
 
+PENDING_COLOR = "#DADCE0"  # a grey 待填报 light, paler than 未开工
 STAGE_COLORS = {"储备": "#9AA0A6", "前期": "#8E63CE", "在建": "#F29900", "竣工": "#1A73E8"}
 
 
@@ -378,13 +379,19 @@ class DashboardPage(QWidget):
         chart.legend().setVisible(False)
 
     def _light_bars(self, d: Dashboard) -> None:
-        names = [LIGHT_NAMES[light] for light in LIGHTS]
-        by_name = dict(zip(names, LIGHTS, strict=True))
+        # The grey lights split in two: 未开工 (dates known, not started) and 待填报 (no dates
+        # or stage yet), which is the office's own work to finish, not the units' delay.
+        pending = sum(1 for s in self.ctx.project_statuses() if s.status.pending)
+        lights = [*LIGHTS[:4], PENDING_NAME, *LIGHTS[4:]]
+        counts = {**d.by_light, PENDING_NAME: pending, GREY: d.by_light[GREY] - pending}
+        colors = {**LIGHT_COLORS, PENDING_NAME: PENDING_COLOR}
+        names = [LIGHT_NAMES.get(light, light) for light in lights]
+        by_name = dict(zip(names, lights, strict=True))
         self._counts(
             self.light_chart,
             names,
-            [d.by_light[light] for light in LIGHTS],
-            [LIGHT_COLORS[light] for light in LIGHTS],
+            [counts[light] for light in lights],
+            [colors[light] for light in lights],
             lambda name: self.show_projects({"status": by_name[name]}),
         )
 

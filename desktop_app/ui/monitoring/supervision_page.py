@@ -250,8 +250,8 @@ class SupervisionPage(QWidget):
         watch_box = QWidget()
         watch_layout = QVBoxLayout(watch_box)
         watch_layout.setContentsMargins(0, 0, 0, 0)
-        watch_layout.addWidget(self.watch)
         watch_layout.addWidget(self.awaiting)
+        watch_layout.addWidget(self.watch)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(watch_box, "预警清单（红灯、黄灯）")
@@ -311,8 +311,8 @@ class SupervisionPage(QWidget):
         self.statuses = watch_list(every)
         self.awaiting_ids = [s.project.id for s in awaiting_dates(every)]
         self.awaiting.setText(
-            f"{len(self.awaiting_ids)} 个项目计划日期待填报（灰灯，不逐个列为预警）"
-            "：点击在项目库中查看，用「批量修改」补齐"
+            f"● {len(self.awaiting_ids)} 个项目计划日期待填报（不逐个列为预警）"
+            "——点击在项目库中查看，选中后用「批量修改」补齐"
         )
         self.awaiting.setVisible(bool(self.awaiting_ids))
         self.records = list_supervisions(store)
@@ -327,7 +327,8 @@ class SupervisionPage(QWidget):
         red = sum(1 for s in self.statuses if s.status.light == "红")
         overdue = sum(1 for r in self.records if overdue_days(r.status, r.reply_by, today))
         self.summary.setText(
-            f"红灯 {red} 个，黄灯 {len(self.statuses) - red} 个；督办 {len(self.records)} 件，"
+            f"红灯 {red} 个，黄灯 {len(self.statuses) - red} 个，"
+            f"计划日期待填报 {len(self.awaiting_ids)} 个；督办 {len(self.records)} 件，"
             f"其中逾期未回复 {overdue} 件（评价日期 {today.isoformat()}）"
         )
 

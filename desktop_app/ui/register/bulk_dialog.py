@@ -44,7 +44,8 @@ class UnitPicker(QListWidget):
             item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Unchecked)
             self.addItem(item)
-        self.setMaximumHeight(130)
+        self.setMinimumHeight(150)
+        self.setMaximumHeight(190)
 
     def checked_ids(self) -> tuple[int, ...]:
         return tuple(
@@ -110,10 +111,10 @@ class BulkEditDialog(QDialog):
             row += 1
 
         self.lead = QComboBox()
+        self.lead.addItem("（请选择）", None)
         self.lead.addItem("（清除牵头单位）", CLEAR)
         for u in units:
             self.lead.addItem(u.name, u.id)
-        self.lead.setCurrentIndex(1 if units else 0)
         add("lead", "牵头单位", self.lead)
         self.pickers: dict[str, UnitPicker] = {}
         self.modes: dict[str, QComboBox] = {}
@@ -180,8 +181,24 @@ class BulkEditDialog(QDialog):
 
     # -- reading the form --------------------------------------------------------------------
 
+    def preset(self, links: list[tuple[str, str]]) -> None:
+        """Start from one item's own units (name, role): its 牵头 chosen, its 责任/配合 ticked."""
+        for name, role in links:
+            if role == "牵头":
+                self.lead.setCurrentIndex(max(self.lead.findText(name), 0))
+            else:
+                key = "responsible" if role == "责任" else "supporting"
+                try:
+                    self.pickers[key].check(name)
+                except KeyError:  # a unit taken out of use
+                    continue
+
     def unit_change(self) -> UnitChange:
-        lead = self.lead.currentData() if self.checks["lead"].isChecked() else None
+        lead = None
+        if self.checks["lead"].isChecked():
+            lead = self.lead.currentData()
+            if lead is None:
+                raise UserError("请选择牵头单位，或选「（清除牵头单位）」，或取消勾选这一行。")
         modes = {}
         for key in ("responsible", "supporting"):
             if self.checks[key].isChecked():

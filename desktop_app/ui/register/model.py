@@ -11,7 +11,7 @@ Public API (stable; the Gantt chart builds on it):
 - Filtering: ``set_filters(RegisterFilter)`` / ``update_filters(**kw)`` / ``set_search(text)``;
   ``filters`` is the current ``RegisterFilter``. Filter keys: ``text`` (code, name, units, scope,
   notes, progress text), ``column`` (专栏 number), ``category``, ``stage``, ``district``,
-  ``lead`` (牵头单位 name), ``status`` (light, e.g. "红", or "待填报" for a pending grey light),
+  ``lead`` (牵头单位 name), ``status`` (light, e.g. "红"; "灰" is 未开工, "待填报" the pending grey lights),
   ``missing`` (待填报 only), ``ids``, ``assign`` (待分配: a key of ``ASSIGN_GAPS``; counts of
   each in ``assign_counts()``).
   ``apply_request(dict)`` takes the dict of ``ctx.show_projects_requested``.
@@ -571,8 +571,8 @@ class RegisterModel(QAbstractTableModel):
             rows = [e for e in rows if e.lead == f.lead]
         if f.status == PENDING_NAME:
             rows = [e for e in rows if e.status.pending]
-        elif f.status:
-            rows = [e for e in rows if e.status.light == f.status]
+        elif f.status:  # 灰 is 未开工 here: the grey 待填报 lights are a choice of their own
+            rows = [e for e in rows if e.status.light == f.status and not e.status.pending]
         if f.assign == "any":
             rows = [e for e in rows if e.gaps]
         elif f.assign:

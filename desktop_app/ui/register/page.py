@@ -328,7 +328,7 @@ class RegisterPage(QWidget):
                     for light in LIGHTS:
                         combo.addItem(LIGHT_NAMES[light], light)
                         if light == GREY:  # the grey lights still waiting for their data
-                            combo.addItem(f"其中{PENDING_NAME}", PENDING_NAME)
+                            combo.addItem(PENDING_NAME, PENDING_NAME)
                 elif key == "stage":
                     for stage in (*STAGES, MISSING):  # 待填报: the plan does not say
                         combo.addItem(stage, stage)

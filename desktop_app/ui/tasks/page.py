@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,8 +55,8 @@ class TaskColumn:
 
 COLUMNS: tuple[TaskColumn, ...] = (
     TaskColumn("code", "编号", 92),
-    TaskColumn("chapter", "章", 60),
-    TaskColumn("section", "节", 200),
+    TaskColumn("chapter", "章", 56),
+    TaskColumn("section", "节", 170),
     TaskColumn("title", "任务", 300),
     TaskColumn("lead", "牵头单位", 130),
     TaskColumn("responsible", "责任单位", 150),
@@ -348,12 +354,17 @@ class TasksPage(QWidget):
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
         return [self.model.shown[r].id for r in rows if r < len(self.model.shown)]
 
-    def select_task(self, task_id: int) -> bool:
-        row = self.model.row_of(task_id)
-        if row is None:
-            return False
-        self.view.selectRow(row)
-        return True
+    def select_tasks(self, task_ids: list[int]) -> int:
+        """Select these tasks (those shown); returns how many were selected."""
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        rows = [r for tid in task_ids if (r := self.model.row_of(tid)) is not None]
+        for r in rows:
+            selection.select(self.model.index(r, 0), self.model.index(r, last))
+        self.view.selectionModel().select(
+            selection, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+        )
+        return len(rows)
 
     def _show_detail(self) -> None:
         ids = self.selected_task_ids()
@@ -391,6 +402,8 @@ class TasksPage(QWidget):
             execute(self.ctx, AssignTaskUnitsCommand(self.ctx, ids, change, text=text))
 
         dialog = BulkEditDialog(self.ctx, len(ids), apply, kind="任务", parent=self)
+        if len(ids) == 1:  # one task: start from its own units
+            dialog.preset([(u.name, u.role) for u in t.units])
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         self.assign_dialog = dialog
         dialog.open()
@@ -415,11 +428,5 @@ class TasksPage(QWidget):
             if changes.units or changes.database:
                 self._fill_boxes()
             self._update_count()
-            for tid in selected:
-                row = self.model.row_of(tid)
-                if row is not None:
-                    self.view.selectionModel().select(
-                        self.model.index(row, 0),
-                        self.view.selectionModel().Select | self.view.selectionModel().Rows,
-                    )
+            self.select_tasks(selected)  # still selected after the change
             self._show_detail()

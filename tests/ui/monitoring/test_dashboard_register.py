@@ -57,7 +57,9 @@ def test_every_dashboard_count_is_what_the_register_shows(qtbot, ctx):
         assert shown == value, bar.label()
     assert list(bars) == ["红灯", "黄灯", "绿灯", "未开工", "待填报", "已竣工"]
     assert bars["未开工"] + bars["待填报"] == d.by_light["灰"] and bars["待填报"] >= 195
-    for light, name in zip(("红", "黄", "绿", "蓝"), ("红灯", "黄灯", "绿灯", "已竣工")):
+    for light, name in zip(
+        ("红", "黄", "绿", "蓝"), ("红灯", "黄灯", "绿灯", "已竣工"), strict=True
+    ):
         assert bars[name] == d.by_light[light], light
     assert int(page.tiles["red"].value.text()) == d.by_light["红"]
     assert _clicked(qtbot, ctx, model, lambda: page.tiles["red"].on_click()) == d.by_light["红"]

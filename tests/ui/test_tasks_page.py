@@ -179,3 +179,22 @@ def test_supervision_lists_projects_without_dates_as_one_line(qtbot, window):
     qtbot.mouseClick(page.awaiting, Qt.LeftButton)
     assert window.current_page_key() == "register"
     assert window.ctx.register_model.shown_count == 195
+
+
+def test_the_print_button_opens_the_task_list_and_previews_it(qtbot, window):
+    from pypdf import PdfReader
+
+    page = window.page("tasks")
+    qtbot.mouseClick(page.print_button, Qt.LeftButton)
+    from desktop_app.ui.reports.print_dialog import PrintDialog
+
+    dialog = next(w for w in window.findChildren(PrintDialog) if w.isVisible())
+    assert dialog.sheet_key() == "tasks"
+    assert dialog.sheet_box.currentText() == "重点任务清单"
+    dialog.unit_box.setCurrentIndex(dialog.unit_box.findText("广汉市"))
+    dialog.preview_button.click()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
+    assert dialog.document.pageCount() >= 1
+    text = PdfReader(str(dialog.files[0])).pages[0].extract_text()
+    assert "重点任务清单" in text and "（广汉市）" in text
+    dialog.done(0)

@@ -44,8 +44,8 @@ class UnitPicker(QListWidget):
             item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Unchecked)
             self.addItem(item)
-        self.setMinimumHeight(150)
-        self.setMaximumHeight(190)
+        # Five units in view: the dialog fits a 720-pixel-high screen (1920×1080 at 150 %).
+        self.setFixedHeight(5 * self.sizeHintForRow(0) + 2 * self.frameWidth() + 2)
 
     def checked_ids(self) -> tuple[int, ...]:
         return tuple(

@@ -29,9 +29,7 @@ def test_units_are_replaced_and_audited_once_per_change(store):
     rows = store.conn.execute(
         "SELECT entity, entity_id, field, old, new FROM audit_log WHERE entity = 'task'"
     ).fetchall()
-    assert rows == [
-        ("task", task.code, "units", None, "市水利局（牵头）；旌阳区（配合）")
-    ]
+    assert rows == [("task", task.code, "units", None, "市水利局（牵头）；旌阳区（配合）")]
     (now,) = list_tasks(store, ids=[task.id])
     assert (now.lead_unit, now.units_with_role("配合")) == ("市水利局", ["旌阳区"])
     assert unit_role(now, ["旌阳区", "旌阳"]) == "配合"

@@ -3,7 +3,7 @@
 -- version below; older files are brought up to it by desktop_app/store/migrations.py.
 -- Conventions: dates are ISO text (YYYY-MM-DD), periods are 'YYYY-MM', money is 万元 as REAL
 -- rounded to 4 decimals (one 元) by domain.money.round_wan, percent is 0–100.
--- schema-version: 6
+-- schema-version: 8
 
 CREATE TABLE plan (
     id          INTEGER PRIMARY KEY,
@@ -414,3 +414,79 @@ CREATE TABLE template_issue_task (
 -- 督办 of a task (project_id NULL; older files get the relaxed column by migrations.STEPS[6]).
 ALTER TABLE supervision ADD COLUMN task_id INTEGER REFERENCES task(id) ON DELETE CASCADE;
 CREATE INDEX supervision_task ON supervision(task_id) WHERE task_id IS NOT NULL;
+
+-- ---- version 7: plans in turn: a plan closed, the next opened, items carried over ---------
+
+-- A plan is 执行中 (its projects and tasks may be edited) or 已关闭 (kept, read-only, until
+-- reopened). Which plan the windows and commands work on by default is the setting
+-- current_plan; a plan's projects are those whose plan_id is it.
+ALTER TABLE plan ADD COLUMN status TEXT NOT NULL DEFAULT '执行中' CHECK (status IN ('执行中', '已关闭'));
+ALTER TABLE plan ADD COLUMN closed_at TEXT;
+ALTER TABLE plan ADD COLUMN closed_by TEXT;
+-- A project or task of one plan carried into the next: the item itself moves (same id, so its
+-- progress reports, milestones, 督办, change requests and audit trail stay with it), and this
+-- row says where it came from, under which 专栏/节, and how it stood when carried.
+CREATE TABLE carryover (
+    id               INTEGER PRIMARY KEY,
+    kind             TEXT NOT NULL CHECK (kind IN ('project', 'task')),
+    project_id       TEXT REFERENCES project(id) ON DELETE CASCADE,
+    task_id          INTEGER REFERENCES task(id) ON DELETE CASCADE,
+    from_plan_id     INTEGER NOT NULL REFERENCES plan(id),
+    to_plan_id       INTEGER NOT NULL REFERENCES plan(id),
+    from_section_id  INTEGER REFERENCES plan_section(id),
+    state            TEXT,                 -- JSON: stage, 形象进度, 累计完成投资 / the task's state
+    at               TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')),
+    user             TEXT NOT NULL,
+    CHECK ((kind = 'project') = (project_id IS NOT NULL)),
+    CHECK ((kind = 'task') = (task_id IS NOT NULL)),
+    CHECK (from_plan_id <> to_plan_id)
+);
+CREATE UNIQUE INDEX carryover_project ON carryover(project_id, to_plan_id) WHERE kind = 'project';
+CREATE UNIQUE INDEX carryover_task ON carryover(task_id, to_plan_id) WHERE kind = 'task';
+CREATE INDEX carryover_from ON carryover(from_plan_id, kind);
+CREATE INDEX project_plan ON project(plan_id);
+-- Projects added before plans were told apart belong to the first plan.
+UPDATE project SET plan_id = (SELECT min(id) FROM plan) WHERE plan_id IS NULL;
+
+-- ---- version 8: the year's assessment of units (年度考核) ---------------------------------
+
+-- The rules the office sets for a year's assessment: one row per item (报送及时率, 报送质量,
+-- 任务按期完成率, 项目按期推进率, 年度投资完成率, 督办按期回复率) with its weight (points of 100)
+-- and parameters. How each item is computed is fixed by the program (domain/assessment.py) and
+-- written out in words beside it; the office chooses names, weights and parameters.
+CREATE TABLE assessment_rule (
+    year     INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+    item     TEXT NOT NULL CHECK (item IN ('timeliness', 'quality', 'tasks', 'projects',
+                                            'investment', 'supervision')),
+    name     TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    weight   REAL NOT NULL CHECK (weight BETWEEN 0 AND 100),
+    enabled  INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+    params   TEXT NOT NULL DEFAULT '{}',                -- JSON: the item's parameters
+    note     TEXT,                                      -- the office's own remark
+    sort     INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (year, item)
+);
+
+-- The year's options: caps on hand-entered points, and how an item without records is scored.
+CREATE TABLE assessment_year (
+    year         INTEGER PRIMARY KEY CHECK (year BETWEEN 2000 AND 2100),
+    bonus_cap    REAL NOT NULL DEFAULT 5 CHECK (bonus_cap >= 0),
+    penalty_cap  REAL NOT NULL DEFAULT 10 CHECK (penalty_cap >= 0),
+    no_data      TEXT NOT NULL DEFAULT '满分' CHECK (no_data IN ('满分', '折算')),
+    note         TEXT,
+    version      INTEGER NOT NULL DEFAULT 1
+);
+
+-- 加分 / 扣分 entered by hand (the only figures of an assessment that are typed), with the
+-- reason and its basis; every change is in audit_log (entity 'assessment_adjustment').
+CREATE TABLE assessment_adjustment (
+    id          INTEGER PRIMARY KEY,
+    year        INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+    unit_id     INTEGER NOT NULL REFERENCES unit(id),
+    points      REAL NOT NULL CHECK (points <> 0 AND points BETWEEN -100 AND 100),
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    basis       TEXT,                                   -- 依据: a document, a notice
+    entered_by  TEXT NOT NULL,
+    entered_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'))
+);
+CREATE INDEX assessment_adjustment_year ON assessment_adjustment(year, unit_id);

@@ -14,10 +14,30 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..domain.errors import UserError
-from . import change_requests, core, exchange, monitoring, proposals, reports
+from . import (
+    annual,
+    assessment,
+    change_requests,
+    core,
+    exchange,
+    monitoring,
+    plans,
+    proposals,
+    reports,
+)
 
 # Modules that add commands; each has register(subparsers).
-COMMAND_MODULES = [core, exchange, monitoring, reports, proposals, change_requests]
+COMMAND_MODULES = [
+    core,
+    exchange,
+    monitoring,
+    reports,
+    proposals,
+    change_requests,
+    assessment,
+    plans,
+    annual,
+]
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -66,6 +86,11 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="desktop-app-cli", description="成德同城化重大项目管理（命令行）")
     parser.add_argument("--db", metavar="PATH", help="数据库文件（默认：用户文档文件夹中的数据库）")
+    parser.add_argument(
+        "--plan",
+        metavar="ID",
+        help="使用哪个规划的项目、任务和指标（序号、编号或起始年份；默认当前规划，见 plan list）",
+    )
     sub = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=_Parser, title="命令"
     )

@@ -31,8 +31,18 @@ def db_path(args: argparse.Namespace) -> Path:
 
 
 def open_store(args: argparse.Namespace) -> Store:
-    """The database named by ``--db``; it must exist (``init`` creates it)."""
-    return Store.open(db_path(args), create=False)
+    """The database named by ``--db``; it must exist (``init`` creates it). With ``--plan``,
+    the session looks at that plan instead of the current one."""
+    store = Store.open(db_path(args), create=False)
+    if getattr(args, "plan", None):
+        from ..store.plans import get_plan
+
+        try:
+            store.plan_view = get_plan(store, args.plan).id
+        except BaseException:
+            store.close()
+            raise
+    return store
 
 
 def print_json(data: object) -> None:

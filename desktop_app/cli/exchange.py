@@ -83,6 +83,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 f"冲突：{c.code} {c.label}：发放时「{_shown(c.issued)}」，数据库现为"
                 f"「{_shown(c.old)}」，报送为「{_shown(c.new)}」（保留数据库值）"
             )
+        for c in outcome.preview.task_conflicts:
+            print(
+                f"冲突：任务 {c.code} {c.label}：发放时「{_shown(c.issued)}」，数据库现为"
+                f"「{_shown(c.old)}」，报送为「{_shown(c.new)}」（保留数据库值）"
+            )
         for note in outcome.preview.notes:
             print(f"提示：{note}")
         for hint in outcome.preview.hints:
@@ -93,6 +98,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"{outcome.message} {updated} {counts['updated']}，未变 {counts['unchanged']}，"
             f"错误 {counts['refused']}，冲突 {counts['conflicts']}，新增建议 {counts['proposals']}。"
         )
+        if outcome.preview.task_sheet:
+            t = outcome.preview.task_counts()
+            print(
+                f"重点任务：修改 {t['updated']}，沿用模板内容报送 {t['carried']}，未变 {t['unchanged']}，"
+                f"错误 {t['refused']}，冲突 {t['conflicts']}。"
+            )
     if args.error_report and outcome.preview.all_errors:
         # After the result is out: what was applied stays applied whatever happens here.
         from ..exchange.error_report import write_error_report

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .model import Project
+from .money import format_percent
 from .period import elapsed_percent
 
 RED, YELLOW, GREEN, GREY, BLUE = "红", "黄", "绿", "灰", "蓝"
@@ -146,9 +147,9 @@ def evaluate(
         actual = project.percent_complete or 0.0
         behind = round(expected - actual, 2)
         if behind > rules.red_points:
-            red.append((f"完成 {actual:g}%，落后序时进度（{expected:g}%）{behind:g} 个百分点", 0))
+            red.append((_behind_text(actual, expected, behind), 0))
         elif behind > rules.yellow_points:
-            yellow.append(f"完成 {actual:g}%，落后序时进度（{expected:g}%）{behind:g} 个百分点")
+            yellow.append(_behind_text(actual, expected, behind))
 
     if rules.require_current_report and current_period is not None:
         if project.last_period is None or project.last_period < current_period:
@@ -166,9 +167,8 @@ def evaluate(
         return Status(GREY, yellow[0], days_late, behind, reasons, pending=True)
     if yellow:
         return Status(YELLOW, yellow[0], days_late, behind, reasons)
-    reason = (
-        f"完成 {project.percent_complete or 0:g}%，序时进度 {elapsed_percent(start, end, today):g}%"
-    )
+    done = format_percent(project.percent_complete or 0.0)
+    reason = f"完成 {done}，序时进度 {format_percent(elapsed_percent(start, end, today))}"
     return Status(GREEN, reason, 0, behind, reasons)
 
 
@@ -177,3 +177,9 @@ def _missing_dates(start: date | None, end: date | None) -> str:
     if start is None and end is None:
         return f"{DATES_MISSING}待填报"
     return "计划开工日期待填报" if start is None else "计划完工日期待填报"
+
+
+def _behind_text(actual: float, expected: float, behind: float) -> str:
+    """「完成 8.1%，落后序时进度（33.1%）25.0 个百分点」: one decimal, as every sheet prints
+    percentages (``format_percent``), whatever decimals the figures carry."""
+    return f"完成 {format_percent(actual)}，落后序时进度（{format_percent(expected)}）{behind:.1f} 个百分点"

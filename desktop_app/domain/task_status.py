@@ -12,7 +12,8 @@ The rules, in order:
    done; the 时限 could not be read (it must be set right).
 4. 灰: 未启动 with the 时限 more than ``due_soon_days`` away (or 持续推进 and never started).
 5. 绿 otherwise (推进中).
-A 持续推进 task has no 时限: it is never overdue and never counts in the completion rate.
+A 持续推进 task has no 时限: it is never overdue and never counts in the completion rate, done or
+not; nor does a task whose 时限 cannot be read (「时限待明确」) until it is set right.
 """
 
 from __future__ import annotations
@@ -24,15 +25,18 @@ from datetime import date, timedelta
 from .status import BLUE, GREEN, GREY, LIGHT_COLORS, RED, YELLOW
 
 STATES: tuple[str, ...] = ("未启动", "推进中", "已完成", "未完成")
+# A task's lights in words (a project's blue is 已竣工, grey 未开工).
+TASK_LIGHT_NAMES = {RED: "红灯", YELLOW: "黄灯", GREEN: "绿灯", BLUE: "已完成", GREY: "未启动"}
 CONTINUING = "持续推进"
 
 # Outcomes for the rates.
-ON_TIME, LATE, OVERDUE, OPEN, CONTINUOUS = (
+ON_TIME, LATE, OVERDUE, OPEN, CONTINUOUS, UNDATED = (
     "按期完成",
     "逾期完成",
     "逾期未完成",
     "未到期",
     "持续推进",
+    "时限待明确",
 )
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -134,13 +138,15 @@ def evaluate_task(
     today: date,
     *,
     reported: bool = True,
+    missing_units: tuple[str, ...] = (),
     due_soon_days: int = 30,
 ) -> TaskStatus:
     """The light of a task on ``today``.
 
     ``due`` is the parsed 完成时限 (None when it could not be read); ``state`` and ``done_date``
     come from the task's latest report (None when never reported); ``reported`` is False when
-    the period a report is due for has passed its due date without one.
+    the period a report is due for has passed its due date without one (``missing_units``
+    names the units that have not reported, for the reason).
     """
     day = due.day if due else None
     continuing = bool(due and due.continuing)
@@ -148,9 +154,13 @@ def evaluate_task(
         if day is not None and done_date is not None and done_date > day:
             late = (done_date - day).days
             return TaskStatus(BLUE, f"逾期完成（晚 {late} 天）", LATE, days_late=late)
-        return TaskStatus(BLUE, "按期完成" if day is not None else "已完成", ON_TIME)
+        if continuing:
+            return TaskStatus(BLUE, "已完成", CONTINUOUS)
+        if day is None:  # the 时限 could not be read: done, but on time or not is unknown
+            return TaskStatus(BLUE, "已完成（完成时限无法识别，请修改）", UNDATED)
+        return TaskStatus(BLUE, "按期完成", ON_TIME)
 
-    outcome = CONTINUOUS if continuing else OPEN
+    outcome = CONTINUOUS if continuing else (OPEN if due is not None else UNDATED)
     red: list[str] = []
     yellow: list[str] = []
     days_late = 0
@@ -161,7 +171,8 @@ def evaluate_task(
     if state == "未完成":
         red.append("责任单位报告未完成")
     if not reported:
-        yellow.append("本期未报送")
+        names = "、".join(missing_units)
+        yellow.append(f"本期未报送（{names}）" if names else "本期未报送")
     if due is None:
         yellow.append("完成时限无法识别，请修改")
     elif day is not None and today <= day and (day - today).days <= due_soon_days:

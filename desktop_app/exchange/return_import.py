@@ -38,10 +38,13 @@ from ..domain.parsing import (
     parse_percent,
 )
 from ..domain.period import Period
+from ..domain.plans import closed_message
 from ..domain.validation import length_problem, project_problems
 from ..services.progress import Progress, no_progress
 from ..store import Store
 from ..store import exchange as xstore
+from ..store import task_returns as tstore
+from ..store.plans import closed_project_plans
 from ..store.units import find_unit, get_unit
 from .change_requests import PLANNING_KEYS, classify_planning, planning_columns, read_planning
 from .columns import (
@@ -58,7 +61,8 @@ from .columns import (
     column_letter,
     header_key,
 )
-from .template import read_meta_rows, read_template_properties
+from .task_sheet import TASK_SHEET, TaskContext, parse_task_sheet
+from .template import read_meta_header, read_meta_rows, read_template_properties
 from .workbook_safety import (
     ExcelError,
     WorkbookError,
@@ -164,10 +168,43 @@ class ReturnPreview:
     already_imported: dict | None = None
     # Where the reports will be written, as read with the state (see xstore.ReportKeys).
     report_keys: xstore.ReportKeys | None = field(default=None, repr=False, compare=False)
+    # The 「重点任务」 sheet's rows (task_sheet.TaskRowResult); ``task_sheet`` names the sheet
+    # when the return has one.
+    tasks: list = field(default_factory=list)
+    task_sheet: str | None = None
 
     @property
     def all_errors(self) -> list[CellError]:
-        return self.errors + [e for r in self.rows for e in r.errors]
+        return (
+            self.errors
+            + [e for r in self.rows for e in r.errors]
+            + [e for t in self.tasks for e in t.errors]
+        )
+
+    @property
+    def task_changes(self) -> list:
+        return [c for t in self.tasks if not t.errors for c in t.changes]
+
+    @property
+    def task_conflicts(self) -> list:
+        return [c for t in self.tasks if not t.errors for c in t.conflicts]
+
+    def task_counts(self) -> dict[str, int]:
+        """The task rows: updated (a value changed), carried (this period's report made of
+        what was prefilled, unchanged), unchanged, refused, conflicts."""
+        counts = dict.fromkeys(("updated", "carried", "unchanged", "refused", "conflicts"), 0)
+        for t in self.tasks:
+            if t.errors:
+                counts["refused"] += 1
+                continue
+            counts["conflicts"] += len(t.conflicts)
+            if t.changes:
+                counts["updated"] += 1
+            elif t.carried:
+                counts["carried"] += 1
+            elif not t.conflicts:
+                counts["unchanged"] += 1
+        return counts
 
     @property
     def changes(self) -> list[FieldChange]:
@@ -188,10 +225,15 @@ class ReturnPreview:
                 updated += 1
             elif not r.conflicts:
                 unchanged += 1
+        for t in self.tasks:  # the task sheet's rows count with the projects' in 错误 and 冲突
+            if t.errors:
+                refused += 1
+            else:
+                conflicts += len(t.conflicts)
         return {
             "updated": updated,
             "unchanged": unchanged,
-            "refused": refused + len({e.cell for e in self.errors if e.cell}),
+            "refused": refused + len({(e.sheet, e.cell) for e in self.errors if e.cell}),
             "conflicts": conflicts,
             "proposals": len(self.proposals),
         }
@@ -247,7 +289,13 @@ def sheet_rows(book, name: str, file_name: str) -> SheetRows:
     # is refused like any other wrong value rather than taken as "not filled in". Such cells are
     # looked for while the reader lays the sheet out (it does so without holding Python's lock).
     errors: list[tuple[int, int, str]] = []
-    scan = threading.Thread(target=lambda: errors.extend(error_cells(xml)), name="error-cells")
+    formulas: list[tuple[int, int]] = []
+
+    def look() -> None:
+        errors.extend(error_cells(xml))
+        formulas.extend(uncached_formulas(xml))
+
+    scan = threading.Thread(target=look, name="error-cells")
     if xml:
         scan.start()
     try:
@@ -270,7 +318,7 @@ def sheet_rows(book, name: str, file_name: str) -> SheetRows:
     for r, c, error in errors:
         if r <= len(rows) and c <= len(rows[r - 1]):
             rows[r - 1][c - 1] = ExcelError(error or "#错误")
-    for r, c in uncached_formulas(xml) if xml else ():
+    for r, c in formulas:
         while len(rows) < r:
             rows.append([])
         if len(rows[r - 1]) < c:
@@ -305,7 +353,17 @@ _CELL_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _VALUE_XML = re.compile(rb"<(?:\w+:)?v\b[^>]*>([^<]+)</(?:\w+:)?v>|<(?:\w+:)?is\b")
 
 
-_FORMULA_TAGS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ")
+def _has_formula(xml: bytes) -> bool:
+    """Whether the XML holds a formula element (``<f>``, ``<f …>``, ``<f/>``, ``<x:f>``), not
+    counting ``<formula1>`` of a data validation, which every template has: two passes over
+    the text instead of one per spelling."""
+    for mark in (b"<f", b":f"):
+        at = xml.find(mark)
+        while at >= 0:
+            if xml[at + 2 : at + 3] in (b">", b" ", b"/"):
+                return True
+            at = xml.find(mark, at + 2)
+    return False
 
 
 def uncached_formulas(xml: bytes) -> list[tuple[int, int]]:
@@ -314,7 +372,7 @@ def uncached_formulas(xml: bytes) -> list[tuple[int, int]]:
     empty."""
     # Quick test first: a formula element (not <formula1> of a data validation, which every
     # template has); the walk over every cell costs a third of a second at 10,000 rows.
-    if not any(tag in xml for tag in _FORMULA_TAGS):
+    if not _has_formula(xml):
         return []
     out = []
     for attrs, body in _CELL_XML.findall(xml):
@@ -495,9 +553,11 @@ class OpenedReturn:
     rows: list[list]
     meta_rows: dict[str, dict]
     stored: _Stored | None  # None once parsed, when the import frees what it no longer needs
+    task_rows: list | None = None  # the 「重点任务」 sheet's values (None: no such sheet)
 
     def parse(self, on_rows: Callable[[int], object] | None = None) -> None:
         _parse_rows(self.preview, self.rows, self.meta_rows, self.stored, on_rows)
+        _parse_tasks(self.preview, self.task_rows, self.stored)
 
     def reread_state(self, store: Store) -> None:
         """Read the database's state again (inside the import's write, when the database changed
@@ -564,10 +624,14 @@ def open_return(
     with ThreadPoolExecutor(2, thread_name_prefix="return-read") as pool:
         data_job = pool.submit(_read_data, path)
         props = read_template_properties(path) if info.kind == "xlsx" else {}
-        meta_job = pool.submit(_read_meta, path)
+        # The metadata sheet's header is read from the sheet's first bytes where it can be; its
+        # rows (the values as issued, one per project) only when the database has no record of
+        # the template: they are most of the sheet, which is a third of a return's file.
+        quick = read_meta_header(path) if info.kind == "xlsx" else None
+        meta_job = pool.submit(_read_meta, path) if quick is None else None
         try:
             sha = file_sha256(path)
-            sheet_header, sheet_meta_rows = meta_job.result()
+            sheet_header, sheet_meta_rows = (quick, None) if meta_job is None else meta_job.result()
             _check_meta_agrees(store, path.name, props, sheet_header)
             meta_header, meta_rows = (props, None) if props else (sheet_header, sheet_meta_rows)
             progress(1, 4, "核对单位和周期")
@@ -581,12 +645,12 @@ def open_return(
             if meta_rows is None:
                 meta_rows = _issued_codes(stored.issued)
                 if meta_rows is None:
-                    meta_rows = sheet_meta_rows
+                    meta_rows = sheet_meta_rows if meta_job else _read_meta(path)[1]
             # While the data sheet is still being parsed: a damaged file is refused before
             # anything read from it is used.
             if info.kind == "xlsx":
                 verify_zip_checksums(path)
-            sheet_name, rows, sheet_names = data_job.result()
+            sheet_name, rows, sheet_names, task_rows = data_job.result()
             # The office's columns are compared only where they could have been edited.
             if not getattr(rows, "protected", False):
                 stored.reference = xstore.reference_values(
@@ -607,6 +671,7 @@ def open_return(
         already_imported=stored.already_imported,
         report_keys=stored.report_keys,
         sheet_protected=getattr(rows, "protected", False),
+        task_sheet=TASK_SHEET if task_rows is not None else None,
     )
     if info.has_macros:
         preview.notes.append("文件含宏（VBA），已忽略，未执行。")
@@ -618,10 +683,27 @@ def open_return(
         preview.not_imported.extend(
             f"新增的工作表「{name}」" for name in sheet_names if name not in TEMPLATE_SHEETS
         )
-    return OpenedReturn(preview, rows, meta_rows, stored)
+    return OpenedReturn(preview, rows, meta_rows, stored, task_rows)
 
 
-TEMPLATE_SHEETS = frozenset((DATA_SHEET, GUIDE_SHEET, LISTS_SHEET, META_SHEET))
+TEMPLATE_SHEETS = frozenset((DATA_SHEET, TASK_SHEET, GUIDE_SHEET, LISTS_SHEET, META_SHEET))
+
+
+def _parse_tasks(preview: ReturnPreview, task_rows: list | None, stored: _Stored | None) -> None:
+    """The 「重点任务」 sheet's rows into ``preview.tasks`` (a return without the sheet, e.g. from
+    a template issued before the year's list, imports its projects as before)."""
+    if stored is None or stored.tasks is None:
+        return
+    if task_rows is None:
+        if stored.tasks.issued:
+            preview.notes.append(
+                f"模板发放时含「{TASK_SHEET}」工作表（{len(stored.tasks.issued)} 项任务），"
+                "报送文件中没有该工作表：本次未导入任何任务的进展。如需报送，请使用原模板填写后重新报送。"
+            )
+        return
+    parse_task_sheet(preview, TASK_SHEET, task_rows, stored.tasks, CellError)
+
+
 # What names the template in its metadata: the same in the document properties and the sheet.
 _META_KEYS = {"template_id": "模板编号", "unit": "单位", "unit_id": "单位编号", "period": "周期"}
 
@@ -686,6 +768,8 @@ class _Stored:
     issued: dict[str, xstore.IssueRow]  # project id -> the row as issued
     # project id -> the office's columns now (建设内容, 总投资 …), for edits not imported
     reference: dict[str, dict] = field(default_factory=dict)
+    tasks: TaskContext | None = None  # what the 「重点任务」 sheet is checked against
+    closed: dict[str, str] = field(default_factory=dict)  # project id -> its closed plan
 
 
 def _read_stored(
@@ -740,6 +824,23 @@ def _read_stored(
         reference=(
             xstore.reference_values(store, scope, int(period_key[:4])) if office_columns else {}
         ),
+        tasks=_task_context(store, unit_obj, period_key, template_id),
+        closed=closed_project_plans(store),
+    )
+
+
+def _task_context(store: Store, unit: Unit, period: str, template_id: str | None) -> TaskContext:
+    year = int(period[:4])
+    return TaskContext(
+        year=year,
+        period=period,
+        unit=unit.name,
+        template_id=template_id,
+        lines={t.code: t for t in tstore.unit_tasks(store, unit.id, year)},
+        codes=tstore.task_codes(store),
+        states=tstore.task_states(store, unit.id, period),
+        issued=tstore.issued_tasks(store, template_id) if template_id else {},
+        today=date.today(),
     )
 
 
@@ -766,17 +867,22 @@ def _issued_codes(issued: dict[str, xstore.IssueRow]) -> dict[str, dict] | None:
     return out or None
 
 
-def _read_data(path: Path) -> tuple[str, list[list], list[str]]:
+def _read_data(path: Path) -> tuple[str, list[list], list[str], list[list] | None]:
     book = open_values(path)
     try:
-        return (*_data_rows(book, book.sheet_names, path.name), list(book.sheet_names))
+        names = list(book.sheet_names)
+        data = _data_rows(book, names, path.name)
+        tasks = sheet_rows(book, TASK_SHEET, path.name) if TASK_SHEET in names else None
+        return (*data, names, tasks)
     finally:
         book.close()
 
 
 def _data_rows(book, names: list[str], file_name: str) -> tuple[str, list[list]]:
     candidates = [DATA_SHEET] if DATA_SHEET in names else []
-    candidates += [n for n in names if n not in (DATA_SHEET, META_SHEET) and not n.startswith("_")]
+    candidates += [
+        n for n in names if n not in (DATA_SHEET, TASK_SHEET, META_SHEET) and not n.startswith("_")
+    ]
     for name in candidates:
         rows = sheet_rows(book, name, file_name)
         header, cols = find_header(rows)
@@ -1008,6 +1114,8 @@ def _parse_rows(
                 f"项目编码「{code}」在项目库中不存在。请核对编码；"
                 "新项目请不填编码，作为新增项目建议报送。"
             )
+        elif pid in stored.closed:
+            reason = closed_message(f"项目「{code} {result.name}」", stored.closed[pid])
         elif pid not in scope:
             reason = (
                 f"项目「{code} {result.name}」不属于「{preview.unit}」的填报范围，"

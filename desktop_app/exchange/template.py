@@ -11,6 +11,7 @@ import html
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -42,7 +43,7 @@ from .columns import (
     TEXT_LIMIT,
     column_letter,
 )
-from .workbook_safety import read_part
+from .workbook_safety import read_part, sheet_part
 
 SPARE_ROWS = 20  # unlocked blank rows under the list, for projects the register lacks
 GREY = PatternFill("solid", fgColor="E7E6E6")
@@ -91,6 +92,9 @@ class TemplateSpec:
     period: Period
     issued_at: str
     rows: list[TemplateRow] = field(default_factory=list)
+    # The unit's tasks of the period's year's list (task_sheet.TaskTemplateRow): a 「重点任务」
+    # sheet when there are any.
+    tasks: list = field(default_factory=list)
 
 
 def _jsonable(value: object) -> object:
@@ -121,6 +125,10 @@ def write_template(spec: TemplateSpec, path: Path) -> Path:
     wb.defined_names[STAGE_LIST_NAME] = DefinedName(
         STAGE_LIST_NAME, attr_text=f"{LISTS_SHEET}!$A$1:$A${len(STAGE_CHOICES)}"
     )
+    if spec.tasks:
+        from .task_sheet import write_task_sheet
+
+        write_task_sheet(wb, spec, lists)
     _meta_sheet(wb.create_sheet(META_SHEET), spec)
     # The metadata header again as document properties: an import reads them without parsing
     # the metadata sheet (needed only when the database has no record of the issue).
@@ -366,6 +374,7 @@ def _guide_sheet(ws, spec: TemplateSpec) -> None:
         f"填报单位：{spec.unit}",
         f"填报周期：{spec.period.label}",
         f"项目个数：{len(spec.rows)}",
+        *([f"重点任务：{len(spec.tasks)} 项"] if spec.tasks else []),
         "",
         "一、灰色列（项目编码、名称、牵头单位、责任单位）为项目基本信息，不可修改。"
         "计划信息（建设内容、计划开工、计划完工、总投资、年度计划投资）：黄色空白格请补填，"
@@ -380,8 +389,19 @@ def _guide_sheet(ws, spec: TemplateSpec) -> None:
         "三、不要删除、插入列，不要修改项目编码；可以筛选、隐藏行（导入时按项目编码对应，与行的顺序无关）。",
         "四、清单外的新项目请填在表格下方空白行，不填项目编码，写明项目名称、建设内容、总投资等，"
         "由办公室审核后纳入项目库。",
-        "五、未变化的内容保留原值即可；空白单元格视为“本期未填报”，不会清除已有数据。",
+        "五、未变化的内容保留原值即可；模板中原本空白的单元格留空，视为“本期未填报”；"
+        "预先填好的内容被清空，视为“现在没有了”（例如问题已解决而清空存在问题），导入后该栏为空。",
         "六、请保存为 .xlsx 格式（Excel 或 WPS 均可），不要另存为其他格式后再改名。",
+        *(
+            [
+                f"七、「重点任务」工作表列出本单位牵头或负责的 {spec.period.year} 年度重点任务"
+                f"（{len(spec.tasks)} 项）：请填写进展情况、完成情况（未启动/推进中/已完成/未完成）、"
+                "存在问题；选「已完成」的须填写完成时间（不晚于填报当天）。已解决的问题请清空"
+                "存在问题。任务编号和任务名称不可修改，导入时按任务编号对应。",
+            ]
+            if spec.tasks
+            else []
+        ),
         "",
         f"工作表保护密码（仅用于调整格式）：{SHEET_PASSWORD}",
         f"模板编号：{spec.template_id}",
@@ -469,6 +489,111 @@ PROPERTY_PREFIX = "cdtch_"
 _PROPERTY = re.compile(
     r'<property\b[^>]*\bname="([^"]*)"[^>]*>\s*<vt:(\w+)\b[^>]*>([^<]*)</vt:\w+>\s*</property>'
 )
+
+
+# The metadata sheet's header, read from the first bytes of its XML (see read_meta_header).
+_HEAD_BYTES = 1 << 18
+_HEAD_ROWS = 40
+_ROW_XML = re.compile(rb"<(?:\w+:)?row\b([^>]*)>(.*?)</(?:\w+:)?row>", re.S)
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_CELL_XML = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_CELL_TYPE = re.compile(rb'\bt="(\w+)"')
+_V_XML = re.compile(rb"<(?:\w+:)?v\b[^>]*>([^<]*)</(?:\w+:)?v>")
+_T_XML = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>|<(?:\w+:)?t\b[^>]*/>")
+_PHONETIC = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
+_SI_XML = re.compile(rb"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si\b[^>]*/>", re.S)
+
+
+def read_meta_header(path: Path) -> dict | None:
+    """The metadata sheet's header (its rows above ``project_id``), as ``read_meta_rows`` gives
+    it, read from the start of the sheet's XML and of the shared strings only: the sheet's other
+    rows (one per project, the larger part of a return) are not parsed. ``None`` when the header
+    cannot be read this way (an .xls, no such sheet, an unusual layout): then the whole sheet
+    is read as before."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            with archive.open(sheet_part(archive, META_SHEET)) as fh:
+                head = fh.read(_HEAD_BYTES)
+            cells: dict[int, list] = {}
+            for attrs, body in _ROW_XML.findall(head):
+                number = _ROW_NUMBER.search(attrs)
+                if number is None:
+                    return None
+                row = ["", ""]
+                for cell_attrs, cell_body in _CELL_XML.findall(body):
+                    ref = _CELL_REF.search(cell_attrs)
+                    if ref is None:
+                        return None
+                    if ref.group(1) in (b"A", b"B"):
+                        row[ref.group(1) == b"B"] = _cell_value(cell_attrs, cell_body or b"")
+                n = int(number.group(1))
+                gap = n != len(cells) + 1
+                cells[n] = row
+                # The header, then (after the blank row the template leaves) the row naming
+                # the columns: the project rows below are not looked at.
+                if gap or len(cells) > _HEAD_ROWS:
+                    break
+            wanted = {v.index for row in cells.values() for v in row if isinstance(v, _Shared)}
+            if wanted:
+                strings = _shared_strings(archive, max(wanted))
+                cells = {
+                    r: [strings[v.index] if isinstance(v, _Shared) else v for v in row]
+                    for r, row in cells.items()
+                }
+    except (KeyError, ValueError, IndexError, OSError, zipfile.BadZipFile, zlib.error):
+        return None
+    # As read_meta_rows reads it: rows from the first down to an empty one or project_id,
+    # and a project_id row after them (else the header may run past what was read).
+    header: dict = {}
+    r = 1
+    while r in cells and cells[r][0] not in ("", None, "project_id"):
+        header[str(cells[r][0])] = cells[r][1]
+        r += 1
+    if not any(row[0] == "project_id" for n, row in cells.items() if n >= r):
+        return None
+    return header
+
+
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    index: int
+
+
+def _cell_value(attrs: bytes, body: bytes):
+    kind = _CELL_TYPE.search(attrs)
+    kind = kind.group(1) if kind else b"n"
+    if kind == b"inlineStr":
+        return _text(body)
+    value = _V_XML.search(body)
+    if value is None:
+        return ""
+    raw = value.group(1)
+    if kind == b"s":
+        return _Shared(int(raw))
+    if kind in (b"str", b"e"):
+        return html.unescape(raw.decode("utf-8"))
+    if kind == b"b":
+        return raw == b"1"
+    return float(raw)  # as the value reader gives numbers
+
+
+def _text(body: bytes) -> str:
+    """The text of a string item: its runs joined, phonetic hints left out."""
+    body = _PHONETIC.sub(b"", body)
+    return html.unescape(b"".join(m.group(1) or b"" for m in _T_XML.finditer(body)).decode("utf-8"))
+
+
+def _shared_strings(archive: zipfile.ZipFile, last: int) -> list[str]:
+    """The shared strings up to index ``last``."""
+    name = next(n for n in archive.namelist() if n.lower().endswith("sharedstrings.xml"))
+    xml = read_part(archive, name)
+    out = []
+    for m in _SI_XML.finditer(xml):
+        out.append(_text(m.group(1) or b""))
+        if len(out) > last:
+            break
+    return out
 
 
 def read_template_properties(path: Path) -> dict:

@@ -56,7 +56,7 @@ class FontEncoder:
         self._ascii = all(self._assigned.get(n) == n for n in range(32, 127))
         self._glyphs = covered(font_name)
         self._font_name = font_name
-        self._spare: FontEncoder | None = None  # for characters this face lacks
+        self._spares: dict[str, FontEncoder] = {}  # for characters this face lacks, by face
         self.register(chars)
 
     def register(self, chars: str) -> None:
@@ -99,15 +99,16 @@ class FontEncoder:
         )
 
     def _mixed(self, line: str) -> tuple[tuple[str, str], ...]:
-        """A line with characters this face lacks: those from the fallback face (or □)."""
+        """A line with characters this face lacks: those from a fallback face (or □)."""
         pieces: list[tuple[str, str]] = []
         for face, part in split_runs(line, self._font_name):
             if face == self._font_name:
                 pieces.extend(self._encode(part))
             else:
-                if self._spare is None:
-                    self._spare = FontEncoder(face, self.doc)
-                pieces.extend(self._spare.runs(part))
+                spare = self._spares.get(face)
+                if spare is None:
+                    spare = self._spares[face] = FontEncoder(face, self.doc)
+                pieces.extend(spare.runs(part))
         return tuple(pieces)
 
     def _name(self, subset: int) -> str:

@@ -13,7 +13,14 @@ from pathlib import Path
 
 from ..domain.status import RED
 from . import word
-from .notice import DEFAULT_REQUESTS, NoticeItem, overdue_days
+from .notice import (
+    DEFAULT_REQUESTS,
+    DEFAULT_TASK_REQUESTS,
+    NoticeItem,
+    TaskNoticeItem,
+    overdue_days,
+    task_sentence,
+)
 
 
 @dataclass
@@ -30,30 +37,56 @@ class NoticeDocument:
     request: str | None = None
     contact: str = ""  # 联系人
     phone: str = ""  # 联系电话
+    tasks: list[TaskNoticeItem] = field(default_factory=list)  # late tasks of the year's list
+
+
+def _notice_subject(n: NoticeDocument) -> str:
+    if n.items and n.tasks:
+        return "重大项目和重点任务"
+    return "重点任务" if n.tasks else "重大项目"
 
 
 def write_notice(n: NoticeDocument, out: Path) -> Path:
     doc = word.new_document()
     word.paragraph(doc, n.number, align="center", indent=False)
     word.paragraph(doc, "", indent=False)
-    word.title(doc, "关于加快推进滞后重大项目的督办通知")
+    word.title(doc, f"关于加快推进滞后{_notice_subject(n)}的督办通知")
     word.paragraph(doc, f"{n.unit}：", indent=False, align="left")
     reds = sum(1 for i in n.items if i.status.light == RED)
+    late = []
+    if n.items:
+        late.append(
+            f"{len(n.items)}个项目进度滞后或逾期（红灯{reds}个、黄灯{len(n.items) - reds}个）"
+        )
+    if n.tasks:
+        late.append(task_sentence(n.tasks).replace(" ", ""))
     word.paragraph(
         doc,
-        f"根据{n.period_label}成德同城化重大项目推进情况跟踪分析，你单位牵头或负责的"
-        f"{len(n.items)}个项目进度滞后或逾期（红灯{reds}个、黄灯{len(n.items) - reds}个）。"
-        "按照重大项目督办工作要求，现予督办。",
+        f"根据{n.period_label}成德同城化{'重大项目' if n.items else '年度重点任务'}推进情况"
+        f"跟踪分析，你单位牵头或负责的{'，'.join(late)}。按照督办工作要求，现予督办。",
     )
     word.heading(doc, "一、督办事项")
     for i, item in enumerate(n.items, start=1):
         p, st = item.project, item.status
         days = overdue_days(st, p, n.issued)
-        late = f"已逾期{days}天。" if days else ""
         reasons = "；".join(st.reasons) if st.reasons else st.reason
+        # The days overdue, unless the reason already gives them (「已逾期 159 天」).
+        late = (
+            f"已逾期{days}天。" if days and f"逾期{days}天" not in "".join(reasons.split()) else ""
+        )
         ask = item.request or n.request or DEFAULT_REQUESTS.get(st.light, DEFAULT_REQUESTS[""])
         word.paragraph(
             doc, f"{_cn_number(i)}{p.name}（{p.code}），{st.name}。{reasons}。{late}{ask}"
+        )
+    for i, t in enumerate(n.tasks, start=len(n.items) + 1):
+        late = f"已逾期{t.days_late}天。" if t.days_late else ""
+        ask = (
+            t.request or n.request or DEFAULT_TASK_REQUESTS.get(t.light, DEFAULT_TASK_REQUESTS[""])
+        )
+        word.paragraph(
+            doc,
+            f"{_cn_number(i)}重点任务：{t.title}（{t.code}，完成时限{t.due}），{t.light_name}。"
+            f"{t.reasons}。{late}{ask}",
         )
     word.heading(doc, "二、工作要求")
     word.paragraph(
@@ -73,11 +106,39 @@ def write_notice(n: NoticeDocument, out: Path) -> Path:
         )
         word.paragraph(doc, f"{who}。")
     word.paragraph(doc, "")
-    word.paragraph(doc, "附件：督办项目清单", indent=True)
+    annex = {"重大项目": "督办项目清单", "重点任务": "督办任务清单"}.get(
+        _notice_subject(n), "督办项目和任务清单"
+    )
+    word.paragraph(doc, f"附件：{annex}", indent=True)
     word.signature(doc, n.org, n.issued)
     word.page_break(doc)
     word.paragraph(doc, "附件", face=word.HEI, indent=False, align="left")
-    word.title(doc, "督办项目清单")
+    word.title(doc, annex)
+    if n.items:
+        _project_annex(doc, n)
+    if n.tasks:
+        _task_annex(doc, n)
+    doc.save(str(out))
+    return out
+
+
+def _task_annex(doc, n: NoticeDocument) -> None:
+    rows = [
+        [str(i), t.title, t.due, t.light_name, t.reasons, str(t.days_late) if t.days_late else "—"]
+        for i, t in enumerate(n.tasks, start=1)
+    ]
+    if n.items:
+        word.paragraph(doc, "重点任务", face=word.HEI, indent=False, align="left")
+    word.table(
+        doc,
+        ["序号", "重点任务", "完成时限", "状态", "滞后情况", "逾期（天）"],
+        rows,
+        [12, 45, 22, 16, 48, 16],
+        right=(5,),
+    )
+
+
+def _project_annex(doc, n: NoticeDocument) -> None:
     rows = []
     for i, item in enumerate(n.items, start=1):
         st = item.status
@@ -95,11 +156,9 @@ def write_notice(n: NoticeDocument, out: Path) -> Path:
         doc,
         ["序号", "项目名称", "状态", "滞后情况", "逾期（天）"],
         rows,
-        [12, 45, 16, 70, 16],
+        [13, 40, 14, 62, 25],  # the text is 156 mm wide; 「序号」, 「逾期（天）」 on one line
         right=(4,),
     )
-    doc.save(str(out))
-    return out
 
 
 def _cn_number(i: int) -> str:
@@ -156,6 +215,7 @@ class Bulletin:
     indicators: list[tuple[str, str, str, str]]  # name, target, latest, state
     annex: list[list[str]] = field(default_factory=list)
     number: str = ""  # 2026年第11期
+    annual: list[str] = field(default_factory=list)  # the year's list (年度重点任务清单), if any
 
 
 ANNEX_HEADERS = [
@@ -218,15 +278,20 @@ def write_bulletin(b: Bulletin, out: Path) -> Path:
             )
     else:
         word.paragraph(doc, "本期没有亮红灯或黄灯的项目。")
-    word.heading(doc, "四、报送情况")
+    numbers = iter("四五六七")
+    if b.annual:
+        word.heading(doc, f"{next(numbers)}、年度重点任务清单推进情况")
+        for text in b.annual:
+            word.paragraph(doc, text)
+    word.heading(doc, f"{next(numbers)}、报送情况")
     word.paragraph(doc, b.reporting)
-    word.heading(doc, "五、主要指标进展")
+    word.heading(doc, f"{next(numbers)}、主要指标进展")
     if b.indicators:
         for name, target, latest, state in b.indicators:
             word.paragraph(doc, f"{name}：目标{target}，{latest}，{state}。")
     else:
         word.paragraph(doc, "本期未录入主要指标数据。")
-    word.heading(doc, "六、下一步工作")
+    word.heading(doc, f"{next(numbers)}、下一步工作")
     word.paragraph(
         doc,
         "各牵头单位要对照通报问题，压实工作责任，加快亮红灯、黄灯项目的推进；"

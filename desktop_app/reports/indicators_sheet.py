@@ -62,7 +62,7 @@ def render_indicators(
     )
     story: list = [TextBlock(summary, f.body, size + 1, space_after=3 * mm)]
     if not sheet.items:
-        story.append(TextBlock("无指标", f.heading, 14, fake_bold=True))
+        story.append(TextBlock("无指标", f.heading, 14, fake_bold=f.fake_bold))
         doc.build_story(story)
         return out
     grid = GridLayout.for_document(COLUMNS, doc, size)

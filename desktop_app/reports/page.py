@@ -240,7 +240,7 @@ class SheetDocument(BaseDocTemplate):
         size = 20 if width > 700 else 18
         top = height - MARGIN_TOP
         tx = (width - text_width(title, f.heading, size)) / 2
-        draw_text(canvas, tx, top - size, title, f.heading, size, bold=True)
+        draw_text(canvas, tx, top - size, title, f.heading, size, bold=f.fake_bold)
         # Under the title: the scope and the period, centred; then 编制单位 left, 打印日期 right.
         # (On one line they collide on portrait paper.)
         sub = "    ".join(
@@ -297,4 +297,6 @@ class SheetDocument(BaseDocTemplate):
         canvas.setFillColor(MARK_RED)
         canvas.setLineWidth(0.8)
         canvas.rect(x, y - 1.5 * mm, w, size + 2 * mm, stroke=1, fill=0)
-        draw_text(canvas, x + 2 * mm, y + 0.3 * mm, INTERNAL_MARK, f.heading, size, bold=True)
+        draw_text(
+            canvas, x + 2 * mm, y + 0.3 * mm, INTERNAL_MARK, f.heading, size, bold=f.fake_bold
+        )

@@ -27,7 +27,8 @@ from ..domain.money import format_percent, format_wan_column, format_yi
 from ..domain.status import GREY, LIGHT_NAMES, LIGHTS, PENDING_NAME, Status
 from .content import Paint, Paths
 from .page import PageSetup, SheetDocument
-from .table import Column, GridLayout, LightDot, Row, fill_paint, grid_chunks
+from .table import PAD, Column, GridLayout, LightDot, Row, fill_paint, grid_chunks
+from .text import wrap_lines
 
 MISSING = "待填报"  # a figure the unit has not given yet: not a blank the reader must guess at
 
@@ -150,6 +151,8 @@ class ProgressSheet:
     empty_text: str = "无项目"
     columns: tuple[str, ...] | None = None  # the user's choice and order; None: by the paper
     months: int = 12  # the months of the year the 本年完成投资 covers (1—N月)
+    # A line under the 合计 row (the year's list: 按期完成率, investment, milestones), if any.
+    summary: str = ""
 
 
 def group_key(project: Project, grouping: str, unit_order: dict[str, int] | None = None) -> tuple:
@@ -325,11 +328,20 @@ def sheet_rows(sheet: ProgressSheet, layout: GridLayout) -> list[Row]:
                 Row(cells, group=group_name) for cells in layout.data_row([values[k] for k in keys])
             )
         if grouped:
-            rows.append(
-                _total_row(f"小计：{len(group.rows)} 个项目", group.rows, layout, "subtotal")
-            )
+            subtotal = _total_row(f"小计：{len(group.rows)} 个项目", group.rows, layout, "subtotal")
+            subtotal.group = group.label  # a 小计 alone atop a page is named 「…（续）」 too
+            rows.append(subtotal)
     rows.append(_total_row(f"合计：{len(all_rows)} 个项目", all_rows, layout, "total"))
+    if sheet.summary:
+        rows.append(_summary_row(sheet.summary, layout))
     return rows
+
+
+def _summary_row(text: str, layout: GridLayout) -> Row:
+    """A row across the whole table under the 合计 row, wrapped to its width."""
+    room = layout.edges[-1] - 2 * PAD
+    lines = wrap_lines(text, layout.heading_font, layout.size, room)
+    return Row(["\n".join(lines)] + [""] * (len(layout.columns) - 1), "group")
 
 
 def _amount_total(value: float | None) -> str:

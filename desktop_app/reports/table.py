@@ -62,8 +62,10 @@ class GridLayout:
         heading_font: str,
         size: float,
         max_row_height: float,
+        fake_bold: bool = False,
     ):
         self.columns = list(columns)
+        self.fake_bold = fake_bold  # headers thickened: only when heading and body share a face
         total = sum(c.width for c in self.columns)
         self.widths = [frame_width * c.width / total for c in self.columns]
         self.font, self.heading_font, self.size = font, heading_font, size
@@ -97,29 +99,33 @@ class GridLayout:
             heading_font=doc.fonts.heading,
             size=size,
             max_row_height=doc.frame_height,
+            fake_bold=doc.fonts.fake_bold,
         )
 
     def _fit_samples(self) -> None:
-        """Widen columns whose sample (or header word) would be cut; the wrapped columns pay.
+        """Widen columns whose sample or header word would be cut; wrapped columns pay.
 
-        Relative widths suit landscape paper; on portrait paper codes and dates would otherwise
-        end in "…" while the wrapped text columns have room to give.
+        Relative widths suit landscape paper; on portrait paper codes, dates and a header such
+        as 「牵头单位」 would otherwise end in "…" while other wrapped text columns have room
+        to give. A wrapped column keeps room for its header's longest line.
         """
-        need = []
-        for col, w in zip(self.columns, self.widths, strict=True):
-            words = [col.sample, *col.header.split("\n")]
-            fonts = [self.font] + [self.heading_font] * (len(words) - 1)
-            want = max(text_width(t, f, self.size) for t, f in zip(words, fonts, strict=True))
-            need.append(max(want + 2 * PAD + 0.5 - w, 0.0) if not col.wrap else 0.0)
+        floor = []  # the narrowest each column may be
+        for col in self.columns:
+            want = max(text_width(t, self.heading_font, self.size) for t in col.header.split("\n"))
+            if not col.wrap:
+                want = max(want, text_width(col.sample, self.font, self.size))
+            floor.append(want + 2 * PAD + 0.5)
+        need = [max(f - w, 0.0) for f, w in zip(floor, self.widths, strict=True)]
         deficit = sum(need)
-        flexible = [i for i, c in enumerate(self.columns) if c.wrap]
-        room = sum(self.widths[i] for i in flexible)
-        if deficit <= 0 or not flexible or deficit > room * 0.5:
+        donors = [i for i, c in enumerate(self.columns) if c.wrap and not need[i]]
+        spare = sum(self.widths[i] - floor[i] for i in donors)
+        if deficit <= 0 or deficit > spare or deficit > sum(self.widths[i] for i in donors) * 0.5:
             return
         for i, extra in enumerate(need):
             self.widths[i] += extra
-        for i in flexible:
-            self.widths[i] -= deficit * self.widths[i] / room
+        # Each donor gives in proportion to what it has above its own floor.
+        for i in donors:
+            self.widths[i] -= deficit * (self.widths[i] - floor[i]) / spare
 
     def _bind(self, canvas: Canvas) -> None:
         """Start the drawing state afresh for a new document."""
@@ -292,7 +298,15 @@ class GridLayout:
             for line in lines:
                 line = fit_line(line, self.heading_font, self.size, w - 2 * PAD)
                 lw = text_width(line, self.heading_font, self.size)
-                draw_text(canvas, cx + (w - lw) / 2, ty, line, self.heading_font, self.size, True)
+                draw_text(
+                    canvas,
+                    cx + (w - lw) / 2,
+                    ty,
+                    line,
+                    self.heading_font,
+                    self.size,
+                    self.fake_bold,
+                )
                 ty -= self.leading
             cx += w
         canvas.line(cx, y_top, cx, y_top - h)
@@ -354,6 +368,16 @@ _ROW_FILLS = {
 _GRID_LINES = Paint(stroke=GRID, width=0.4)
 
 
+class _Nothing(Flowable):
+    """Takes no room: what stays on a full page when a whole chunk moves to the next one."""
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
 class GridChunk(Flowable):
     """A run of table rows written straight into the page: the fast path for long sheets.
 
@@ -397,22 +421,36 @@ class GridChunk(Flowable):
             # Unless label and row together are taller than any page: then as they come.
             if sum(self.heights[: fit + 1]) > self.layout.max_row_height:
                 n = fit
-        if n == 0 or n >= len(self.rows):
+        if n >= len(self.rows):
             return []
+        if n == 0:
+            # Nothing fits: the chunk goes to the next page whole. If it starts inside a group
+            # (the page ended exactly between two chunks), it goes there named 「…（续）」.
+            labelled = self._continued(self.rows, self.heights)
+            if labelled is None:
+                return []
+            return [_Nothing(), GridChunk(self.layout, *labelled)]
         rest, heights = self.rows[n:], self.heights[n:]
-        if rest[0].kind == "data" and rest[0].group:
-            # The page goes on inside a group: name it again at the top of the next page
-            # (unless the label and that row would not fit on one page together: then the
-            # label would be split off again and again).
-            label = Row([f"{rest[0].group}（续）"] + [""] * (len(self.layout.columns) - 1), "group")
-            label_h = self.layout.row_height(label.cells)
-            if label_h + heights[0] <= self.layout.max_row_height:
-                rest = [label, *rest]
-                heights = [label_h, *heights]
+        rest, heights = self._continued(rest, heights) or (rest, heights)
         return [
             GridChunk(self.layout, self.rows[:n], self.heights[:n]),
             GridChunk(self.layout, rest, heights),
         ]
+
+    def _continued(
+        self, rows: list[Row], heights: list[float]
+    ) -> tuple[list[Row], list[float]] | None:
+        """``rows`` headed by 「…（续）」 when they go on inside a group (a data row or the group's
+        小计 first), else ``None``. Not when the label and that row would not fit on one page
+        together: then the label would be split off again and again."""
+        first = rows[0]
+        if first.kind not in ("data", "subtotal") or not first.group:
+            return None
+        label = Row([f"{first.group}（续）"] + [""] * (len(self.layout.columns) - 1), "group")
+        label_h = self.layout.row_height(label.cells)
+        if label_h + heights[0] > self.layout.max_row_height:
+            return None
+        return [label, *rows], [label_h, *heights]
 
     # -- drawing -------------------------------------------------------------------------------
 

@@ -31,9 +31,11 @@ _UNIT = (
     r"(?:%|％|‰|个百分点|万元|亿元|元|万亩|亩|平方公里|平方米|公里|千米|米|万千瓦|千瓦|兆瓦|"
     r"万吨|吨|万人|人|个|天|年|月|日|次|项|座|套|条|处|辆|家|户|倍|km|m|MW|kW|kV)"
 )
-# Runs no line may break inside (when they fit on a line): dates, stake codes, numbers with unit.
+# Runs no line may break inside (when they fit on a line): a unit in brackets (a label's "(万元)"),
+# dates, stake codes, numbers with unit.
 _UNBREAKABLE = re.compile(
-    r"待填报|\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日"
+    rf"待填报|[(（]{_UNIT}[)）]|"
+    r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日"
     r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)|\d{4}[-/]\d{1,2}(?![\d.])"
     r"|[A-Za-z]+\d+(?:[+＋]\d+(?:\.\d+)?)?"
     rf"|{_NUMBER}(?:[—–~～\-]{_NUMBER})?(?: ?{_UNIT})?"

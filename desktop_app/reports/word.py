@@ -20,6 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 TITLE_FACE = "方正小标宋简体"
 TITLE_FALLBACK = "黑体"
@@ -211,9 +212,29 @@ def _repeat_header(row) -> None:
 
 def signature(doc, org: str, day: date, *, seal_lines: int = 2) -> None:
     """落款 and 成文日期 right-aligned (four characters from the edge); the seal is pressed over
-    them, reaching into the blank lines above (GB/T 9704: within a line of the text)."""
+    them, reaching into the blank lines above (GB/T 9704: within a line of the text).
+
+    The block never stands alone on a page: it is kept with the last paragraph of the body
+    (and the 附件 line between), so that a page break moves the body's last lines over with it.
+    """
+    _keep_with_body(doc)
     for _ in range(seal_lines):
-        paragraph(doc, "", indent=False)
+        paragraph(doc, "", indent=False).paragraph_format.keep_with_next = True
     signed = paragraph(doc, org, align="right", indent=False, right_chars=4)
     signed.paragraph_format.keep_with_next = True  # the 落款 and its date on one page
     paragraph(doc, cn_date(day), align="right", indent=False, right_chars=4)
+
+
+def _keep_with_body(doc) -> None:
+    """Keep-with-next on the paragraphs at the end of the document, back to and including the
+    last one of body text (blank lines and 「附件：…」 lines in between)."""
+    for element in reversed(list(doc.element.body.iterchildren())):
+        if element.tag != qn("w:p"):
+            if element.tag == qn("w:sectPr"):
+                continue
+            return  # a table ends the body: nothing to keep together with
+        para = Paragraph(element, doc.part)
+        para.paragraph_format.keep_with_next = True  # python-docx keeps pPr's schema order
+        text = para.text.strip()
+        if text and not text.startswith("附件"):
+            return

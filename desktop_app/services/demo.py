@@ -87,7 +87,8 @@ _PROBLEMS = (None, None, None, "用地指标紧张", "资金到位滞后", "征�
 def generate_demo(
     store: Store, count: int, *, today: date | None = None, seed_value: int = 20261129
 ) -> int:
-    """Add ``count`` demo projects (with units, milestones and 12 monthly reports each)."""
+    """Add ``count`` demo projects (with units, milestones and 12 monthly reports each), and
+    the year's list (年度清单) with its task reports when the year has none yet."""
     if count < 1:
         return 0
     today = today or date.today()
@@ -234,6 +235,7 @@ def generate_demo(
             ),
             projects,
         )
+        seed.assign_plan(store, [p[0] for p in projects])
         seed.bulk_insert(store, "project_unit", ("project_id", "unit_id", "role"), links)
         seed.bulk_insert(
             store,
@@ -265,7 +267,13 @@ def generate_demo(
             reports,
         )
         tx.audit("database", store.path.name, "演示数据", None, f"新增 {count} 个演示项目")
-    store.log_event("demo", f"生成演示数据 {count} 个项目（编码 DEMO-{start_no:05d} 起）")
+    from .demo_annual import generate_demo_list
+
+    listed = generate_demo_list(store, today)
+    listed_text = f"，{today.year} 年年度清单 {listed} 项" if listed else ""
+    store.log_event(
+        "demo", f"生成演示数据 {count} 个项目（编码 DEMO-{start_no:05d} 起）{listed_text}"
+    )
     return count
 
 

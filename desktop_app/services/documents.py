@@ -29,9 +29,9 @@ from ..store import Store
 from ..store.projects import list_projects
 from ..store.supervision import list_supervisions
 from ..store.units import get_unit, list_units
-from . import monitoring
+from . import monitoring, task_monitoring
 from .progress import Progress, no_progress
-from .reports import ReportOptions, _context, _output_folder, _rows, _unit_notice
+from .reports import ReportOptions, _context, _output_folder, _rows, _unit_notice, task_monitor
 
 NOTICE_PREFIX = "成德同城办督"  # 文号 prefix unless the office sets another (notice_prefix)
 BEHIND_LIMIT = 10  # projects named in a 通报's section on lagging projects
@@ -120,10 +120,11 @@ def write_notice_docs(
     for i, (u, target) in enumerate(zip(units, targets, strict=True)):
         progress(i, len(units), f"正在起草 {u.name} 的督办通知")
         notice = _unit_notice(store, ctx, u)
-        if not notice.items:
+        if not notice.items and not notice.tasks:
             if unit and unit != "all":
                 raise UserError(
-                    f"{u.name} 在 {ctx.period.label} 没有亮红灯或黄灯的项目，不需要督办通知。"
+                    f"{u.name} 在 {ctx.period.label} 没有亮红灯或黄灯的项目或重点任务，"
+                    "不需要督办通知。"
                 )
             continue
         text_number = f"{settings['prefix']}〔{year}〕{number}号"
@@ -138,12 +139,15 @@ def write_notice_docs(
             request=ctx.options.request,
             contact=settings["contact"],
             phone=settings["phone"],
+            tasks=notice.tasks,
         )
         path = _docx(target, lambda p, doc=doc: write_notice(doc, p))
+        projects = {item.project.id for item in notice.items}
+        tasks = {item.code for item in notice.tasks}
         records = [
             r.id
             for r in list_supervisions(store, unit_id=u.id, open_only=True)
-            if r.project_id in {item.project.id for item in notice.items}
+            if (r.project_id in projects if r.task_id is None else r.project_code in tasks)
         ]
         written.append(
             (
@@ -156,6 +160,7 @@ def write_notice_docs(
                     "issued": ctx.today.isoformat(),
                     "reply_by": doc.reply_by.isoformat(),
                     "projects": [item.project.code for item in notice.items],
+                    "tasks": [item.code for item in notice.tasks],
                     "supervisions": records,
                 },
             )
@@ -269,6 +274,9 @@ def bulletin_data(store: Store, options: ReportOptions = ReportOptions()) -> Bul
         indicators=_indicators(store, ctx.period.year),
         annex=_annex(rows, order),
         number=f"{ctx.period.year}年第{ctx.period.month}期",
+        annual=task_monitoring.bulletin_paragraphs(
+            task_monitoring.year_figures(store, ctx.today, monitor=task_monitor(store, ctx))
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from ..domain.parsing import ParseError, clean_text, parse_date, parse_money, pa
 from ..store import Store
 from ..store import projects as project_store
 from ..store import units as unit_store
+from ..store.plans import restoring
 from .backup import auto_backup
 from .changes import Changes
 
@@ -157,8 +158,13 @@ def unit_values(store: Store, unit_id: int) -> dict:
 
 
 def linked_project_ids(store: Store, unit_id: int) -> list[str]:
-    """Projects (deleted ones too) linked to a unit in any role or located in it."""
-    return [p.id for p in project_store.list_projects(store, unit_id=unit_id, include_deleted=True)]
+    """Projects (deleted ones too, of every plan) linked to a unit in any role or located in it."""
+    return [
+        p.id
+        for p in project_store.list_projects(
+            store, unit_id=unit_id, include_deleted=True, plan_id=project_store.ALL_PLANS
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -185,7 +191,7 @@ def merge_units(
 
 def unmerge(store: Store, undo: MergeUndo) -> Changes:
     """Undo a merge: the projects' links and districts as before, the source unit active again."""
-    with store.write():
+    with store.write(), restoring(store):
         unit_store.unmerge_unit(store, undo.source_id, active=undo.source_active)
         for pid, snap in undo.snapshots.items():
             project_store.save_project(

@@ -24,9 +24,11 @@ from ..domain.parsing import ParseError
 from ..domain.period import Period
 from ..exchange.columns import PROJECT_KEYS, REPORT_KEYS
 from ..exchange.return_import import OpenedReturn, ReturnPreview, open_return, read_return
+from ..exchange.task_sheet import TaskTemplateRow, task_record
 from ..exchange.template import TemplateRow, TemplateSpec, write_template
 from ..store import Store
 from ..store import exchange as xstore
+from ..store import task_returns as tstore
 from ..store.units import get_unit, list_units
 from .change_requests import apply_planning
 from .progress import Progress, no_progress
@@ -71,7 +73,30 @@ def build_template_spec(store: Store, unit_id: int, period: Period) -> TemplateS
         for key in PROJECT_KEYS + REPORT_KEYS:
             values[key] = now.get(key)
         spec.rows.append(TemplateRow(p.id, p.version, values))
+    spec.tasks = task_template_rows(store, unit.id, period)
     return spec
+
+
+def task_template_rows(store: Store, unit_id: int, period: Period) -> list[TaskTemplateRow]:
+    """The unit's tasks of the period's year's list, each prefilled from the unit's latest
+    report on it for the period or an earlier one (a past period's template speaks of that
+    period, never of a later one's record)."""
+    states = tstore.task_states(store, unit_id, period.key)
+    rows = []
+    for line in tstore.unit_tasks(store, unit_id, period.year):
+        now = states.get(line.task_id)
+        values = {
+            "seq": line.seq,
+            "code": line.code,
+            "title": line.title,
+            "lead_unit": line.lead_unit,
+            "responsible_units": line.responsible_units,
+            "due_text": line.due_text,
+            "expected": line.expected,
+            **(now.values if now is not None else {}),
+        }
+        rows.append(TaskTemplateRow(line.task_id, now.version if now else 0, values))
+    return rows
 
 
 def issue_template(store: Store, unit: str | int, period: str, out: Path) -> Path:
@@ -79,20 +104,26 @@ def issue_template(store: Store, unit: str | int, period: str, out: Path) -> Pat
     per = _period(period)
     unit_obj = get_unit(store, unit)
     spec = build_template_spec(store, unit_obj.id, per)
-    if not spec.rows:
+    if not spec.rows and not spec.tasks:
         raise UserError(
             f"「{unit_obj.name}」没有需要填报的项目（不是任何项目的牵头或责任单位，也没有位于"
-            "本地的项目），未生成模板。"
+            f"本地的项目），也没有 {per.year} 年度重点任务清单中的任务，未生成模板。"
         )
     out = write_template(spec, Path(out))
-    xstore.record_template_issue(
-        store,
-        spec.template_id,
-        unit_obj.id,
-        per.key,
-        out.name,
-        [xstore.IssueRow(r.project_id, r.version, r.snapshot()) for r in spec.rows],
-    )
+    with store.write(source="系统"):
+        xstore.record_template_issue(
+            store,
+            spec.template_id,
+            unit_obj.id,
+            per.key,
+            out.name,
+            [xstore.IssueRow(r.project_id, r.version, r.snapshot()) for r in spec.rows],
+        )
+        tstore.record_issue_tasks(
+            store,
+            spec.template_id,
+            [tstore.IssuedTask(t.task_id, t.version, t.snapshot()) for t in spec.tasks],
+        )
     return out
 
 
@@ -105,7 +136,7 @@ def issue_templates(
     units = [
         u
         for u in list_units(store, include_inactive=False)
-        if xstore.reporting_project_ids(store, u.id)
+        if xstore.reporting_project_ids(store, u.id) or tstore.has_unit_tasks(store, u.id, per.year)
     ]
     written = []
     for i, unit in enumerate(units):
@@ -127,6 +158,7 @@ class ImportOutcome:
     batch_id: int | None = None
     applied: list = field(default_factory=list)  # FieldChange applied
     message: str = ""
+    taken: frozenset = frozenset()  # the conflicts decided for the return's value
 
     def as_json(self) -> dict:
         p = self.preview
@@ -154,11 +186,52 @@ class ImportOutcome:
                 }
                 for c in ([] if done else p.conflicts)
             ],
+            "tasks": _tasks_json(self, done),
             "hints": [] if done else [h.as_dict() for h in p.hints],
             "not_imported": [] if done else p.not_imported,
             "notes": p.notes,
             "message": self.message,
         }
+
+
+def _tasks_json(outcome: ImportOutcome, done: bool) -> dict:
+    """The 「重点任务」 sheet's part of an outcome: its counts, changes and conflicts (the
+    errors are in the outcome's errors, with the sheet named)."""
+    p = outcome.preview
+    counts = p.task_counts()
+    if done:
+        counts = dict.fromkeys(counts, 0)
+    take = outcome.taken if outcome.status == "applied" else frozenset()
+    changes = [] if done else p.task_changes
+    changes = changes + [c for c in ([] if done else p.task_conflicts) if c.key in take]
+    return {
+        "sheet": p.task_sheet,
+        "counts": counts,
+        "changes": [
+            {
+                "code": c.code,
+                "task": c.title,
+                "field": c.label,
+                "old": _j(c.old),
+                "new": _j(c.new),
+                "cell": c.cell,
+            }
+            | ({"cleared": True} if c.new is None else {})
+            for c in changes
+        ],
+        "carried": [] if done else [t.code for t in p.tasks if not t.errors and t.carried],
+        "conflicts": [
+            {
+                "code": c.code,
+                "field": c.label,
+                "issued": _j(c.issued),
+                "database": _j(c.old),
+                "return": _j(c.new),
+                "cell": c.cell,
+            }
+            for c in ([] if done else p.task_conflicts)
+        ],
+    }
 
 
 def _j(value: object) -> object:
@@ -200,6 +273,7 @@ def apply_return(
             progress(0, len(rows), "写入数据库")
             _write_rows(store, writer, rows, take_return, batch_id)
             writer.close()
+            _write_tasks(store, preview, take_return, batch_id)
             for proposal in preview.proposals:
                 xstore.add_proposal(
                     store, batch_id, preview.unit_id, proposal.name, proposal.payload
@@ -250,15 +324,19 @@ def _applied(
     if counts is None or applied is None:
         counts, applied = _figures(preview, take_return)
     refused = len(preview.all_errors)
+    tasks = preview.task_counts()
+    reported = tasks["updated"] + tasks["carried"]
     return ImportOutcome(
         "applied",
         preview,
         batch_id=batch_id,
         applied=applied,
         message=f"已导入「{preview.file_name}」：更新 {counts['updated']} 个项目"
+        + (f"，重点任务报送 {reported} 项" if reported else "")
         + (f"，跳过 {refused} 处错误" if refused else "")
         + (f"，新增项目建议 {counts['proposals']} 条" if counts["proposals"] else "")
         + "。",
+        taken=frozenset(take_return),
     )
 
 
@@ -365,6 +443,24 @@ def _prepare_part(
             filled[key] = xstore.CLEARED
         reports.append((row.project_id, filled))
     return _Part(project_changes, writer.prepare(reports))
+
+
+def _write_tasks(
+    store: Store,
+    preview: ReturnPreview,
+    take_return: set[tuple[str, str]] | frozenset,
+    batch_id: int,
+) -> None:
+    """Write the period's task reports of the valid task rows (inside the import's write)."""
+    rows = []
+    for t in preview.tasks:
+        if t.errors:
+            continue
+        record = task_record(t, take_return)
+        if record is not None:
+            rows.append(tstore.TaskReportWrite(t.task_id, record))
+    if rows:
+        tstore.write_task_reports(store, preview.unit_id, preview.period, rows, batch_id=batch_id)
 
 
 def _write_part(store: Store, writer: xstore.ReportWriter, part: _Part, batch_id: int) -> None:
@@ -519,6 +615,7 @@ def _apply_while_parsing(
             raise _Refused
         _write_rows(store, writer, deferred, take_return, batch_id)
         writer.close()
+        _write_tasks(store, preview, take_return, batch_id)
         for proposal in preview.proposals:
             xstore.add_proposal(store, batch_id, preview.unit_id, proposal.name, proposal.payload)
         apply_planning(store, preview, batch_id)

@@ -16,9 +16,17 @@ from ..domain.errors import UserError
 from ..domain.file_names import safe_file_name
 from ..domain.model import Project, Unit
 from ..domain.period import Period
-from ..domain.status import RED, YELLOW, StatusRules, evaluate
+from ..domain.status import LIGHT_COLORS, LIGHT_RANK, RED, YELLOW, StatusRules, evaluate
+from ..domain.task_status import TASK_LIGHT_NAMES
 from ..reports.indicators_sheet import IndicatorSheet, render_indicators
-from ..reports.notice import NoticeItem, NoticeRecord, NoticeSheet, UnitNotice, render_notices
+from ..reports.notice import (
+    NoticeItem,
+    NoticeRecord,
+    NoticeSheet,
+    TaskNoticeItem,
+    UnitNotice,
+    render_notices,
+)
 from ..reports.page import DEFAULT_ORG, PageSetup
 from ..reports.progress_sheet import (
     GROUPINGS,
@@ -40,7 +48,7 @@ from ..store.progress import (
 from ..store.projects import get_project, list_projects
 from ..store.supervision import list_supervisions
 from ..store.units import get_unit, list_units
-from . import monitoring
+from . import monitoring, task_monitoring
 from .progress import Progress, no_progress
 
 SHEETS: dict[str, str] = {
@@ -131,6 +139,8 @@ class _Context:
     status_key: str = ""  # the period whose missing report turns a light yellow
     # Per project up to the period: 本年完成投资 and 存在问题 of its latest report.
     figures: dict[str, tuple] = field(default_factory=dict)
+    # The tasks of the period's year's list with their lights (read once, when first asked).
+    tasks: task_monitoring.TaskMonitor | None = None
 
     def setup(self, sheet: str, subtitle: str = "") -> PageSetup:
         o = self.options
@@ -238,7 +248,9 @@ def render_overall(
     ctx = _context(store, options, progress, "overall")
     progress(0, 1, "正在读取项目")
     rows = _rows(ctx, list_projects(store))
-    return _render_progress(store, ctx, "overall", rows, out)
+    figures = task_monitoring.year_figures(store, ctx.today, monitor=task_monitor(store, ctx))
+    summary = task_monitoring.summary_line(figures)
+    return _render_progress(store, ctx, "overall", rows, out, summary=summary)
 
 
 def saved_columns(store: Store, sheet: str) -> tuple[str, ...] | None:
@@ -268,7 +280,14 @@ def save_columns(store: Store, sheet: str, columns: Sequence[str] | None) -> tup
 
 
 def _render_progress(
-    store: Store, ctx: _Context, sheet: str, rows: list[SheetRow], out: Path, subtitle: str = ""
+    store: Store,
+    ctx: _Context,
+    sheet: str,
+    rows: list[SheetRow],
+    out: Path,
+    subtitle: str = "",
+    *,
+    summary: str = "",
 ) -> Path:
     ctx.pages_expected = max(1, len(rows) // 22 + 1)
     columns = ctx.options.columns
@@ -283,6 +302,7 @@ def _render_progress(
         ctx.period.year,
         columns=columns,
         months=ctx.period.month,
+        summary=summary,
     )
     return _write(
         out,
@@ -386,15 +406,46 @@ def _answerable(p: Project, unit_id: int) -> bool:
     return p.district_id == unit_id and not any(link.role == "牵头" for link in p.units)
 
 
+def task_monitor(store: Store, ctx: _Context) -> task_monitoring.TaskMonitor:
+    """The tasks of the sheet's year with their lights, as of the sheet's period."""
+    if ctx.tasks is None:
+        ctx.tasks = task_monitoring.task_statuses(store, ctx.today, period=ctx.period)
+    return ctx.tasks
+
+
+def _unit_tasks(store: Store, ctx: _Context, u: Unit, asked: dict) -> list[TaskNoticeItem]:
+    """The late (red, yellow) tasks ``u`` answers for, most urgent first."""
+    late = [
+        (row, view)
+        for row, view in task_monitoring.unit_tasks(task_monitor(store, ctx), u.id)
+        if view.light in (RED, YELLOW)
+    ]
+    late.sort(key=lambda rv: (LIGHT_RANK[rv[1].light], -rv[1].days_late, rv[0].task.seq))
+    return [
+        TaskNoticeItem(
+            row.task.code,
+            row.task.title,
+            row.due_label,
+            view.light,
+            TASK_LIGHT_NAMES[view.light],
+            LIGHT_COLORS[view.light],
+            "；".join(view.reasons) or view.reason,
+            view.days_late,
+            asked.get(("任务", row.task.task_id)),
+        )
+        for row, view in late
+    ]
+
+
 def _unit_notice(store: Store, ctx: _Context, u: Unit) -> UnitNotice:
     rows = _rows(ctx, [p for p in list_projects(store, unit_id=u.id) if _answerable(p, u.id)])
     late = monitoring.watch_list([monitoring.ProjectStatus(r.project, r.status) for r in rows])
     records = list_supervisions(store, unit_id=u.id, open_only=True)
     asked = {}
     for rec in records:
-        asked.setdefault(rec.project_id, rec.request)
+        asked.setdefault((rec.kind, rec.task_id or rec.project_id), rec.request)
     items = [
-        NoticeItem(s.project, s.status, asked.get(s.project.id))
+        NoticeItem(s.project, s.status, asked.get(("项目", s.project.id)))
         for s in late
         if s.status.light in (RED, YELLOW)
     ]
@@ -409,7 +460,7 @@ def _unit_notice(store: Store, ctx: _Context, u: Unit) -> UnitNotice:
         )
         for r in records
     ]
-    return UnitNotice(u.name, items, notice_records)
+    return UnitNotice(u.name, items, notice_records, _unit_tasks(store, ctx, u, asked))
 
 
 def render_notice(
@@ -430,7 +481,7 @@ def render_notice(
         for i, u in enumerate(units):
             progress(i, len(units) * 2, f"正在检查 {u.name}")
             n = _unit_notice(store, ctx, u)
-            if n.items or n.records:
+            if n.items or n.tasks or n.records:
                 notices.append(n)
     ctx.pages_expected = max(1, len(notices))
     o = ctx.options
@@ -469,9 +520,8 @@ def render_notice_all(
     paths = []
     for i, u in enumerate(units):
         progress(i, len(units), f"正在生成 {u.name} 的督办通知单")
-        if _unit_notice(store, ctx, u).items or list_supervisions(
-            store, unit_id=u.id, open_only=True
-        ):
+        n = _unit_notice(store, ctx, u)
+        if n.items or n.tasks or list_supervisions(store, unit_id=u.id, open_only=True):
             name = f"{safe_file_name(u.name)}_督办通知单_{ctx.period.key}.pdf"
             paths.append(render_notice(store, folder / name, options, unit=u.name))
     progress(len(units), len(units), "完成")

@@ -134,6 +134,8 @@ class Store:
         self.path = path
         self.user = user
         self.read_only = read_only
+        # The plan this session looks at when not the current one (window chooser, --plan).
+        self.plan_view: int | None = None
         self._tx: list[WriteContext] = []
         self._serial = next(_STORE_SERIALS)  # tells this open connection from later ones
 

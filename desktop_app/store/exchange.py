@@ -16,6 +16,7 @@ from ..domain.money import round_wan
 from ..domain.parsing import from_iso
 from ..domain.validation import project_problems
 from .database import Store
+from .plans import scope_sql
 from .projects import list_projects
 
 # Project columns an import may write.
@@ -35,12 +36,14 @@ def reporting_project_ids(store: Store, unit_id: int) -> list[str]:
 
     配合单位 support a project but do not report on it.
     """
+    scope, scope_params = scope_sql(store, "p")
     rows = store.conn.execute(
         "SELECT p.id FROM project p WHERE p.deleted = 0 AND ("
         " p.id IN (SELECT project_id FROM project_unit WHERE unit_id = ? AND role IN ('牵头','责任'))"
         " OR (p.district_id = ? AND EXISTS (SELECT 1 FROM unit u WHERE u.id = ? AND u.kind = '区县')))"
-        " ORDER BY p.code",
-        (unit_id, unit_id, unit_id),
+        + (f" AND {scope}" if scope else "")
+        + " ORDER BY p.code",
+        (unit_id, unit_id, unit_id, *scope_params),
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -538,6 +541,7 @@ def return_status(store: Store, period: str) -> list[dict]:
         (period,),
     ):
         returns.setdefault(row["unit_id"], []).append(row)
+    scope, scope_params = scope_sql(store, "p")
     reporting = {
         unit_id: n
         for unit_id, n in store.conn.execute(
@@ -549,7 +553,9 @@ def return_status(store: Store, period: str) -> list[dict]:
             " UNION ALL SELECT u.id, p.id FROM project p"
             " JOIN unit u ON u.id = p.district_id AND u.kind = '区县'"
             ") r JOIN project p ON p.id = r.project_id AND p.deleted = 0"
-            " JOIN unit u ON u.id = r.unit_id AND u.active = 1 GROUP BY r.unit_id"
+            + (f" AND {scope}" if scope else "")
+            + " JOIN unit u ON u.id = r.unit_id AND u.active = 1 GROUP BY r.unit_id",
+            scope_params,
         )
     }
     out = []

@@ -5,9 +5,12 @@ from __future__ import annotations
 from ..domain.errors import NotFoundError, UserError
 from ..domain.model import Indicator
 from .database import Store
+from .plans import viewed_plan_id
 
 
-def list_indicators(store: Store) -> list[Indicator]:
+def list_indicators(store: Store, *, plan_id: int | None = None) -> list[Indicator]:
+    """The indicators of a plan (``plan_id``, else the plan the session looks at)."""
+    pid = plan_id if plan_id is not None else viewed_plan_id(store)
     actuals: dict[int, dict[int, float]] = {}
     for iid, year, value in store.conn.execute(
         "SELECT indicator_id, year, value FROM indicator_value ORDER BY year"
@@ -30,7 +33,9 @@ def list_indicators(store: Store) -> list[Indicator]:
         )
         for iid, seq, name, unit, op, target, year, cat, base, text, attr in store.conn.execute(
             "SELECT id, seq, name, unit, operator, target, year, category, base_value,"
-            " target_text, attribute FROM indicator ORDER BY plan_id, seq"
+            " target_text, attribute FROM indicator WHERE ? IS NULL OR plan_id = ?"
+            " ORDER BY plan_id, seq",
+            (pid, pid),
         )
     ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .database import Store
+from .plans import scope_sql
 
 
 def expected_reporters(store: Store) -> dict[int, set[str]]:
@@ -12,13 +13,16 @@ def expected_reporters(store: Store) -> dict[int, set[str]]:
     also on the projects located in it (属地). 配合单位 do not report.
     """
     out: dict[int, set[str]] = {}
+    scope, params = scope_sql(store, "p")  # the plan worked on: a closed plan asks no reports
+    also = f" AND {scope}" if scope else ""
     for unit_id, project_id in store.conn.execute(
         "SELECT pu.unit_id, pu.project_id FROM project_unit pu"
         " JOIN project p ON p.id = pu.project_id AND p.deleted = 0"
         " JOIN unit u ON u.id = pu.unit_id AND u.active = 1"
-        " WHERE pu.role IN ('牵头', '责任')"
+        f" WHERE pu.role IN ('牵头', '责任'){also}"
         " UNION SELECT p.district_id, p.id FROM project p JOIN unit u ON u.id = p.district_id"
-        " WHERE p.deleted = 0 AND u.active = 1 AND u.kind = '区县'"
+        f" WHERE p.deleted = 0 AND u.active = 1 AND u.kind = '区县'{also}",
+        params * 2,
     ):
         out.setdefault(unit_id, set()).add(project_id)
     return out

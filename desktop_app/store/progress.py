@@ -6,6 +6,7 @@ from ..domain.errors import ValidationError
 from ..domain.model import ProgressReport
 from ..domain.money import round_wan
 from .database import Store
+from .plans import refuse_closed
 
 REPORT_FIELDS: tuple[str, ...] = (
     "percent_complete",
@@ -48,6 +49,7 @@ def record_report(store: Store, report: ProgressReport) -> dict[str, tuple]:
         "next_steps": (report.next_steps or "").strip() or None,
     }
     with store.write(source=report.source, batch_id=report.batch_id) as tx:
+        refuse_closed(store, report.project_id)
         row = store.conn.execute(
             f"SELECT id, {', '.join(REPORT_FIELDS)} FROM progress_report"
             " WHERE project_id = ? AND period = ?",

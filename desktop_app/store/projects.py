@@ -13,6 +13,9 @@ from ..domain.money import round_wan
 from ..domain.parsing import clean_text, from_iso, iso
 from ..domain.validation import length_problem, project_problems, unit_links_problems
 from .database import Store, check_version
+from .plans import current_plan_id, refuse_closed, scope_sql
+
+ALL_PLANS = -1  # list_projects(plan_id=ALL_PLANS): every plan's projects
 
 # Columns of the project table a user (or an import) may change.
 EDITABLE_FIELDS: tuple[str, ...] = (
@@ -122,12 +125,20 @@ def list_projects(
     unit_id: int | None = None,
     ids: list[str] | None = None,
     include_deleted: bool = False,
+    plan_id: int | None = None,
 ) -> list[Project]:
     """Projects in code order, with units, milestones and annual targets filled in.
 
     ``unit_id`` keeps the projects a unit is linked to (any role) or, for a district, located in.
+    Without ``ids``, only one plan's projects: ``plan_id``, else the plan the session looks at
+    (``plans.viewed_plan_id``); ``ALL_PLANS`` for every plan's.
     """
     where, params = [], []
+    if ids is None and plan_id != ALL_PLANS:
+        scope, scope_params = scope_sql(store, "p", plan_id)
+        if scope:
+            where.append(scope)
+            params += scope_params
     if not include_deleted:
         where.append("p.deleted = 0")
     if unit_id is not None:
@@ -280,8 +291,10 @@ def create_project(
     annual_targets: list[AnnualTarget] = (),
     project_id: str | None = None,
     is_demo: bool = False,
+    plan_id: int | None = None,
 ) -> str:
-    """Insert a project (with its links, milestones and targets); returns its id."""
+    """Insert a project (with its links, milestones and targets) into ``plan_id``, else the
+    current plan; returns its id."""
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown project fields: {sorted(unknown)}")
@@ -291,11 +304,12 @@ def create_project(
     if row.get("code") and code_taken(store, row["code"]):
         raise ValidationError({"code": f"项目编码「{row['code']}」已存在"}, subject="新建项目")
     pid = project_id or str(uuid.uuid4())
+    plan = plan_id if plan_id is not None else current_plan_id(store)
     with store.write() as tx:
-        cols = ["id", "is_demo", *row]
+        cols = ["id", "is_demo", "plan_id", *row]
         store.conn.execute(
             f"INSERT INTO project ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            (pid, int(is_demo), *row.values()),
+            (pid, int(is_demo), plan, *row.values()),
         )
         tx.audit("project", pid, "创建", None, row.get("name"), project_id=pid)
         if units:
@@ -321,6 +335,7 @@ def update_project(
     with store.write() as tx:
         check_version(store, "project", "id", project_id, expected_version)
         current = _row_values(store, project_id)
+        refuse_closed(store, project_id)
         new = {k: _db_value(k, v) for k, v in changes.items()}
         diff = {k: (current[k], v) for k, v in new.items() if current[k] != v}
         if not diff:
@@ -366,6 +381,7 @@ def set_units(
     if problem:
         raise ValidationError({"units": problem})
     with store.write() as tx:
+        refuse_closed(store, project_id)
         before = _links_text(store, project_id)
         store.conn.execute("DELETE FROM project_unit WHERE project_id = ?", (project_id,))
         store.conn.executemany(
@@ -400,6 +416,7 @@ def set_milestones(
         if too_long := length_problem("milestone", name):
             raise ValidationError({"milestones": f"关键节点名称「{name[:20]}…」{too_long}"})
     with store.write() as tx:
+        refuse_closed(store, project_id)
         before = [
             Milestone(n, from_iso(p), from_iso(a))
             for n, p, a in store.conn.execute(
@@ -459,6 +476,7 @@ def set_annual_targets(
         if t.planned_investment is not None and t.planned_investment < 0:
             raise ValidationError({"annual_targets": f"{t.year} 年计划投资不能小于 0"})
     with store.write() as tx:
+        refuse_closed(store, project_id)
         before = [
             AnnualTarget(y, p, g)
             for y, p, g in store.conn.execute(
@@ -531,6 +549,7 @@ def set_deleted(store: Store, project_id: str, deleted: bool) -> None:
             raise NotFoundError(f"找不到项目（{project_id}）")
         if bool(old) == deleted:
             return
+        refuse_closed(store, project_id)
         store.conn.execute(
             "UPDATE project SET deleted = ? WHERE id = ?", (int(deleted), project_id)
         )
@@ -569,14 +588,22 @@ def project_version(store: Store, project_id: str) -> int | None:
     return store.scalar("SELECT version FROM project WHERE id = ?", (project_id,))
 
 
-def list_sections(store: Store, kind: str | None = None) -> list[Section]:
+def list_sections(
+    store: Store, kind: str | None = None, *, plan_id: int | None = None
+) -> list[Section]:
+    """Chapters, sections and 专栏 (of one plan with ``plan_id``, else of every plan)."""
     sql = "SELECT id, key, kind, number, title, parent_id FROM plan_section"
-    params: tuple = ()
+    where, params = [], []
     if kind:
-        sql += " WHERE kind = ?"
-        params = (kind,)
+        where.append("kind = ?")
+        params.append(kind)
+    if plan_id is not None:
+        where.append("plan_id = ?")
+        params.append(plan_id)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY CASE kind WHEN '章' THEN 0 WHEN '节' THEN 1 ELSE 2 END, number, id"
-    return [Section(*row) for row in store.conn.execute(sql, params)]
+    return [Section(*row) for row in store.conn.execute(sql, tuple(params))]
 
 
 def categories(store: Store) -> list[str]:
@@ -590,7 +617,10 @@ def categories(store: Store) -> list[str]:
 
 
 def count_projects(store: Store) -> int:
-    return store.scalar("SELECT count(*) FROM project WHERE deleted = 0") or 0
+    """Live projects of the plan the session looks at."""
+    scope, params = scope_sql(store, "p")
+    where = f" AND {scope}" if scope else ""
+    return store.scalar(f"SELECT count(*) FROM project p WHERE p.deleted = 0{where}", params) or 0
 
 
 def history(store: Store, project_id: str) -> list[dict]:

@@ -21,6 +21,7 @@ def clear_all(store: Store) -> None:
     """Remove all user data (for ``init --force``); the caller backs the file up first."""
     with store.write(source="初始化"):
         for table in (
+            "carryover",
             "dependency",
             "baseline_item",
             "baseline",
@@ -46,11 +47,14 @@ def clear_all(store: Store) -> None:
             store.conn.execute(f"DELETE FROM {table}")
 
 
-def load_dataset(store: Store, data: dict, *, with_projects: bool = True) -> dict[str, int]:
-    """Load a plan dataset (the JSON under resources/dataset) in one transaction.
+def load_dataset(
+    store: Store, data: dict, *, with_projects: bool = True, builtin: bool = True
+) -> dict[str, int]:
+    """Load a plan dataset (the JSON under resources/dataset, or a plan list read from Excel
+    with ``builtin=False``) in one transaction.
 
-    Returns counts of what was added. Project codes already present are refused, so a dataset
-    cannot be loaded twice into the same database.
+    Returns counts of what was added (and ``plan_id``). Project codes already present are
+    refused, so a dataset cannot be loaded twice into the same database.
     """
     counts = {"sections": 0, "units": 0, "indicators": 0, "projects": 0, "tasks": 0}
     plan = data["plan"]
@@ -100,9 +104,10 @@ def load_dataset(store: Store, data: dict, *, with_projects: bool = True) -> dic
                 insert_project(store, tx, p, plan_id, section_ids, columns, existing_units)
                 counts["projects"] += 1
         for t in data.get("tasks", []):
-            insert_task(store, t, plan_id, section_ids)
+            insert_task(store, t, plan_id, section_ids, existing_units)
             counts["tasks"] += 1
-        _set_dataset_version(store, plan)
+        if builtin:
+            _set_dataset_version(store, plan)
         store.conn.execute(
             "INSERT INTO event_log (user, kind, summary) VALUES (?, 'init', ?)",
             (
@@ -111,6 +116,7 @@ def load_dataset(store: Store, data: dict, *, with_projects: bool = True) -> dic
                 f"{counts['tasks']} 项重点任务，{counts['indicators']} 项指标，{counts['units']} 个单位",
             ),
         )
+    counts["plan_id"] = plan_id
     return counts
 
 
@@ -135,7 +141,8 @@ def insert_project(
     pid = str(uuid.uuid4())
     store.conn.execute(
         "INSERT INTO project (id, code, name, plan_id, section_id, category, stage,"
-        " district_id, scope, source_text, notes, side) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        " district_id, scope, source_text, notes, side, total_investment, planned_start,"
+        " planned_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             pid,
             p["code"],
@@ -149,6 +156,9 @@ def insert_project(
             p.get("source"),
             p.get("note"),
             p.get("side"),
+            p.get("total_investment"),
+            p.get("planned_start"),
+            p.get("planned_end"),
         ),
     )
     for link in p.get("units", []):
@@ -250,7 +260,9 @@ def upgrade_dataset(store: Store, data: dict) -> dict[str, list[str]]:
         present = {
             code: pid
             for pid, code in store.conn.execute(
-                "SELECT id, code FROM project WHERE plan_id = ?", (plan_id,)
+                "SELECT id, code FROM project WHERE plan_id = ? OR id IN (SELECT project_id"
+                " FROM carryover WHERE kind = 'project' AND from_plan_id = ?)",
+                (plan_id, plan_id),
             )
         }
         touched = {
@@ -371,6 +383,19 @@ def bulk_insert(store: Store, table: str, columns: tuple[str, ...], rows: Iterab
         rows,
     )
     return cur.rowcount
+
+
+def assign_plan(store: Store, project_ids: list[str]) -> None:
+    """Put projects inserted without a plan into the current plan (inside the caller's write)."""
+    from .plans import current_plan_id
+
+    plan = current_plan_id(store)
+    if plan is None:
+        return
+    store.conn.executemany(
+        "UPDATE project SET plan_id = ? WHERE id = ? AND plan_id IS NULL",
+        [(plan, pid) for pid in project_ids],
+    )
 
 
 def _insert_indicator(store: Store, plan_id: int, ind: dict) -> None:

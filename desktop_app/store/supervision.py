@@ -1,4 +1,9 @@
-"""督办 records: notices to the unit responsible for a late project, and their replies."""
+"""督办 records: notices to the unit responsible for a late project or task, and their replies.
+
+A record concerns a project (``project_id``) or a task of the year's list (``task_id``); for a
+task's, ``project_code`` and ``project_name`` hold the task's code and title, so that every list
+and notice shows either the same way (``kind`` says which).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from .database import Store, check_version
 @dataclass(frozen=True, slots=True)
 class Supervision:
     id: int
-    project_id: str
+    project_id: str | None  # None: a task's
     project_code: str
     project_name: str
     unit_id: int | None
@@ -29,19 +34,36 @@ class Supervision:
     replied_date: date | None
     closed_date: date | None
     version: int
+    task_id: int | None = None
+
+    @property
+    def kind(self) -> str:
+        """项目 or 任务."""
+        return "任务" if self.task_id is not None else "项目"
 
 
 _SELECT = (
-    "SELECT s.id, s.project_id, p.code, p.name, s.unit_id, u.name, s.issued_date, s.reply_by,"
-    " s.level, s.status, s.reason, s.request, s.reply_text, s.replied_date, s.closed_date,"
-    " s.version FROM supervision s JOIN project p ON p.id = s.project_id"
+    "SELECT s.id, s.project_id, coalesce(p.code, t.code), coalesce(p.name, t.title), s.unit_id,"
+    " u.name, s.issued_date, s.reply_by, s.level, s.status, s.reason, s.request, s.reply_text,"
+    " s.replied_date, s.closed_date, s.version, s.task_id FROM supervision s"
+    " LEFT JOIN project p ON p.id = s.project_id LEFT JOIN task t ON t.id = s.task_id"
     " LEFT JOIN unit u ON u.id = s.unit_id"
 )
+# A record whose project is deleted for good goes with it (ON DELETE CASCADE); one of neither
+# kind cannot be written (create_supervision), so every record read has a code and a name.
+_KNOWN = "(p.id IS NOT NULL OR t.id IS NOT NULL)"
 
 
 def _row(r: tuple) -> Supervision:
     return Supervision(
-        *r[:6], from_iso(r[6]), from_iso(r[7]), *r[8:13], from_iso(r[13]), from_iso(r[14]), r[15]
+        *r[:6],
+        from_iso(r[6]),
+        from_iso(r[7]),
+        *r[8:13],
+        from_iso(r[13]),
+        from_iso(r[14]),
+        r[15],
+        r[16],
     )
 
 
@@ -50,18 +72,28 @@ def list_supervisions(
     *,
     unit_id: int | None = None,
     project_id: str | None = None,
+    task_id: int | None = None,
+    kind: str | None = None,
     open_only: bool = False,
 ) -> list[Supervision]:
-    where, params = [], []
+    """督办 records, newest first; ``kind`` 项目 or 任务 keeps one kind."""
+    where, params = [_KNOWN], []
     if unit_id is not None:
         where.append("s.unit_id = ?")
         params.append(unit_id)
     if project_id is not None:
         where.append("s.project_id = ?")
         params.append(project_id)
+    if task_id is not None:
+        where.append("s.task_id = ?")
+        params.append(task_id)
+    if kind == "项目":
+        where.append("s.task_id IS NULL")
+    elif kind == "任务":
+        where.append("s.task_id IS NOT NULL")
     if open_only:
         where.append("s.status <> '已办结'")
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    sql = _SELECT + " WHERE " + " AND ".join(where)
     sql += " ORDER BY s.issued_date DESC, s.id DESC"
     return [_row(r) for r in store.conn.execute(sql, params)]
 
@@ -75,8 +107,9 @@ def get_supervision(store: Store, supervision_id: int) -> Supervision:
 
 def create_supervision(
     store: Store,
-    project_id: str,
+    project_id: str | None,
     *,
+    task_id: int | None = None,
     unit_id: int | None,
     issued_date: date,
     reply_by: date,
@@ -84,6 +117,8 @@ def create_supervision(
     request: str | None = None,
     level: str = "蓝",
 ) -> int:
+    if (project_id is None) == (task_id is None):
+        raise ValueError("a 督办 concerns one project or one task")
     problems = {}
     if reply_by < issued_date:
         problems["reply_by"] = f"回复期限 {iso(reply_by)} 早于发出日期 {iso(issued_date)}"
@@ -95,10 +130,11 @@ def create_supervision(
         raise ValidationError(problems, subject="新建督办")
     with store.write() as tx:
         sid = store.conn.execute(
-            "INSERT INTO supervision (project_id, unit_id, issued_date, reply_by, level, reason,"
-            " request) VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO supervision (project_id, task_id, unit_id, issued_date, reply_by, level,"
+            " reason, request) VALUES (?,?,?,?,?,?,?,?)",
             (
                 project_id,
+                task_id,
                 unit_id,
                 iso(issued_date),
                 iso(reply_by),

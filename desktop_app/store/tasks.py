@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ..domain.errors import NotFoundError, ValidationError
 from ..domain.validation import unit_links_problems
 from .database import Store
+from .plans import viewed_plan_id
 
 _ROLE_RANK = {"牵头": 0, "责任": 1, "配合": 2}
 
@@ -92,22 +93,33 @@ def _with_units(row: tuple, units: list[TaskUnit]) -> Task:
 
 
 def list_tasks(
-    store: Store, *, unit: tuple[str, ...] = (), ids: list[int] | None = None
+    store: Store,
+    *,
+    unit: tuple[str, ...] = (),
+    ids: list[int] | None = None,
+    plan_id: int | None = None,
 ) -> list[Task]:
-    """Every task in the plan's order, with its units and roles.
+    """Every task of a plan (``plan_id``, else the plan the session looks at) in the plan's
+    order, with its units and roles; ``ids``: those tasks, whatever their plan.
 
     With ``unit`` (a unit's full and short names), only the tasks the unit is assigned to (any
-    role) or whose text names it; ``ids`` keeps those tasks only.
+    role) or whose text names it.
     """
-    sql = _SELECT
-    params: tuple = ()
+    where, params = "", ()
     if ids is not None:
-        sql += f" WHERE t.id IN ({','.join('?' * len(ids))})"
-        params = tuple(ids)
+        where, params = f" WHERE t.id IN ({','.join('?' * len(ids))})", tuple(ids)
+    else:
+        pid = plan_id if plan_id is not None else viewed_plan_id(store)
+        if pid is not None:
+            where = (
+                " WHERE (t.plan_id = ? OR t.id IN (SELECT task_id FROM carryover"
+                " WHERE kind = 'task' AND from_plan_id = ?))"
+            )
+            params = (pid, pid)
     units = _units_by_task(store, list(ids) if ids is not None else None)
     rows = [
         _with_units(r, units.get(r[0], []))
-        for r in store.conn.execute(sql + " ORDER BY t.source_line, t.code", params)
+        for r in store.conn.execute(_SELECT + where + " ORDER BY t.source_line, t.code", params)
     ]
     if unit:
         names = [n for n in unit if n]
@@ -162,17 +174,23 @@ def set_task_units(store: Store, task_id: int, links: list[tuple[int, str]]) -> 
 
 
 def unassigned_count(store: Store) -> int:
-    """Tasks without a 牵头单位."""
-    return store.scalar(
-        "SELECT count(*) FROM task WHERE id NOT IN (SELECT task_id FROM task_unit WHERE role = '牵头')"
-    )
+    """Tasks (of the plan the session looks at) without a 牵头单位."""
+    return sum(1 for t in list_tasks(store) if not t.lead_unit)
 
 
-def insert_task(store: Store, t: dict, plan_id: int, section_ids: dict[str, int]) -> int:
-    """Insert one dataset task inside the caller's transaction."""
-    return store.conn.execute(
-        "INSERT INTO task (plan_id, code, section_id, number, title, text, source_line)"
-        " VALUES (?,?,?,?,?,?,?)",
+def insert_task(
+    store: Store,
+    t: dict,
+    plan_id: int,
+    section_ids: dict[str, int],
+    units: dict[str, int] | None = None,
+) -> int:
+    """Insert one dataset task inside the caller's transaction; the plan's own lead unit, where
+    it names one, is the task's 牵头 (task_unit) from the start."""
+    lead = (units or {}).get(t.get("lead_unit") or "")
+    task_id = store.conn.execute(
+        "INSERT INTO task (plan_id, code, section_id, number, title, text, source_line,"
+        " lead_unit_id) VALUES (?,?,?,?,?,?,?,?)",
         (
             plan_id,
             t["code"],
@@ -181,5 +199,12 @@ def insert_task(store: Store, t: dict, plan_id: int, section_ids: dict[str, int]
             t["title"],
             t.get("text"),
             t.get("line"),
+            lead,
         ),
     ).lastrowid
+    if lead is not None:
+        store.conn.execute(
+            "INSERT OR IGNORE INTO task_unit (task_id, unit_id, role) VALUES (?,?,'牵头')",
+            (task_id, lead),
+        )
+    return task_id

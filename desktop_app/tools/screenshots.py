@@ -75,6 +75,17 @@ def _settle(app) -> None:
         app.processEvents()
 
 
+def _loaded(page, app) -> None:
+    """Wait for a page that computes its figures off the window's thread (年度考核)."""
+    from PySide6.QtCore import QThreadPool
+
+    for _ in range(600):
+        if not getattr(page, "loading", False):
+            return
+        QThreadPool.globalInstance().waitForDone(50)
+        app.processEvents()
+
+
 def _save(widget, out: Path, name: str, app) -> Path:
     _settle(app)
     path = out / f"{name}.png"
@@ -139,6 +150,7 @@ def render_all(out: Path) -> list[Path]:
         if key == "register":
             continue
         window.show_page(key)
+        _loaded(window.pages.get(key), app)
         written.append(_save(window, out, key, app))
     window.show_page("register")
 
@@ -184,6 +196,11 @@ def render_all(out: Path) -> list[Path]:
     printing = PrintDialog(window.ctx, window)
     printing.show()
     dialogs.append(("print_dialog", printing))
+    from ..ui.reports.evaluation_dialog import EvaluationDialog
+
+    evaluation = EvaluationDialog(window.ctx, window)
+    evaluation.show()
+    dialogs.append(("evaluation_dialog", evaluation))
     for name, dialog in dialogs:
         written.append(_save(dialog, out, name, app))
         dialog.close()

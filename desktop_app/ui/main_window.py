@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -30,9 +31,11 @@ from ..domain.errors import UserError
 from ..exchange.workbook_safety import WORKBOOK_SUFFIXES
 from ..services.backup import daily_backup
 from ..services.changes import Changes
+from ..services.plans import list_plans, view_plan
 from ..services.setup import init_database, update_dataset
 from ..store import Store
 from ..store.history import last_import
+from ..store.plans import current_plan_id, viewed_plan_id
 from ..store.projects import count_projects
 from .busy import busy_cursor
 from .context import AppContext
@@ -177,6 +180,9 @@ class MainWindow(QMainWindow):
         self.act_find = self._action("查找", self.focus_search, QKeySequence.Find)
         self.act_refresh = self._action("刷新", self.refresh_all, "F5")
         self.act_print = self._action("打印…", self.print_dialog, QKeySequence.Print)
+        self.act_evaluation = self._action(
+            "规划实施评估…", self.evaluation_dialog, tip="按章节评估规划实施情况，生成 Word 报告"
+        )
         self.act_import = self._action("导入填报表…", self.import_files, "Ctrl+I")
         self.act_open = self._action("打开数据库…", self.open_database_dialog, QKeySequence.Open)
         self.act_new_db = self._action("新建数据库…", self.new_database_dialog, "Ctrl+Shift+N")
@@ -200,6 +206,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.act_import)
         file_menu.addAction(self.act_print)
+        file_menu.addAction(self.act_evaluation)
         file_menu.addSeparator()
         file_menu.addAction(self.act_backups)
         file_menu.addAction(self.act_log)
@@ -261,8 +268,14 @@ class MainWindow(QMainWindow):
         self.path_label = QLabel()
         self.count_label = QLabel()
         self.import_label = QLabel()
+        # Which plan the window looks at (the current plan unless another is chosen).
+        self.plan_chooser = QComboBox()
+        self.plan_chooser.setObjectName("plan_chooser")
+        self.plan_chooser.setToolTip("查看哪个规划的项目、任务和指标（默认当前规划）")
+        self.plan_chooser.activated.connect(lambda index: self._plan_chosen(index))
         bar = self.statusBar()
         bar.addWidget(self.path_label, 1)
+        bar.addPermanentWidget(self.plan_chooser)
         bar.addPermanentWidget(self.count_label)
         bar.addPermanentWidget(self.import_label)
 
@@ -667,8 +680,36 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{path.name}{ro} — {APP_NAME} — {path}")
         self.path_label.setText(f"数据库：{path}")
 
+    def _fill_plan_chooser(self) -> None:
+        store = self.ctx.store
+        plans = list_plans(store)
+        viewed = viewed_plan_id(store)
+        self.plan_chooser.blockSignals(True)
+        self.plan_chooser.clear()
+        for p in plans:
+            closed = "，已关闭" if p.closed else ""
+            self.plan_chooser.addItem(f"规划：{p.short_name}（{p.years}{closed}）", p.id)
+            if p.id == viewed:
+                self.plan_chooser.setCurrentIndex(self.plan_chooser.count() - 1)
+        self.plan_chooser.setVisible(bool(plans))
+        self.plan_chooser.blockSignals(False)
+
+    def _plan_chosen(self, index: int) -> None:
+        plan_id = self.plan_chooser.itemData(index)
+        store = self.ctx.store
+        if plan_id is None or plan_id == viewed_plan_id(store):
+            return
+        view_plan(store, None if plan_id == current_plan_id(store) else plan_id)
+        self.ctx.changed.emit(Changes.everything())
+
+    def evaluation_dialog(self) -> None:
+        from .reports.evaluation_dialog import EvaluationDialog
+
+        EvaluationDialog(self.ctx, self).exec()
+
     def _update_status(self) -> None:
         store = self.ctx.store
+        self._fill_plan_chooser()
         self.count_label.setText(f"项目 {count_projects(store)} 个")
         batch = last_import(store)
         if batch:

@@ -14,10 +14,13 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("gantt", "甘特图", "desktop_app.ui.gantt.page:GanttPage"),
     ("reporting", "进度填报", "desktop_app.ui.exchange.page:ReportingPage"),
     ("supervision", "督办预警", "desktop_app.ui.monitoring.supervision_page:SupervisionPage"),
+    ("annual", "年度清单", "desktop_app.ui.annual.page:AnnualListPage"),
     ("indicators", "主要指标", "desktop_app.ui.monitoring.indicators_page:IndicatorsPage"),
-    # After the first six, so that their Ctrl+1…Ctrl+6 stay what users learnt.
+    ("assessment", "年度考核", "desktop_app.ui.assessment.page:AssessmentPage"),
+    # After the first eight, whose Ctrl+1…Ctrl+8 users already know.
     ("tasks", "重点任务", "desktop_app.ui.tasks.page:TasksPage"),
     ("units", "单位管理", "desktop_app.ui.units_page:UnitsPage"),
+    ("plans", "规划", "desktop_app.ui.plans_page:PlansPage"),
 )
 
 

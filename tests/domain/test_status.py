@@ -88,7 +88,7 @@ def test_behind_elapsed_time_thresholds(points, expected):
 
 
 def test_behind_reason_names_the_gap():
-    assert light(_behind(35))[1] == "完成 15.5%，落后序时进度（50.5%）35 个百分点"
+    assert light(_behind(35))[1] == "完成 15.5%，落后序时进度（50.5%）35.0 个百分点"
 
 
 @pytest.mark.parametrize(

@@ -27,13 +27,13 @@ def status(p: Project, today: date = TODAY, rules: StatusRules = StatusRules()) 
 
 def test_on_time_project_is_green_with_its_progress_and_elapsed_time():
     s = status(project(planned_start=START, planned_end=END, percent_complete=45))
-    assert s == Status("绿", "完成 45%，序时进度 50.5%", 0, 5.5, ())
+    assert s == Status("绿", "完成 45.0%，序时进度 50.5%", 0, 5.5, ())
     assert (s.name, s.color) == ("绿灯", "#2E9D47")
 
 
 def test_green_project_without_a_percent_shows_zero():
     early = project(planned_start=TODAY, planned_end=TODAY + timedelta(days=99))
-    assert status(early) == Status("绿", "完成 0%，序时进度 1%", 0, 1.0, ())
+    assert status(early) == Status("绿", "完成 0.0%，序时进度 1.0%", 0, 1.0, ())
 
 
 def test_completed_without_a_date_says_so():
@@ -142,10 +142,10 @@ def test_on_the_planned_end_day_an_unfinished_project_is_red():
     s = status(p)
     assert s == Status(
         "红",
-        "完成 0%，落后序时进度（100%）100 个百分点",
+        "完成 0.0%，落后序时进度（100.0%）100.0 个百分点",
         0,
         100.0,
-        ("完成 0%，落后序时进度（100%）100 个百分点",),
+        ("完成 0.0%，落后序时进度（100.0%）100.0 个百分点",),
     )
 
 
@@ -159,7 +159,7 @@ def test_past_the_end_only_the_overdue_days_count():
 
 def test_far_behind_is_red_and_shows_the_points():
     s = status(project(planned_start=START, planned_end=END, percent_complete=15.5))
-    reason = "完成 15.5%，落后序时进度（50.5%）35 个百分点"
+    reason = "完成 15.5%，落后序时进度（50.5%）35.0 个百分点"
     assert s == Status("红", reason, 0, 35.0, (reason,))
 
 
@@ -172,7 +172,7 @@ def test_behind_is_yellow_and_keeps_every_reason_in_order():
         milestones=[Milestone("主体封顶", TODAY + timedelta(days=5))],
     )
     s = status(p)
-    behind = "完成 35.5%，落后序时进度（50.5%）15 个百分点"
+    behind = "完成 35.5%，落后序时进度（50.5%）15.0 个百分点"
     due = "关键节点「主体封顶」将于 2026-12-04 到期，尚未完成"
     # The milestone comes first, then the gap, then the missing report.
     assert s == Status("黄", due, 0, 15.0, (due, behind, "2026-11 未报送进度"))
@@ -180,7 +180,7 @@ def test_behind_is_yellow_and_keeps_every_reason_in_order():
 
 def test_no_percent_counts_as_zero_when_behind():
     s = status(project(planned_start=START, planned_end=END))
-    assert (s.light, s.reason) == ("红", "完成 0%，落后序时进度（50.5%）50.5 个百分点")
+    assert (s.light, s.reason) == ("红", "完成 0.0%，落后序时进度（50.5%）50.5 个百分点")
 
 
 @pytest.mark.parametrize(
@@ -241,7 +241,7 @@ def test_switching_off_the_report_rule_stops_the_missing_report_reason():
     p = project(planned_start=START, planned_end=END, percent_complete=50, last_period="2026-09")
     assert status(p).light == "黄"
     off = StatusRules(require_current_report=False)
-    assert status(p, rules=off) == Status("绿", "完成 50%，序时进度 50.5%", 0, 0.5, ())
+    assert status(p, rules=off) == Status("绿", "完成 50.0%，序时进度 50.5%", 0, 0.5, ())
 
 
 def test_a_unit_that_never_reported_is_told_so_without_a_last_period():
@@ -295,3 +295,14 @@ def test_a_project_of_unknown_stage_is_grey_and_says_what_to_fill_in(start, end,
     assert status(p) == Status("灰", reason, pending=True)
     assert status(p, today=date(2030, 1, 1)) == Status("灰", reason, pending=True)
     assert status(p).name == "待填报"
+
+
+def test_reasons_give_percentages_with_one_decimal_as_the_sheets_do():
+    """序时进度 is worked out to two decimals (15.07 % on 24 February of a 365-day year); the
+    reason prints it, the percent complete and the points behind with one, like every column."""
+    year = dict(planned_start=date(2026, 1, 1), planned_end=date(2026, 12, 31))
+    s = status(project(percent_complete=3.004, **year), today=date(2026, 2, 24))
+    assert s.behind_points == 12.07  # the rules compare the exact figure
+    assert s.reason == "完成 3.0%，落后序时进度（15.1%）12.1 个百分点"
+    on_time = status(project(percent_complete=14.56, **year), today=date(2026, 2, 24))
+    assert on_time.reason == "完成 14.6%，序时进度 15.1%"

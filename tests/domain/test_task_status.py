@@ -11,6 +11,7 @@ from desktop_app.domain.task_status import (
     ON_TIME,
     OPEN,
     OVERDUE,
+    UNDATED,
     Due,
     DueError,
     completion_rate,
@@ -114,3 +115,27 @@ def test_completion_rate_counts_due_and_done_only():
     assert completion_rate([ON_TIME, ON_TIME, LATE]) == pytest.approx(66.7)
     assert completion_rate([OPEN, CONTINUOUS]) is None
     assert completion_rate([ON_TIME]) == 100.0
+
+
+def test_a_continuing_task_done_stays_out_of_the_rate():
+    cont = parse_due("持续推进", 2026)
+    done = evaluate_task(cont, "已完成", date(2026, 5, 1), date(2026, 12, 6))
+    assert done.outcome == CONTINUOUS
+    # Otherwise one 持续推进 task done would lift a rate of 0 % (one task overdue) to 50 %.
+    overdue = evaluate_task(DUE, "推进中", None, date(2026, 12, 6)).outcome
+    assert completion_rate([done.outcome, overdue]) == 0.0
+
+
+def test_a_task_whose_due_cannot_be_read_never_counts_as_on_time():
+    done = evaluate_task(None, "已完成", date(2026, 5, 1), date(2026, 12, 6))
+    assert done.light == BLUE and done.outcome == UNDATED and "无法识别" in done.reason
+    open_ = evaluate_task(None, "推进中", None, date(2026, 12, 6))
+    assert open_.outcome == UNDATED
+    assert completion_rate([done.outcome, open_.outcome]) is None
+
+
+def test_the_units_that_have_not_reported_are_named():
+    s = evaluate_task(
+        DUE, "推进中", None, date(2026, 3, 1), reported=False, missing_units=("市水利局", "广汉市")
+    )
+    assert s.light == YELLOW and s.reason == "本期未报送（市水利局、广汉市）"

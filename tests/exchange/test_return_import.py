@@ -821,3 +821,19 @@ def test_rows_renumbered_by_another_process_after_the_preview(setup):
         ).fetchall()
         == others
     )
+
+
+def test_a_return_for_a_closed_plans_project_is_refused_and_changes_nothing(setup):
+    from desktop_app.services.plans import close_plan
+
+    path = setup.edit({("GH-1", "percent_complete"): 45})
+    close_plan(setup.store, 1)
+    before = sha(setup.store.path)
+    outcome = import_return(setup.store, path)
+    assert outcome.status == "rejected"
+    messages = [e.message for e in outcome.preview.all_errors]
+    assert any(
+        "项目「GH-1 广汉测试道路」属于已关闭的规划" in m and "重新打开" in m for m in messages
+    )
+    assert sha(setup.store.path) == before
+    assert get_project(setup.store, "GH-1").percent_complete == 30

@@ -89,6 +89,29 @@ def test_bundle_writes_excel_and_pdf(bundle, tmp_path):
     assert (tmp_path / "总体进度表.pdf").read_bytes().startswith(b"%PDF")
 
 
+def test_bundle_writes_word_documents(bundle, tmp_path):
+    """python-docx's default template is in the bundle: the bundled CLI drafts the 通报 and the
+    督办通知, and they open with python-docx."""
+    from docx import Document
+
+    db = tmp_path / "公文.db"
+    for args in (
+        ["init"],
+        ["report", "bulletin", str(tmp_path / "通报.docx"), "--period", "2026-11"],
+        ["report", "notice", str(tmp_path / "督办"), "--format", "docx"],
+    ):
+        run = _bundled_cli(bundle, db, *args)
+        assert run.returncode == 0, run.stderr
+        assert "Traceback" not in run.stderr
+    bulletin = Document(str(tmp_path / "通报.docx"))
+    assert bulletin.paragraphs[0].text == "成德同城化重大项目2026年11月推进情况通报"
+    assert bulletin.tables  # the annex
+    notices = sorted((tmp_path / "督办").glob("*.docx"))
+    assert notices
+    first = Document(str(notices[0]))
+    assert "督办通知" in "".join(p.text for p in first.paragraphs)
+
+
 def test_bundle_reads_an_old_xls(bundle, tmp_path):
     """The checks made on an .xls before it is read (olefile, imported only then) are in the
     bundle: the exported register saved as .xls by LibreOffice is read, not a missing module."""

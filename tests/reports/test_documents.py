@@ -89,7 +89,9 @@ def test_a_notice_is_an_official_document(store, late, tmp_path):
     body = paras[3]
     assert _east_asia(body) == {"仿宋"} and body.runs[0].font.size.pt == 16
     text = _text(path)
-    assert "旌阳区绵远河大桥" in text and "已逾期159天" in text  # 2026-06-30 → 2026-12-06
+    assert "旌阳区绵远河大桥" in text and "已逾期159天" in text.replace(" ", "")  # 06-30 → 12-06
+    item = next(p.text for p in paras if "旌阳区绵远河大桥" in p.text).replace(" ", "")
+    assert item.count("已逾期159天") == 1  # said once, not in the reason and again after it
     assert "2026年12月16日前" in text  # reply within 10 days
     assert "联系人：李明，联系电话：0838-2212345" in text
     assert "成德同城化发展领导小组办公室" in text and "2026年12月6日" in text  # 落款, 成文日期
@@ -207,3 +209,77 @@ def test_cli_word_documents(store, late, make_project, tmp_path, capsys):
         main(["--db", db, "report", "overall", str(tmp_path / "x.docx"), "--format", "docx"]) == 1
     )
     assert "只有 notice" in capsys.readouterr().err
+
+
+def _late_projects(count: int) -> list:
+    from desktop_app.domain.model import Project
+
+    return [
+        Project(
+            f"p{i}",
+            f"QL-{i:03d}",
+            f"旌阳区第{i}号道路" + "配套管网工程" * (i % 3),
+            stage="在建",
+            planned_start=date(2024, 1, 1),
+            planned_end=date(2026, 6, 30),
+            percent_complete=60,
+        )
+        for i in range(1, count + 1)
+    ]
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext")),
+    reason="LibreOffice and pdftotext are needed",
+)
+def test_the_signature_never_stands_alone_on_a_page(tmp_path):
+    """落款 and 成文日期 stay on a page with body text, wherever the body ends: notices of 1 to
+    16 items (of three lengths) put the page break at every line of the closing block."""
+    from datetime import timedelta
+
+    from desktop_app.domain.status import evaluate
+    from desktop_app.reports.documents import NoticeDocument, write_notice
+    from desktop_app.reports.notice import NoticeItem
+    from desktop_app.reports.word import cn_date
+
+    org = "成德同城化发展领导小组办公室"
+    projects = _late_projects(16)
+    paths = []
+    for n in range(1, 17):
+        notice = NoticeDocument(
+            number=f"成德同城办督〔2026〕{n}号",
+            unit="旌阳区",
+            org=org,
+            period_label="2026年11月",
+            issued=TODAY,
+            reply_by=TODAY + timedelta(days=10),
+            items=[NoticeItem(p, evaluate(p, TODAY)) for p in projects[:n]],
+            contact="李明" if n % 2 else "",
+            phone="0838-2212345" if n % 2 else "",
+        )
+        paths.append(write_notice(notice, tmp_path / f"{n:02d}.docx"))
+    profile = (tmp_path / "lo").as_uri()
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+        + ["--outdir", str(tmp_path / "pdf"), *map(str, paths)],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    closing = {org, cn_date(TODAY), "附件：督办项目清单"}
+    moved = 0  # notices whose closing block would have started a page on its own
+    for path in paths:
+        pdf = tmp_path / "pdf" / path.with_suffix(".pdf").name
+        pages = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split("\f")
+        # (pdftotext puts spaces between Chinese and digits: compare without spaces)
+        lines = [["".join(ln.split()) for ln in page.splitlines() if ln.strip()] for page in pages]
+        [signed] = [i for i, page in enumerate(lines) if cn_date(TODAY) in page]
+        page = lines[signed]
+        body = [ln for ln in page if ln not in closing and not re.fullmatch(r"—\d+—", ln)]
+        assert body, (path.name, page)
+        assert page.index(org) > page.index(body[-1])  # the body comes first, then the 落款
+        if signed > 0 and page[0] not in closing and "附件：督办项目清单" in page:
+            moved += page.index("附件：督办项目清单") <= 2
+    assert moved >= 1  # some notice had its page break right at the closing block

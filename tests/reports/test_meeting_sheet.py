@@ -171,3 +171,20 @@ def test_a_group_going_on_over_a_page_is_named_again(store, tmp_path):
         assert len(labels) == 1 and rows and labels[0] < rows[0]  # at the top, once
         assert lines[labels[0]].strip().endswith("（续）")
     assert continued >= 1
+
+
+@pytest.mark.parametrize(("paper", "landscape"), [("A4", False), ("A4", True), ("A3", True)])
+def test_no_column_header_is_cut_short(store, bridge, tmp_path, paper, landscape):
+    """Wrapped text columns give room to figures and dates, but never below their own header:
+    「牵头单位」 stays whole on portrait A4 rather than 「牵头…」."""
+    from desktop_app.reports.progress_sheet import CATALOGUE, default_columns
+
+    options = ReportOptions(today=TODAY, paper=paper, landscape=landscape)
+    [out] = render_sheet(store, "overall", tmp_path / "列.pdf", options)
+    head = PdfReader(str(out)).pages[0].extract_text().replace(" ", "").replace("\n", "")
+    assert "…" not in head
+    frame = float(PdfReader(str(out)).pages[0].mediabox.width) - 24 * 72 / 25.4
+    for key in default_columns(frame):
+        for word in CATALOGUE[key].header.split("\n"):
+            if key not in ("plan", "year_done"):  # their headers name the year and months
+                assert word in head, (paper, landscape, word)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -69,6 +69,44 @@ def test_project_card(pdf, store, late_project, options, tmp_path):
     assert "站房主体结构完成" in text and "征地拆迁尚有3户未签约" in text
     assert "11月底前完成剩余拆迁" in text
     assert "第1页共1页" in text
+
+
+def _fullest(store, codes: list[str]) -> str:
+    """The demo project with the most to print: milestones, reports and text."""
+    from desktop_app.store.progress import list_reports
+    from desktop_app.store.projects import get_project
+
+    def size(code):
+        p = get_project(store, code)
+        reports = list_reports(store, p.id)[:6]
+        text = sum(len(r.progress_text or "") for r in reports)
+        return (len(p.milestones), len(reports), len(p.scope or "") + text)
+
+    return max(codes, key=size)
+
+
+def test_a_project_card_fits_one_landscape_a4_page(pdf, store, tmp_path):
+    """Every card of the demo data (and of the built-in plan) on one A4 landscape page:
+    关键节点 beside 近期进展, 存在问题 beside 下一步工作."""
+    from pypdf import PdfReader
+
+    from desktop_app.services.demo import generate_demo
+    from desktop_app.store.projects import list_projects
+
+    generate_demo(store, 40, today=date(2026, 12, 6))
+    options = ReportOptions(today=date(2026, 12, 6), paper="A4", landscape=True)
+    codes = [p.code for p in list_projects(store) if p.code.startswith("DEMO-")]
+    fullest = _fullest(store, codes)
+    out = render_project_cards(store, tmp_path / "卡.pdf", options, projects=[fullest])
+    reader = PdfReader(str(out))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text().replace(" ", "")
+    for words in ("关键节点", "近期进展（最近6期）", "存在问题", "下一步工作", "第1页共1页"):
+        assert words in text
+    every = render_project_cards(store, tmp_path / "全部.pdf", options)
+    pages = pdf.text(every)
+    assert len(pages) == len(list_projects(store))
+    assert all("项目编码" in page and "下一步工作" in page for page in pages)
 
 
 def test_cards_of_a_unit_start_each_on_a_new_page(
@@ -205,3 +243,46 @@ def test_notices_of_all_units_are_each_a_document(pdf, store, late_project, make
             assert f"第 {k} 页 共 {end - first} 页" in pages[index]
     text = "".join(pages).replace("\n", "")
     assert "联系人：李明，联系电话：0838-2212345" in text
+
+
+def test_the_notices_closing_block_is_never_split(store, tmp_path):
+    """反馈期限, 落款 and the date stay on one page in every unit's 督办通知单 (a notice whose
+    table ends low on its page used to put the date alone on a page of its own)."""
+    import subprocess
+
+    from desktop_app.services.demo import generate_demo
+
+    generate_demo(store, 100, today=date(2026, 12, 6))
+    options = ReportOptions(today=date(2026, 12, 6))
+    paths = render_sheet(store, "notice", tmp_path / "督办", options, unit="all")
+    assert len(paths) > 5
+    split_before = 0
+    for path in paths:
+        pages = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.split("\f")
+        pages = ["".join(p.split()) for p in pages if p.strip()]
+        [signed] = [i for i, p in enumerate(pages) if "2026年12月6日" in p]
+        page = pages[signed]
+        assert "反馈期限" in page and page.count("成德同城化发展领导小组办公室") >= 1, path.name
+        split_before += signed > 0 and "督办要求" not in page
+    assert split_before >= 1  # the case happened: the block went over to a page of its own
+
+
+def test_a_card_too_full_for_one_page_goes_on_over_pages(pdf, store, make_project, tmp_path):
+    """40 关键节点 do not fit beside 近期进展 on one landscape page: the blocks are set one under
+    the other and run on over pages, every 关键节点 printed."""
+    pid = make_project(
+        "ZZ-900", "节点很多的项目", lead="市交通运输局", stage="在建", scope="建设内容" * 60
+    )
+    names = [f"第{i}号节点" for i in range(1, 41)]
+    set_milestones(
+        store,
+        pid,
+        [Milestone(n, date(2026, 1, 1) + timedelta(days=7 * i)) for i, n in enumerate(names)],
+    )
+    options = ReportOptions(today=date(2026, 12, 6), paper="A4", landscape=True)
+    out = render_project_cards(store, tmp_path / "多.pdf", options, projects=["ZZ-900"])
+    text = "".join(pdf.text(out)).replace(" ", "").replace("\n", "")
+    assert len(pdf.text(out)) >= 2
+    assert all(n in text for n in names) and "下一步工作" in text

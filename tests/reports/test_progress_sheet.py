@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from desktop_app.domain.model import AnnualTarget
 from desktop_app.domain.money import format_wan_column, format_yi
 from desktop_app.domain.status import evaluate
-from desktop_app.reports.fonts import register_fonts
+from desktop_app.reports.fonts import BUNDLED, FALLBACK, covered, fallback_fonts, register_fonts
 from desktop_app.reports.page import PageSetup, SheetDocument
 from desktop_app.reports.progress_sheet import (
     COLUMNS,
@@ -202,9 +202,19 @@ def test_more_characters_than_one_font_subset_all_print(pdf, tmp_path, today):
     )
     names = [hanzi[i : i + 10] for i in range(0, len(hanzi), 10)]
     texts = [hanzi[::-1][i : i + 10] + "（S11线）" for i in range(0, len(hanzi), 10)]
-    # 㮾 (CJK Extension A) is not in the sheet's face: drawn from the bundled fallback face; 𪚥
-    # is in no bundled face: printed as □, so the reader sees a character is there.
-    lacking = "缺字㮾𪚥测试"
+    # A character beyond the serif face's set (GB2312 and the program's own text) is drawn from
+    # the bundled 黑体 face, one only in CJK Extension A from Droid Sans Fallback; 𪚥 is in no
+    # bundled face: printed as □, so the reader sees a character is there.
+    fonts = register_fonts()
+    assert fallback_fonts() == (BUNDLED, FALLBACK)
+    body, hei, droid = (covered(f) for f in (fonts.body, BUNDLED, FALLBACK))
+    in_hei = next(chr(c) for c in range(0x4E00, 0x9FA6) if chr(c) not in body and chr(c) in hei)
+    in_droid = next(
+        chr(c)
+        for c in range(0x3400, 0x4DB6)
+        if chr(c) not in body and chr(c) not in hei and chr(c) in droid
+    )
+    lacking = f"缺字{in_hei}{in_droid}𪚥测试"
     rows = []
     for i, (name, text) in enumerate(zip([lacking, *names], ["—", *texts], strict=True)):
         project = Project(f"p{i}", f"MANY-{i:03d}", name, stage="在建", last_progress_text=text)
@@ -217,10 +227,11 @@ def test_more_characters_than_one_font_subset_all_print(pdf, tmp_path, today):
     printed = "".join("".join(pdf.text(out)).split())
     for text in names + texts:
         assert text in printed
-    assert "缺字㮾□测试" in printed
-    fonts = pdf.fonts(out)
-    assert any("DroidSansFallback" in str(f.get("/BaseFont")) for f in fonts)
-    assert fonts and all(pdf.embedded(f) for f in fonts)
+    assert f"缺字{in_hei}{in_droid}□测试" in printed
+    faces = pdf.fonts(out)
+    for name in ("UMingCN", "WenQuanYiMicroHei", "DroidSansFallback"):
+        assert any(name in str(f.get("/BaseFont")) for f in faces), name
+    assert faces and all(pdf.embedded(f) for f in faces)
 
 
 def test_cancel_leaves_no_file(store, options, tmp_path):

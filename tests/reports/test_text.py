@@ -39,3 +39,15 @@ def test_fit_line_cuts_with_ellipsis():
     font = register_fonts().body
     cut = fit_line("成德同城化发展领导小组办公室", font, 10, 50)
     assert cut.endswith("…") and text_width(cut, font, 10) <= 50
+
+
+def test_a_unit_in_brackets_stays_whole_in_a_label():
+    """A card's label wraps before 「(万元)」, never inside it (「(万」 / 「元)」)."""
+    font = register_fonts().body
+    for label in ("累计完成投资(万元)", "2026年计划投资(万元)", "偏差(天)", "完成(%)"):
+        whole = label[label.index("(") :]
+        for width in range(30, 120, 3):
+            lines = wrap_lines(label, font, 10, width)
+            assert "".join(lines) == label
+            if text_width(whole, font, 10) <= width:
+                assert any(whole in line for line in lines), (width, lines)

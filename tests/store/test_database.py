@@ -305,3 +305,55 @@ def test_upgrade_from_version_5_keeps_supervision_and_lets_tasks_be_supervised(t
         )
         assert schema(store) == schema(fresh)
         fresh.close()
+
+
+def test_upgrade_from_version_6_keeps_everything_and_adds_the_assessment(tmp_path):
+    old = tmp_path / "第六版.db"
+    conn = sqlite3.connect(old)
+    sections = schema_sections()
+    conn.executescript("".join(sections[v] for v in range(1, 7)))
+    conn.execute(
+        "INSERT INTO plan (id, code, title, start_year, end_year) VALUES (1, 'P', '规划', 2021, 2025)"
+    )
+    conn.execute("INSERT INTO unit (id, name, kind) VALUES (1, '旌阳区', '区县')")
+    conn.execute(
+        "INSERT INTO project (id, code, name, stage) VALUES ('p1', 'OLD-1', '旧项目', '在建')"
+    )
+    conn.execute(
+        "INSERT INTO import_batch (user, kind, file_name, sha256, unit_id, period)"
+        " VALUES ('张三', 'return', '旌阳区_10月.xlsx', 'abc', 1, '2026-10')"
+    )
+    conn.execute("INSERT INTO annual_list (year, plan_id, title) VALUES (2026, 1, '2026年清单')")
+    conn.execute("INSERT INTO task (id, plan_id, code, title) VALUES (7, 1, 'RW-1', '任务')")
+    conn.execute(
+        "INSERT INTO annual_item (year, seq, task_id, due_text) VALUES (2026, 1, 7, '年底前')"
+    )
+    conn.execute(
+        "INSERT INTO task_report (task_id, unit_id, period, state) VALUES (7, 1, '2026-10', '推进中')"
+    )
+    conn.execute("PRAGMA user_version = 6")
+    conn.commit()
+    before = {
+        t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    }
+    conn.close()
+
+    with Store.open(old) as store:
+        assert store.scalar("PRAGMA user_version") == schema_version()
+        for table, count in before.items():
+            assert store.scalar(f"SELECT count(*) FROM {table}") == count, table
+        assert store.scalar("SELECT file_name FROM import_batch") == "旌阳区_10月.xlsx"
+        from desktop_app.domain.assessment import RuleSet
+        from desktop_app.store.assessment import add_adjustment, save_rule_set, stored_rule_set
+
+        save_rule_set(store, RuleSet.default(2026))
+        add_adjustment(store, 2026, 1, 2, "承办现场会")
+        assert stored_rule_set(store, 2026).total_weight == 100
+        assert store.scalar("PRAGMA integrity_check") == "ok"
+        fresh = Store.open(tmp_path / "新.db")
+        schema = lambda s: sorted(  # noqa: E731
+            r["sql"] for r in s.query("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")
+        )
+        assert schema(store) == schema(fresh)
+        fresh.close()

@@ -93,7 +93,7 @@ def test_supervision_issue_and_reply_by_the_buttons(qtbot, window, make_project)
     window.refresh_all()
     window.show_page("supervision")
     page = window.page("supervision")
-    row = next(r for r in range(page.watch.rowCount()) if page.statuses[r].project.code == "LATE-2")
+    row = next(r for r in range(page.watch.rowCount()) if page.rows[r].code == "LATE-2")
     click_row(qtbot, page.watch, row, 1)
 
     def send(dialog):
@@ -101,10 +101,10 @@ def test_supervision_issue_and_reply_by_the_buttons(qtbot, window, make_project)
         qtbot.mouseClick(button(dialog, "发出督办"), Qt.LeftButton)
 
     seen = answer_next_dialog(send)
-    qtbot.mouseClick(button(page, "对选中项目发督办…"), Qt.LeftButton)
+    qtbot.mouseClick(button(page, "对选中项目、任务发督办…"), Qt.LeftButton)
     assert seen == ["发出督办"]
     assert page.tabs.currentWidget() is page.notices
-    names = [page.notices.item(r, 1).text() for r in range(page.notices.rowCount())]
+    names = [page.notices.item(r, 2).text() for r in range(page.notices.rowCount())]
     notice_row = next(r for r, n in enumerate(names) if "逾期的管廊" in n)
     texts = [page.notices.item(notice_row, c).text() for c in range(page.notices.columnCount())]
     assert "已发" in texts
@@ -119,7 +119,7 @@ def test_supervision_issue_and_reply_by_the_buttons(qtbot, window, make_project)
     seen = answer_next_dialog(close_it)
     qtbot.mouseClick(button(page, "登记回复/办结…"), Qt.LeftButton)
     assert seen and seen[0].startswith("登记回复")
-    names = [page.notices.item(r, 1).text() for r in range(page.notices.rowCount())]
+    names = [page.notices.item(r, 2).text() for r in range(page.notices.rowCount())]
     notice_row = next(r for r, n in enumerate(names) if "逾期的管廊" in n)
     texts = [page.notices.item(notice_row, c).text() for c in range(page.notices.columnCount())]
     assert "已办结" in texts

@@ -45,6 +45,7 @@ from ...domain.money import format_percent, format_wan_column, plain_number
 from ...domain.parsing import ParseError, parse_date, parse_int, parse_money
 from ...domain.validation import project_problems, unit_links_problems
 from ...services.editing import ProjectForm, parse_field
+from ...store.plans import viewed_plan_id
 from ...store.progress import list_reports
 from ...store.projects import categories, code_taken, get_project, list_sections, next_code
 from ...store.units import list_units
@@ -210,7 +211,8 @@ class ProjectEditor(AsksBeforeClosing, QDialog):
         row += 1
         self.section = QComboBox()
         self.section.addItem("（未归入专栏）", None)
-        for s in list_sections(self.ctx.store, "专栏"):
+        # The 专栏 of the plan looked at (a project carried over keeps its old one, shown below).
+        for s in list_sections(self.ctx.store, "专栏", plan_id=viewed_plan_id(self.ctx.store)):
             self.section.addItem(s.label, s.id)
         put("section_id", self.section)
         self.category = QComboBox()

@@ -47,6 +47,7 @@ MODES = ("单位填报表（进度报送）", "项目台账（首次导入或批
 IGNORE = "（忽略此列）"
 NOTES_TAB = 5  # the preview's 提示 tab
 SIMILAR_TAB = 6  # the register import's 相近项目 tab
+TASKS_TAB = 7  # the return's 「重点任务」 sheet
 RESULT_COLUMNS = ("文件", "单位", "结果", "说明")
 RESULT_STATES = {
     "applied": "已导入",
@@ -75,8 +76,17 @@ def _label(key: str) -> str:
 
 def _has_work(preview) -> bool:
     if hasattr(preview, "conflicts"):
+        tasks = preview.task_counts()
         return bool(
-            (preview.changes or preview.proposals or preview.conflicts or preview.planning)
+            (
+                preview.changes
+                or preview.proposals
+                or preview.conflicts
+                or preview.planning
+                or tasks["updated"]
+                or tasks["carried"]
+                or tasks["conflicts"]
+            )
             and not preview.already_imported
         )
     counts = preview.counts()
@@ -253,6 +263,11 @@ class ImportWizard(QDialog):
         self.tabs.addTab(self.notes_table, "提示")
         self.tabs.addTab(self._similar_tab(), "相近项目")
         self.tabs.setTabVisible(SIMILAR_TAB, False)
+        self.task_tree = QTreeWidget()
+        self.task_tree.setHeaderLabels(["任务 / 栏目", "原值", "新值", "单元格"])
+        self.task_tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.tabs.addTab(self.task_tree, "重点任务")
+        self.tabs.setTabVisible(TASKS_TAB, False)
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 4)
         layout.addWidget(split, 1)
@@ -318,11 +333,14 @@ class ImportWizard(QDialog):
         self.tabs.setTabVisible(4, False)
         self.tabs.setTabVisible(NOTES_TAB, True)
         self.tabs.setTabVisible(SIMILAR_TAB, False)
+        self.tabs.setTabVisible(TASKS_TAB, any(p.task_sheet for p in self.previews))
         self.preview_files.clear()
         for p in self.previews:
             c = p.counts()
             mark = "⚠ " if p.all_errors or p.already_imported else ""
-            self.preview_files.addItem(f"{mark}{p.file_name}（{p.unit}）更新 {c['updated']}")
+            t = p.task_counts()
+            tasks = f"，任务 {t['updated'] + t['carried']}" if p.task_sheet else ""
+            self.preview_files.addItem(f"{mark}{p.file_name}（{p.unit}）更新 {c['updated']}{tasks}")
         for path, message in self.failures:
             item = QListWidgetItem(f"✖ {path.name}：无法导入")
             item.setToolTip(message)
@@ -349,6 +367,16 @@ class ImportWizard(QDialog):
             lines.append(
                 f"计划信息：新填 {fills} 项（项目库原为空，直接写入）；变更申请 {asked} 项"
                 "（已有计划值的修改，不直接写入，导入后在「变更申请」中由办公室审核）。"
+            )
+        tasks = dict.fromkeys(("updated", "carried", "unchanged", "refused", "conflicts"), 0)
+        for p in self.previews:
+            for k, v in p.task_counts().items():
+                tasks[k] += v
+        if any(p.task_sheet for p in self.previews):
+            lines.append(
+                f"重点任务：修改 {tasks['updated']} 项，沿用模板内容报送 {tasks['carried']} 项，"
+                f"未变化 {tasks['unchanged']}，错误 {tasks['refused']}，冲突 {tasks['conflicts']}"
+                "（见「重点任务」页；错误和冲突与项目的一并列在「错误」「冲突」页）。"
             )
         if totals["refused"]:
             lines.append("有错误的行不会导入；可保存错误报告发回报送单位。")
@@ -378,11 +406,13 @@ class ImportWizard(QDialog):
         self.error_table.setRowCount(0)
         self.proposal_list.clear()
         self.notes_table.setRowCount(0)
+        self.task_tree.clear()
         if not 0 <= row < len(self.previews):
             # A file that could not be read: nothing of another file's may linger here.
             for i, title in enumerate(("修改", "冲突", "错误", "新增项目建议")):
                 self.tabs.setTabText(i, title)
             self.tabs.setTabText(NOTES_TAB, "提示")
+            self.tabs.setTabText(TASKS_TAB, "重点任务")
             self.report_button.setEnabled(False)
             return
         p = self.previews[row]
@@ -397,24 +427,26 @@ class ImportWizard(QDialog):
                     item.setToolTip(2, "报送表中此格已清空，导入后该栏为空")
             self.changes_tree.addTopLevelItem(top)
             top.setExpanded(True)
-        for c in p.conflicts:
+        conflicts = [(c, f"{c.code} {c.name}", (c.project_id, c.field)) for c in p.conflicts]
+        conflicts += [(c, f"任务 {c.code} {c.title}", c.key) for c in p.task_conflicts]
+        for c, what, key in conflicts:
             i = self.conflict_table.rowCount()
             self.conflict_table.insertRow(i)
-            for j, value in enumerate(
-                (f"{c.code} {c.name}", c.label, _text(c.issued), _text(c.old), _text(c.new))
-            ):
+            for j, value in enumerate((what, c.label, _text(c.issued), _text(c.old), _text(c.new))):
                 self.conflict_table.setItem(i, j, QTableWidgetItem(value))
             check = QTableWidgetItem()
             check.setFlags(Qt.ItemIsUserCheckable | Qt.ItemIsEnabled)
-            taken = (c.project_id, c.field) in self.taken.get(p.sha256, set())
+            taken = key in self.taken.get(p.sha256, set())
             check.setCheckState(Qt.Checked if taken else Qt.Unchecked)
-            check.setData(Qt.UserRole, (c.project_id, c.field))
+            check.setData(Qt.UserRole, key)
             self.conflict_table.setItem(i, 5, check)
         self._conflict_file = p
         for e in p.all_errors:
             i = self.error_table.rowCount()
             self.error_table.insertRow(i)
-            for j, value in enumerate((e.cell, e.field, e.value, e.message)):
+            # A cell of another sheet than the projects' (重点任务) is named with its sheet.
+            cell = e.cell if e.sheet == p.sheet or not e.cell else f"{e.sheet}!{e.cell}"
+            for j, value in enumerate((cell, e.field, e.value, e.message)):
                 item = QTableWidgetItem(value)
                 item.setForeground(QBrush(QColor("#D93025")))
                 self.error_table.setItem(i, j, item)
@@ -422,11 +454,52 @@ class ImportWizard(QDialog):
             self.proposal_list.addItem(f"第 {prop.row} 行：{prop.name}")
         self._show_planning(p)
         self.tabs.setTabText(0, f"修改（{len(p.changes)}）")
-        self.tabs.setTabText(1, f"冲突（{len(p.conflicts)}）")
+        self.tabs.setTabText(1, f"冲突（{len(p.conflicts) + len(p.task_conflicts)}）")
         self.tabs.setTabText(2, f"错误（{len(p.all_errors)}）")
         self.tabs.setTabText(3, f"新增项目建议（{len(p.proposals)}）")
         self._show_notes(p)
+        self._show_tasks(p)
         self.report_button.setEnabled(bool(p.all_errors))
+
+    def _show_tasks(self, p) -> None:
+        """The task rows: each task's changes (a cleared cell as a change to （空）), the ones
+        reported as prefilled, the refused ones with their reason."""
+        for t in p.tasks:
+            where = f"第 {t.row} 行"
+            if t.errors:
+                top = QTreeWidgetItem([f"✖ {t.code}  {t.title}", "", "未导入", where])
+                for e in t.errors:
+                    item = QTreeWidgetItem(top, [e.field, e.value or "", "", e.cell])
+                    item.setToolTip(0, e.message)
+                    item.setText(2, e.message)
+                    item.setForeground(2, QBrush(QColor("#D93025")))
+                top.setForeground(0, QBrush(QColor("#D93025")))
+            elif t.changes or t.conflicts:
+                top = QTreeWidgetItem([f"{t.code}  {t.title}", "", "", where])
+                for c in t.changes:
+                    item = QTreeWidgetItem(top, [c.label, _text(c.old), _text(c.new), c.cell])
+                    if c.new is None:
+                        item.setForeground(2, QBrush(QColor("#B06000")))
+                        item.setToolTip(2, "报送表中此格已清空，导入后该栏为空")
+                for c in t.conflicts:
+                    item = QTreeWidgetItem(
+                        top, [f"冲突：{c.label}", _text(c.old), _text(c.new), c.cell]
+                    )
+                    item.setToolTip(0, "发放后数据库已修改，默认保留数据库值，可在「冲突」页选择")
+            elif t.carried:
+                top = QTreeWidgetItem(
+                    [f"{t.code}  {t.title}", "", "本期报送（与模板中的内容相同）", where]
+                )
+            else:
+                continue
+            self.task_tree.addTopLevelItem(top)
+            top.setExpanded(True)
+        for column in (1, 2):
+            self.task_tree.resizeColumnToContents(column)
+        counts = p.task_counts()
+        shown = counts["updated"] + counts["carried"] + counts["refused"]
+        self.tabs.setTabText(TASKS_TAB, f"重点任务（{shown}）")
+        self.tabs.setTabVisible(TASKS_TAB, p.task_sheet is not None)
 
     def _show_notes(self, p) -> None:
         """The file's hints, the edits it makes that are not imported, and its notes."""
@@ -866,6 +939,7 @@ class ImportWizard(QDialog):
         self.tabs.setTabVisible(3, False)
         self.tabs.setTabVisible(4, True)
         self.tabs.setTabVisible(NOTES_TAB, False)
+        self.tabs.setTabVisible(TASKS_TAB, False)
         if self.preview_files.count():
             self.preview_files.setCurrentRow(0)
         self._go(1)

@@ -1,4 +1,5 @@
-"""首页: where the plan stands today — lights, stages, investment, reporting, the most-late list.
+"""首页: where the plan stands today — lights, stages, investment, reporting, the most-late list,
+and the year's list (按期完成率, its projects' investment, milestones met) per unit and overall.
 
 Every figure comes from services.monitoring.dashboard (the numbers the CLI and register give);
 clicking a bar shows the register filtered to those projects.
@@ -40,6 +41,8 @@ from ...domain.errors import UserError
 from ...domain.fields import STAGES
 from ...domain.money import format_amount, format_percent
 from ...domain.status import GREY, LIGHT_COLORS, LIGHT_NAMES, LIGHTS, PENDING_NAME
+from ...domain.task_status import LATE, ON_TIME, OVERDUE
+from ...services import task_monitoring
 from ...services.changes import Changes
 from ...services.monitoring import Dashboard, awaiting_dates, dashboard
 from ...store.history import last_import
@@ -132,6 +135,124 @@ class NextSteps(QFrame):
             self.steps.append((text, button_text, button))
         self.layout().addWidget(self.body)
         self.setVisible(bool(steps))
+
+
+YEAR_COLUMNS = (
+    "单位",
+    "任务",
+    "到期",
+    "按期完成",
+    "逾期完成",
+    "逾期未完成",
+    "按期完成率",
+    "年度计划投资",
+    "本年完成投资",
+    "投资完成率",
+    "到期节点",
+    "按期节点",
+)
+
+
+def year_row(f: task_monitoring.Figures) -> list[str]:
+    """One unit's (or the total's) figures as the table shows them."""
+    rate = task_monitoring.rate_text
+    return [
+        f.label,
+        str(f.tasks),
+        str(f.due),
+        str(f.count(ON_TIME)),
+        str(f.count(LATE)),
+        str(f.count(OVERDUE)),
+        rate(f.rate),
+        format_amount(f.planned, missing="—") if f.projects else "—",
+        format_amount(f.done, missing="—") if f.projects else "—",
+        rate(f.investment_rate),
+        str(f.milestones_due),
+        str(f.milestones_on_time),
+    ]
+
+
+class YearListBox(QFrame):
+    """年度重点任务清单: the three figures reported upward and each unit's."""
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("year_list")
+        self.setStyleSheet(
+            "QFrame#year_list { background: #FAFAFA; border: 1px solid #dadce0;"
+            " border-radius: 6px; }"
+        )
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight: bold; font-size: 11pt;")
+        self.tiles = {
+            "rate": Tile("重点任务按期完成率"),
+            "investment": Tile("清单项目年度投资完成率"),
+            "milestones": Tile("年内关键节点按期完成率"),
+        }
+        tiles = QHBoxLayout()
+        for tile in self.tiles.values():
+            tiles.addWidget(tile)
+        self.table = QTableWidget(0, len(YEAR_COLUMNS))
+        self.table.setHorizontalHeaderLabels(YEAR_COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.title)
+        layout.addLayout(tiles)
+        layout.addWidget(self.table)
+
+    def show_figures(self, f: task_monitoring.YearFigures) -> None:
+        if not f.exists:
+            self.title.setText(
+                f"{f.year}年度重点任务清单尚未建立：建立并下发清单后，这里显示按期完成率、"
+                "清单项目投资完成率和关键节点完成情况。"
+            )
+            for tile in self.tiles.values():
+                tile.hide()
+            self.table.hide()
+            return
+        o = f.overall
+        rate = task_monitoring.rate_text
+        self.title.setText(
+            f"{f.year}年度重点任务清单（截至 {f.day.isoformat()}，填报周期 {f.period.key}）"
+        )
+        self.tiles["rate"].set(
+            rate(o.rate),
+            f"到期 {o.due} 项，按期完成 {o.count(ON_TIME)} 项；逾期完成 {o.count(LATE)} 项，"
+            f"逾期未完成 {o.count(OVERDUE)} 项（共 {o.tasks} 项）",
+        )
+        self.tiles["investment"].set(
+            rate(o.investment_rate),
+            f"完成 {format_amount(o.done, missing='—')} / 计划 "
+            f"{format_amount(o.planned, missing='—')}（清单项目 {o.projects} 个）",
+        )
+        self.tiles["milestones"].set(
+            rate(o.milestone_rate),
+            f"到期 {o.milestones_due} 个，按期完成 {o.milestones_on_time} 个",
+        )
+        for tile in self.tiles.values():
+            tile.show()
+        rows = [*f.units, o]
+        self.table.setRowCount(len(rows))
+        for r, figures in enumerate(rows):
+            for c, text in enumerate(year_row(figures)):
+                item = QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                if figures is o:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(r, c, item)
+        self.table.setColumnWidth(0, 170)
+        for c in range(1, len(YEAR_COLUMNS)):
+            self.table.setColumnWidth(c, 96)
+        self.table.resizeRowsToContents()
+        height = self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
+        self.table.setFixedHeight(height + sum(self.table.rowHeight(r) for r in range(len(rows))))
+        self.table.show()
 
 
 CHART_NAMES = ("light_chart", "stage_chart", "reporting_chart", "district_chart", "column_chart")
@@ -238,6 +359,8 @@ class DashboardPage(QWidget):
         self.next_steps = NextSteps(self.ctx.action_requested.emit)
         body_layout.addWidget(self.next_steps)
         body_layout.addLayout(tiles)
+        self.year_list = YearListBox()
+        body_layout.addWidget(self.year_list)
         body_layout.addLayout(grid)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -286,6 +409,8 @@ class DashboardPage(QWidget):
         self._investment(self.column_chart, d.investment_by_column, "column")
         self._late(d)
         self._next_steps(d)
+        self.year_figures = task_monitoring.year_figures(self.ctx.store, self.ctx.today())
+        self.year_list.show_figures(self.year_figures)
 
     def _next_steps(self, d: Dashboard) -> None:
         from ..register.model import missing_fields

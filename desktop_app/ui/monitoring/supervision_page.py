@@ -1,7 +1,9 @@
-"""督办预警: the red and yellow projects with their reasons, and the 督办 notices sent about them."""
+"""督办预警: the red and yellow projects and tasks of the year's list with their reasons, and the
+督办 notices sent about them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
@@ -28,14 +30,15 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import UserError
-from ...domain.status import LIGHT_COLORS
+from ...domain.status import LIGHT_COLORS, LIGHT_NAMES, LIGHT_RANK, RED
 from ...domain.supervision import DEFAULT_REPLY_DAYS, STATES, escalated_level, overdue_days
+from ...domain.task_status import TASK_LIGHT_NAMES
+from ...services import task_monitoring
 from ...services.changes import Changes
 from ...services.monitoring import (
     ProjectStatus,
     UnitReporting,
     awaiting_dates,
-    issue_supervisions,
     period_due,
     unit_reporting,
     watch_list,
@@ -52,10 +55,21 @@ from ...store.units import unit_order
 from ..context import AppContext
 from ..undo import StoreCommand, execute
 
-WATCH_COLUMNS = ("灯", "项目编码", "项目名称", "牵头单位", "原因", "逾期天数", "最近报送", "督办")
+WATCH_COLUMNS = (
+    "灯",
+    "类别",
+    "编码",
+    "名称",
+    "牵头单位",
+    "原因",
+    "逾期天数",
+    "最近报送",
+    "督办",
+)
 NOTICE_COLUMNS = (
-    "项目编码",
-    "项目名称",
+    "类别",
+    "编码",
+    "名称",
     "责任单位",
     "发出日期",
     "回复期限",
@@ -67,6 +81,37 @@ NOTICE_COLUMNS = (
 )
 REPORTING_COLUMNS = ("状态", "单位", "类型", "应报项目", "已报项目", "最近报送", "导入填报表")
 LEVEL_COLORS = {"蓝": "#1A73E8", "黄": "#F2A900", "红": "#D93025"}
+KINDS = ("全部", "项目", "任务")  # the 类别 filter
+LIGHT_FILTERS = ("红灯和黄灯", "红灯", "黄灯")
+
+
+@dataclass(frozen=True)
+class WatchRow:
+    """A line of the watch list: a late project or a late task of the year's list."""
+
+    kind: str  # 项目 / 任务
+    code: str
+    name: str
+    lead: str | None
+    light: str
+    reason: str
+    reasons: tuple[str, ...]
+    days_late: int
+    project: ProjectStatus | None = None
+    task: task_monitoring.TaskRow | None = None
+
+    @classmethod
+    def of_project(cls, s: ProjectStatus) -> WatchRow:
+        p, st = s.project, s.status
+        return cls("项目", p.code, p.name, p.lead_unit, st.light, st.reason, st.reasons,
+                   st.days_late, project=s)  # fmt: skip
+
+    @classmethod
+    def of_task(cls, r: task_monitoring.TaskRow) -> WatchRow:
+        st = r.status
+        lead = r.lead_unit or "、".join(u.unit for u in r.task.answering()) or None
+        return cls("任务", r.task.code, r.task.title, lead, st.light, st.reason, st.reasons,
+                   st.days_late, task=r)  # fmt: skip
 
 
 def _item(text: object, *, data: object = None, color: str | None = None) -> QTableWidgetItem:
@@ -80,7 +125,7 @@ def _item(text: object, *, data: object = None, color: str | None = None) -> QTa
 
 
 class IssueCommand(QUndoCommand):
-    """发督办 for the selected projects; undo removes the notices again."""
+    """发督办 for the selected projects and tasks; undo removes the notices again."""
 
     def __init__(
         self,
@@ -89,17 +134,29 @@ class IssueCommand(QUndoCommand):
         issued: date,
         reply_days: int,
         request: str,
+        tasks: list[task_monitoring.TaskRow] | None = None,
     ):
-        names = statuses[0].project.name if len(statuses) == 1 else f"{len(statuses)} 个项目"
-        super().__init__(f"督办 {names}")
-        self.ctx, self.statuses = ctx, statuses
+        tasks = list(tasks or [])
+        names = [s.project.name for s in statuses] + [r.task.title for r in tasks]
+        if len(names) == 1:
+            text = names[0]
+        else:
+            text = "、".join(
+                x for x in (
+                    f"{len(statuses)} 个项目" if statuses else "",
+                    f"{len(tasks)} 项任务" if tasks else "",
+                ) if x
+            )  # fmt: skip
+        super().__init__(f"督办 {text}")
+        self.ctx, self.statuses, self.tasks = ctx, statuses, tasks
         self.issued, self.reply_days, self.request = issued, reply_days, request
         self.ids: list[int] = []
 
     def redo(self) -> None:
-        self.ids = issue_supervisions(
+        self.ids = task_monitoring.issue_supervisions(
             self.ctx.store,
             self.statuses,
+            self.tasks,
             issued=self.issued,
             reply_days=self.reply_days,
             request=self.request,
@@ -148,15 +205,19 @@ class UpdateCommand(StoreCommand):
 
 
 class IssueDialog(QDialog):
-    def __init__(self, count: int, today: date, parent: QWidget | None = None):
+    def __init__(self, count: int, today: date, parent: QWidget | None = None, *, tasks: int = 0):
         super().__init__(parent)
         self.setWindowTitle("发出督办")
         form = QFormLayout(self)
-        form.addRow(
-            QLabel(
-                f"将对选中的 {count} 个项目发出督办，发送给各项目的牵头单位（无牵头单位时为所在区县）。"
-            )
+        what = "、".join(
+            x for x in (f"{count} 个项目" if count else "", f"{tasks} 项任务" if tasks else "") if x
         )
+        label = QLabel(
+            f"将对选中的 {what}发出督办，发送给各项目、任务的牵头单位"
+            "（无牵头单位时：项目为所在区县，任务为各责任单位）。"
+        )
+        label.setWordWrap(True)
+        form.addRow(label)
         self.issued = QDateEdit(QDate(today.year, today.month, today.day))
         self.issued.setCalendarPopup(True)
         self.issued.setDisplayFormat("yyyy-MM-dd")
@@ -214,20 +275,23 @@ class ReplyDialog(QDialog):
 
 
 class SupervisionPage(QWidget):
-    """督办预警: what is late and why; the notices sent and their replies."""
+    """督办预警: what is late and why — projects, and tasks of the year's list; the notices sent
+    and their replies."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.statuses: list[ProjectStatus] = []
-        self.records: list[Supervision] = []
+        self.statuses: list[ProjectStatus] = []  # the late projects
+        self.tasks: list[task_monitoring.TaskRow] = []  # the late tasks
+        self.rows: list[WatchRow] = []  # the watch list as shown (filtered)
+        self.records: list[Supervision] = []  # the notices as shown (filtered)
         self.summary = QLabel()
         self.watch = self._table(WATCH_COLUMNS)
         self.watch.doubleClicked.connect(self._edit_watch)
         self.notices = self._table(NOTICE_COLUMNS)
         self.notices.doubleClicked.connect(lambda _: self.reply())
 
-        issue = QPushButton("对选中项目发督办…")
+        issue = QPushButton("对选中项目、任务发督办…")
         issue.clicked.connect(self.issue)
         reply = QPushButton("登记回复/办结…")
         reply.clicked.connect(self.reply)
@@ -253,6 +317,24 @@ class SupervisionPage(QWidget):
         watch_layout.addWidget(self.awaiting)
         watch_layout.addWidget(self.watch)
 
+        # 类别 (项目 / 任务) and light filters, for the watch list and the notices alike.
+        self.kind_box = QComboBox()
+        self.kind_box.addItems(KINDS)
+        self.kind_box.currentIndexChanged.connect(lambda _: self._refill())
+        self.light_box = QComboBox()
+        self.light_box.addItems(LIGHT_FILTERS)
+        self.light_box.currentIndexChanged.connect(lambda _: self._refill())
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("类别："))
+        filters.addWidget(self.kind_box)
+        filters.addSpacing(12)
+        filters.addWidget(QLabel("灯："))
+        filters.addWidget(self.light_box)
+        self.year_label = QLabel()
+        self.year_label.setStyleSheet("color: #5f6368")
+        filters.addSpacing(12)
+        filters.addWidget(self.year_label, 1)
+
         self.tabs = QTabWidget()
         self.tabs.addTab(watch_box, "预警清单（红灯、黄灯）")
         self.tabs.addTab(self.notices, "督办记录")
@@ -276,6 +358,7 @@ class SupervisionPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(filters)
         layout.addWidget(self.tabs)
         self.reload()
 
@@ -315,45 +398,79 @@ class SupervisionPage(QWidget):
             "——点击在项目库中查看，选中后用「批量修改」补齐"
         )
         self.awaiting.setVisible(bool(self.awaiting_ids))
-        self.records = list_supervisions(store)
-        open_by_project: dict[str, Supervision] = {}
-        for r in self.records:
-            if r.status != "已办结":
-                open_by_project.setdefault(r.project_id, r)
+        monitor = task_monitoring.task_statuses(store, today)
+        self.tasks = task_monitoring.watch_tasks(monitor)
+        self.all_records = list_supervisions(store)
         self.last_reports = last_report_per_project(store)
-        self._fill_watch(open_by_project)
-        self._fill_notices(today)
+        if monitor.year_list is None:
+            self.year_label.setText(f"{monitor.year}年度重点任务清单尚未建立：预警清单中只有项目")
+        else:
+            self.year_label.setText(
+                f"任务取自{monitor.year}年度重点任务清单（{len(monitor.rows)} 项），"
+                f"按 {monitor.period.key} 填报周期评价"
+            )
+        self._refill()
         self._fill_periods()
-        red = sum(1 for s in self.statuses if s.status.light == "红")
-        overdue = sum(1 for r in self.records if overdue_days(r.status, r.reply_by, today))
+        overdue = sum(1 for r in self.all_records if overdue_days(r.status, r.reply_by, today))
+        red = sum(1 for s in self.statuses if s.status.light == RED)
+        task_red = sum(1 for r in self.tasks if r.status.light == RED)
         self.summary.setText(
-            f"红灯 {red} 个，黄灯 {len(self.statuses) - red} 个，"
-            f"计划日期待填报 {len(self.awaiting_ids)} 个；督办 {len(self.records)} 件，"
-            f"其中逾期未回复 {overdue} 件（评价日期 {today.isoformat()}）"
+            f"项目：红灯 {red} 个，黄灯 {len(self.statuses) - red} 个，"
+            f"计划日期待填报 {len(self.awaiting_ids)} 个；"
+            f"任务：红灯 {task_red} 项，黄灯 {len(self.tasks) - task_red} 项；"
+            f"督办 {len(self.all_records)} 件，其中逾期未回复 {overdue} 件"
+            f"（评价日期 {today.isoformat()}）"
         )
 
-    def _fill_watch(self, open_by_project: dict[str, Supervision]) -> None:
+    def _refill(self) -> None:
+        """The watch list and the notices as the filters choose."""
+        kind = self.kind_box.currentText()
+        light = self.light_box.currentText()
+        rows = [WatchRow.of_project(s) for s in self.statuses]
+        rows += [WatchRow.of_task(r) for r in self.tasks]
+        rows.sort(key=lambda r: (LIGHT_RANK[r.light], -r.days_late, r.kind, r.code))
+        if kind != "全部":
+            rows = [r for r in rows if r.kind == kind]
+        if light != LIGHT_FILTERS[0]:
+            rows = [r for r in rows if LIGHT_NAMES[r.light] == light]
+        self.rows = rows
+        self.records = [r for r in self.all_records if kind == "全部" or r.kind == kind]
+        open_by_item: dict[tuple[str, object], Supervision] = {}
+        for r in self.records:
+            if r.status != "已办结":
+                open_by_item.setdefault((r.kind, r.task_id or r.project_id), r)
+        self._fill_watch(open_by_item)
+        self._fill_notices(self.ctx.today())
+
+    def _fill_watch(self, open_by_item: dict[tuple[str, object], Supervision]) -> None:
         table = self.watch
-        table.setRowCount(len(self.statuses))
-        for row, s in enumerate(self.statuses):
-            p, st = s.project, s.status
-            light = _item("●", data=row, color=LIGHT_COLORS[st.light])
-            light.setToolTip(st.name)
-            notice = open_by_project.get(p.id)
+        table.clearSelection()
+        table.setRowCount(len(self.rows))
+        for row, w in enumerate(self.rows):
+            names = TASK_LIGHT_NAMES if w.task is not None else LIGHT_NAMES
+            light = _item("●", data=row, color=LIGHT_COLORS[w.light])
+            light.setToolTip(names[w.light])
+            if w.task is not None:
+                key, last = w.task.task.task_id, self._task_last_report(w.task)
+            else:
+                p = w.project.project
+                key, last = p.id, self._last_report(p.id, p.last_period)
+            notice = open_by_item.get((w.kind, key))
             cells = (
                 light,
-                _item(p.code),
-                _item(p.name),
-                _item(p.lead_unit or "待填报"),
-                _item(st.reason),
-                _item(st.days_late or ""),
-                _item(self._last_report(p.id, p.last_period)),
+                _item(w.kind),
+                _item(w.code),
+                _item(w.name),
+                _item(w.lead or "待填报"),
+                _item(w.reason),
+                _item(w.days_late or ""),
+                _item(last),
                 _item(f"{notice.status}（{notice.issued_date.isoformat()}）" if notice else ""),
             )
             for col, cell in enumerate(cells):
                 table.setItem(row, col, cell)
-            table.item(row, 4).setToolTip("\n".join(st.reasons))
-        self._widths(table, (34, 100, 260, 130, 380, 70, 120, 130), stretch=4)
+            table.item(row, 5).setToolTip("\n".join(w.reasons) or w.reason)
+        self._widths(table, (34, 44, 100, 260, 130, 380, 70, 134, 130), stretch=5)
 
     def _last_report(self, project_id: str, last_period: str | None) -> str:
         """The latest period reported and the day it came in: "2026-11（11-28）"."""
@@ -362,14 +479,24 @@ class SupervisionPage(QWidget):
             return "从未报送"
         return f"{period}（{at[5:10]}）" if at and len(at) >= 10 else period
 
+    @staticmethod
+    def _task_last_report(row: task_monitoring.TaskRow) -> str:
+        last = row.last_report
+        if last is None:
+            return "本年未报送"
+        period, at = last
+        return f"{period}（{at[5:10]}）" if at and len(at) >= 10 else period
+
     def _fill_notices(self, today: date) -> None:
         table = self.notices
+        table.clearSelection()
         table.setRowCount(len(self.records))
         for row, r in enumerate(self.records):
             level = escalated_level(r.level, r.status, r.reply_by, today)
             late = overdue_days(r.status, r.reply_by, today)
             cells = (
-                _item(r.project_code, data=row),
+                _item(r.kind, data=row),
+                _item(r.project_code),
                 _item(r.project_name),
                 _item(r.unit or ""),
                 _item(r.issued_date.isoformat()),
@@ -382,7 +509,7 @@ class SupervisionPage(QWidget):
             )
             for col, cell in enumerate(cells):
                 table.setItem(row, col, cell)
-        self._widths(table, (100, 220, 120, 90, 90, 50, 60, 80, 240, 160), stretch=8)
+        self._widths(table, (44, 100, 220, 120, 90, 90, 50, 60, 80, 240, 160), stretch=9)
 
     def _fill_periods(self) -> None:
         """The current period and the eleven before it (months or quarters)."""
@@ -456,29 +583,47 @@ class SupervisionPage(QWidget):
 
     # -- actions ---------------------------------------------------------------------------
 
-    def selected_statuses(self) -> list[ProjectStatus]:
+    def _selected_rows(self) -> list[WatchRow]:
         rows = sorted({i.row() for i in self.watch.selectionModel().selectedRows()})
-        return [self.statuses[r] for r in rows]
+        return [self.rows[r] for r in rows if r < len(self.rows)]
+
+    def selected_statuses(self) -> list[ProjectStatus]:
+        """The projects selected in the watch list."""
+        return [w.project for w in self._selected_rows() if w.project is not None]
+
+    def selected_tasks(self) -> list[task_monitoring.TaskRow]:
+        """The tasks selected in the watch list."""
+        return [w.task for w in self._selected_rows() if w.task is not None]
 
     def selected_record(self) -> Supervision | None:
         rows = self.notices.selectionModel().selectedRows()
         return self.records[rows[0].row()] if rows else None
 
     def issue(self) -> None:
-        chosen = self.selected_statuses()
-        if not chosen:
-            QMessageBox.information(self, "发督办", "请先在预警清单中选择要督办的项目（可多选）。")
+        chosen, tasks = self.selected_statuses(), self.selected_tasks()
+        if not chosen and not tasks:
+            QMessageBox.information(
+                self, "发督办", "请先在预警清单中选择要督办的项目或任务（可多选）。"
+            )
             return
-        dialog = IssueDialog(len(chosen), self.ctx.today(), self)
+        dialog = IssueDialog(len(chosen), self.ctx.today(), self, tasks=len(tasks))
         if dialog.exec() != QDialog.Accepted:
             return
-        self.issue_for(chosen, *dialog.values())
+        self.issue_for(chosen, *dialog.values(), tasks=tasks)
 
     def issue_for(
-        self, chosen: list[ProjectStatus], issued: date, reply_days: int, request: str
+        self,
+        chosen: list[ProjectStatus],
+        issued: date,
+        reply_days: int,
+        request: str,
+        *,
+        tasks: list[task_monitoring.TaskRow] | None = None,
     ) -> None:
         try:
-            self.ctx.undo_stack.push(IssueCommand(self.ctx, chosen, issued, reply_days, request))
+            self.ctx.undo_stack.push(
+                IssueCommand(self.ctx, chosen, issued, reply_days, request, tasks)
+            )
         except UserError as exc:
             QMessageBox.warning(self, "发督办", exc.message)
             return
@@ -505,8 +650,13 @@ class SupervisionPage(QWidget):
     def print_notices(self) -> None:
         record = self.selected_record()
         unit = record.unit if record else None
-        if unit is None and self.selected_statuses():
-            unit = self.selected_statuses()[0].project.lead_unit
+        if unit is None and self._selected_rows():
+            first = self._selected_rows()[0]
+            if first.task is not None:  # its lead, else its first 责任 unit (whom 督办 reach)
+                units = task_monitoring.task_supervision_units(first.task)
+                unit = units[0][1] if units else None
+            else:
+                unit = first.lead
         try:
             from ..reports.print_dialog import PrintDialog
         except ImportError:
@@ -515,5 +665,15 @@ class SupervisionPage(QWidget):
         PrintDialog(self.ctx, self, sheet="notice", unit=unit).exec()
 
     def _edit_watch(self, index) -> None:
-        if 0 <= index.row() < len(self.statuses):
-            self.ctx.edit_project_requested.emit(self.statuses[index.row()].project.id)
+        if 0 <= index.row() < len(self.rows):
+            w = self.rows[index.row()]
+            if w.project is not None:
+                self.ctx.edit_project_requested.emit(w.project.project.id)
+            else:  # a task: its reasons and units' reports in full
+                lines = [f"{w.code} {w.name}", f"牵头单位：{w.lead or '未定'}"]
+                lines += [f"· {r}" for r in (w.reasons or (w.reason,))]
+                for part in w.task.parts:
+                    got = part.latest
+                    said = f"{got.period} {got.state or '未填完成情况'}" if got else "本年未报送"
+                    lines.append(f"{part.role} {part.unit}：{said}")
+                QMessageBox.information(self, "重点任务", "\n".join(lines))

@@ -13,9 +13,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QSize, QSizeF, Qt
-from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtCore import QMarginsF, QPointF, QRect, QSize, QSizeF, Qt
+from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
@@ -62,6 +62,33 @@ ZOOM_STEP = 1.25
 ZOOM_MIN, ZOOM_MAX = 0.25, 4.0
 # Sheets whose scope is a unit (required for 分单位进度表, optional for the others).
 UNIT_SHEETS = ("unit", "project", "notice", "tasks")
+
+
+# A real printer gets each page as an image (Qt's PDF module renders pages only as images) at the
+# printer's own resolution, up to this: 600 dpi is what office laser printers print text at.
+MAX_PRINT_DPI = 600
+# Rows of pixels rendered at a time: an A3 page at 600 dpi is 7,016 × 9,921 pixels (278 MB as
+# one image); in bands of 1,024 rows it never takes more than 29 MB.
+BAND_ROWS = 1024
+
+
+def page_pixels(document: QPdfDocument, index: int, dpi: int) -> QSize:
+    """The size in pixels of page ``index`` at ``dpi``."""
+    points = document.pagePointSize(index)
+    return QSize(round(points.width() / 72 * dpi), round(points.height() / 72 * dpi))
+
+
+def page_bands(document: QPdfDocument, index: int, full: QSize, *, gray: bool = False):
+    """Page ``index`` rendered at the size ``full`` as ``(top row, image)`` bands."""
+    flags = QPdfDocumentRenderOptions.RenderFlag.Grayscale if gray else None
+    for top in range(0, full.height(), BAND_ROWS):
+        rows = min(BAND_ROWS, full.height() - top)
+        options = QPdfDocumentRenderOptions()
+        options.setScaledSize(full)
+        options.setScaledClipRect(QRect(0, top, full.width(), rows))
+        if flags is not None:
+            options.setRenderFlags(flags)
+        yield top, document.render(index, QSize(full.width(), rows), options)
 
 
 class PrintDialog(QDialog):
@@ -157,6 +184,9 @@ class PrintDialog(QDialog):
         self.act_word_bulletin = word_menu.addAction("月度推进情况通报…")
         self.act_word_notice.triggered.connect(lambda: self.export_word("notice"))
         self.act_word_bulletin.triggered.connect(lambda: self.export_word("bulletin"))
+        word_menu.addSeparator()
+        self.act_word_evaluation = word_menu.addAction("规划实施评估报告…")
+        self.act_word_evaluation.triggered.connect(lambda: self.evaluation())
         self.word_button.setMenu(word_menu)
         self.cancel_button = QPushButton("取消")
         self.close_button = QPushButton("关闭")
@@ -413,6 +443,12 @@ class PrintDialog(QDialog):
             user=self.ctx.store.user,
         )
 
+    def evaluation(self) -> None:
+        """The plan evaluation (its own dialog: plan, date, where to save)."""
+        from .evaluation_dialog import EvaluationDialog
+
+        EvaluationDialog(self.ctx, self).exec()
+
     def export_word(self, kind: str) -> bool:
         """督办通知 (one file per unit, or the chosen unit's) or the 月度推进情况通报, as .docx
         where the user says; written by a worker like the preview."""
@@ -585,8 +621,11 @@ class PrintDialog(QDialog):
         """Print the previewed pages on ``printer`` with the sheet's own paper and orientation.
 
         Printing to a PDF file writes the sheet's PDF itself (vector text, fonts embedded). A
-        real printer gets each page drawn full-page at its resolution (up to 600 dpi): Qt's PDF
-        module renders pages only as images.
+        real printer gets each page drawn full-page at the printer's resolution (up to 600 dpi),
+        in bands of rows, in grey when the printer is set to grey: Qt's PDF module renders pages
+        only as images, and there is no other way from a PDF to a QPainter (QSvgRenderer would
+        need the sheet as SVG, which reportlab does not write; redrawing every sheet with
+        QPainter would be a second renderer to keep in step with the PDF one).
         """
         if self.document.pageCount() == 0:
             return
@@ -620,18 +659,18 @@ class PrintDialog(QDialog):
             QMessageBox.warning(self, "无法打印", "打印机无法开始打印，请检查打印机是否就绪。")
             return
         try:
-            dpi = min(printer.resolution(), 600)
+            dpi = min(printer.resolution(), MAX_PRINT_DPI)
+            gray = printer.colorMode() == QPrinter.GrayScale
             for index in range(self.document.pageCount()):
                 if index:
                     printer.newPage()
-                points = self.document.pagePointSize(index)
-                size = QSize(int(points.width() / 72 * dpi), int(points.height() / 72 * dpi))
-                image: QImage = self.document.render(index, size)
+                full = page_pixels(self.document, index, dpi)
                 area = painter.viewport()
-                scaled = image.size().scaled(area.size(), Qt.KeepAspectRatio)
+                scaled = full.scaled(area.size(), Qt.KeepAspectRatio)
                 painter.setViewport(area.x(), area.y(), scaled.width(), scaled.height())
-                painter.setWindow(image.rect())
-                painter.drawImage(QPointF(0, 0), image)
+                painter.setWindow(0, 0, full.width(), full.height())
+                for top, band in page_bands(self.document, index, full, gray=gray):
+                    painter.drawImage(QPointF(0, top), band)
                 painter.setViewport(area)
         finally:
             painter.end()

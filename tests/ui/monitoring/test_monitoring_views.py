@@ -74,8 +74,8 @@ def test_issue_supervision_then_undo(qtbot, ctx):
     page = SupervisionPage(ctx)
     qtbot.addWidget(page)
     ctx.changed.connect(page.refresh)  # as the main window does
-    assert page.watch.item(0, 2).text() == "逾期项目"
-    assert page.watch.item(0, 4).text() == "计划 2025-12-31 完工，已逾期 333 天"
+    assert page.watch.item(0, 3).text() == "逾期项目"
+    assert page.watch.item(0, 5).text() == "计划 2025-12-31 完工，已逾期 333 天"
     page.watch.selectRow(0)
     page.issue_for(page.selected_statuses(), TODAY, 10, "请说明原因")
     records = list_supervisions(ctx.store)
@@ -104,16 +104,16 @@ def test_reply_and_overdue_flag(qtbot, store, make_project):
     ctx.changed.connect(page.refresh)  # as the main window does
     page.watch.selectRow(0)
     page.issue_for(page.selected_statuses(), date(2026, 11, 1), 10, "请说明原因")
-    assert page.notices.item(0, 7).text() == "逾期 18 天"
-    assert page.notices.item(0, 5).text() == "红"  # escalated: overdue more than 15 days
+    assert page.notices.item(0, 8).text() == "逾期 18 天"
+    assert page.notices.item(0, 6).text() == "红"  # escalated: overdue more than 15 days
     page.record_reply(
         list_supervisions(store)[0],
         {"status": "已回复", "reply_text": "已整改", "replied_date": TODAY},
     )
-    assert page.notices.item(0, 6).text() == "已回复" and page.notices.item(0, 7).text() == ""
+    assert page.notices.item(0, 7).text() == "已回复" and page.notices.item(0, 8).text() == ""
     # A second reply on top of the first (the undo stack asks each command for its id).
     page.record_reply(list_supervisions(store)[0], {"status": "已办结"})
-    assert page.notices.item(0, 6).text() == "已办结"
+    assert page.notices.item(0, 7).text() == "已办结"
     ctx.undo_stack.undo()
     ctx.undo_stack.redo()
     assert list_supervisions(store)[0].status == "已办结"

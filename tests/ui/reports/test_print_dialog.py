@@ -10,7 +10,12 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.reports.print_dialog import PrintDialog
+from desktop_app.ui.reports.print_dialog import (
+    MAX_PRINT_DPI,
+    PrintDialog,
+    page_bands,
+    page_pixels,
+)
 
 
 @pytest.fixture
@@ -206,6 +211,7 @@ def test_overall_sheet_defaults_to_a3_landscape_and_columns_are_chosen(qtbot, ct
 def test_printing_keeps_the_sheets_paper_orientation_and_text(qtbot, ctx, tmp_path):
     from PySide6.QtGui import QPainter
     from PySide6.QtPrintSupport import QPrinter
+    from reportlab.lib.pagesizes import A4
 
     dialog = PrintDialog(ctx, sheet="overall")  # A3 landscape by default
     qtbot.addWidget(dialog)
@@ -232,6 +238,18 @@ def test_printing_keeps_the_sheets_paper_orientation_and_text(qtbot, ctx, tmp_pa
     dialog._paint(QPainter(), raster)
     drawn = PdfReader(str(tmp_path / "栅格.pdf")).pages[0]
     assert (round(float(drawn.mediabox.width)), round(float(drawn.mediabox.height))) == (842, 595)
+    # Drawn at the printer's resolution (up to 600 dpi), not the screen's, in bands of rows
+    # that together cover the page.
+    dpi = min(raster.resolution(), MAX_PRINT_DPI)
+    assert dpi >= 300
+    sizes = [(img.image.width, img.image.height) for img in drawn.images]
+    short, long = A4  # in points: 595.28 × 841.89
+    assert len(sizes) >= 2 and {w for w, _ in sizes} == {round(long / 72 * dpi)}
+    assert sum(h for _, h in sizes) == round(short / 72 * dpi)
+    # A printer set to grey gets grey pages (the coloured lights as shades).
+    full = page_pixels(dialog.document, 0, 50)
+    assert not all(band.isGrayscale() for _, band in page_bands(dialog.document, 0, full))
+    assert all(band.isGrayscale() for _, band in page_bands(dialog.document, 0, full, gray=True))
     dialog.done(0)
 
 

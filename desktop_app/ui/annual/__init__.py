@@ -1,0 +1,1 @@
+"""年度清单: the year's list page and its dialogs."""

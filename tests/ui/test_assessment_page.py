@@ -1,0 +1,219 @@
+"""年度考核 page: the scores per class, a click on a figure lists its records, the rules dialog
+and the hand-entered points change the table, the three files are saved from its buttons."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import openpyxl
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from desktop_app.ui.assessment.dialogs import AdjustmentsDialog, RulesDialog, TraceDialog
+from desktop_app.ui.assessment.page import AssessmentPage
+from desktop_app.ui.context import AppContext
+
+TODAY = date(2026, 12, 6)
+
+
+@pytest.fixture
+def page(qtbot, assessment_year):
+    ctx = AppContext(assessment_year, today=TODAY)
+    p = AssessmentPage(ctx)
+    qtbot.addWidget(p)
+    p.resize(1280, 700)
+    p.show()
+    loaded(qtbot, p)
+    return p
+
+
+def loaded(qtbot, page) -> None:
+    """Wait for the scores computed off the window's thread."""
+    qtbot.waitUntil(lambda: not page.loading, timeout=60_000)
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    said: list[tuple[str, str]] = []
+    for kind in ("warning", "information"):
+        monkeypatch.setattr(
+            QMessageBox,
+            kind,
+            lambda _parent, title, text, *a, _k=kind, **kw: said.append((title, text)),
+        )
+    return said
+
+
+def _click(qtbot, table, row: int, col: int) -> None:
+    rect = table.visualRect(table.model().index(row, col))
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=rect.center())
+
+
+def test_scores_per_class_and_the_records_behind_a_figure(page, qtbot, monkeypatch):
+    assert page.assess_job is not None  # computed by a job, not on the window's thread
+    assert page.tabs.tabText(0) == "区县（2）"
+    assert page.cell_text("区县", "旌阳区", "报送及时率") == "16.36（81.8%）"
+    assert page.cell_text("区县", "旌阳区", "总分") == "64.24"
+    assert page.cell_text("区县", "广汉市", "总分") == "无考核记录"
+    assert page.cell_text("市级部门", "市交通运输局", "督办按期回复率") == "10.00（无记录）"
+    assert "计入填报 2026-01 至 2026-11 共 11 期" in page.summary.text()
+
+    shown: list[TraceDialog] = []
+    monkeypatch.setattr(TraceDialog, "exec", lambda self: shown.append(self) or 0)
+    table = page.tables["区县"]
+    _click(qtbot, table, 0, 2)  # 旌阳区 · 报送及时率
+    dialog = shown[-1]
+    assert dialog.windowTitle() == "旌阳区 · 报送及时率 的依据"
+    assert "9 ÷ 11 = 81.8% → 16.36 分" in dialog.heading.text()
+    rows = dialog.rows()
+    assert len(rows) == 11
+    march = next(r for r in rows if "2026年3月" in r[2])
+    assert march[1] == "2026-04-08 10:00:00" and "晚 3 天" in march[3] and march[4] == "扣减"
+    _click(qtbot, table, 0, 4)  # 任务按期完成率
+    tasks = shown[-1].rows()
+    assert tasks[1][:3] == ["任务", "2026-10-15", "2. 任务2（责任）"]
+    assert "任务「已完成」，完成于 2026-10-15；逾期完成（晚 15 天）" in tasks[1][3]
+    # The long explanations wrap: 计分 stays in sight without scrolling sideways.
+    trace = shown[-1].table
+    assert sum(trace.columnWidth(c) for c in range(4)) < shown[-1].width() - 120
+    _click(qtbot, table, 0, 7)  # 督办按期回复率
+    assert any("晚 5 天" in r[3] for r in shown[-1].rows())
+    _click(qtbot, table, 0, page.headers().index("总分"))
+    total = shown[-1]
+    assert total.heading.text() == (
+        "旌阳区：基础得分 64.24 + 加分 0 − 扣分 0 = 总分 64.24（区县第 1 名）"
+    )
+    assert total.rows()[0][:5] == ["报送及时率", "20", "9 ÷ 11", "81.8%", "16.36"]
+    assert total.rows()[4][2] == "2,500.00 ÷ 3,500.00 万元"
+    count = len(shown)
+    _click(qtbot, table, 1, page.headers().index("总分"))  # 广汉市: nothing to show
+    assert len(shown) == count
+    page.grab().save(str(page.ctx.store.path.with_name("assessment_page.png")))
+
+
+def test_rules_dialog_changes_weights_and_refuses_a_wrong_total(page, qtbot, monkeypatch, messages):
+    opened: list[RulesDialog] = []
+
+    def run(dialog):
+        opened.append(dialog)
+        # A wrong total first: the dialog says so and stays open with nothing saved.
+        dialog.weight_box(0).setValue(30)
+        assert dialog.total.text() == "启用项目权重合计：110 分（应为 100 分）"
+        qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+        assert messages[-1][0] == "规则未保存" and "应为 100 分" in messages[-1][1]
+        # 报送质量 off, its 10 points to 报送及时率 (now 30): saved.
+        quality = dialog.table.item(1, 0)
+        quality.setCheckState(Qt.Unchecked)
+        assert dialog.total.text() == "启用项目权重合计：100 分"
+        qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+        return dialog.result()
+
+    monkeypatch.setattr(RulesDialog, "exec", run)
+    qtbot.mouseClick(page.rules_button, Qt.LeftButton)
+    assert opened and opened[0].result() == QDialog.Accepted
+    loaded(qtbot, page)
+    # 旌阳区 报送及时率 30 × 81.8 % = 24.54; 报送质量 gone.
+    assert page.cell_text("区县", "旌阳区", "报送及时率") == "24.54（81.8%）"
+    assert not any(h.startswith("报送质量") for h in page.headers())
+    assert page.summary.text().startswith("2026年度考核（已设置）")
+
+
+def test_rules_file_export_and_import_from_the_dialog(page, qtbot, monkeypatch, messages, tmp_path):
+    target = tmp_path / "规则" / "2026年度考核规则.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog = RulesDialog(page.ctx, 2026, page)
+    qtbot.addWidget(dialog)
+    dialog.weight_box(0).setValue(25)
+    dialog.weight_box(2).setValue(20)  # 任务 25 → 20: still 100
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert [x["权重"] for x in data["考核项目"]][:3] == [25, 10, 20]
+    data["考核项目"][0]["权重"] = "很多"
+    wrong = tmp_path / "改错.json"
+    wrong.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(wrong), ""))
+    fresh = RulesDialog(page.ctx, 2027, page)
+    qtbot.addWidget(fresh)
+    qtbot.mouseClick(fresh.import_button, Qt.LeftButton)
+    assert messages[-1][0] == "规则文件有误"
+    assert "第 1 个考核项目（timeliness）的「权重」应为数字，现为「很多」" in messages[-1][1]
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
+    qtbot.mouseClick(fresh.import_button, Qt.LeftButton)
+    assert fresh.weight_box(0).value() == 25
+    qtbot.mouseClick(fresh.save_button, Qt.LeftButton)
+    from desktop_app.store.assessment import stored_rule_set
+
+    assert stored_rule_set(page.ctx.store, 2027).rule("timeliness").weight == 25
+
+
+def test_points_entered_by_hand_with_a_reason(page, qtbot, monkeypatch, messages):
+    def run(dialog: AdjustmentsDialog):
+        qtbot.mouseClick(dialog.add_button, Qt.LeftButton)  # no points, no reason
+        assert messages[-1][0] == "未添加" and "请写明加分或扣分的理由" in messages[-1][1]
+        dialog.unit.setCurrentIndex(dialog.unit.findText("旌阳区（区县）"))
+        dialog.points.setValue(3)
+        dialog.reason.setText("承办成德同城化现场推进会")
+        dialog.basis.setText("市同城办通报〔2026〕5号")
+        qtbot.mouseClick(dialog.add_button, Qt.LeftButton)
+        dialog.points.setValue(-2)
+        dialog.reason.setText("填报数据失实")
+        qtbot.mouseClick(dialog.add_button, Qt.LeftButton)
+        assert dialog.table.rowCount() == 2
+        # Delete the second, answering the question.
+        dialog.table.selectRow(1)
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+        qtbot.mouseClick(dialog.delete_button, Qt.LeftButton)
+        assert dialog.table.rowCount() == 1
+        assert dialog.history.text().startswith("修改记录 3 条")
+        return 1
+
+    monkeypatch.setattr(AdjustmentsDialog, "exec", run)
+    qtbot.mouseClick(page.adjust_button, Qt.LeftButton)
+    loaded(qtbot, page)
+    assert page.cell_text("区县", "旌阳区", "加分") == "3"
+    assert page.cell_text("区县", "旌阳区", "总分") == "67.24"
+    shown: list[TraceDialog] = []
+    monkeypatch.setattr(TraceDialog, "exec", lambda self: shown.append(self) or 0)
+    table = page.tables["区县"]
+    col = page.headers().index("加分")
+    _click(qtbot, table, 0, col)
+    assert shown[-1].rows()[0][:3] == ["+3", "承办成德同城化现场推进会", "市同城办通报〔2026〕5号"]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "pdf", "docx"])
+def test_files_saved_from_the_buttons(page, qtbot, monkeypatch, messages, tmp_path, kind):
+    target = tmp_path / f"考核结果.{kind}"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    qtbot.mouseClick(page.output_buttons[kind], Qt.LeftButton)
+    qtbot.waitUntil(lambda: page.job is None, timeout=60_000)
+    assert messages[-1] == ("已保存", f"已保存：\n{target}")
+    assert target.stat().st_size > 0
+    if kind == "xlsx":
+        wb = openpyxl.load_workbook(target)
+        assert wb.sheetnames[0] == "考核得分"
+
+
+def test_page_in_the_main_window(qtbot, store):
+    from desktop_app.ui.main_window import MainWindow
+
+    window = MainWindow(store, today=date(2026, 12, 6), backup_on_open=False)
+    qtbot.addWidget(window)
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert "年度考核" in titles
+    window.show_page("assessment")
+    page = window.pages["assessment"]
+    assert isinstance(page, AssessmentPage)
+    loaded(qtbot, page)
+    assert page.cell_text("区县", "旌阳区", "总分") == "80.00"  # no returns: only 报送及时率 lost
+    assert page.tabs.count() == 3 and page.year.value() == 2026
+
+
+def test_another_year(page, qtbot):
+    page.year.setValue(2025)
+    loaded(qtbot, page)
+    assert page.summary.text().startswith("2025年度考核（尚未设置，按默认规则计算）")
+    assert "计入填报 2025-01 至 2025-12 共 12 期" in page.summary.text()
+    # 旌阳区 sent nothing for 2025, so every period counts against it.
+    assert page.cell_text("区县", "旌阳区", "报送及时率") == "0.00（0%）"

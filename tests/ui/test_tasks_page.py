@@ -175,7 +175,7 @@ def test_supervision_lists_projects_without_dates_as_one_line(qtbot, window):
     assert page.watch.rowCount() == 0  # no yellow warning for each of them
     assert page.awaiting.isVisible() or page.awaiting.isVisibleTo(page)
     assert page.awaiting.text().startswith("● 195 个项目计划日期待填报（不逐个列为预警）")
-    assert "计划日期待填报 195 个" in page.summary.text()
+    assert page.summary.text().startswith("项目：红灯 0 个，黄灯 0 个；")
     qtbot.mouseClick(page.awaiting, Qt.LeftButton)
     assert window.current_page_key() == "register"
     assert window.ctx.register_model.shown_count == 195

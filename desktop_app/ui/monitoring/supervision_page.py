@@ -415,8 +415,7 @@ class SupervisionPage(QWidget):
         red = sum(1 for s in self.statuses if s.status.light == RED)
         task_red = sum(1 for r in self.tasks if r.status.light == RED)
         self.summary.setText(
-            f"项目：红灯 {red} 个，黄灯 {len(self.statuses) - red} 个，"
-            f"计划日期待填报 {len(self.awaiting_ids)} 个；"
+            f"项目：红灯 {red} 个，黄灯 {len(self.statuses) - red} 个；"
             f"任务：红灯 {task_red} 项，黄灯 {len(self.tasks) - task_red} 项；"
             f"督办 {len(self.all_records)} 件，其中逾期未回复 {overdue} 件"
             f"（评价日期 {today.isoformat()}）"

@@ -13,7 +13,7 @@ from ..locations import default_db_path
 from ..store import Store
 from ..store.indicators import list_indicators
 from ..store.projects import list_projects
-from ..store.tasks import list_tasks
+from ..store.tasks import list_tasks, unit_role
 from ..store.units import get_unit, list_units
 
 
@@ -110,11 +110,13 @@ def cmd_projects(args: argparse.Namespace) -> int:
 
 def cmd_tasks(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        names: tuple[str, ...] = ()
+        names: list[str] = []
         if args.unit:
             u = get_unit(store, args.unit)
-            names = (u.name, u.short_name or "")
-        tasks = list_tasks(store, unit=names)
+            names = [n for n in (u.name, u.short_name) if n]
+        tasks = list_tasks(store, unit=tuple(names))
+        if args.unassigned:
+            tasks = [t for t in tasks if not t.lead_unit]
     if args.json:
         print_json(
             [
@@ -128,7 +130,11 @@ def cmd_tasks(args: argparse.Namespace) -> int:
                     "text": t.text,
                     "source_line": t.source_line,
                     "lead_unit": t.lead_unit,
+                    "responsible_units": t.units_with_role("责任"),
+                    "supporting_units": t.units_with_role("配合"),
+                    "notes": t.notes,
                 }
+                | ({"unit_role": unit_role(t, names)} if names else {})
                 for t in tasks
             ]
         )
@@ -137,7 +143,12 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         print("无重点任务。")
         return 0
     for t in tasks:
-        print(f"{t.code}\t{t.section or '—'}\t{t.title}\t{t.lead_unit or '待填报'}")
+        cells = [t.code, t.section or "—", t.title, t.lead_unit or "待填报"]
+        others = "、".join(t.units_with_role("责任") + t.units_with_role("配合"))
+        cells.append(others or "—")
+        if names:
+            cells.append(unit_role(t, names) or "")
+        print("\t".join(cells))
     print(f"共 {len(tasks)} 项重点任务。")
     return 0
 
@@ -239,7 +250,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_projects)
 
     p = sub.add_parser("tasks", help="列出规划重点任务")
-    p.add_argument("--unit", metavar="NAME", help="只列该单位牵头或规划原文提到该单位的任务")
+    p.add_argument(
+        "--unit",
+        metavar="NAME",
+        help="只列分配给该单位（牵头、责任或配合）或规划原文提到该单位的任务，并注明其角色",
+    )
+    p.add_argument("--unassigned", action="store_true", help="只列还没有牵头单位的任务")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_tasks)
 

@@ -10,7 +10,6 @@ from datetime import date
 from ..domain.errors import UserError
 from ..domain.parsing import ParseError
 from ..domain.period import Period
-from ..domain.status import LIGHT_NAMES
 from ..domain.task_status import LATE, ON_TIME, OVERDUE, TASK_LIGHT_NAMES
 from ..services import task_monitoring
 from ..services.monitoring import current_period, period_due, project_statuses, unit_reporting
@@ -49,7 +48,8 @@ def cmd_status(args: argparse.Namespace) -> int:
                     "lead_unit": s.project.lead_unit,
                     "stage": s.project.stage,
                     "light": s.status.light,
-                    "light_name": LIGHT_NAMES[s.status.light],
+                    "light_name": s.status.name,
+                    "pending": s.status.pending,
                     "reason": s.status.reason,
                     "reasons": list(s.status.reasons),
                     "days_late": s.status.days_late,
@@ -60,9 +60,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         )
         return 0
     for s in statuses:
-        print(
-            f"{s.project.code}\t{LIGHT_NAMES[s.status.light]}\t{s.project.name}\t{s.status.reason}"
-        )
+        print(f"{s.project.code}\t{s.status.name}\t{s.project.name}\t{s.status.reason}")
     print(f"共 {len(statuses)} 个项目，评价日期 {day.isoformat()}，填报周期 {period}。")
     return 0
 

@@ -15,7 +15,7 @@ from .core import open_store
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "report",
-        help="生成进度表 PDF（总体/分单位/项目卡/督办通知单/主要指标）",
+        help="生成进度表 PDF（总体/分单位/项目卡/督办通知单/主要指标/重点任务清单）",
         description="生成进度表 PDF。"
         + "；".join(f"{k}：{v}" for k, v in SHEETS.items())
         + "。「--unit all」把每个单位的表分别写入 OUT 文件夹。",

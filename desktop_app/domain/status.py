@@ -6,14 +6,20 @@ the supervision list, the PDF sheets and the CLI all call it. The thresholds are
 
 The rules, in order:
 1. 竣工 → 蓝 "已竣工".
-2. Stage 储备/前期 and the planned start not reached (or not known) → 灰 "未开工".
-3. 红: past the planned end and not 竣工; a milestone overdue by more than
+2. Stage not known → 灰 待填报 "建设阶段待填报" (and the dates, when missing): nothing guessed.
+3. Stage 储备/前期 and the planned start not reached (or not known): with both planned dates
+   → 灰 "未开工"; a planned date missing → 灰 待填报 "未开工，计划开工日期待填报".
+4. 红: past the planned end and not 竣工; a milestone overdue by more than
    ``milestone_overdue_days``; or percent complete behind 序时进度 by more than ``red_points``.
-4. 黄: past the planned start and still 储备/前期;
+5. A planned date missing and nothing red → 灰 待填报 "计划开工/完工日期待填报": one neutral
+   light until the project has its dates, not a yellow warning (the lists show such projects
+   as one grouped line); the yellow reasons found are kept in ``reasons`` after it.
+6. 黄: past the planned start and still 储备/前期;
    behind 序时进度 by more than ``yellow_points`` (up to ``red_points``); a milestone due within
-   ``milestone_due_days`` and not done; no report for the current period; planned dates missing.
-5. 绿 otherwise.
+   ``milestone_due_days`` and not done; no report for the current period.
+7. 绿 otherwise.
 The first red reason wins over yellow ones; all reasons found are kept in ``reasons``.
+A 待填报 light (rules 2, 3 and 5) is grey with ``pending`` set; its name is 待填报.
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ LIGHT_COLORS = {
 }
 # Severity for sorting (most urgent first).
 LIGHT_RANK = {RED: 0, YELLOW: 1, GREEN: 2, GREY: 3, BLUE: 4}
+PENDING_NAME = "待填报"  # the name of a grey light whose project still lacks its planning data
+DATES_MISSING = "计划开工/完工日期"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +74,11 @@ class Status:
     days_late: int = 0  # days past the planned end (or the worst overdue milestone)
     behind_points: float = 0.0  # percent points behind 序时进度
     reasons: tuple[str, ...] = field(default=())
+    pending: bool = False  # grey because planning data (stage, dates) is still to be filled in
 
     @property
     def name(self) -> str:
-        return LIGHT_NAMES[self.light]
+        return PENDING_NAME if self.pending else LIGHT_NAMES[self.light]
 
     @property
     def color(self) -> str:
@@ -97,11 +106,13 @@ def evaluate(
         # The plan names the project but not where it stands: one grey 待填报, nothing guessed.
         missing = ["建设阶段"]
         if start is None or end is None:
-            missing.append("计划开工/完工日期")
-        return Status(GREY, f"{'、'.join(missing)}待填报")
+            missing.append(DATES_MISSING)
+        return Status(GREY, f"{'、'.join(missing)}待填报", pending=True)
+    dated = start is not None and end is not None
     if project.stage in ("储备", "前期") and (start is None or today < start):
-        reason = f"计划 {start.isoformat()} 开工" if start else "未开工，计划开工日期待填报"
-        return Status(GREY, reason)
+        if not dated:
+            return Status(GREY, f"未开工，{_missing_dates(start, end)}", pending=True)
+        return Status(GREY, f"计划 {start.isoformat()} 开工")
 
     red: list[tuple[str, int]] = []
     yellow: list[str] = []
@@ -131,7 +142,7 @@ def evaluate(
         elif -late <= rules.milestone_due_days:
             yellow.append(f"关键节点「{ms.name}」将于 {ms.planned_date.isoformat()} 到期，尚未完成")
 
-    if start is not None and end is not None and not (end is not None and today > end):
+    if dated and not today > end:
         expected = elapsed_percent(start, end, today)
         actual = project.percent_complete or 0.0
         behind = round(expected - actual, 2)
@@ -139,27 +150,33 @@ def evaluate(
             red.append((_behind_text(actual, expected, behind), 0))
         elif behind > rules.yellow_points:
             yellow.append(_behind_text(actual, expected, behind))
-    elif start is None or end is None:
-        yellow.append("计划开工/完工日期待填报")
 
     if rules.require_current_report and current_period is not None:
         if project.last_period is None or project.last_period < current_period:
             last = f"（最近一次 {project.last_period}）" if project.last_period else ""
             yellow.append(f"{current_period} 未报送进度{last}")
 
+    if not dated:  # kept with the other reasons; the light itself is decided below
+        yellow.insert(0, _missing_dates(start, end))
     # The most overdue first: the reason shown beside the 逾期天数 is the one they count.
     red.sort(key=lambda r: -r[1])
     reasons = tuple([text for text, _ in red] + yellow)
     if red:
         return Status(RED, red[0][0], days_late, behind, reasons)
+    if not dated:
+        return Status(GREY, yellow[0], days_late, behind, reasons, pending=True)
     if yellow:
         return Status(YELLOW, yellow[0], days_late, behind, reasons)
-    if start is not None and end is not None:
-        done = format_percent(project.percent_complete or 0.0)
-        reason = f"完成 {done}，序时进度 {format_percent(elapsed_percent(start, end, today))}"
-    else:
-        reason = "进度正常"
+    done = format_percent(project.percent_complete or 0.0)
+    reason = f"完成 {done}，序时进度 {format_percent(elapsed_percent(start, end, today))}"
     return Status(GREEN, reason, 0, behind, reasons)
+
+
+def _missing_dates(start: date | None, end: date | None) -> str:
+    """Which planned dates are still to be filled in, in the words the lists show."""
+    if start is None and end is None:
+        return f"{DATES_MISSING}待填报"
+    return "计划开工日期待填报" if start is None else "计划完工日期待填报"
 
 
 def _behind_text(actual: float, expected: float, behind: float) -> str:

@@ -1,4 +1,5 @@
-"""The register (项目库) as an .xlsx: one row per project, its milestones and progress history.
+"""The register (项目库) as an .xlsx: one row per project, its milestones and progress history,
+and the plan's key tasks (重点任务) with their units.
 
 Written in openpyxl's write-only mode (the fast path at 10,000 rows): real dates and numbers,
 Chinese headers, frozen header row, auto-filter, status colours. User text starting with ``=``
@@ -68,6 +69,18 @@ HISTORY_COLUMNS = (
     ("下步计划", 28),
     ("来源", 8),
     ("填报时间", 18),
+)
+TASK_COLUMNS = (
+    ("编号", 11),
+    ("章", 8),
+    ("节", 28),
+    ("任务", 36),
+    ("规划原文", 60),
+    ("原文行号", 9),
+    ("牵头单位", 16),
+    ("责任单位", 22),
+    ("配合单位", 22),
+    ("备注", 24),
 )
 _HEADER_FONT = Font(name="黑体", bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -201,6 +214,29 @@ def _abandon(wb: Workbook) -> None:
                 pass
 
 
+def _task_sheet(wb: Workbook, store: Store) -> None:
+    """重点任务: the plan's tasks with their units, as the 重点任务 page lists them."""
+    from ..store.tasks import list_tasks
+
+    tasks = list_tasks(store)
+    ws = _sheet(wb, "重点任务", TASK_COLUMNS)
+    for t in tasks:
+        row = [
+            t.code,
+            t.chapter_label or None,
+            t.section,
+            t.title,
+            t.text,
+            t.source_line,
+            t.lead_unit,
+            "、".join(t.units_with_role("责任")) or None,
+            "、".join(t.units_with_role("配合")) or None,
+            t.notes,
+        ]
+        ws.append(_text_safe(ws, row))
+    ws.auto_filter.ref = f"A1:{column_letter(len(TASK_COLUMNS) - 1)}{len(tasks) + 1}"
+
+
 def export_register(
     store: Store,
     out: Path,
@@ -280,6 +316,7 @@ def export_register(
                 when = stamp(reported_at) if reported_at else None
                 figures = history_figures.row(pct, to_date, this_year)
                 hist.append(_text_safe(hist, [*names[pid], period_key, *figures, *texts, when]))
+        _task_sheet(wb, store)
         progress(total, total, "保存文件")
         return save_file(Path(out), wb.save, kind=".xlsx")
     except BaseException:  # cancelled, or the file could not be written

@@ -24,7 +24,7 @@ from ..collector import gc_paused
 from ..domain.errors import UserError
 from ..domain.model import Project
 from ..domain.money import format_percent, format_wan_column, format_yi
-from ..domain.status import LIGHT_NAMES, LIGHTS, Status
+from ..domain.status import GREY, LIGHT_NAMES, LIGHTS, PENDING_NAME, Status
 from .content import Paint, Paths
 from .page import PageSetup, SheetDocument
 from .table import PAD, Column, GridLayout, LightDot, Row, fill_paint, grid_chunks
@@ -251,8 +251,11 @@ def _sum(values) -> float | None:
 
 
 def _light_summary(rows: list[SheetRow]) -> str:
-    counts = Counter(r.status.light for r in rows)
-    return "，".join(f"{LIGHT_NAMES[k]}{counts[k]}个" for k in LIGHTS if counts.get(k))
+    """「黄灯3个，未开工2个，待填报5个」: the grey lights still awaiting their data apart."""
+    counts = Counter(r.status.name for r in rows)
+    names = [LIGHT_NAMES[k] for k in LIGHTS]
+    names.insert(names.index(LIGHT_NAMES[GREY]) + 1, PENDING_NAME)
+    return "，".join(f"{name}{counts[name]}个" for name in names if counts.get(name))
 
 
 def body_size(setup: PageSetup) -> float:

@@ -15,6 +15,7 @@ class Changes:
     supervision: bool = False
     schedule: bool = False  # baselines and dependencies
     database: bool = False  # another file opened or restored: reload everything
+    tasks: bool = False  # 重点任务 and their units
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -26,6 +27,7 @@ class Changes:
             self.supervision or other.supervision,
             self.schedule or other.schedule,
             self.database or other.database,
+            self.tasks or other.tasks,
         )
 
     @property
@@ -42,4 +44,5 @@ class Changes:
             supervision=True,
             schedule=True,
             database=True,
+            tasks=True,
         )

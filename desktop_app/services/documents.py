@@ -14,7 +14,7 @@ from ..domain.fields import STAGES
 from ..domain.file_names import safe_file_name
 from ..domain.money import format_percent, format_wan_column
 from ..domain.reasons import main_kinds
-from ..domain.status import LIGHT_NAMES, LIGHTS, RED, YELLOW
+from ..domain.status import GREY, LIGHT_NAMES, LIGHTS, PENDING_NAME, RED, YELLOW
 from ..reports.documents import (
     BehindProject,
     Bulletin,
@@ -191,8 +191,11 @@ def _rate(part: int, whole: int) -> str:
 
 
 def _counts(rows: list[SheetRow]) -> dict[str, int]:
-    found = Counter(r.status.light for r in rows)
-    return {LIGHT_NAMES[k]: found.get(k, 0) for k in LIGHTS}
+    """Projects by light name, the grey 待填报 apart from 未开工 (as the sheets count them)."""
+    found = Counter(r.status.name for r in rows)
+    names = [LIGHT_NAMES[k] for k in LIGHTS]
+    names.insert(names.index(LIGHT_NAMES[GREY]) + 1, PENDING_NAME)
+    return {name: found.get(name, 0) for name in names}
 
 
 def _light_counts(groups: dict[str, list[SheetRow]]) -> list[LightCount]:

@@ -103,6 +103,16 @@ def watch_list(statuses: list[ProjectStatus]) -> list[ProjectStatus]:
     )
 
 
+def awaiting_dates(statuses: list[ProjectStatus]) -> list[ProjectStatus]:
+    """Projects whose light is a grey 待填报 because a planned date is missing: the lists show
+    them as one line (「N 个项目计划日期待填报」), not one warning each."""
+    return [
+        s
+        for s in statuses
+        if s.status.pending and (s.project.planned_start is None or s.project.planned_end is None)
+    ]
+
+
 @dataclass(frozen=True)
 class UnitReporting:
     unit_id: int

@@ -57,6 +57,7 @@ SHEETS: dict[str, str] = {
     "project": "项目进度卡",
     "notice": "督办通知单",
     "indicators": "主要指标完成情况表",
+    "tasks": "重点任务清单",
 }
 HISTORY_PERIODS = 6
 SUBJECT = "成德同城化重大项目"
@@ -67,6 +68,7 @@ TITLES: dict[str, str] = {
     "project": f"{SUBJECT}进度卡",
     "notice": "督办通知单",
     "indicators": "成德同城化主要指标完成情况表",
+    "tasks": "成德同城化发展规划重点任务清单",
 }
 # Paper and orientation of each sheet when the user has not chosen (a meeting's overall sheet is
 # printed large).
@@ -76,6 +78,7 @@ DEFAULT_PAPER: dict[str, tuple[str, bool]] = {
     "project": ("A4", False),
     "notice": ("A4", False),
     "indicators": ("A4", False),
+    "tasks": ("A4", True),
 }
 COLUMN_SHEETS = ("overall", "unit")  # the sheets whose columns the user chooses
 
@@ -543,6 +546,33 @@ def render_indicator_sheet(
     )
 
 
+def render_task_sheet(
+    store: Store,
+    out: Path,
+    options: ReportOptions = ReportOptions(),
+    *,
+    unit: str | None = None,
+    progress: Progress = no_progress,
+) -> Path:
+    """重点任务清单: every task of the plan by chapter, or those of ``unit`` (any role, or named
+    by the plan's text)."""
+    from ..reports.task_list import TaskSheet, render_task_list
+    from ..store.tasks import list_tasks
+
+    ctx = _context(store, options, progress, "tasks")
+    names: tuple[str, ...] = ()
+    scope = ""
+    if unit:
+        u = get_unit(store, unit)
+        names, scope = tuple(n for n in (u.name, u.short_name) if n), u.name
+    tasks = list_tasks(store, unit=names)
+    setup = ctx.setup("tasks", subtitle=scope)
+    data = TaskSheet(setup, tasks, scope)
+    return _write(
+        out, lambda p: render_task_list(data, p, on_page=ctx.on_page("正在排版重点任务清单"))
+    )
+
+
 def render_sheet(
     store: Store,
     sheet: str,
@@ -553,7 +583,8 @@ def render_sheet(
     project: str | None = None,
     progress: Progress = no_progress,
 ) -> list[Path]:
-    """Any sheet by its key (``overall``, ``unit``, ``project``, ``notice``, ``indicators``).
+    """Any sheet by its key (``overall``, ``unit``, ``project``, ``notice``, ``indicators``,
+    ``tasks``).
 
     ``unit="all"`` with ``unit`` or ``notice`` writes one file per unit into the folder ``out``.
     """
@@ -585,4 +616,8 @@ def render_sheet(
         if unit == "all":
             return render_notice_all(store, out, options, progress=progress)
         return [render_notice(store, out, options, unit=unit, progress=progress)]
+    if sheet == "tasks":
+        if unit == "all":
+            raise UserError("重点任务清单不支持「--unit all」：不指定单位即为全部任务。")
+        return [render_task_sheet(store, out, options, unit=unit, progress=progress)]
     return [render_indicator_sheet(store, out, options, progress=progress)]

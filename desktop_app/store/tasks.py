@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
+from ..domain.errors import NotFoundError, ValidationError
+from ..domain.validation import unit_links_problems
 from .database import Store
 from .plans import viewed_plan_id
+
+_ROLE_RANK = {"牵头": 0, "责任": 1, "配合": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class TaskUnit:
+    unit_id: int
+    name: str
+    role: str  # 牵头 / 责任 / 配合
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,8 +31,34 @@ class Task:
     title: str
     text: str | None
     source_line: int | None
-    lead_unit: str | None
+    lead_unit: str | None  # the 牵头单位 (task_unit; the plan's own lead is copied there)
     notes: str | None
+    units: tuple[TaskUnit, ...] = field(default=())  # 牵头, then 责任, then 配合
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def chapter_label(self) -> str:
+        """「第四章」 (empty when the task has no chapter)."""
+        return f"第{chinese_numeral(self.chapter)}章" if self.chapter else ""
+
+    def units_with_role(self, role: str) -> list[str]:
+        return [u.name for u in self.units if u.role == role]
+
+    @property
+    def unit_links(self) -> list[tuple[int, str]]:
+        return [(u.unit_id, u.role) for u in self.units]
+
+
+def chinese_numeral(n: int) -> str:
+    """1–99 as the plan writes chapter numbers: 四, 十, 十一, 二十三."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
 
 
 _SELECT = """
@@ -33,32 +71,111 @@ LEFT JOIN unit u ON u.id = t.lead_unit_id
 """
 
 
+def _units_by_task(store: Store, task_ids: list[int] | None = None) -> dict[int, list[TaskUnit]]:
+    scope, params = "", ()
+    if task_ids is not None:
+        scope, params = f" WHERE tu.task_id IN ({','.join('?' * len(task_ids))})", tuple(task_ids)
+    found: dict[int, list[tuple]] = defaultdict(list)
+    for task_id, unit_id, name, role, sort in store.conn.execute(
+        "SELECT tu.task_id, tu.unit_id, u.name, tu.role, u.sort FROM task_unit tu"
+        f" JOIN unit u ON u.id = tu.unit_id{scope}",
+        params,
+    ):
+        found[task_id].append((_ROLE_RANK[role], sort, name, unit_id, role))
+    return {
+        tid: [TaskUnit(u, n, r) for _, _, n, u, r in sorted(items)] for tid, items in found.items()
+    }
+
+
+def _with_units(row: tuple, units: list[TaskUnit]) -> Task:
+    lead = next((u.name for u in units if u.role == "牵头"), None)
+    return Task(*row[:9], lead, row[10], units=tuple(units))
+
+
 def list_tasks(
-    store: Store, *, unit: tuple[str, ...] = (), plan_id: int | None = None
+    store: Store,
+    *,
+    unit: tuple[str, ...] = (),
+    ids: list[int] | None = None,
+    plan_id: int | None = None,
 ) -> list[Task]:
     """Every task of a plan (``plan_id``, else the plan the session looks at) in the plan's
-    order. With ``unit`` (a unit's full and short names), only the tasks it leads or whose text
-    names it."""
-    pid = plan_id if plan_id is not None else viewed_plan_id(store)
+    order, with its units and roles; ``ids``: those tasks, whatever their plan.
+
+    With ``unit`` (a unit's full and short names), only the tasks the unit is assigned to (any
+    role) or whose text names it.
+    """
     where, params = "", ()
-    if pid is not None:
-        where = (
-            " WHERE (t.plan_id = ? OR t.id IN (SELECT task_id FROM carryover"
-            " WHERE kind = 'task' AND from_plan_id = ?))"
-        )
-        params = (pid, pid)
+    if ids is not None:
+        where, params = f" WHERE t.id IN ({','.join('?' * len(ids))})", tuple(ids)
+    else:
+        pid = plan_id if plan_id is not None else viewed_plan_id(store)
+        if pid is not None:
+            where = (
+                " WHERE (t.plan_id = ? OR t.id IN (SELECT task_id FROM carryover"
+                " WHERE kind = 'task' AND from_plan_id = ?))"
+            )
+            params = (pid, pid)
+    units = _units_by_task(store, list(ids) if ids is not None else None)
     rows = [
-        Task(*r)
+        _with_units(r, units.get(r[0], []))
         for r in store.conn.execute(_SELECT + where + " ORDER BY t.source_line, t.code", params)
     ]
     if unit:
         names = [n for n in unit if n]
-        rows = [
-            t
-            for t in rows
-            if t.lead_unit in names or any(n in f"{t.title}{t.text or ''}" for n in names)
-        ]
+        rows = [t for t in rows if unit_role(t, names) is not None]
     return rows
+
+
+def unit_role(task: Task, names: list[str]) -> str | None:
+    """The role of the unit called ``names`` (full and short names) in ``task``: 牵头, 责任 or
+    配合 where it is assigned, 规划提及 where only the plan's text names it, else None."""
+    for u in task.units:
+        if u.name in names:
+            return u.role
+    if any(n in f"{task.title}{task.text or ''}" for n in names):
+        return "规划提及"
+    return None
+
+
+def get_task(store: Store, task_id: int) -> Task:
+    found = list_tasks(store, ids=[task_id])
+    if not found:
+        raise NotFoundError(f"找不到重点任务（{task_id}），可能已被删除。请刷新。")
+    return found[0]
+
+
+def _links_text(store: Store, task_id: int) -> str:
+    return "；".join(
+        f"{u.name}（{u.role}）" for u in _units_by_task(store, [task_id]).get(task_id, [])
+    )
+
+
+def set_task_units(store: Store, task_id: int, links: list[tuple[int, str]]) -> bool:
+    """Replace the task's units and roles (audited); returns whether anything changed."""
+    problem = unit_links_problems(links)
+    if problem:
+        raise ValidationError({"units": problem.replace("一个项目", "一项任务")})
+    with store.write() as tx:
+        code = store.scalar("SELECT code FROM task WHERE id = ?", (task_id,))
+        if code is None:
+            raise NotFoundError(f"找不到重点任务（{task_id}），可能已被删除。请刷新。")
+        before = _links_text(store, task_id)
+        store.conn.execute("DELETE FROM task_unit WHERE task_id = ?", (task_id,))
+        store.conn.executemany(
+            "INSERT INTO task_unit (task_id, unit_id, role) VALUES (?,?,?)",
+            [(task_id, unit_id, role) for unit_id, role in links],
+        )
+        after = _links_text(store, task_id)
+        if before == after:
+            return False
+        tx.audit("task", code, "units", before or None, after or None)
+    return True
+
+
+def unassigned_count(store: Store) -> int:
+    """Tasks (of the plan the session looks at) without a 牵头单位."""
+    return sum(1 for t in list_tasks(store) if not t.lead_unit)
 
 
 def insert_task(
@@ -68,8 +185,10 @@ def insert_task(
     section_ids: dict[str, int],
     units: dict[str, int] | None = None,
 ) -> int:
-    """Insert one dataset task inside the caller's transaction."""
-    return store.conn.execute(
+    """Insert one dataset task inside the caller's transaction; the plan's own lead unit, where
+    it names one, is the task's 牵头 (task_unit) from the start."""
+    lead = (units or {}).get(t.get("lead_unit") or "")
+    task_id = store.conn.execute(
         "INSERT INTO task (plan_id, code, section_id, number, title, text, source_line,"
         " lead_unit_id) VALUES (?,?,?,?,?,?,?,?)",
         (
@@ -80,6 +199,12 @@ def insert_task(
             t["title"],
             t.get("text"),
             t.get("line"),
-            (units or {}).get(t.get("lead_unit") or ""),
+            lead,
         ),
     ).lastrowid
+    if lead is not None:
+        store.conn.execute(
+            "INSERT OR IGNORE INTO task_unit (task_id, unit_id, role) VALUES (?,?,'牵头')",
+            (task_id, lead),
+        )
+    return task_id

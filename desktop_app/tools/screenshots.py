@@ -143,6 +143,9 @@ def render_all(out: Path) -> list[Path]:
     page.view.scrollToTop()
     written.append(_save(window, out, "register", app))
     page.group_combo.setCurrentIndex(0)
+    tasks = window.page("tasks")
+    if tasks is not None:  # one task chosen: the pane below shows the plan's words
+        tasks.select_tasks([tasks.model.shown[3].id])
     for key in window.page_keys:
         if key == "register":
             continue
@@ -152,6 +155,17 @@ def render_all(out: Path) -> list[Path]:
     window.show_page("register")
 
     dialogs = []
+    # 批量修改 of five projects, refused: the dialog names the rows and why.
+    page.select_projects([page.model.project_at(r).id for r in range(1, 6)])
+    bulk = window.bulk_edit()
+    bulk.checks["lead"].setChecked(True)
+    bulk.lead.setCurrentIndex(bulk.lead.findText("市水利局"))
+    bulk.checks["planned_start"].setChecked(True)
+    bulk.fields["planned_start"].setText("2027年3月")
+    bulk.checks["planned_end"].setChecked(True)
+    bulk.fields["planned_end"].setText("2026-12-31")
+    bulk.accept()
+    dialogs.append(("bulk_edit", bulk))
     editor = ProjectEditor(window.ctx, s11.id, window)
     editor.show()
     dialogs.append(("editor", editor))

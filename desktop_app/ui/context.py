@@ -23,6 +23,7 @@ class AppContext(QObject):
     changed = Signal(object)  # Changes
     edit_project_requested = Signal(str)  # project id: the main window opens the editor
     show_projects_requested = Signal(object)  # a dict of register filters (from dashboard clicks)
+    show_tasks_requested = Signal(object)  # a dict of 重点任务 filters ({"unassigned": True})
     error_reported = Signal(object)  # a UserError from an operation nobody waits on (undo, redo)
     # A step 首页 suggests ("issue_templates", "import_register", "import_returns"): the main
     # window opens the page that does it.

@@ -41,7 +41,7 @@ from .busy import busy_cursor
 from .context import AppContext
 from .pages import PAGES, load_class
 from .register.model import RegisterModel
-from .undo import DeleteProjectsCommand, execute
+from .undo import BulkEditCommand, DeleteProjectsCommand, execute
 from .window_geometry import TITLE_BAR, first_geometry, fits
 from .worker import start_job
 
@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.ctx.register_model = RegisterModel(self.ctx)
         self.settings = self.ctx.settings
         self.editor = None
+        self.bulk_dialog = None  # the 批量修改 dialog while it is open
         self.backup_job = None  # the daily backup, while it runs
         self.setAcceptDrops(True)
 
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         if register is not None:
             register.context_actions = [
                 self.act_edit,
+                self.act_bulk,
                 self.act_history,
                 None,
                 self.act_delete,
@@ -124,6 +126,7 @@ class MainWindow(QMainWindow):
         self.ctx.changed.connect(self._changed)
         self.ctx.edit_project_requested.connect(self.open_editor)
         self.ctx.show_projects_requested.connect(self.show_projects)
+        self.ctx.show_tasks_requested.connect(self.show_tasks)
         self.ctx.error_reported.connect(self.show_error)
         self.ctx.action_requested.connect(self.do_action)
 
@@ -167,6 +170,12 @@ class MainWindow(QMainWindow):
         self.act_new_project = self._action("新建项目…", self.new_project, "Ctrl+N")
         self.act_edit = self._action("编辑项目…", self.edit_current, "Ctrl+E")
         self.act_delete = self._action("删除项目", self.delete_selected, QKeySequence.Delete)
+        self.act_bulk = self._action(
+            "批量修改…",
+            self.bulk_edit,
+            "Ctrl+Shift+E",
+            "给选中的多个项目一次设定牵头/责任单位、专栏、阶段、计划日期或总投资",
+        )
         self.act_history = self._action("修改历史…", self.show_project_history, "Ctrl+H")
         self.act_find = self._action("查找", self.focus_search, QKeySequence.Find)
         self.act_refresh = self._action("刷新", self.refresh_all, "F5")
@@ -212,6 +221,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.act_new_project)
         edit_menu.addAction(self.act_edit)
+        edit_menu.addAction(self.act_bulk)
         edit_menu.addAction(self.act_delete)
         edit_menu.addSeparator()
         edit_menu.addAction(self.act_find)
@@ -334,6 +344,13 @@ class MainWindow(QMainWindow):
         self.ctx.register_model.apply_request(dict(request or {}))
         self.show_page("register")
 
+    def show_tasks(self, request: dict) -> None:
+        """Show the 重点任务 page filtered as another view asked (e.g. {"unassigned": True})."""
+        page = self.page("tasks")
+        if page is not None:
+            self.show_page("tasks")
+            page.show_filtered(dict(request or {}))
+
     # -- project actions -------------------------------------------------------------------
 
     def selected_project_ids(self) -> list[str]:
@@ -403,6 +420,30 @@ class MainWindow(QMainWindow):
             return False
         return True
 
+    def bulk_edit(self):
+        """批量修改 of the selected projects: the dialog applies the change as one undo step."""
+        ids = (
+            self.selected_project_ids() if self.current_page_key() in ("register", "gantt") else []
+        )
+        if not ids:
+            return None
+        from .register.bulk_dialog import BulkEditDialog
+
+        model = self.ctx.register_model
+        versions = {pid: p.version for pid in ids if (p := model.project(pid)) is not None}
+
+        def apply(edit) -> None:
+            execute(self.ctx, BulkEditCommand(self.ctx, ids, edit, expected_versions=versions))
+            page = self.stack.currentWidget()
+            if hasattr(page, "select_projects"):  # still selected, for the next change
+                page.select_projects(ids)
+
+        dialog = BulkEditDialog(self.ctx, len(ids), apply, parent=self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        self.bulk_dialog = dialog
+        dialog.open()
+        return dialog
+
     def show_project_history(self) -> None:
         from .history import HistoryDialog
 
@@ -457,6 +498,9 @@ class MainWindow(QMainWindow):
 
     def do_action(self, action: str) -> None:
         """A next step chosen on 首页, done where it is normally done (进度填报)."""
+        if action == "assign":
+            self.show_projects({"assign": "any"})
+            return
         self.show_page("reporting")
         page = self.page("reporting")
         if action == "issue_templates" and page is not None:
@@ -680,6 +724,7 @@ class MainWindow(QMainWindow):
         has = bool(self.selected_project_ids()) if on_projects else False
         self.act_edit.setEnabled(has)
         self.act_delete.setEnabled(has)
+        self.act_bulk.setEnabled(has)
         self.act_history.setEnabled(has)
 
     def _restore_window(self) -> None:

@@ -17,6 +17,8 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("annual", "年度清单", "desktop_app.ui.annual.page:AnnualListPage"),
     ("indicators", "主要指标", "desktop_app.ui.monitoring.indicators_page:IndicatorsPage"),
     ("assessment", "年度考核", "desktop_app.ui.assessment.page:AssessmentPage"),
+    # After the first eight, whose Ctrl+1…Ctrl+8 users already know.
+    ("tasks", "重点任务", "desktop_app.ui.tasks.page:TasksPage"),
     ("units", "单位管理", "desktop_app.ui.units_page:UnitsPage"),
     ("plans", "规划", "desktop_app.ui.plans_page:PlansPage"),
 )

@@ -318,3 +318,71 @@ class MergeUnitsCommand(StoreCommand):
 
     def revert(self) -> Changes:
         return editing.unmerge(self.ctx.store, self.undo_info)
+
+
+class BulkEditCommand(StoreCommand):
+    """批量修改 of many projects: one step on the undo stack, one op_id in the audit log."""
+
+    def __init__(self, ctx, project_ids: list[str], edit, *, expected_versions=None):
+        from ..services.bulk import BulkEdit
+
+        assert isinstance(edit, BulkEdit)
+        what = [label(k) for k in edit.fields]
+        if not edit.units.empty:
+            what.append("单位")
+        shown = "、".join(what[:3]) + ("等" if len(what) > 3 else "")
+        super().__init__(ctx, f"批量修改 {len(project_ids)} 个项目的{shown}")
+        self.project_ids = list(project_ids)
+        self.edit = edit
+        self.expected_versions = expected_versions
+        self.before: dict[str, dict] = {}
+        self.after: dict[str, dict] = {}
+
+    def apply(self) -> Changes:
+        from ..services import bulk
+
+        store = self.ctx.store
+        with store.write():  # the check and the change in one transaction
+            if not self._first:  # redo: only over the projects as the undo left them
+                bulk.restore_projects(store, {}, expected=self.before)
+            before = bulk.bulk_edit_projects(
+                store, self.project_ids, self.edit, expected_versions=self.expected_versions
+            )
+            self.after = bulk.snapshots(store, self.project_ids)
+        if self._first:
+            self.before = before
+        self.expected_versions = None
+        return Changes(projects=frozenset(self.project_ids), schedule=True)
+
+    def revert(self) -> Changes:
+        from ..services import bulk
+
+        return bulk.restore_projects(self.ctx.store, self.before, expected=self.after)
+
+
+class AssignTaskUnitsCommand(StoreCommand):
+    """Set the units of one or many 重点任务; undo gives each its units back."""
+
+    def __init__(self, ctx, task_ids: list[int], change, *, text: str | None = None):
+        super().__init__(ctx, text or f"分配 {len(task_ids)} 项重点任务的单位")
+        self.task_ids = list(task_ids)
+        self.change = change
+        self.before: dict[int, list[tuple[int, str]]] = {}
+        self.after: dict[int, list[tuple[int, str]]] = {}
+
+    def apply(self) -> Changes:
+        from ..services import bulk
+
+        store = self.ctx.store
+        with store.write():
+            if self._first:
+                self.before = bulk.assign_task_units(store, self.task_ids, self.change)
+            else:
+                bulk.set_tasks_units(store, self.after, expected=self.before)
+            self.after = bulk.task_links(store, self.task_ids)
+        return Changes(tasks=True)
+
+    def revert(self) -> Changes:
+        from ..services import bulk
+
+        return bulk.set_tasks_units(self.ctx.store, self.before, expected=self.after)

@@ -300,3 +300,34 @@ def test_tasks_for_a_unit_are_those_the_plan_names_it_in(inited, capsys):
     assert tasks and all("广汉" in t["title"] + t["text"] for t in tasks)
     code, _, err = run(capsys, "--db", str(inited), "tasks", "--unit", "不存在的单位")
     assert code != 0 and "不存在的单位" in err
+
+
+def test_tasks_for_a_unit_follow_the_units_assigned_with_their_role(inited, capsys):
+    from desktop_app.domain.bulk import ADD, UnitChange
+    from desktop_app.services.bulk import assign_task_units
+    from desktop_app.store import Store
+    from desktop_app.store.tasks import list_tasks
+    from desktop_app.store.units import get_unit
+
+    with Store.open(inited) as store:
+        first, second = list_tasks(store)[:2]
+        water = get_unit(store, "市水利局").id
+        guanghan = get_unit(store, "广汉市").id
+        assign_task_units(store, [first.id], UnitChange(lead=water))
+        assign_task_units(store, [second.id], UnitChange(supporting=(ADD, (water, guanghan))))
+    code, out, _ = run(capsys, "--db", str(inited), "tasks", "--unit", "市水利局", "--json")
+    assert code == 0
+    rows = {t["code"]: t for t in json.loads(out)}
+    assert rows.keys() == {first.code, second.code}
+    lead = rows[first.code]
+    assert (lead["lead_unit"], lead["unit_role"], lead["responsible_units"]) == (
+        "市水利局",
+        "牵头",
+        [],
+    )
+    assert rows[second.code]["unit_role"] == "配合"
+    assert rows[second.code]["supporting_units"] == ["广汉市", "市水利局"]
+    code, out, _ = run(capsys, "--db", str(inited), "tasks", "--unit", "市水利局")
+    assert out.splitlines()[0] == f"{first.code}\t{first.section}\t{first.title}\t市水利局\t—\t牵头"
+    code, out, _ = run(capsys, "--db", str(inited), "tasks", "--unassigned")
+    assert out.strip().endswith("共 72 项重点任务。") and first.code not in out

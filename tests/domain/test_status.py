@@ -64,7 +64,7 @@ def test_completed_is_blue_even_when_late():
         ("前期", date(2026, 11, 30), "灰"),
         ("前期", TODAY, "绿"),
         ("前期", date(2026, 11, 28), "黄"),
-        ("在建", None, "黄"),
+        ("在建", None, "灰"),
     ],
 )
 def test_not_started(stage, start, expected):

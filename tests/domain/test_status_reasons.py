@@ -44,15 +44,29 @@ def test_completed_without_a_date_says_so():
 @pytest.mark.parametrize(
     "stage, start, reason",
     [
-        ("储备", None, "未开工，计划开工日期待填报"),
-        ("前期", None, "未开工，计划开工日期待填报"),
         ("储备", TODAY + timedelta(days=1), "计划 2026-11-30 开工"),
         ("前期", date(2027, 3, 1), "计划 2027-03-01 开工"),
     ],
 )
 def test_not_started_is_grey_with_the_planned_start(stage, start, reason):
     s = status(project(stage=stage, planned_start=start, planned_end=date(2028, 1, 1)))
-    assert (s.light, s.reason, s.name) == ("灰", reason, "未开工")
+    assert (s.light, s.reason, s.name, s.pending) == ("灰", reason, "未开工", False)
+    assert s == Status("灰", reason)
+
+
+@pytest.mark.parametrize(
+    "stage, start, end, reason",
+    [
+        ("储备", None, date(2028, 1, 1), "未开工，计划开工日期待填报"),
+        ("前期", None, date(2028, 1, 1), "未开工，计划开工日期待填报"),
+        ("前期", None, None, "未开工，计划开工/完工日期待填报"),
+        ("储备", TODAY + timedelta(days=1), None, "未开工，计划完工日期待填报"),
+    ],
+)
+def test_not_started_without_its_dates_is_one_grey_to_be_filled_in(stage, start, end, reason):
+    s = status(project(stage=stage, planned_start=start, planned_end=end))
+    assert s == Status("灰", reason, pending=True)
+    assert (s.name, s.color) == ("待填报", "#9AA0A6")
 
 
 @pytest.mark.parametrize("stage", ["储备", "前期"])
@@ -68,9 +82,59 @@ def test_past_the_planned_start_and_not_started_is_yellow(stage):
     [(None, END), (START, None), (None, None)],
     ids=["start-missing", "end-missing", "both-missing"],
 )
-def test_a_project_under_way_with_a_planned_date_missing_is_yellow(start, end):
+def test_a_project_under_way_with_a_planned_date_missing_is_grey_to_be_filled_in(start, end):
+    # Not a yellow warning: one neutral 待填报 until the project has its dates.
     s = status(project(planned_start=start, planned_end=end, percent_complete=60))
-    assert s == Status("黄", "计划开工/完工日期待填报", 0, 0.0, ("计划开工/完工日期待填报",))
+    reason = {
+        (None, END): "计划开工日期待填报",
+        (START, None): "计划完工日期待填报",
+        (None, None): "计划开工/完工日期待填报",
+    }[(start, end)]
+    assert s == Status("灰", reason, 0, 0.0, (reason,), pending=True)
+    assert s.name == "待填报"
+
+
+def test_without_its_dates_the_yellow_reasons_are_kept_behind_the_grey_light():
+    due = Milestone("可研批复", TODAY + timedelta(days=3))
+    p = project(planned_end=END, last_period="2026-10", milestones=(due,))
+    s = status(p)
+    assert s == Status(
+        "灰",
+        "计划开工日期待填报",
+        0,
+        0.0,
+        (
+            "计划开工日期待填报",
+            "关键节点「可研批复」将于 2026-12-02 到期，尚未完成",
+            "2026-11 未报送进度（最近一次 2026-10）",
+        ),
+        pending=True,
+    )
+
+
+def test_without_a_start_date_a_passed_planned_end_is_still_red():
+    p = project(planned_end=TODAY - timedelta(days=4))
+    s = status(p)
+    assert s == Status(
+        "红",
+        "计划 2026-11-25 完工，已逾期 4 天",
+        4,
+        0.0,
+        ("计划 2026-11-25 完工，已逾期 4 天", "计划开工日期待填报"),
+    )
+    assert s.name == "红灯"
+
+
+def test_without_dates_an_overdue_milestone_is_still_red():
+    late = Milestone("开工", TODAY - timedelta(days=31))
+    s = status(project(milestones=(late,)))
+    assert (s.light, s.reason, s.days_late, s.pending) == (
+        "红",
+        "关键节点「开工」计划 2026-10-29，已逾期 31 天",
+        31,
+        False,
+    )
+    assert s.reasons[1:] == ("计划开工/完工日期待填报",)
 
 
 def test_on_the_planned_end_day_an_unfinished_project_is_red():
@@ -228,8 +292,9 @@ def test_thresholds_read_from_settings_ignore_unknown_keys():
 def test_a_project_of_unknown_stage_is_grey_and_says_what_to_fill_in(start, end, reason):
     # Even long past its planned end: nothing is guessed about where it stands.
     p = project(stage=None, planned_start=start, planned_end=end, percent_complete=5)
-    assert status(p) == Status("灰", reason)
-    assert status(p, today=date(2030, 1, 1)) == Status("灰", reason)
+    assert status(p) == Status("灰", reason, pending=True)
+    assert status(p, today=date(2030, 1, 1)) == Status("灰", reason, pending=True)
+    assert status(p).name == "待填报"
 
 
 def test_reasons_give_percentages_with_one_decimal_as_the_sheets_do():

@@ -25,7 +25,7 @@ def test_export_template_import_cycle(setup, capsys, tmp_path):
     code, out, _ = run(capsys, "--db", db, "export", str(tmp_path / "项目库.xlsx"))
     assert code == 0
     wb = openpyxl.load_workbook(tmp_path / "项目库.xlsx")
-    assert wb.sheetnames == ["项目库", "关键节点", "进度历史"]
+    assert wb.sheetnames == ["项目库", "关键节点", "进度历史", "重点任务"]
     code, out, _ = run(
         capsys,
         "--db",

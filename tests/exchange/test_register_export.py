@@ -108,6 +108,46 @@ def test_every_history_row_keeps_its_own_figures(store, make_project, tmp_path):
     assert rows["2026-09"][4].value is None  # not reported: an empty cell, not the row before's
 
 
+def test_the_plans_tasks_are_a_sheet_of_their_own_with_their_units(store, tmp_path):
+    from desktop_app.domain.bulk import ADD, UnitChange
+    from desktop_app.services.bulk import assign_task_units
+    from desktop_app.store.tasks import list_tasks
+    from desktop_app.store.units import get_unit
+
+    first = list_tasks(store)[0]
+    assign_task_units(
+        store,
+        [first.id],
+        UnitChange(
+            lead=get_unit(store, "市发展改革委").id,
+            supporting=(ADD, (get_unit(store, "广汉市").id, get_unit(store, "什邡市").id)),
+        ),
+    )
+    out = export_register(store, tmp_path / "项目库.xlsx", today=TODAY)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[-1] == "重点任务"
+    ws = wb["重点任务"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == (
+        "编号", "章", "节", "任务", "规划原文", "原文行号", "牵头单位", "责任单位", "配合单位", "备注"
+    )  # fmt: skip
+    assert len(rows) == 1 + 73
+    assert ws.auto_filter.ref == "A1:J74"
+    assert rows[1][:4] == (first.code, first.chapter_label, first.section, first.title)
+    assert rows[1][4:] == (
+        first.text, first.source_line, "市发展改革委", None, "广汉市、什邡市", None
+    )  # fmt: skip
+    by_code = {r[0]: r for r in rows[1:]}
+    assert by_code["RW04-1-1"][1:6] == (
+        "第四章",
+        "全面推进交通基础设施互联互通",
+        "建设多层次多制式轨道交通",
+        "强化成德快速轨道交通建设。",
+        699,
+    )
+    assert all(r[6] is None for code, r in by_code.items() if code != first.code)
+
+
 def test_rows_written_with_their_cells_as_given_are_the_same_file(
     store, make_project, tmp_path, monkeypatch
 ):

@@ -97,6 +97,8 @@ def test_bundle_writes_word_documents(bundle, tmp_path):
     db = tmp_path / "公文.db"
     for args in (
         ["init"],
+        # Projects with dates and reports, some late (the plan's own have no dates yet).
+        ["demo", "--projects", "40"],
         ["report", "bulletin", str(tmp_path / "通报.docx"), "--period", "2026-11"],
         ["report", "notice", str(tmp_path / "督办"), "--format", "docx"],
     ):

@@ -215,16 +215,26 @@ def test_a_past_period_sheet_shows_that_periods_figures(pdf, store, late_project
     assert "装修完成过半" not in "".join(pdf.text(card))
 
 
-def test_notices_of_all_units_are_each_a_document(pdf, store, late_project, tmp_path):
+def test_notices_of_all_units_are_each_a_document(pdf, store, late_project, make_project, tmp_path):
     """Without a unit: one notice per unit, each with its title and its own page numbers."""
     from desktop_app.services.documents import set_notice_settings
 
+    # A second unit with a late project (the plan's own projects have no dates: none is late).
+    make_project(
+        "ZZ-101",
+        "旌阳区文庙广场提升",
+        lead="旌阳区",
+        stage="在建",
+        planned_start=date(2024, 1, 1),
+        planned_end=date(2026, 3, 31),
+        percent_complete=70,
+    )
     set_notice_settings(store, contact="李明", phone="0838-2212345")
     options = ReportOptions(today=date(2026, 12, 6), period="2026-11", landscape=False)
     out = render_notice(store, tmp_path / "全部.pdf", options)
     pages = pdf.text(out)
     starts = [i for i, p in enumerate(pages) if p.startswith("督办通知单")]
-    assert len(starts) >= 2 and starts[0] == 0
+    assert len(starts) == 2 and starts[0] == 0
     bounds = [*starts, len(pages)]
     for first, end in zip(bounds, bounds[1:], strict=False):
         unit = pages[first].splitlines()[1].split()[0]

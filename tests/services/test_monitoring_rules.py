@@ -13,6 +13,7 @@ from desktop_app.domain.status import Status
 from desktop_app.services.monitoring import (
     InvestmentRow,
     ProjectStatus,
+    awaiting_dates,
     dashboard,
     indicator_results,
     issue_supervisions,
@@ -205,13 +206,15 @@ def test_the_most_late_are_the_ten_latest_red_ones(store, make_project):
 def test_with_no_red_project_the_most_late_are_the_yellow_ones(store, make_project):
     yellow = make_project(
         "Y-1",
-        "缺计划日期的项目",
+        "未报送的项目",
         lead="市水利局",
         stage="在建",
         planned_start=date(2026, 1, 1),
+        planned_end=date(2027, 12, 31),
+        percent_complete=50,
     )
     statuses = [s for s in project_statuses(store, AFTER_DUE) if s.project.id == yellow]
-    assert statuses[0].status.light == "黄"
+    assert (statuses[0].status.light, statuses[0].status.reason) == ("黄", "2026-11 未报送进度")
     d = dashboard(store, AFTER_DUE, statuses=statuses)
     assert [s.project.id for s in d.most_late] == [yellow]
     assert d.total == 1 and d.by_light["黄"] == 1
@@ -354,12 +357,51 @@ def test_a_return_imported_shows_when_it_came_in(store, two_units, tmp_path):
     assert water.returned_at is None
 
 
-def test_on_the_plans_own_data_the_most_late_are_the_first_ten_yellow(store):
-    """No project of the plan is red on 2026-12-06 and more than ten are yellow: the 首页 list
-    of the most late holds exactly the first ten of the watch list."""
+def test_on_the_plans_own_data_no_project_is_a_warning_until_it_has_its_dates(store):
+    """The plan gives no dates: on 2026-12-06 every project is one grey 待填报, none is listed
+    as late, and the lists show them as one group of projects awaiting their dates."""
     statuses = project_statuses(store, AFTER_DUE)
-    lights = [s.status.light for s in statuses]
-    assert lights.count("红") == 0 and lights.count("黄") > 10
+    assert {(s.status.light, s.status.pending) for s in statuses} == {("灰", True)}
+    assert watch_list(statuses) == []
+    assert dashboard(store, AFTER_DUE, statuses=statuses).most_late == []
+    waiting = awaiting_dates(statuses)
+    assert len(waiting) == len(statuses) == 195
+    under_way = [s for s in waiting if s.project.stage == "在建"]
+    assert len(under_way) == 115
+    assert {s.status.reason for s in under_way} == {"计划开工/完工日期待填报"}
+
+
+def test_a_project_with_its_dates_is_no_longer_awaiting_them(store, make_project):
+    dated = make_project(
+        "D-1", "有日期", stage="在建", planned_start=date(2026, 1, 1), planned_end=date(2027, 1, 1)
+    )
+    half = make_project("D-2", "缺完工", stage="在建", planned_start=date(2026, 1, 1))
+    unknown = make_project("D-3", "阶段未知", stage=None, planned_end=date(2027, 1, 1))
+    staged = make_project(
+        "D-4",
+        "阶段未知有日期",
+        stage=None,
+        planned_start=date(2026, 1, 1),
+        planned_end=date(2027, 1, 1),
+    )
+    late = make_project("D-5", "已逾期缺开工", stage="在建", planned_end=date(2026, 1, 1))
+    ids = {dated, half, unknown, staged, late}
+    statuses = [s for s in project_statuses(store, AFTER_DUE) if s.project.id in ids]
+    assert sorted(s.project.code for s in awaiting_dates(statuses)) == ["D-2", "D-3"]
+
+
+def test_on_more_than_ten_yellow_the_most_late_are_the_first_ten(store, make_project):
+    for n in range(12):
+        make_project(
+            f"Y-{n:02d}",
+            f"黄灯项目{n}",
+            stage="在建",
+            planned_start=date(2026, 1, 1),
+            planned_end=date(2027, 12, 31),
+            percent_complete=60 - n,
+        )
+    statuses = [s for s in project_statuses(store, AFTER_DUE) if s.project.code.startswith("Y-")]
+    assert [s.status.light for s in statuses] == ["黄"] * 12
     d = dashboard(store, AFTER_DUE, statuses=statuses)
     assert len(d.most_late) == 10
     assert [s.project.id for s in d.most_late] == [s.project.id for s in watch_list(statuses)[:10]]

@@ -49,7 +49,15 @@ def test_navigation_and_status_bar(window, store):
 
 
 def test_the_window_fits_a_1366_pixel_laptop_screen(window):
-    for page in ("dashboard", "register", "gantt", "reporting", "supervision", "indicators"):
+    for page in (
+        "dashboard",
+        "register",
+        "gantt",
+        "reporting",
+        "supervision",
+        "indicators",
+        "tasks",
+    ):
         window.show_page(page)
         assert window.minimumSizeHint().width() <= 1280, page
 

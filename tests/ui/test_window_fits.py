@@ -199,8 +199,18 @@ def test_a_first_start_opens_on_the_home_page_with_the_next_steps(
     steps = w.pages["dashboard"].next_steps
     assert steps.isVisible()
     texts = [text for text, _button, _b in steps.steps]
-    assert "待填报" in texts[0] and "填报模板" in texts[0]
+    # First, assign what the plan leaves open; then the templates, for what units fill in.
+    assert texts[0].startswith("195 个项目计划日期待填报：") and "批量修改" in texts[0]
+    assert "待填报" in texts[1] and "填报模板" in texts[1]
     assert any("台账" in t for t in texts)
+
+    # 去分配… shows the register's 待分配 view
+    button = next(b for _t, _x, b in steps.steps if b.text() == "去分配…")
+    QTest.mouseClick(button, Qt.LeftButton)
+    assert w.current_page_key() == "register"
+    assert w.ctx.register_model.filters.assign == "any"
+    assert w.register_page.assign_combo.currentText() == "待分配（任一项） 195"
+    w.show_page("dashboard")
 
     # 导入现有台账… opens the import set to a register, on 进度填报
     opened = []

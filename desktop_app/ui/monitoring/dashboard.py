@@ -40,15 +40,16 @@ from PySide6.QtWidgets import (
 from ...domain.errors import UserError
 from ...domain.fields import STAGES
 from ...domain.money import format_amount, format_percent
-from ...domain.status import LIGHT_COLORS, LIGHT_NAMES, LIGHTS
+from ...domain.status import GREY, LIGHT_COLORS, LIGHT_NAMES, LIGHTS, PENDING_NAME
 from ...domain.task_status import LATE, ON_TIME, OVERDUE
 from ...services import task_monitoring
 from ...services.changes import Changes
-from ...services.monitoring import Dashboard, dashboard
+from ...services.monitoring import Dashboard, awaiting_dates, dashboard
 from ...store.history import last_import
 from ..context import AppContext
 from ..images import save_png
 
+PENDING_COLOR = "#DADCE0"  # a grey 待填报 light, paler than 未开工
 STAGE_COLORS = {"储备": "#9AA0A6", "前期": "#8E63CE", "在建": "#F29900", "竣工": "#1A73E8"}
 
 
@@ -325,6 +326,13 @@ class DashboardPage(QWidget):
         title.setStyleSheet("font-weight: bold")
         late_layout.addWidget(title)
         late_layout.addWidget(self.late)
+        # The projects still without their dates: one grouped line, not one warning each.
+        self.awaiting = QPushButton()
+        self.awaiting.setObjectName("dashboard_awaiting_dates")
+        self.awaiting.setFlat(True)
+        self.awaiting.setStyleSheet("text-align: left; color: #5F6368;")
+        self.awaiting.clicked.connect(lambda: self._show_awaiting())
+        late_layout.addWidget(self.awaiting)
 
         grid = QGridLayout()
         # Seven equal columns: the light chart has five bars with longer labels, so it gets three.
@@ -407,9 +415,20 @@ class DashboardPage(QWidget):
     def _next_steps(self, d: Dashboard) -> None:
         from ..register.model import missing_fields
 
-        pending = sum(1 for s in self.ctx.project_statuses() if missing_fields(s.project))
+        statuses = self.ctx.project_statuses()
+        pending = sum(1 for s in statuses if missing_fields(s.project))
+        waiting = len(awaiting_dates(statuses))
         reported, expected = d.reporting
         steps = []
+        if waiting:
+            steps.append(
+                (
+                    f"{waiting} 个项目计划日期待填报：在项目库「待分配」中选中多个项目，"
+                    "用「批量修改」一次设定牵头单位、计划日期和总投资。",
+                    "去分配…",
+                    "assign",
+                )
+            )
         if pending:
             steps.append(
                 (
@@ -485,13 +504,19 @@ class DashboardPage(QWidget):
         chart.legend().setVisible(False)
 
     def _light_bars(self, d: Dashboard) -> None:
-        names = [LIGHT_NAMES[light] for light in LIGHTS]
-        by_name = dict(zip(names, LIGHTS, strict=True))
+        # The grey lights split in two: 未开工 (dates known, not started) and 待填报 (no dates
+        # or stage yet), which is the office's own work to finish, not the units' delay.
+        pending = sum(1 for s in self.ctx.project_statuses() if s.status.pending)
+        lights = [*LIGHTS[:4], PENDING_NAME, *LIGHTS[4:]]
+        counts = {**d.by_light, PENDING_NAME: pending, GREY: d.by_light[GREY] - pending}
+        colors = {**LIGHT_COLORS, PENDING_NAME: PENDING_COLOR}
+        names = [LIGHT_NAMES.get(light, light) for light in lights]
+        by_name = dict(zip(names, lights, strict=True))
         self._counts(
             self.light_chart,
             names,
-            [d.by_light[light] for light in LIGHTS],
-            [LIGHT_COLORS[light] for light in LIGHTS],
+            [counts[light] for light in lights],
+            [colors[light] for light in lights],
             lambda name: self.show_projects({"status": by_name[name]}),
         )
 
@@ -558,7 +583,16 @@ class DashboardPage(QWidget):
         if not total_planned:
             chart.setTitle(chart.title().split("——")[0] + "——年度计划投资待填报")
 
+    def _show_awaiting(self) -> None:
+        ids = [s.project.id for s in awaiting_dates(self.ctx.project_statuses())]
+        self.ctx.show_projects_requested.emit({"ids": ids})
+
     def _late(self, d: Dashboard) -> None:
+        waiting = len(awaiting_dates(self.ctx.project_statuses()))
+        self.awaiting.setText(
+            f"另有 {waiting} 个项目计划日期待填报（灰灯，不列入滞后），点击查看" if waiting else ""
+        )
+        self.awaiting.setVisible(bool(waiting))
         self.late.setRowCount(len(d.most_late))
         for row, s in enumerate(d.most_late):
             p, st = s.project, s.status

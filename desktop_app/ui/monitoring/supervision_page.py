@@ -38,6 +38,7 @@ from ...services.changes import Changes
 from ...services.monitoring import (
     ProjectStatus,
     UnitReporting,
+    awaiting_dates,
     period_due,
     unit_reporting,
     watch_list,
@@ -301,6 +302,21 @@ class SupervisionPage(QWidget):
         for b in (issue, reply, print_button):
             top.addWidget(b)
 
+        # Projects still without their planned dates: one grouped line, not one warning each.
+        self.awaiting_ids: list[str] = []
+        self.awaiting = QPushButton()
+        self.awaiting.setObjectName("supervision_awaiting_dates")
+        self.awaiting.setFlat(True)
+        self.awaiting.setStyleSheet("text-align: left; color: #5F6368;")
+        self.awaiting.clicked.connect(
+            lambda: self.ctx.show_projects_requested.emit({"ids": list(self.awaiting_ids)})
+        )
+        watch_box = QWidget()
+        watch_layout = QVBoxLayout(watch_box)
+        watch_layout.setContentsMargins(0, 0, 0, 0)
+        watch_layout.addWidget(self.awaiting)
+        watch_layout.addWidget(self.watch)
+
         # 类别 (项目 / 任务) and light filters, for the watch list and the notices alike.
         self.kind_box = QComboBox()
         self.kind_box.addItems(KINDS)
@@ -320,7 +336,7 @@ class SupervisionPage(QWidget):
         filters.addWidget(self.year_label, 1)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.watch, "预警清单（红灯、黄灯）")
+        self.tabs.addTab(watch_box, "预警清单（红灯、黄灯）")
         self.tabs.addTab(self.notices, "督办记录")
 
         # 报送情况: who has (not) reported for a period; 未报送 first.
@@ -374,7 +390,14 @@ class SupervisionPage(QWidget):
     def reload(self) -> None:
         today = self.ctx.today()
         store = self.ctx.store
-        self.statuses = watch_list(self.ctx.project_statuses())
+        every = self.ctx.project_statuses()
+        self.statuses = watch_list(every)
+        self.awaiting_ids = [s.project.id for s in awaiting_dates(every)]
+        self.awaiting.setText(
+            f"● {len(self.awaiting_ids)} 个项目计划日期待填报（不逐个列为预警）"
+            "——点击在项目库中查看，选中后用「批量修改」补齐"
+        )
+        self.awaiting.setVisible(bool(self.awaiting_ids))
         monitor = task_monitoring.task_statuses(store, today)
         self.tasks = task_monitoring.watch_tasks(monitor)
         self.all_records = list_supervisions(store)

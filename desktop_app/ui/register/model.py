@@ -11,7 +11,9 @@ Public API (stable; the Gantt chart builds on it):
 - Filtering: ``set_filters(RegisterFilter)`` / ``update_filters(**kw)`` / ``set_search(text)``;
   ``filters`` is the current ``RegisterFilter``. Filter keys: ``text`` (code, name, units, scope,
   notes, progress text), ``column`` (专栏 number), ``category``, ``stage``, ``district``,
-  ``lead`` (牵头单位 name), ``status`` (light, e.g. "红"), ``missing`` (待填报 only), ``ids``.
+  ``lead`` (牵头单位 name), ``status`` (light, e.g. "红"; "灰" is 未开工, "待填报" the pending grey lights),
+  ``missing`` (待填报 only), ``ids``, ``assign`` (待分配: a key of ``ASSIGN_GAPS``; counts of
+  each in ``assign_counts()``).
   ``apply_request(dict)`` takes the dict of ``ctx.show_projects_requested``.
 - Grouping: ``set_group_by(None | "column" | "district" | "lead" | "stage")``; ``group_by``;
   ``set_collapsed(key, bool)``, ``toggle_group(key)``, ``is_collapsed(key)``.
@@ -44,7 +46,7 @@ from ...domain.money import (
     format_yi,
     plain_number,
 )
-from ...domain.status import LIGHT_COLORS, LIGHT_NAMES, LIGHT_RANK, Status, evaluate
+from ...domain.status import LIGHT_COLORS, LIGHT_RANK, PENDING_NAME, Status, evaluate
 from ...services.changes import Changes
 from ...services.monitoring import ProjectStatus
 from ...store.projects import list_projects
@@ -84,7 +86,8 @@ COLUMNS: tuple[Column, ...] = (
         "status",
         "状态",
         # A stage the plan does not give is not "未开工": it is still to be filled in.
-        lambda p, s: MISSING if p.stage is None else LIGHT_NAMES[s.light],
+        # 待填报 (stage or dates still to come) is not "未开工": the status's own name says so.
+        lambda p, s: s.name,
         lambda p, s: LIGHT_RANK[s.light],
         width=72,
     ),
@@ -220,6 +223,27 @@ REQUIRED_FIELDS: tuple[str, ...] = (
     "district",
 )
 
+# 待分配: what the office assigns first on a new plan's projects (the 「待分配」 filter).
+ASSIGN_GAPS: dict[str, str] = {
+    "any": "待分配（任一项）",
+    "lead": "缺牵头单位",
+    "dates": "缺计划日期",
+    "investment": "缺总投资",
+}
+
+
+def assign_gaps(p: Project) -> frozenset[str]:
+    """What the office has still to assign on ``p``: 牵头单位, planned dates, 总投资."""
+    gaps = set()
+    if not p.lead_unit:
+        gaps.add("lead")
+    if p.planned_start is None or p.planned_end is None:
+        gaps.add("dates")
+    if p.total_investment is None:
+        gaps.add("investment")
+    return frozenset(gaps)
+
+
 GROUPINGS: dict[str, str] = {
     "column": "专栏",
     "district": "所在区县",
@@ -299,6 +323,7 @@ class RegisterFilter:
     status: str | None = None
     missing: bool = False
     ids: frozenset[str] | None = None
+    assign: str | None = None  # a key of ASSIGN_GAPS: only projects with that gap
 
     @property
     def active(self) -> bool:
@@ -353,13 +378,23 @@ class _Entry:
     """A project with everything the table shows; display texts, search text and group keys
     are computed the first time they are needed (most rows of 10,000 are never painted)."""
 
-    __slots__ = ("project", "status", "lead", "missing", "_texts", "_haystack", "_group_keys")
+    __slots__ = (
+        "project",
+        "status",
+        "lead",
+        "missing",
+        "gaps",
+        "_texts",
+        "_haystack",
+        "_group_keys",
+    )
 
     def __init__(self, project: Project, status: Status):
         self.project = project
         self.status = status
         self.lead = project.lead_unit
         self.missing = bool(missing_fields(project))
+        self.gaps = assign_gaps(project)
         self._texts = None
         self._haystack = None
         self._group_keys = None
@@ -534,8 +569,14 @@ class RegisterModel(QAbstractTableModel):
             rows = [e for e in rows if e.project.district == f.district]
         if f.lead:
             rows = [e for e in rows if e.lead == f.lead]
-        if f.status:
-            rows = [e for e in rows if e.status.light == f.status]
+        if f.status == PENDING_NAME:
+            rows = [e for e in rows if e.status.pending]
+        elif f.status:  # 灰 is 未开工 here: the grey 待填报 lights are a choice of their own
+            rows = [e for e in rows if e.status.light == f.status and not e.status.pending]
+        if f.assign == "any":
+            rows = [e for e in rows if e.gaps]
+        elif f.assign:
+            rows = [e for e in rows if f.assign in e.gaps]
         if f.missing:
             rows = [e for e in rows if e.missing]
         for word in f.text.lower().split():
@@ -714,6 +755,16 @@ class RegisterModel(QAbstractTableModel):
             else:
                 out.append(item.project.id)
         return out
+
+    def assign_counts(self) -> dict[str, int]:
+        """How many projects (of all, not only those shown) lack each thing to assign."""
+        counts = dict.fromkeys(ASSIGN_GAPS, 0)
+        for e in self._entries.values():
+            if e.gaps:
+                counts["any"] += 1
+            for gap in e.gaps:
+                counts[gap] += 1
+        return counts
 
     def choices(self, key: str) -> list:
         """Distinct values present for a filter (sorted), for combo boxes."""

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.fields import MISSING, STAGES
-from ...domain.status import LIGHT_NAMES, LIGHTS
+from ...domain.status import GREY, LIGHT_NAMES, LIGHTS, PENDING_NAME
 from ...services.changes import Changes
 from ..context import AppContext
 from .model import (
+    ASSIGN_GAPS,
     COLUMNS,
     DEFAULT_VISIBLE,
     GROUP_BG,
@@ -237,10 +238,29 @@ class RegisterPage(QWidget):
         self.missing.toggled.connect(lambda on: self.model.update_filters(missing=on))
         self.clear_button = QPushButton("清除筛选")
         self.clear_button.clicked.connect(self.clear_filters)
+        # 待分配: the office's first job on a new plan, with how many lack each thing.
+        self.assign_combo = QComboBox()
+        self.assign_combo.setObjectName("filter_assign")
+        self.assign_combo.setToolTip("待分配：还缺牵头单位、计划开工/完工日期或总投资的项目")
+        self.assign_combo.currentIndexChanged.connect(
+            lambda _=0: (
+                None
+                if self._updating
+                else self.model.update_filters(assign=self.assign_combo.currentData())
+            )
+        )
+        self.tasks_button = QPushButton()
+        self.tasks_button.setObjectName("register_tasks_unassigned")
+        self.tasks_button.setToolTip("打开「重点任务」，只看还没有牵头单位的任务")
+        self.tasks_button.clicked.connect(
+            lambda: self.ctx.show_tasks_requested.emit({"unassigned": True})
+        )
 
         # The last filters open the second row: the first must fit a 1366-pixel screen.
         tool_row = QHBoxLayout()
         tool_row.addWidget(self.missing)
+        tool_row.addWidget(self.assign_combo)
+        tool_row.addWidget(self.tasks_button)
         tool_row.addWidget(self.clear_button)
         tool_row.addSpacing(18)
         tool_row.addWidget(QLabel("分组"))
@@ -307,6 +327,8 @@ class RegisterPage(QWidget):
                 if key == "status":
                     for light in LIGHTS:
                         combo.addItem(LIGHT_NAMES[light], light)
+                        if light == GREY:  # the grey lights still waiting for their data
+                            combo.addItem(PENDING_NAME, PENDING_NAME)
                 elif key == "stage":
                     for stage in (*STAGES, MISSING):  # 待填报: the plan does not say
                         combo.addItem(stage, stage)
@@ -315,8 +337,25 @@ class RegisterPage(QWidget):
                         combo.addItem(f"专栏{value}" if key == "column" else str(value), value)
                 i = combo.findData(current)
                 combo.setCurrentIndex(max(i, 0))
+            self._fill_assign()
         finally:
             self._updating = False
+
+    def _fill_assign(self) -> None:
+        """The 待分配 choices with their counts (of all projects), and the tasks' button."""
+        counts = self.model.assign_counts()
+        combo = self.assign_combo
+        current = self.model.filters.assign
+        combo.clear()
+        combo.addItem("待分配：不限", None)
+        for key, title in ASSIGN_GAPS.items():
+            combo.addItem(f"{title} {counts[key]}", key)
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+        from ...store.tasks import unassigned_count
+
+        open_tasks = unassigned_count(self.ctx.store)
+        self.tasks_button.setText(f"重点任务待分配 {open_tasks} 项…")
+        self.tasks_button.setVisible(bool(open_tasks))
 
     def _combo_changed(self, key: str) -> None:
         if self._updating:
@@ -342,6 +381,7 @@ class RegisterPage(QWidget):
             self.missing.blockSignals(True)
             self.missing.setChecked(f.missing)
             self.missing.blockSignals(False)
+            self.assign_combo.setCurrentIndex(max(self.assign_combo.findData(f.assign), 0))
             i = self.group_combo.findData(self.model.group_by)
             self.group_combo.blockSignals(True)
             self.group_combo.setCurrentIndex(max(i, 0))
@@ -438,6 +478,20 @@ class RegisterPage(QWidget):
         self.view.scrollTo(self.model.index(row, 1))
         return True
 
+    def select_projects(self, project_ids: list[str]) -> int:
+        """Select these projects (those shown); returns how many were selected."""
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        rows = [r for pid in project_ids if (r := self.model.row_of(pid)) is not None]
+        for r in rows:
+            selection.select(self.model.index(r, 0), self.model.index(r, last))
+        self.view.selectionModel().select(
+            selection, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+        )
+        return len(rows)
+
     def _double_clicked(self, index: QModelIndex) -> None:
         group = self.model.group_at(index.row())
         if group is not None:
@@ -467,3 +521,9 @@ class RegisterPage(QWidget):
         if changes.database or changes.units or changes.all_projects or changes.projects:
             self._fill_combos()
             self._sync_widgets()
+        elif changes.tasks:
+            self._updating = True
+            try:
+                self._fill_assign()
+            finally:
+                self._updating = False

@@ -61,7 +61,7 @@ SETTINGS = "print_dialog/"
 ZOOM_STEP = 1.25
 ZOOM_MIN, ZOOM_MAX = 0.25, 4.0
 # Sheets whose scope is a unit (required for 分单位进度表, optional for the others).
-UNIT_SHEETS = ("unit", "project", "notice")
+UNIT_SHEETS = ("unit", "project", "notice", "tasks")
 
 
 # A real printer gets each page as an image (Qt's PDF module renders pages only as images) at the

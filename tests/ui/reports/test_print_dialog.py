@@ -253,9 +253,19 @@ def test_printing_keeps_the_sheets_paper_orientation_and_text(qtbot, ctx, tmp_pa
     dialog.done(0)
 
 
-def test_word_documents_from_the_dialog(qtbot, ctx, tmp_path, monkeypatch):
+def test_word_documents_from_the_dialog(qtbot, ctx, store, make_project, tmp_path, monkeypatch):
     from docx import Document
 
+    # Two late projects of two units (the plan's own projects have no dates yet: none is late).
+    for code, lead in (("W-1", "市水利局"), ("W-2", "旌阳区")):
+        make_project(
+            code,
+            f"逾期项目{code}",
+            lead=lead,
+            stage="在建",
+            planned_start=date(2025, 1, 1),
+            planned_end=date(2026, 6, 30),
+        )
     dialog = PrintDialog(ctx, sheet="overall")
     qtbot.addWidget(dialog)
     target = tmp_path / "通报.docx"
@@ -270,7 +280,7 @@ def test_word_documents_from_the_dialog(qtbot, ctx, tmp_path, monkeypatch):
     dialog.unit_box.setCurrentIndex(dialog.unit_box.findData("__all__"))
     dialog.act_word_notice.trigger()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
-    assert dialog.word_files and all(p.parent == folder for p in dialog.word_files)
+    assert len(dialog.word_files) == 2 and all(p.parent == folder for p in dialog.word_files)
     assert "已生成" in dialog.status.text()
     dialog.done(0)
 

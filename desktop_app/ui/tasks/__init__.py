@@ -1,0 +1,1 @@
+"""重点任务: the plan's key tasks in the window."""

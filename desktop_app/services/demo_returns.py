@@ -258,8 +258,9 @@ def supervisions(
         status, closed, text = "已发", None, None
         if replied is not None:
             text = rng.choice(_REPLIES)
-            closed = replied + timedelta(days=rng.randint(5, 20))
-            status = "已办结" if closed < today else "已回复"
+            # The office closes a notice once the reply's measures have worked; many stay open.
+            closed = replied + timedelta(days=rng.randint(5, 30))
+            status = "已办结" if closed < today and rng.random() < 0.6 else "已回复"
             closed = closed if status == "已办结" else None
         else:
             level = escalated_level(level, "已发", reply_by, today)

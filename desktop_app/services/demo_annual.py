@@ -63,9 +63,9 @@ def generate_demo_list(store: Store, today: date, *, seed_value: int = 2026) -> 
                 links.append((t.id, d.id, "责任"))
         # Some tasks fall to a 功能区 as well (drawn apart, so the rest stays as it was).
         zones = [u for u in units if u.kind == "功能区"]
-        extra = random.Random(seed_value + 2)
-        for t in picked_tasks[1::3] if zones else ():
-            links.append((t.id, extra.choice(zones).id, "责任"))
+        random.Random(seed_value + 2).shuffle(zones)
+        for k, t in enumerate(picked_tasks[1::3] if zones else ()):
+            links.append((t.id, zones[k % len(zones)].id, "责任"))
         astore.add_task_units(store, links)
         ids = annual.add_items(store, year, [("任务", t.id) for t in picked_tasks])
         ids += annual.add_items(store, year, [("项目", p.id) for p in picked_projects])

@@ -111,7 +111,13 @@ def demo_database(projects: int, folder: Path) -> Path:
 
 def _demo_fingerprint() -> str:
     digest = hashlib.sha256(date.today().isoformat().encode())
-    for part in ("desktop_app/services/demo.py", "db/schema.sql", "resources"):
+    for part in (
+        "desktop_app/services/demo.py",
+        "desktop_app/services/demo_annual.py",
+        "desktop_app/services/demo_returns.py",
+        "db/schema.sql",
+        "resources",
+    ):
         path = ROOT / part
         for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
             if file.is_file() and file.suffix in (".py", ".sql", ".json", ".csv"):

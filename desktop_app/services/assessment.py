@@ -195,6 +195,7 @@ class _Records:
         self.returns = q.year_returns(store, year)
         self.reporters = set(expected_reporters(store)) | q.task_reporters(store, year)
         self.links = q.project_links(store)
+        self.located = q.located_projects(store)
         self.supervisions = q.year_supervisions(store, year)
         self._project_map: dict = {}
         self._lights = None
@@ -298,9 +299,13 @@ class _Records:
 
     def _unit_projects(self, rule: Rule, unit) -> dict[str, str]:
         roles = set(rule.param("roles") or ["牵头"])
+        mine = {pid: r for pid, r in self.links.get(unit.id, {}).items() if r in roles}
         if rule.param("located") and unit.kind == "区县":
-            roles.add("属地")
-        return {pid: r for pid, r in self.links.get(unit.id, {}).items() if r in roles}
+            # Every project located in the district, whatever other role it has on it (a
+            # district is often 责任单位 of its own projects as well).
+            for pid in self.located.get(unit.id, ()):
+                mine.setdefault(pid, "属地")
+        return mine
 
     def _project_lights(self):
         if self._lights is None:

@@ -14,8 +14,11 @@ from ..domain.fields import MILESTONE_NAMES
 from ..domain.money import round_wan
 from ..domain.period import Period, elapsed_percent, working_period
 from ..store import Store, seed
+from ..store.monitoring import expected_reporters
 from ..store.projects import list_sections
 from ..store.units import list_units
+from . import demo_annual, demo_returns
+from .demo_annual import generate_demo_list
 from .setup import builtin_dataset
 
 _PLACES = (
@@ -87,8 +90,10 @@ _PROBLEMS = (None, None, None, "用地指标紧张", "资金到位滞后", "征�
 def generate_demo(
     store: Store, count: int, *, today: date | None = None, seed_value: int = 20261129
 ) -> int:
-    """Add ``count`` demo projects (with units, milestones and 12 monthly reports each), and
-    the year's list (年度清单) with its task reports when the year has none yet."""
+    """Add ``count`` demo projects (with units, milestones and annual targets), the year's list
+    (年度清单) when the year has none yet, and a year of the units' returns (``demo_returns``):
+    for each of the last 12 months ended, the import batches of every unit that reports, with
+    the project and task reports they carried, and the year's 督办 with their replies."""
     if count < 1:
         return 0
     today = today or date.today()
@@ -103,7 +108,7 @@ def generate_demo(
     current = working_period(today)  # the last month that has ended: reported by now
     periods = [current.shift(-i) for i in range(11, -1, -1)]
 
-    projects, links, milestones, reports, targets = [], [], [], [], []
+    projects, links, milestones, reports, targets, late = [], [], [], [], [], []
     for n in range(start_no, start_no + count):
         pid = str(uuid.uuid4())
         district = rng.choice(districts)
@@ -184,6 +189,8 @@ def generate_demo(
         targets.append(
             (pid, today.year, round_wan(total * rng.uniform(0.1, 0.4)), "完成年度投资计划")
         )
+        if stage == "在建" and lag >= 12:
+            late.append((pid, lead.id, district.id, lag))
         if stage in ("在建", "竣工"):
             # 本年完成投资 is what 累计完成投资 grew by since the end of last year: never more.
             year_base = round_wan(total * max(0.0, percent - min(percent, 20)) / 100)
@@ -198,7 +205,7 @@ def generate_demo(
                     (
                         pid,
                         period.key,
-                        _reported_at(period, today),
+                        None,  # when its return came in (demo_returns)
                         p_pct,
                         to_date,
                         round_wan(max(0.0, to_date - year_base)),
@@ -208,9 +215,6 @@ def generate_demo(
                         "演示",
                     )
                 )
-    # Reports are filed month by month (one period's returns after another), so a period's rows
-    # lie together in the table as they do in an office's own database.
-    reports.sort(key=lambda r: r[1])
     with store.write(source="演示") as tx:
         seed.bulk_insert(
             store,
@@ -249,27 +253,15 @@ def generate_demo(
             ("project_id", "year", "planned_investment", "goal"),
             targets,
         )
-        seed.bulk_insert(
-            store,
-            "progress_report",
-            (
-                "project_id",
-                "period",
-                "reported_at",
-                "percent_complete",
-                "investment_to_date",
-                "investment_this_year",
-                "progress_text",
-                "problems",
-                "next_steps",
-                "source",
-            ),
-            reports,
+        listed = generate_demo_list(store, today)
+        filed = _file_returns(store, periods, today, reports, late, listed, seed_value)
+        tx.audit(
+            "database",
+            store.path.name,
+            "演示数据",
+            None,
+            f"新增 {count} 个演示项目，填报表 {filed[0]} 份，督办 {filed[1]} 件",
         )
-        tx.audit("database", store.path.name, "演示数据", None, f"新增 {count} 个演示项目")
-    from .demo_annual import generate_demo_list
-
-    listed = generate_demo_list(store, today)
     listed_text = f"，{today.year} 年年度清单 {listed} 项" if listed else ""
     store.log_event(
         "demo", f"生成演示数据 {count} 个项目（编码 DEMO-{start_no:05d} 起）{listed_text}"
@@ -277,8 +269,101 @@ def generate_demo(
     return count
 
 
-def _reported_at(period: Period, today: date) -> str:
-    """When a demo report was filed: the third day after the period, or yesterday when that has
-    not come yet (never a time that has not come yet)."""
-    day = max(period.first_day, min(period.last_day + timedelta(days=3), today - timedelta(days=1)))
-    return f"{day.isoformat()}T17:00:00"
+def _file_returns(
+    store: Store,
+    periods: list[Period],
+    today: date,
+    reports: list[tuple],
+    late: list[tuple],
+    listed: int,
+    seed_value: int,
+) -> tuple[int, int]:
+    """The year of returns (demo_returns) with the project and task reports they carried and the
+    year's 督办; inside the caller's write. Returns the batches and 督办 added."""
+    units = {u.id: u.name for u in list_units(store)}
+    filling: dict[int, set[str]] = {}
+    for unit_id, pids in expected_reporters(store).items():
+        filling[unit_id] = pids
+    with_reports = {r[0] for r in reports}
+    reported = {u: len(pids & with_reports) for u, pids in filling.items()}
+    task_units = {today.year: demo_annual.task_units(store, today.year)} if listed else {}
+    returns = demo_returns.make_returns(
+        store, periods, today, task_units=task_units, reported=reported, seed_value=seed_value
+    )
+    rows = demo_returns.attach_project_reports(store, reports, returns)
+    # Reports are filed month by month (one period's returns after another), so a period's rows
+    # lie together in the table as they do in an office's own database.
+    rows.sort(key=lambda r: r[1])
+    seed.bulk_insert(
+        store,
+        "progress_report",
+        (
+            "project_id",
+            "period",
+            "reported_at",
+            "percent_complete",
+            "investment_to_date",
+            "investment_this_year",
+            "progress_text",
+            "problems",
+            "next_steps",
+            "source",
+            "batch_id",
+        ),
+        rows,
+    )
+    candidates = []
+    if listed:
+        task_rows, late_tasks = demo_annual.task_reports(store, today, returns)
+        seed.bulk_insert(
+            store,
+            "task_report",
+            (
+                "task_id",
+                "unit_id",
+                "period",
+                "reported_at",
+                "progress_text",
+                "state",
+                "done_date",
+                "problems",
+                "source",
+                "batch_id",
+                "version",
+            ),
+            task_rows,
+        )
+        candidates += [(None, *t) for t in late_tasks]
+    # A few of each unit's lagging projects got a 督办 in some month of the year: to the lead
+    # unit mostly, to the district where the trouble is local.
+    rng = random.Random(seed_value + 7)
+    by_unit: dict[int, list[tuple]] = {}
+    for pid, lead_id, district_id, lag in late:
+        unit_id = district_id if rng.random() < 0.35 else lead_id
+        by_unit.setdefault(unit_id, []).append((pid, lag))
+    for unit_id, items in by_unit.items():
+        for pid, lag in rng.sample(items, min(len(items), rng.randint(2, 5))):
+            month = rng.choice(periods[:-1] or periods)
+            reason = f"形象进度落后序时进度约 {lag} 个百分点"
+            candidates.append((pid, None, unit_id, month, reason, "红" if lag > 30 else "黄"))
+    notices = demo_returns.supervisions(candidates, today, seed_value=seed_value, unit_names=units)
+    seed.bulk_insert(
+        store,
+        "supervision",
+        (
+            "project_id",
+            "task_id",
+            "unit_id",
+            "issued_date",
+            "reply_by",
+            "level",
+            "status",
+            "reason",
+            "request",
+            "reply_text",
+            "replied_date",
+            "closed_date",
+        ),
+        notices,
+    )
+    return len(returns.batches), len(notices)

@@ -1,6 +1,6 @@
 """A demo year's list: about 30 of the plan's tasks and 20 demo projects with units and targets,
-a year of monthly task reports (some late, some corrected, some done late, some 未完成) and two
-task 督办, so that every page about the list has something real-looking to show."""
+and a year of monthly task reports in the units' returns (done on time, done late, 未完成, still
+going), so that every page about the list has something real-looking to show."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from ..store import Store
 from ..store import annual as astore
 from ..store.units import list_units
 from . import annual
+from .demo_returns import DemoReturns
 
 _EXPECTED = (
     "出台年度工作方案并组织实施，完成年度目标任务",
@@ -34,8 +35,8 @@ _PROBLEMS = (None, None, "跨市协调事项较多，进度偏慢", "资金保�
 
 
 def generate_demo_list(store: Store, today: date, *, seed_value: int = 2026) -> int:
-    """Make ``today.year``'s list with reports up to the last month that has ended; nothing
-    when that year has a list already. Returns the number of entries."""
+    """Make ``today.year``'s list (its reports come with the units' returns: ``task_reports``);
+    nothing when that year has a list already. Returns the number of entries."""
     year = today.year
     if astore.get_list(store, year) is not None:
         return 0
@@ -60,11 +61,15 @@ def generate_demo_list(store: Store, today: date, *, seed_value: int = 2026) -> 
             links.append((t.id, lead.id, "牵头"))
             for d in rng.sample(districts, rng.randint(1, 2)):
                 links.append((t.id, d.id, "责任"))
+        # Some tasks fall to a 功能区 as well (drawn apart, so the rest stays as it was).
+        zones = [u for u in units if u.kind == "功能区"]
+        random.Random(seed_value + 2).shuffle(zones)
+        for k, t in enumerate(picked_tasks[1::3] if zones else ()):
+            links.append((t.id, zones[k % len(zones)].id, "责任"))
         astore.add_task_units(store, links)
         ids = annual.add_items(store, year, [("任务", t.id) for t in picked_tasks])
         ids += annual.add_items(store, year, [("项目", p.id) for p in picked_projects])
         items = {i.id: i for i in astore.list_items(store, year)}
-        dues: dict[int, date | None] = {}
         for item_id in ids:
             item = items[item_id]
             if item.kind == "任务":
@@ -76,7 +81,6 @@ def generate_demo_list(store: Store, today: date, *, seed_value: int = 2026) -> 
                 expected = rng.choice(_IMAGES)
                 stage = "竣工" if expected == "建成投用" else "在建"
             due = parse_due(due_text, year)
-            dues[item_id] = due.day
             astore.update_item(
                 store,
                 item_id,
@@ -90,32 +94,43 @@ def generate_demo_list(store: Store, today: date, *, seed_value: int = 2026) -> 
         astore.update_list(
             store, year, {"doc_no": f"成德同城办〔{year}〕2号", "issued_at": f"{year}-02-20"}
         )
-        reports, supervisions = _reports(rng, items, dues, today)
-        astore.insert_task_reports(store, reports)
-        astore.insert_task_supervisions(store, supervisions)
         tx.audit(
             "annual_list",
             year,
             "演示数据",
             None,
-            f"{len(picked_tasks)} 项任务、{len(picked_projects)} 个项目，任务报告 {len(reports)} 条",
+            f"{len(picked_tasks)} 项任务、{len(picked_projects)} 个项目",
         )
     return len(ids)
 
 
-def _reports(
-    rng: random.Random, items: dict, dues: dict, today: date
+def task_units(store: Store, year: int) -> set[int]:
+    """The units that report on the tasks of ``year``'s list (牵头 and 责任)."""
+    return {
+        uid
+        for item in astore.list_items(store, year)
+        if item.kind == "任务"
+        for uid, _, role in item.units
+        if role in ("牵头", "责任")
+    }
+
+
+def task_reports(
+    store: Store, today: date, returns: DemoReturns, *, seed_value: int = 2026
 ) -> tuple[list[tuple], list[tuple]]:
-    """Monthly reports of each task's lead unit from January to the last month ended."""
+    """The year's monthly task reports, each in its unit's return for the month (none for a
+    month the unit sent no return; version 2 when the return was corrected), and the tasks
+    found late: ``(task_id, unit_id, month, reason, light)`` for 督办."""
     year = today.year
+    rng = random.Random(seed_value + 1)
+    items = {i.id: i for i in astore.list_items(store, year)}
     last = working_period(today)
     periods = [Period(year, m) for m in range(1, 13) if Period(year, m).key <= last.key]
-    reports, overdue = [], []
-    for n, (item_id, item) in enumerate(sorted(items.items())):
+    reports, late = [], []
+    for n, (_, item) in enumerate(sorted(items.items())):
         if item.kind != "任务" or item.lead is None:
             continue
-        lead_id = next(uid for uid, _, role in item.units if role == "牵头")
-        due = dues[item_id]
+        due = parse_due(item.due_text or "", year).day if item.due_text else None
         # What happens to the task: done on time, done late, 未完成, still going, never begun.
         fate = ("on_time", "on_time", "late", "open", "failed", "on_time", "open")[n % 7]
         if due is None:
@@ -128,56 +143,43 @@ def _reports(
             done = None
         if done is not None and (done > today or done.year != year):
             done, fate = None, "open"
-        skip = {periods[-2].key} if n % 9 == 4 and len(periods) > 2 else set()
+        answering = [(uid, role) for uid, _, role in item.units if role in ("牵头", "责任")]
         for i, period in enumerate(periods):
-            if period.key in skip:
-                continue  # a month without a report
             if done is not None and period.last_day >= done:
                 state, done_date = "已完成", done.isoformat()
             elif fate == "failed" and due is not None and period.last_day > due:
                 state, done_date = "未完成", None
             else:
                 state, done_date = ("未启动" if i == 0 else "推进中"), None
-            reported = period.last_day + timedelta(days=3 if n % 5 else 12)  # some late
-            reported = min(reported, today - timedelta(days=1))
-            version = 2 if (n + i) % 11 == 0 else 1  # corrected after it was first filed
             text = _PROGRESS[min(i * len(_PROGRESS) // len(periods), len(_PROGRESS) - 1)]
             if state == "已完成":
                 text = "已按要求完成，形成工作成果"
             elif state == "未完成":
                 text = "未能按期完成，正在加快推进"
-            if version == 2:
-                text += "（更正）"
-            reports.append(
-                (
-                    item.task_id,
-                    lead_id,
-                    period.key,
-                    f"{reported.isoformat()}T16:30:00",
-                    text,
-                    state,
-                    done_date,
-                    rng.choice(_PROBLEMS) if state != "已完成" else None,
-                    "演示",
-                    version,
+            problem = rng.choice(_PROBLEMS) if state != "已完成" else None
+            for uid, role in answering:
+                batch = returns.final(uid, period.key)
+                if batch is None:
+                    continue  # the unit sent no return for the month
+                version = 2 if returns.corrected(uid, period.key) else 1
+                said = text if role == "牵头" else f"配合牵头单位推进：{text}"
+                reports.append(
+                    (
+                        item.task_id,
+                        uid,
+                        period.key,
+                        batch.at,
+                        said + ("（更正）" if version == 2 else ""),
+                        state,
+                        done_date,
+                        problem,
+                        "演示",
+                        batch.id,
+                        version,
+                    )
                 )
-            )
-        if due is not None and due < today and done is None:
-            overdue.append((item, lead_id, due))
-    supervisions = []
-    for item, lead_id, due in overdue[:2]:
-        issued = min(today - timedelta(days=5), due + timedelta(days=15))
-        level = "红" if (today - due).days > 60 else "黄"
-        supervisions.append(
-            (
-                item.task_id,
-                lead_id,
-                issued.isoformat(),
-                (issued + timedelta(days=10)).isoformat(),
-                level,
-                "已发",
-                f"完成时限 {due.isoformat()} 已过，尚未完成",
-                "请于回复期限前报送整改措施和完成时间",
-            )
-        )
-    return reports, supervisions
+        if due is not None and due < today and (done is None or done > due):
+            lead_id = next(uid for uid, role in answering if role == "牵头")
+            reason = f"完成时限 {due.isoformat()} 已过，尚未完成"
+            late.append((item.task_id, lead_id, Period.of(due), reason, "红"))
+    return reports, late

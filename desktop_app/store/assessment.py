@@ -271,6 +271,17 @@ def project_links(store: Store) -> dict[int, dict[str, str]]:
     return out
 
 
+def located_projects(store: Store) -> dict[int, set[str]]:
+    """``district unit_id -> live projects located in it`` (whatever role it has on them)."""
+    out: dict[int, set[str]] = {}
+    for unit_id, pid in store.conn.execute(
+        "SELECT p.district_id, p.id FROM project p JOIN unit u ON u.id = p.district_id"
+        " WHERE p.deleted = 0 AND u.kind = '区县'"
+    ):
+        out.setdefault(unit_id, set()).add(pid)
+    return out
+
+
 def year_investment_upto(store: Store, year: int) -> dict[str, tuple[str, float]]:
     """本年完成投资 per project: ``project_id -> (period, amount)`` of its latest report of
     ``year`` that gives one."""

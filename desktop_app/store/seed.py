@@ -375,6 +375,8 @@ def bulk_insert(store: Store, table: str, columns: tuple[str, ...], rows: Iterab
         "dependency",
         "unit",
         "indicator_value",
+        "task_report",
+        "supervision",
     }
     if table not in allowed:
         raise ValueError(table)
@@ -383,6 +385,35 @@ def bulk_insert(store: Store, table: str, columns: tuple[str, ...], rows: Iterab
         rows,
     )
     return cur.rowcount
+
+
+def batch_ids(store: Store, shas: list[str]) -> dict[str, int]:
+    """``sha256 -> id`` of the return batches already recorded for these files."""
+    out: dict[str, int] = {}
+    for i in range(0, len(shas), 500):
+        chunk = shas[i : i + 500]
+        out.update(
+            store.conn.execute(
+                "SELECT sha256, min(id) FROM import_batch WHERE kind = 'return'"
+                f" AND sha256 IN ({','.join('?' * len(chunk))}) GROUP BY sha256",
+                chunk,
+            ).fetchall()
+        )
+    return out
+
+
+def insert_import_batches(store: Store, rows: list[tuple]) -> list[int]:
+    """Insert demo import batches ``(at, user, kind, file_name, sha256, unit_id, period,
+    counts)`` inside the current transaction; their ids, in order."""
+    assert store.in_write, "insert_import_batches must run inside store.write()"
+    return [
+        store.conn.execute(
+            "INSERT INTO import_batch (at, user, kind, file_name, sha256, unit_id, period, counts)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            (*r[:7], json.dumps(r[7], ensure_ascii=False)),
+        ).lastrowid
+        for r in rows
+    ]
 
 
 def assign_plan(store: Store, project_ids: list[str]) -> None:

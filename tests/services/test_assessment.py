@@ -233,3 +233,27 @@ def test_a_year_without_its_own_rules_carries_on_the_last_ones(year):
     assert "2025年内" not in a.rules.formula("timeliness")  # the formulas speak of 2026
     save_rules(year, RuleSet.default(2026))
     assert rules_text(assess(year, 2026, today=TODAY)) == "已设置"
+
+
+def test_a_district_counts_its_located_projects_also_where_it_is_responsible(year):
+    # P7, led by 市交通运输局, lies in 旌阳区, which is also its 责任单位 (as districts often
+    # are): 旌阳区's 年度投资完成率 counts it as a project located in it.
+    c = year.conn
+    with year.write():
+        c.execute(
+            "INSERT INTO project (id, code, name, stage, planned_start, planned_end,"
+            " percent_complete, district_id) VALUES ('P7', 'P7', '项目P7', '在建', '2026-01-01',"
+            " '2027-12-31', 40, ?)",
+            (JY,),
+        )
+        c.execute("INSERT INTO project_unit VALUES ('P7', ?, '牵头')", (JT,))
+        c.execute("INSERT INTO project_unit VALUES ('P7', ?, '责任')", (JY,))
+        c.execute("INSERT INTO project_annual_target VALUES ('P7', 2026, 1000, NULL)")
+        c.execute(
+            "INSERT INTO progress_report (project_id, period, investment_this_year)"
+            " VALUES ('P7', '2026-11', 1000)"
+        )
+    item = assess(year, 2026, today=TODAY).unit("旌阳区").items[4]
+    assert item.item == "investment"
+    assert (item.numerator, item.denominator) == (2500 + 1000, 3500 + 1000)
+    assert any(e.label.startswith("P7 项目P7（属地）") for e in item.evidence)

@@ -1,5 +1,5 @@
-"""The demo's year: a list of the plan's tasks and demo projects, a year of task reports (late,
-corrected, done on time and late, 未完成) and task 督办."""
+"""The demo's year: a list of the plan's tasks and demo projects, a year of task reports (in the
+units' returns, corrected, done on time and late, 未完成) and task 督办."""
 
 from __future__ import annotations
 
@@ -37,11 +37,15 @@ def test_the_demo_makes_the_years_list_with_reports_and_supervision(store):
     done = {r["task_id"]: date.fromisoformat(r["done_date"]) for r in reports if r["done_date"]}
     assert any(d <= due[t] for t, d in done.items())
     assert any(d > due[t] for t, d in done.items())
-    # Most came in on the 3rd of the next month, some late, on the 12th.
-    days = {r["reported_at"][8:10] for r in reports}
-    assert days == {"03", "12"}
+    # Each came in with its unit's return for the month (see test_demo_returns.py).
+    batches = {b["id"]: b for b in store.query("SELECT * FROM import_batch WHERE kind = 'return'")}
+    assert all(
+        (batches[r["batch_id"]]["unit_id"], batches[r["batch_id"]]["at"])
+        == (r["unit_id"], r["reported_at"])
+        for r in reports
+    )
     sup = store.query("SELECT * FROM supervision WHERE task_id IS NOT NULL")
-    assert len(sup) == 2 and all(s["project_id"] is None and s["unit_id"] for s in sup)
+    assert sup and all(s["project_id"] is None and s["unit_id"] for s in sup)
     # Another demo run leaves the year's list as it is.
     generate_demo(store, 5, today=TODAY)
     assert len(list_items(store, 2026)) == 50

@@ -224,7 +224,7 @@ class AnnualListPage(QWidget):
                         "、".join(item.responsible),
                         item.due_text or "",
                         item.expected or "",
-                        plain_number(item.planned_investment)
+                        plain_number(round(item.planned_investment, 2))  # 万元 to the 元 hundred
                         if project and item.planned_investment is not None
                         else "",
                         item.target_stage or "",

@@ -74,3 +74,46 @@ def test_an_entry_of_another_plan_is_refused_by_name(store, two_plans):
     with pytest.raises(UserError, match=f"项目「{old.name}」属于规划"):
         annual.add_items(store, 2026, [("项目", old.id)])
     assert store.query("SELECT * FROM annual_item") == before
+
+
+def test_a_list_file_naming_another_plans_task_is_refused_on_its_row(store, two_plans, tmp_path):
+    from openpyxl import load_workbook
+
+    from desktop_app.exchange.annual_list import export_list, read_list
+
+    annual.create_list(store, 2026)
+    ours = next(c for c in astore.candidates(store) if c.kind == "任务")
+    annual.add_items(store, 2026, [("任务", ours.id)])
+    offered = {c.id for c in astore.candidates(store) if c.kind == "任务"}
+    left = next(
+        r
+        for r in store.query("SELECT id, code, title FROM task WHERE plan_id = 1")
+        if r["id"] not in offered
+    )
+    path = export_list(store, 2026, tmp_path / "清单.xlsx")
+    wb = load_workbook(path)
+    ws = wb.active
+    header = [c.value for c in ws[3]]
+    row = ws.max_row + 1
+    values = {"序号": 2, "任务/项目": left["title"], "牵头单位": "市发展改革委"}
+    values |= {"完成时限": "年底前", "编码": left["code"]}
+    for title, value in values.items():
+        ws.cell(row, header.index(title) + 1, value)
+    wb.save(path)
+    before = store.query("SELECT * FROM annual_item")
+    preview = read_list(store, path, year=2026)
+    [error] = preview.all_errors
+    assert error.cell.endswith(str(row))
+    assert f"任务「{left['code']} {left['title']}」属于规划" in error.message
+    assert "不是当前规划的任务" in error.message
+    with pytest.raises(UserError):
+        annual.apply_import(store, preview)
+    assert store.query("SELECT * FROM annual_item") == before
+    # Named without its code, the old task is not matched by name either: a new task of the
+    # plan worked on (the preview says so), never the closed plan's.
+    ws.cell(row, header.index("编码") + 1).value = None
+    wb.save(path)
+    again = read_list(store, path, year=2026)
+    assert again.all_errors == []
+    added = next(r for r in again.rows if r.name == left["title"])
+    assert added.new_task and added.task_id is None

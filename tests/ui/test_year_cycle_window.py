@@ -21,6 +21,7 @@ from test_annual_page import answer_next_dialog, ok  # noqa: E402
 from test_month_end import button, click  # noqa: E402
 from test_month_end_tasks import fill_tasks, run_wizard  # noqa: E402
 
+from desktop_app.exchange.task_sheet import TASK_SHEET  # noqa: E402
 from desktop_app.store import annual as astore  # noqa: E402
 from desktop_app.ui.exchange.wizard import ImportWizard  # noqa: E402
 from desktop_app.ui.main_window import MainWindow  # noqa: E402
@@ -155,6 +156,12 @@ def test_a_year_of_the_list_through_the_window(qtbot, window, store, tmp_path, m
         returns / "广汉市 11月.xlsx",
         {(t1, "state"): "基本完成", (t2, "done_date"): "下旬"},
     )
+    # The clerk also types 什邡市's task under its list, as if it were 广汉市's to report.
+    wb = openpyxl.load_workbook(gh)
+    extra = max(task_rows(gh).values()) + 1
+    wb[TASK_SHEET][f"{tcol('code')}{extra}"] = t3
+    wb[TASK_SHEET][f"{tcol('state')}{extra}"] = "已完成"
+    wb.save(gh)
     wizard = run_wizard(qtbot, window, page, [jy, sf, gh], monkeypatch)
     files = [wizard.preview_files.item(i).text() for i in range(wizard.preview_files.count())]
     wizard.preview_files.setCurrentRow(next(i for i, f in enumerate(files) if GH in f))
@@ -164,6 +171,9 @@ def test_a_year_of_the_list_through_the_window(qtbot, window, store, tmp_path, m
     }
     rows = task_rows(gh)
     state_cell, date_cell = f"{tcol('state')}{rows[t1]}", f"{tcol('done_date')}{rows[t2]}"
+    code_cell = f"{tcol('code')}{rows[t3]}"
+    not_ours = errors.pop(f"重点任务!{code_cell}")
+    assert "不在「广汉市」2026年度重点任务清单的任务中" in not_ours
     assert errors == {
         f"重点任务!{state_cell}": f"重点任务!{state_cell} 完成情况「基本完成」不是可选的完成情况，"
         "请从列表中选择：未启动/推进中/已完成/未完成",

@@ -514,9 +514,15 @@ def _parse(store, preview: ListPreview, rows, start: int, cols: dict[str, int], 
     projects = store.query("SELECT id, code, name FROM project WHERE deleted = 0")
     by_code = {t["code"]: ("任务", t["id"], t["code"], t["title"]) for t in tasks}
     by_code.update({p["code"]: ("项目", p["id"], p["code"], p["name"]) for p in projects})
+    # The plan worked on (and what the year's list holds already): a name is matched among
+    # these only; a code of another plan's task or project is refused on its row.
+    allowed = {("task" if c.kind == "任务" else "project", c.id) for c in astore.candidates(store)}
+    allowed |= {i.key for i in astore.list_items(store, preview.year)}
     by_name: dict[str, list] = {}
     by_similar: dict[str, list] = {}
     for kind, key, code, name in by_code.values():
+        if ("task" if kind == "任务" else "project", key) not in allowed:
+            continue
         by_name.setdefault(name_key(name), []).append((kind, key, code, name))
         by_similar.setdefault(similar_key(name), []).append((kind, key, code, name))
     units = list_units(store)
@@ -631,6 +637,21 @@ def _parse(store, preview: ListPreview, rows, start: int, cols: dict[str, int], 
                 )
             last_seq = seq
         _match(preview, lr, cell(values, "code"), cols, by_code, by_name, by_similar, choices)
+        if lr.key is not None and not lr.new_task and lr.key not in allowed:
+            other = astore.plan_of_entry(store, lr.kind, lr.task_id or lr.project_id)
+            where = f"属于规划「{other[1]}」，" if other else ""
+            lr.errors.append(
+                _error(
+                    preview,
+                    sheet_row,
+                    cols.get("code", cols["name"]),
+                    "编码",
+                    lr.code or name,
+                    f"{lr.kind}「{lr.code} {name}」{where}不是当前规划的{lr.kind}，不能列入本年清单。"
+                    "请删除这一行，或先在“规划”页选择它所属的规划。",
+                )
+            )
+            continue
         if lr.key is not None:
             if lr.key in seen:
                 lr.errors.append(

@@ -44,7 +44,7 @@ from ..services.progress import Progress, no_progress
 from ..store import Store
 from ..store import exchange as xstore
 from ..store import task_returns as tstore
-from ..store.plans import closed_project_plans
+from ..store.plans import closed_project_plans, closed_task_plans
 from ..store.units import find_unit, get_unit
 from .change_requests import PLANNING_KEYS, classify_planning, planning_columns, read_planning
 from .columns import (
@@ -841,6 +841,7 @@ def _task_context(store: Store, unit: Unit, period: str, template_id: str | None
         states=tstore.task_states(store, unit.id, period),
         issued=tstore.issued_tasks(store, template_id) if template_id else {},
         today=date.today(),
+        closed=closed_task_plans(store),
     )
 
 

@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..domain.fields import NAME_LIMIT, REPORT_TEXT_LIMIT
 from ..domain.parsing import ParseError, clean_text, is_blank, normalize_text, parse_date
+from ..domain.plans import closed_message
 from ..domain.task_status import STATES, DueError, parse_due
 from .columns import FIRST_DATA_ROW, HEADER_ROW, SHEET_PASSWORD, Column, column_letter
 from .workbook_safety import ExcelError
@@ -284,6 +285,7 @@ class TaskContext:
     states: dict  # task id -> TaskNow
     issued: dict  # task id -> IssuedTask
     today: date
+    closed: dict = field(default_factory=dict)  # task id -> its closed plan's title
 
 
 _NOTE = re.compile(
@@ -411,6 +413,8 @@ def parse_task_sheet(preview, sheet: str, rows: list[list], ctx: TaskContext, ce
         ref = f"{letters['code']}{excel_row}"
         if found is None:
             reason = f"任务编号「{code}」不存在。请核对编号，不要修改模板中的任务编号。"
+        elif task_id in ctx.closed:
+            reason = closed_message(f"重点任务「{code} {found[1]}」", ctx.closed[task_id])
         elif line is None:
             reason = (
                 f"任务「{code} {found[1]}」不在「{ctx.unit}」{ctx.year}年度重点任务清单的任务中"

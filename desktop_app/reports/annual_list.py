@@ -92,7 +92,7 @@ def render_annual_list(
                     "、".join(item.responsible),
                     item.due_text or "",
                     item.expected or "",
-                    plain_number(item.planned_investment)
+                    plain_number(round(item.planned_investment, 2))
                     if project and item.planned_investment is not None
                     else "",
                     item.target_stage or "" if project else "",

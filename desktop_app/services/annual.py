@@ -125,6 +125,12 @@ def add_items(
         for kind, key in entries:
             cand = headings.get((kind, key))
             if cand is None:
+                other = astore.plan_of_entry(store, kind, key)
+                if other is not None:
+                    raise UserError(
+                        f"{kind}「{other[0]}」属于规划「{other[1]}」，不是当前规划的{kind}，"
+                        "不能加入本年清单。请先在“规划”页选择它所属的规划。"
+                    )
                 raise NotFoundError(f"找不到要加入清单的{kind}（{key}）。")
             if (("task", key) if kind == "任务" else ("project", key)) in present:
                 raise UserError(f"「{cand.name}」已在 {year} 年清单中。")

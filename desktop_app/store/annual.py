@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .database import Store, WriteContext
+from .plans import scope_sql, task_scope_sql, viewed_plan_id
 
 ROLE_ORDER = "CASE {t}.role WHEN '牵头' THEN 0 WHEN '责任' THEN 1 ELSE 2 END"
 
@@ -93,7 +94,8 @@ def list_years(store: Store) -> list[int]:
 
 
 def first_plan_id(store: Store) -> int | None:
-    return store.scalar("SELECT id FROM plan ORDER BY start_year DESC, id LIMIT 1")
+    """The plan a new list (and a task new on it) belongs to: the plan worked on."""
+    return viewed_plan_id(store)
 
 
 def insert_list(store: Store, year: int, plan_id: int | None, title: str) -> None:
@@ -286,24 +288,41 @@ def chapter_titles(store: Store) -> dict[int, str]:
 
 
 def candidates(store: Store) -> list[Candidate]:
-    """Every task and (not deleted) project, in the plan's order, with its chapter as heading."""
+    """The tasks and (not deleted) projects of the plan worked on (``plans.viewed_plan_id``:
+    those of other plans are not offered), in the plan's order, with its chapter as heading."""
     chapters = chapter_titles(store)
+    tscope, targs = task_scope_sql(store, "t")
+    pscope, pargs = scope_sql(store, "p")
     tasks = store.conn.execute(
         "SELECT t.id, t.code, t.title, t.section_id,"
         " (SELECT u.name FROM task_unit tu JOIN unit u ON u.id = tu.unit_id"
         "  WHERE tu.task_id = t.id AND tu.role = '牵头')"
-        " FROM task t ORDER BY t.source_line IS NULL, t.source_line, t.code"
+        f" FROM task t {'WHERE ' + tscope if tscope else ''}"
+        " ORDER BY t.source_line IS NULL, t.source_line, t.code",
+        targs,
     ).fetchall()
     projects = store.conn.execute(
         "SELECT p.id, p.code, p.name, p.section_id,"
         " (SELECT u.name FROM project_unit pu JOIN unit u ON u.id = pu.unit_id"
         "  WHERE pu.project_id = p.id AND pu.role = '牵头'), p.category"
-        " FROM project p WHERE p.deleted = 0 ORDER BY p.code"
+        f" FROM project p WHERE p.deleted = 0 {'AND ' + pscope if pscope else ''}"
+        " ORDER BY p.code",
+        pargs,
     ).fetchall()
     return [Candidate("任务", i, c, n, chapters.get(s), lead) for i, c, n, s, lead in tasks] + [
         Candidate("项目", i, c, n, chapters.get(s) or cat, lead)
         for i, c, n, s, lead, cat in projects
     ]
+
+
+def plan_of_entry(store: Store, kind: str, key: object) -> tuple[str, str] | None:
+    """``(name, plan title)`` of a task (``kind`` 任务) or project in some plan, else None."""
+    sql = (
+        "SELECT t.title, p.title FROM task t JOIN plan p ON p.id = t.plan_id WHERE t.id = ?"
+        if kind == "任务"
+        else "SELECT x.name, p.title FROM project x JOIN plan p ON p.id = x.plan_id WHERE x.id = ?"
+    )
+    return store.conn.execute(sql, (key,)).fetchone()
 
 
 def task_heading(store: Store, task_id: int) -> str | None:

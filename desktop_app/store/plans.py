@@ -88,6 +88,19 @@ def scope_sql(store: Store, alias: str = "p", plan_id: int | None = None) -> tup
     )
 
 
+def task_scope_sql(store: Store, alias: str = "t", plan_id: int | None = None) -> tuple[str, tuple]:
+    """``scope_sql`` for tasks: the viewed plan's own, those it carried into the next, and any
+    not assigned to a plan; ``("", ())`` when the database holds no plan."""
+    pid = plan_id if plan_id is not None else viewed_plan_id(store)
+    if pid is None:
+        return "", ()
+    return (
+        f"({alias}.plan_id = ? OR {alias}.plan_id IS NULL OR {alias}.id IN"
+        " (SELECT task_id FROM carryover WHERE kind = 'task' AND from_plan_id = ?))",
+        (pid, pid),
+    )
+
+
 def plan_of_project(store: Store, project_id: str) -> tuple[str, str, str] | None:
     """``(project name, plan title, plan status)`` of a project's plan (``None``: no plan)."""
     return store.conn.execute(
@@ -136,6 +149,16 @@ def closed_project_plans(store: Store) -> dict[str, str]:
     return dict(
         store.conn.execute(
             "SELECT x.id, p.title FROM project x JOIN plan p ON p.id = x.plan_id WHERE p.status = ?",
+            (CLOSED,),
+        )
+    )
+
+
+def closed_task_plans(store: Store) -> dict[int, str]:
+    """``task id -> plan title`` of the tasks whose plan is closed."""
+    return dict(
+        store.conn.execute(
+            "SELECT t.id, p.title FROM task t JOIN plan p ON p.id = t.plan_id WHERE p.status = ?",
             (CLOSED,),
         )
     )

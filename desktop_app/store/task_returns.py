@@ -15,6 +15,7 @@ from datetime import date
 
 from ..domain.parsing import from_iso
 from .database import Store
+from .plans import refuse_closed_task
 
 # The roles that report on a task, as for projects: 配合单位 support it but do not report.
 REPORTING_ROLES = ("牵头", "责任")
@@ -205,6 +206,7 @@ def write_task_reports(
     written = 0
     with store.write(source="导入", batch_id=batch_id) as tx:
         for row in rows:
+            refuse_closed_task(store, row.task_id)  # validation names the row; this holds anyway
             values = {k: row.values.get(k) for k in TASK_REPORT_FIELDS}
             stored = {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
             old = store.conn.execute(

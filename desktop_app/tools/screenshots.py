@@ -1,7 +1,9 @@
 """Render every main view and the main dialogs offscreen to PNG, one file per view.
 
 Usage: ``python -m desktop_app.tools.screenshots OUTDIR``. Works on a temporary copy of the
-built-in plan dataset with a fixed "today" (2026-12-06), so the pictures are reproducible.
+built-in plan dataset with 20 demo projects and the demo's year's list (its tasks, reports and
+督办) and a fixed
+"today" (2026-12-06), so the pictures are reproducible.
 Pages that are not installed are skipped.
 
 Each screen an office commonly has is rendered by a child process of its own (Qt fixes the
@@ -22,6 +24,7 @@ from datetime import date
 from pathlib import Path
 
 TODAY = date(2026, 12, 6)
+DEMO_PROJECTS = 20  # the demo list takes its projects from these
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,18 @@ def _save(widget, out: Path, name: str, app) -> Path:
     return path
 
 
+def demo_database(path: Path):
+    """The built-in plan dataset with the demo's projects and year's list (tasks, reports,
+    督办), so that 年度清单, 督办预警 and 首页 show tasks, lights and rates rather than their
+    empty states."""
+    from ..services.demo import generate_demo
+    from ..services.setup import init_database
+
+    store, _ = init_database(path)
+    generate_demo(store, DEMO_PROJECTS, today=TODAY)
+    return store
+
+
 def render_all(out: Path) -> list[Path]:
     """Write the PNGs into ``out``; returns their paths."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -100,7 +115,6 @@ def render_all(out: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
     from .. import APP_NAME
-    from ..services.setup import init_database
     from ..store.projects import list_projects
     from ..ui.fonts import apply_app_font
     from ..ui.window_geometry import install_dialog_fitter
@@ -112,7 +126,7 @@ def render_all(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="screenshots-"))
     os.environ["CHENGDE_DATA_DIR"] = str(work / "userdata")
-    store, _ = init_database(work / "项目库.db")
+    store = demo_database(work / "项目库.db")
 
     from ..ui.backups import BackupsDialog
     from ..ui.editor.dialog import ProjectEditor

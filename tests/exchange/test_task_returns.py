@@ -689,3 +689,30 @@ def test_a_correction_over_the_offices_hand_edit_is_a_conflict(tasks, store):
     assert (
         task_report(store, "RW04-1-3", UNIT, PERIOD)["progress_text"] == "规划已报批（办公室核实）"
     )
+
+
+def test_a_task_of_a_closed_plan_is_refused_row_by_row_and_nothing_is_written(tasks, store):
+    from desktop_app.domain.errors import UserError
+    from desktop_app.services import plans
+    from desktop_app.store.task_returns import TaskReportWrite, write_task_reports
+
+    path = tasks.edit({("RW04-1-2", "state"): "已完成", ("RW04-1-2", "done_date"): "2026-11-20"})
+    plans.close_plan(store, 1)
+    before = state_of(store)
+    outcome = import_return(store, path)
+    assert outcome.status != "applied"
+    row = task_rows(path)["RW04-1-2"]
+    messages = [e.message for e in outcome.preview.all_errors if e.cell == f"{tcol('code')}{row}"]
+    assert len(messages) == 1, outcome.preview.all_errors
+    assert "重点任务「RW04-1-2 加密多通道多节点公路路网」属于已关闭的规划" in messages[0]
+    assert messages[0].startswith(f"{TASK_SHEET}!{tcol('code')}{row} ")
+    assert state_of(store) == before
+    assert task_report(store, "RW04-1-2", UNIT, PERIOD) is None
+    # The writing itself holds the line too (a preview read before the plan was closed).
+    task_id = store.scalar("SELECT id FROM task WHERE code = 'RW04-1-2'")
+    unit_id = store.scalar("SELECT id FROM unit WHERE name = ?", (UNIT,))
+    with pytest.raises(UserError, match="属于已关闭的规划"):
+        write_task_reports(
+            store, unit_id, PERIOD, [TaskReportWrite(task_id, {"state": "已完成"})], batch_id=None
+        )
+    assert state_of(store) == before

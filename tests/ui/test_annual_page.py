@@ -53,14 +53,18 @@ def ok(dialog) -> None:
 
 
 def entries(page) -> list[list[str]]:
-    """What the tree shows: a heading's text, or an entry's cells."""
+    """What the tree shows: a heading's text, or an entry's cells (without its light and
+    reason: see ``lights``)."""
+    from desktop_app.ui.annual.page import LIGHT_COL, REASON_COL
+
+    shown = [c for c in range(page.tree.columnCount()) if c not in (LIGHT_COL, REASON_COL)]
     out = []
     for n in range(page.tree.topLevelItemCount()):
         top = page.tree.topLevelItem(n)
         out.append([top.text(0)])
         for k in range(top.childCount()):
             child = top.child(k)
-            out.append([child.text(c) for c in range(page.tree.columnCount())])
+            out.append([child.text(c) for c in shown])
     return out
 
 

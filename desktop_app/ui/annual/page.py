@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 
 from ...domain.errors import UserError
 from ...domain.money import plain_number
+from ...domain.status import LIGHT_COLORS, LIGHT_NAMES
+from ...domain.task_status import TASK_LIGHT_NAMES
 from ...exchange.annual_list import cn_number, export_list, grouped, read_list
 from ...reports.annual_list import render_annual_list
-from ...services import annual
+from ...services import annual, task_monitoring
 from ...services.changes import Changes
 from ...store import annual as astore
 from ...store.units import list_units
@@ -48,13 +50,16 @@ COLUMNS = (
     "序号",
     "任务/项目",
     "类型",
+    "状态",
     "牵头单位",
     "责任单位",
     "完成时限",
     "预期成果 / 形象进度目标",
     "年度投资（万元）",
     "目标阶段",
+    "状态说明",
 )
+LIGHT_COL, REASON_COL = 3, len(COLUMNS) - 1
 ITEM_ROLE = Qt.UserRole + 1
 EXCEL_FILTER = "Excel 工作簿 (*.xlsx *.xls *.xlsm *.et)"
 
@@ -91,6 +96,12 @@ class AnnualListPage(QWidget):
         self.title.setFont(font)
         self.status = QLabel()
         self.status.setObjectName("annual_status")
+        # The list's rates, as 首页, the overall sheet and the 通报 give them (one computation:
+        # services.task_monitoring).
+        self.rates = QLabel()
+        self.rates.setObjectName("annual_rates")
+        self.rates.setWordWrap(True)
+        self.figures: task_monitoring.YearFigures | None = None
         self.message = QLabel()
         self.message.setObjectName("annual_message")
         self.message.setWordWrap(True)
@@ -130,7 +141,7 @@ class AnnualListPage(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(36)
-        for col, width in enumerate((64, 0, 40, 124, 130, 84, 0, 112, 60)):
+        for col, width in enumerate((64, 0, 40, 92, 110, 120, 84, 0, 90, 60, 0)):
             if width:
                 self.tree.setColumnWidth(col, width)
                 header.setSectionResizeMode(col, QHeaderView.Interactive)
@@ -159,6 +170,7 @@ class AnnualListPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(edits)
+        layout.addWidget(self.rates)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.message)
         self.reload()
@@ -188,6 +200,7 @@ class AnnualListPage(QWidget):
                 if self.current.issued
                 else "草稿（未印发）"
             )
+        lights = self._lights()
         bold = QFont(self.tree.font())
         bold.setBold(True)
         fill = QBrush(QColor("#EEF2F7"))
@@ -206,28 +219,79 @@ class AnnualListPage(QWidget):
                         str(item.seq),
                         item.name,
                         item.kind,
+                        "",
                         item.lead or "（未定）",
                         "、".join(item.responsible),
                         item.due_text or "",
                         item.expected or "",
-                        plain_number(item.planned_investment)
+                        plain_number(round(item.planned_investment, 2))  # 万元 to the 元 hundred
                         if project and item.planned_investment is not None
                         else "",
                         item.target_stage or "",
+                        "",
                     ],
                 )
                 row.setData(0, ITEM_ROLE, item.id)
                 row.setToolTip(1, f"{item.code}　{item.name}")
-                row.setToolTip(6, item.expected or "")
-                row.setTextAlignment(7, Qt.AlignRight | Qt.AlignVCenter)
+                row.setToolTip(7, item.expected or "")
+                row.setTextAlignment(8, Qt.AlignRight | Qt.AlignVCenter)
+                self._show_light(row, lights.get(item.key))
                 if item.lead is None:
-                    row.setForeground(3, QBrush(QColor("#C00000")))
+                    row.setForeground(4, QBrush(QColor("#C00000")))
                 if item.carried_from:
                     row.setToolTip(0, "由上年清单结转")
                 if item.id in selected:
                     row.setSelected(True)
         self.tree.expandAll()
         self._update_buttons()
+
+    def _lights(self) -> dict[tuple[str, object], tuple[str, str, str, tuple[str, ...]]]:
+        """Each entry's ``(light, word, reason, reasons)`` by its key, and the list's rates in
+        ``self.rates``: a task's from the year-list monitoring (the light 督办预警 shows), a
+        project's from the projects' monitoring (the register's light)."""
+        self.figures = None
+        if self.current is None or not self.items:
+            self.rates.setText("")
+            return {}
+        today = self.ctx.today()
+        monitor = task_monitoring.task_statuses(self.ctx.store, today, year=self.year)
+        self.figures = task_monitoring.year_figures(
+            self.ctx.store, today, year=self.year, monitor=monitor
+        )
+        self.rates.setText(task_monitoring.summary_line(self.figures))
+        out: dict[tuple[str, object], tuple[str, str, str, tuple[str, ...]]] = {}
+        for r in monitor.rows:
+            st = r.status
+            out[("task", r.task.task_id)] = (st.light, r.category, st.reason, st.reasons)
+        wanted = {i.project_id for i in self.items if i.project_id}
+        if wanted:
+            for s in self.ctx.project_statuses():
+                if s.project.id in wanted:
+                    st = s.status
+                    name = LIGHT_NAMES[st.light]
+                    out[("project", s.project.id)] = (st.light, name, st.reason, st.reasons)
+        return out
+
+    @staticmethod
+    def _show_light(row: QTreeWidgetItem, found) -> None:
+        if found is None:
+            return
+        light, word, reason, reasons = found
+        row.setText(LIGHT_COL, f"● {word}")
+        row.setForeground(LIGHT_COL, QBrush(QColor(LIGHT_COLORS[light])))
+        names = TASK_LIGHT_NAMES if row.text(2) == "任务" else LIGHT_NAMES
+        row.setToolTip(LIGHT_COL, names.get(light, ""))
+        row.setText(REASON_COL, reason)
+        row.setToolTip(REASON_COL, "\n".join(reasons) or reason)
+
+    def light_of(self, name: str) -> tuple[str, str]:
+        """(状态, 状态说明) as the table shows them for the entry called ``name``."""
+        for n in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(n)
+            for k in range(top.childCount()):
+                if top.child(k).text(1) == name:
+                    return top.child(k).text(LIGHT_COL), top.child(k).text(REASON_COL)
+        raise KeyError(name)
 
     def selected_ids(self) -> list[int]:
         return [i.data(0, ITEM_ROLE) for i in self.tree.selectedItems() if i.data(0, ITEM_ROLE)]

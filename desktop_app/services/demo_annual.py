@@ -43,9 +43,10 @@ def generate_demo_list(store: Store, today: date, *, seed_value: int = 2026) -> 
     rng = random.Random(seed_value)
     cands = astore.candidates(store)
     tasks = [c for c in cands if c.kind == "任务"]
-    demo_projects = [c for c in cands if c.kind == "项目" and c.code.startswith("DEMO-")] or [
-        c for c in cands if c.kind == "项目"
-    ]
+    # Projects finished before the year have no target left in it.
+    open_ids = astore.unfinished_project_ids(store, year)
+    projects = [c for c in cands if c.kind == "项目" and c.id in open_ids]
+    demo_projects = [c for c in projects if c.code.startswith("DEMO-")] or projects
     if not tasks and not demo_projects:
         return 0
     units = list_units(store, include_inactive=False)

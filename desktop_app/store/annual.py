@@ -479,3 +479,15 @@ def restore_list_state(
 def reports_of(store: Store, task_ids: set[int]) -> int:
     tq, tp = _in(sorted(task_ids))
     return int(store.scalar(f"SELECT count(*) FROM task_report WHERE task_id IN ({tq})", tp))
+
+
+def unfinished_project_ids(store: Store, year: int) -> set[str]:
+    """Projects not finished before ``year``: those a year's list can still set targets for."""
+    return {
+        pid
+        for (pid,) in store.conn.execute(
+            "SELECT id FROM project WHERE deleted = 0"
+            " AND (stage IS NOT '竣工' OR actual_end IS NULL OR actual_end >= ?)",
+            (f"{year:04d}-01-01",),
+        )
+    }

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import UserError
-from ...domain.money import plain_number
+from ...domain.money import format_wan_column
 from ...domain.status import LIGHT_COLORS, LIGHT_NAMES
 from ...domain.task_status import TASK_LIGHT_NAMES
 from ...exchange.annual_list import cn_number, export_list, grouped, read_list
@@ -224,7 +224,9 @@ class AnnualListPage(QWidget):
                         "、".join(item.responsible),
                         item.due_text or "",
                         item.expected or "",
-                        plain_number(round(item.planned_investment, 2))  # 万元 to the 元 hundred
+                        format_wan_column(
+                            item.planned_investment
+                        )  # 万元, two decimals as every amount column
                         if project and item.planned_investment is not None
                         else "",
                         item.target_stage or "",

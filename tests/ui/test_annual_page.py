@@ -132,7 +132,7 @@ def test_a_list_is_made_filled_and_issued_with_the_buttons(qtbot, window, store)
     answer_next_dialog(project)
     qtbot.mouseClick(page.edit_button, Qt.LeftButton)
     row = next(r for r in entries(page) if len(r) > 1 and r[2] == "项目")
-    assert row[6:9] == ["完成主体工程 60%", "25000", "在建"]
+    assert row[6:9] == ["完成主体工程 60%", "25,000.00", "在建"]
 
     # A task of the office's own.
     def new_task(dialog):
@@ -203,7 +203,7 @@ def test_export_import_and_print_from_the_page(
     qtbot.waitUntil(lambda: not page.busy, timeout=60000)
     assert "修改 1 项" in seen[0]
     row = next(r for r in entries(page) if len(r) > 1 and r[1] == "成德大道北延线")
-    assert row[5] == "9月底前" and row[7] == "15000"
+    assert row[5] == "9月底前" and row[7] == "15,000.00"
     assert "已导入「清单.xlsx」" in page.message.text()
 
     # A file with an error: the preview says so and its 导入 button cannot be pressed.
@@ -340,12 +340,12 @@ def test_edits_and_imports_are_undone_from_the_edit_menu(
     def road():
         return next(r for r in entries(page) if len(r) > 1 and r[1] == "成德大道北延线")
 
-    assert road()[5] == "10月底前" and road()[7] == "20000"
+    assert road()[5] == "10月底前" and road()[7] == "20,000.00"
     assert window.act_undo.text().startswith("撤销")
     window.act_undo.trigger()
     assert road()[5] == "年底前" and road()[7] == "12000"
     window.act_redo.trigger()
-    assert road()[5] == "10月底前" and road()[7] == "20000"
+    assert road()[5] == "10月底前" and road()[7] == "20,000.00"
 
     # An import that adds a new task, undone: the task is gone again.
     xlsx = tmp_path / "清单.xlsx"

@@ -343,7 +343,7 @@ def test_edits_and_imports_are_undone_from_the_edit_menu(
     assert road()[5] == "10月底前" and road()[7] == "20,000.00"
     assert window.act_undo.text().startswith("撤销")
     window.act_undo.trigger()
-    assert road()[5] == "年底前" and road()[7] == "12000"
+    assert road()[5] == "年底前" and road()[7] == "12,000.00"
     window.act_redo.trigger()
     assert road()[5] == "10月底前" and road()[7] == "20,000.00"
 

@@ -36,6 +36,8 @@ from ..domain.unit_names import UnitNames
 from ..saving import check_target, save_file
 from ..store import Store
 from ..store import annual as astore
+from ..store.projects import project_names
+from ..store.tasks import task_titles
 from ..store.units import list_units, merged_into
 from .cell_text import cell_text
 from .columns import column_letter
@@ -510,8 +512,8 @@ def read_list(
 
 
 def _parse(store, preview: ListPreview, rows, start: int, cols: dict[str, int], choices) -> None:
-    tasks = store.query("SELECT id, code, title FROM task")
-    projects = store.query("SELECT id, code, name FROM project WHERE deleted = 0")
+    tasks = task_titles(store)
+    projects = project_names(store)
     by_code = {t["code"]: ("任务", t["id"], t["code"], t["title"]) for t in tasks}
     by_code.update({p["code"]: ("项目", p["id"], p["code"], p["name"]) for p in projects})
     # The plan worked on (and what the year's list holds already): a name is matched among
@@ -894,7 +896,7 @@ def _diff(store: Store, preview: ListPreview) -> None:
     if lst and preview.title and preview.title != lst.title:
         preview.title_change = (lst.title, preview.title)
     by_key = {i.key: i for i in items}
-    unit_names = dict(store.conn.execute("SELECT id, name FROM unit").fetchall())
+    unit_names = {u.id: u.name for u in list_units(store)}
     matched = set()
     for lr in preview.rows:
         item = by_key.get(lr.key) if lr.key else None

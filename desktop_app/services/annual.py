@@ -15,6 +15,7 @@ from ..domain.validation import unit_links_problems
 from ..store import Store
 from ..store import annual as astore
 from ..store import projects as project_store
+from ..store.units import list_units
 from .changes import Changes
 
 TITLE = "{year}年成德同城化发展年度目标和重点任务清单"
@@ -360,7 +361,7 @@ def apply_targets(store: Store, tx, item: astore.AnnualItem, t: Targets) -> Chan
 
 
 def _units_text(store: Store, links: list[tuple[int, str]]) -> str | None:
-    names = dict(store.conn.execute("SELECT id, name FROM unit").fetchall())
+    names = {u.id: u.name for u in list_units(store)}
     order = {"牵头": 0, "责任": 1, "配合": 2}
     return (
         "；".join(
@@ -561,12 +562,10 @@ def run_undoable(
         items = astore.list_items(store, year)
         tasks = {i.task_id for i in items if i.task_id is not None} | set(task_ids)
         projects = {i.project_id for i in items if i.project_id is not None} | set(project_ids)
-        last_task = store.scalar("SELECT COALESCE(MAX(id), 0) FROM task")
+        last_task = astore.last_task_id(store)
         before = astore.list_state(store, year, tasks, projects)
         result = op()
-        new_tasks = {
-            r[0] for r in store.conn.execute("SELECT id FROM task WHERE id > ?", (last_task,))
-        }
+        new_tasks = astore.task_ids_after(store, last_task)
         tasks |= new_tasks
         after = astore.list_state(store, year, tasks, projects)
     return result, ListUndo(year, tasks, projects, before, after, new_tasks)

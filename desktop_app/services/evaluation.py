@@ -26,9 +26,16 @@ from ..reports.page import DEFAULT_ORG
 from ..saving import save_file
 from ..store import Store
 from ..store.indicators import list_indicators
-from ..store.plans import carried_out, get_plan, sections_of, task_states
+from ..store.plans import (
+    carried_in,
+    carried_out,
+    column_sections,
+    get_plan,
+    sections_of,
+    task_states,
+)
 from ..store.projects import list_projects
-from ..store.tasks import Task, list_tasks
+from ..store.tasks import Task, list_tasks, task_section_ids
 from .progress import Progress, no_progress
 
 
@@ -127,19 +134,9 @@ def evaluate(
             chapters[s["id"]] = ChapterPart(s["number"], s["title"])
     other = ChapterPart(None, "未归入章节的项目和任务")
     carried = ChapterPart(None, "从上一规划结转的项目和任务")
-    came_in = {
-        (kind, str(pid or tid))
-        for kind, pid, tid in store.conn.execute(
-            "SELECT kind, project_id, task_id FROM carryover WHERE to_plan_id = ?", (plan.id,)
-        )
-    }
+    came_in = {(kind, str(pid or tid)) for kind, pid, tid in carried_in(store, plan.id)}
     # Every plan's 专栏, to name the one a carried project was listed in.
-    columns = {
-        sid: f"专栏{number} {title}"
-        for sid, number, title in store.conn.execute(
-            "SELECT id, number, title FROM plan_section WHERE kind = '专栏'"
-        )
-    }
+    columns = {sid: f"专栏{number} {title}" for sid, number, title in column_sections(store)}
 
     def chapter_of(section_id: int | None, key: tuple[str, str]) -> ChapterPart:
         seen = 0
@@ -169,14 +166,7 @@ def evaluate(
             ProjectItem(p, result, column_of(section_id), gone["to_plan"] if gone else None)
         )
     states = task_states(store, upto=day)
-    task_sections = {
-        tid: sid
-        for tid, sid in store.conn.execute(
-            "SELECT id, section_id FROM task WHERE plan_id = ? OR id IN (SELECT task_id FROM"
-            " carryover WHERE kind = 'task' AND from_plan_id = ?)",
-            (plan.id, plan.id),
-        )
-    }
+    task_sections = task_section_ids(store, plan.id)
     for t in list_tasks(store, plan_id=plan.id):
         gone = out["task"].get(t.id)
         state = states.get(t.id, (None, None))[0]

@@ -15,6 +15,8 @@ from ..exchange.plan_workbook import read_plan, write_template
 from ..saving import save_file
 from ..store import Store, seed
 from ..store import plans as plan_store
+from ..store import projects as project_store
+from ..store.tasks import task_code_taken
 from ..store.units import list_units
 from .changes import Changes
 
@@ -164,7 +166,7 @@ def import_plan(store: Store, path: Path, *, carry: bool = True) -> ImportResult
     names.update({u.name: u.name for u in list_units(store)})
     data = read_plan(Path(path), names)
     code = data["plan"]["code"]
-    if store.scalar("SELECT 1 FROM plan WHERE code = ? COLLATE NOCASE", (code,)):
+    if plan_store.plan_code_taken(store, code):
         raise UserError(f"规划编号「{code}」已在数据库中。请在「规划」表中换一个编号。")
     source: PlanInfo | None = None
     if carry:
@@ -175,10 +177,10 @@ def import_plan(store: Store, path: Path, *, carry: bool = True) -> ImportResult
                 f"当前规划《{source.title}》尚未关闭。请先关闭它（结转其未完成的项目和任务），"
                 "再导入下一规划；或选择不结转，只导入新规划。"
             )
-    carrying = _carried_codes(store, source) if source else set()
+    carrying = plan_store.carried_project_codes(store, source.id) if source else set()
     matched: dict[str, str | None] = {}
     for p in list(data["projects"]):
-        owner = store.scalar("SELECT id FROM project WHERE code = ?", (p["code"],))
+        owner = project_store.code_owner(store, p["code"])
         if owner is None:
             continue
         if p["code"] in carrying:
@@ -190,7 +192,7 @@ def import_plan(store: Store, path: Path, *, carry: bool = True) -> ImportResult
             "（不是上一规划结转的未完成项目）。请换一个编码。"
         )
     for t in data["tasks"]:
-        if store.scalar("SELECT 1 FROM task WHERE code = ?", (t["code"],)):
+        if task_code_taken(store, t["code"]):
             raise UserError(
                 f"「重点任务」表第{t['_row']}行「任务编码」：「{t['code']}」已被数据库中的其他任务使用。"
                 "请换一个编码。"
@@ -204,11 +206,8 @@ def import_plan(store: Store, path: Path, *, carry: bool = True) -> ImportResult
             keys = {s["key"]: s["id"] for s in plan_store.sections_of(store, plan_id)}
             for code, key in matched.items():
                 if key in keys:
-                    pid = store.scalar("SELECT id FROM project WHERE code = ?", (code,))
-                    old = store.scalar("SELECT section_id FROM project WHERE id = ?", (pid,))
-                    store.conn.execute(
-                        "UPDATE project SET section_id = ? WHERE id = ?", (keys[key], pid)
-                    )
+                    pid = project_store.code_owner(store, code)
+                    old = project_store.move_to_section(store, pid, keys[key])
                     tx.audit("project", pid, "section_id", old, keys[key], project_id=pid)
         plan_store.set_current_plan(store, plan_id)
     store.plan_view = None
@@ -219,15 +218,3 @@ def import_plan(store: Store, path: Path, *, carry: bool = True) -> ImportResult
         carried=carried,
         matched=sorted(matched),
     )
-
-
-def _carried_codes(store: Store, source: PlanInfo) -> set[str]:
-    from ..domain.plans import carries_project
-
-    return {
-        code
-        for code, stage, deleted in store.conn.execute(
-            "SELECT code, stage, deleted FROM project WHERE plan_id = ?", (source.id,)
-        )
-        if carries_project(stage, bool(deleted))
-    }

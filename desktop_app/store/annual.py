@@ -491,3 +491,13 @@ def unfinished_project_ids(store: Store, year: int) -> set[str]:
             (f"{year:04d}-01-01",),
         )
     }
+
+
+def last_task_id(store: Store) -> int:
+    """The highest task id so far (0 when there is none): tasks added later have higher ones."""
+    return store.scalar("SELECT COALESCE(MAX(id), 0) FROM task")
+
+
+def task_ids_after(store: Store, task_id: int) -> set[int]:
+    """The tasks added since ``task_id`` was the last one."""
+    return {r[0] for r in store.conn.execute("SELECT id FROM task WHERE id > ?", (task_id,))}

@@ -183,12 +183,24 @@ def set_status(store: Store, plan_id: int, status: str) -> bool:
     return True
 
 
+def plan_code_taken(store: Store, code: str) -> bool:
+    """Whether a plan has ``code`` (in any letter case)."""
+    return bool(store.scalar("SELECT 1 FROM plan WHERE code = ? COLLATE NOCASE", (code,)))
+
+
+def column_sections(store: Store) -> list[tuple[int, int, str]]:
+    """``(id, number, title)`` of every plan's 专栏."""
+    return store.conn.execute(
+        "SELECT id, number, title FROM plan_section WHERE kind = '专栏'"
+    ).fetchall()
+
+
 def create_plan(
     store: Store, *, code: str, title: str, doc_no: str | None, start_year: int, end_year: int
 ) -> int:
     """A new, empty plan (inside the caller's transaction or its own)."""
     with store.write() as tx:
-        if store.scalar("SELECT 1 FROM plan WHERE code = ? COLLATE NOCASE", (code,)):
+        if plan_code_taken(store, code):
             raise UserError(f"规划编号「{code}」已存在，请换一个编号。")
         pid = store.conn.execute(
             "INSERT INTO plan (code, title, doc_no, start_year, end_year) VALUES (?,?,?,?,?)",
@@ -297,6 +309,24 @@ def carry_over(store: Store, from_plan_id: int, to_plan_id: int) -> dict[str, li
             tx.audit("task", tid, "结转", source.title, target.title)
             done["tasks"].append(code)
     return done
+
+
+def carried_in(store: Store, plan_id: int) -> list[tuple[str, str | None, int | None]]:
+    """``(kind, project_id, task_id)`` of every project and task carried into the plan."""
+    return store.conn.execute(
+        "SELECT kind, project_id, task_id FROM carryover WHERE to_plan_id = ?", (plan_id,)
+    ).fetchall()
+
+
+def carried_project_codes(store: Store, plan_id: int) -> set[str]:
+    """Codes of the plan's projects that closing it carries into the next plan."""
+    return {
+        code
+        for code, stage, deleted in store.conn.execute(
+            "SELECT code, stage, deleted FROM project WHERE plan_id = ?", (plan_id,)
+        )
+        if carries_project(stage, bool(deleted))
+    }
 
 
 def carried_from(store: Store, project_id: str) -> list[dict]:

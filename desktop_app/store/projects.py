@@ -231,6 +231,24 @@ def project_id_for_code(store: Store, code: str) -> str | None:
     return store.scalar("SELECT id FROM project WHERE code = ? AND deleted = 0", (code.strip(),))
 
 
+def code_owner(store: Store, code: str) -> str | None:
+    """The id of the project with ``code`` exactly as given, deleted ones too."""
+    return store.scalar("SELECT id FROM project WHERE code = ?", (code,))
+
+
+def project_names(store: Store) -> list:
+    """Id, code and name of every project not deleted, of every plan."""
+    return store.query("SELECT id, code, name FROM project WHERE deleted = 0")
+
+
+def move_to_section(store: Store, project_id: str, section_id: int) -> int | None:
+    """Put a project in another section (inside the caller's transaction, without audit or
+    version change); returns the section it was in."""
+    old = store.scalar("SELECT section_id FROM project WHERE id = ?", (project_id,))
+    store.conn.execute("UPDATE project SET section_id = ? WHERE id = ?", (section_id, project_id))
+    return old
+
+
 def code_taken(store: Store, code: str, *, except_id: str | None = None) -> bool:
     return bool(
         store.scalar(

@@ -208,3 +208,25 @@ def insert_task(
             (task_id, lead),
         )
     return task_id
+
+
+def task_titles(store: Store) -> list:
+    """Id, code and title of every task, of every plan."""
+    return store.query("SELECT id, code, title FROM task")
+
+
+def task_code_taken(store: Store, code: str) -> bool:
+    """Whether a task of any plan has ``code``."""
+    return bool(store.scalar("SELECT 1 FROM task WHERE code = ?", (code,)))
+
+
+def task_section_ids(store: Store, plan_id: int) -> dict[int, int | None]:
+    """``task -> its section`` for the plan's tasks and those carried out of it."""
+    return {
+        tid: sid
+        for tid, sid in store.conn.execute(
+            "SELECT id, section_id FROM task WHERE plan_id = ? OR id IN (SELECT task_id FROM"
+            " carryover WHERE kind = 'task' AND from_plan_id = ?)",
+            (plan_id, plan_id),
+        )
+    }

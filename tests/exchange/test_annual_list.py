@@ -3,19 +3,16 @@ make them (openpyxl, LibreOffice, .xls), and an office's own layout; never a sil
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
 import pytest
+from libreoffice import convert
 
 from desktop_app.domain.errors import UserError
 from desktop_app.exchange.annual_list import export_list, read_list
 from desktop_app.services import annual
 from desktop_app.store import annual as astore
-
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def _dump(store):
@@ -351,28 +348,6 @@ def test_the_list_changed_after_the_preview_is_refused(store, exported, annual_2
         annual.apply_import(store, preview)
 
 
-def _soffice(src: Path, fmt: str, outdir: Path) -> Path:
-    if SOFFICE is None:
-        pytest.skip("LibreOffice not installed")
-    outdir.mkdir(exist_ok=True)
-    subprocess.run(
-        [
-            SOFFICE,
-            "--headless",
-            f"-env:UserInstallation=file://{outdir}/lo-profile",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(outdir),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    return outdir / f"{src.stem}.{fmt}"
-
-
 def test_libreoffice_resaves_and_xls_read_the_same(store, exported, annual_2026, tmp_path):
     first = next(iter(annual_2026))
 
@@ -380,8 +355,8 @@ def test_libreoffice_resaves_and_xls_read_the_same(store, exported, annual_2026,
         ws.cell(_row_of(ws, first), 5).value = "6月15日前"
 
     edited = _edit(exported, tmp_path / "编辑.xlsx", edit)
-    resaved = _soffice(edited, "xlsx", tmp_path / "lo")
-    xls = _soffice(edited, "xls", tmp_path / "xls")
+    resaved = convert(edited, "xlsx", tmp_path / "lo")
+    xls = convert(edited, "xls", tmp_path / "xls")
     for path in (resaved, xls):
         preview = read_list(store, path)
         assert preview.all_errors == [], path

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from libreoffice import SOFFICE, convert
 from xhelpers import col, sha, write_xlsb
 
 from desktop_app.exchange.return_import import read_return
@@ -107,30 +107,9 @@ def test_ods_is_refused_with_advice(setup):
     _refused(setup, path, match="ODS")
 
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_soffice = pytest.mark.skipif(
     SOFFICE is None, reason="LibreOffice (soffice) 未安装：apt-get install -y libreoffice-calc"
 )
-
-
-def _convert(src: Path, fmt: str, outdir: Path) -> Path:
-    outdir.mkdir(exist_ok=True)
-    subprocess.run(
-        [
-            SOFFICE,
-            "--headless",
-            f"-env:UserInstallation=file://{outdir}/lo-profile",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(outdir),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return outdir / f"{src.stem}.{fmt.split(':')[0]}"
 
 
 @needs_soffice
@@ -152,7 +131,7 @@ def test_libreoffice_saved_copy_imports_the_same(setup):
         "=10+5"  # a formula: read by its cached value after LibreOffice computes it
     )
     wb.save(path)
-    copy = _convert(path, "xlsx", setup.tmp / "lo")
+    copy = convert(path, "xlsx", setup.tmp / "lo")
     original = read_return(setup.store, path)
     resaved = read_return(setup.store, copy)
     key = lambda p: sorted((c.code, c.field, str(c.new)) for c in p.changes)  # noqa: E731
@@ -168,7 +147,7 @@ def test_an_old_xls_whose_header_claims_billions_of_sectors_is_refused(setup):
     a 6 KB file claiming four billion would have it ask for 16 GB, where Windows refuses and
     the program ends. Refused as damaged; the same file with a true header reads."""
     path = setup.edit({("GH-1", "percent_complete"): 66}, name="旧表.xlsx")
-    xls = _convert(path, "xls", setup.tmp / "xls")
+    xls = convert(path, "xls", setup.tmp / "xls")
     data = bytearray(xls.read_bytes())
     data[44:48] = (0xFFFFFFF0).to_bytes(4, "little")  # the count of FAT sectors
     lying = setup.tmp / "文件头不实.xls"
@@ -184,7 +163,7 @@ def _xls_with(setup, name: str, cells: dict[str, object]) -> Path:
     for ref, value in cells.items():
         wb.active[ref] = value
     wb.save(setup.tmp / f"{name}.xlsx")
-    return _convert(setup.tmp / f"{name}.xlsx", "xls", setup.tmp / "xls")
+    return convert(setup.tmp / f"{name}.xlsx", "xls", setup.tmp / "xls")
 
 
 @needs_soffice
@@ -215,7 +194,7 @@ def test_an_old_xls_is_checked_before_the_reader_lays_its_sheets_out(setup):
 @needs_soffice
 def test_xls_saved_by_libreoffice_is_read(setup):
     path = setup.edit({("GH-1", "percent_complete"): 66}, name="old.xlsx")
-    xls = _convert(path, "xls", setup.tmp / "xls")
+    xls = convert(path, "xls", setup.tmp / "xls")
     # Also when it was renamed .xlsx on the way (read by its content, not its name).
     renamed = shutil.copy(xls, setup.tmp / "改了扩展名.xlsx")
     assert read_return(setup.store, renamed).changes

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-from test_return_bank import convert
+from libreoffice import convert
 from xhelpers import sha
 
 from desktop_app.domain.errors import UserError

@@ -4,8 +4,6 @@ message naming the file, the sheet and cell, and what to do, the database byte-i
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from libreoffice import convert
 from xhelpers import PERIOD, col, sha
 
 from desktop_app.domain.errors import UserError
@@ -23,7 +22,6 @@ from desktop_app.services.exchange import import_return, issue_template
 from desktop_app.store.progress import list_reports, record_report
 from desktop_app.store.projects import get_project
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PROJECT_FIELDS = ("stage", "actual_start", "actual_end", "percent_complete", "investment_to_date")
 
 
@@ -62,28 +60,6 @@ def filled(template: Path, out: Path, changes: dict) -> Path:
         cell.value = value
     wb.save(out)
     return out
-
-
-def convert(src: Path, fmt: str, outdir: Path) -> Path:
-    if SOFFICE is None:
-        pytest.skip("LibreOffice not installed")
-    outdir.mkdir(exist_ok=True)
-    subprocess.run(
-        [
-            SOFFICE,
-            "--headless",
-            f"-env:UserInstallation=file://{outdir}/lo-profile",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(outdir),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    return outdir / f"{src.stem}.{fmt.split(':')[0]}"
 
 
 def without_properties(src: Path, out: Path) -> Path:

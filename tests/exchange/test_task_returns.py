@@ -5,12 +5,11 @@ refusing the whole file), through the service and the CLI."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from datetime import date, timedelta
 
 import openpyxl
 import pytest
+from libreoffice import convert
 from taskhelpers import TaskReturn, add_report, make_year_list, task_report, task_rows, tcol
 from xhelpers import col, sha
 
@@ -500,19 +499,6 @@ def test_the_error_report_marks_the_task_sheets_cells(tasks, store, tmp_path):
 # -- files as clerks make them ----------------------------------------------------------------
 
 
-def _soffice(path, outdir, fmt: str):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice not installed")
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", fmt, "--outdir", str(outdir), str(path)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return outdir / f"{path.stem}.{fmt}"
-
-
 @pytest.mark.parametrize("fmt", ["xlsx", "xls"])
 def test_a_return_resaved_by_libreoffice_or_as_xls_is_read_alike(tasks, store, tmp_path, fmt):
     path = tasks.edit(
@@ -524,7 +510,7 @@ def test_a_return_resaved_by_libreoffice_or_as_xls_is_read_alike(tasks, store, t
         },
         name="广汉市11月.xlsx",
     )
-    converted = _soffice(path, tmp_path / "lo", fmt)
+    converted = convert(path, fmt, tmp_path / "lo")
     outcome = import_return(
         store, converted, **({"unit": UNIT, "period": PERIOD} if fmt == "xls" else {})
     )

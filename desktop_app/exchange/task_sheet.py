@@ -21,7 +21,8 @@ from ..domain.fields import NAME_LIMIT, REPORT_TEXT_LIMIT
 from ..domain.parsing import ParseError, clean_text, is_blank, normalize_text, parse_date
 from ..domain.plans import closed_message
 from ..domain.task_status import STATES, DueError, parse_due
-from .columns import FIRST_DATA_ROW, HEADER_ROW, SHEET_PASSWORD, Column, column_letter
+from .columns import FIRST_DATA_ROW, HEADER_ROW, Column, column_letter
+from .template import protect_and_fit
 from .workbook_safety import ExcelError
 
 TASK_SHEET = "重点任务"
@@ -156,18 +157,7 @@ def write_task_sheet(wb, spec, lists) -> None:
     _task_validations(ws, end)
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 4)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{end}"
-    ws.protection.sheet = True
-    ws.protection.password = SHEET_PASSWORD
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-    ws.protection.autoFilter = False
-    ws.protection.sort = True
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    protect_and_fit(ws)
 
 
 def _lines(value: object, width: float) -> int:

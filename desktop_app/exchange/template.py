@@ -222,9 +222,16 @@ def _data_sheet(ws, spec: TemplateSpec) -> None:
     _validations(ws, end_row)
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{FIRST_DATA_ROW + max(len(spec.rows), 1) - 1}"
+    protect_and_fit(ws)
+    ws["A1"].comment = Comment(f"模板编号 {spec.template_id}", "系统")
+
+
+def protect_and_fit(ws) -> None:
+    """A data sheet as the units get it: locked cells cannot be edited, while columns may still
+    be widened, rows resized and rows filtered; printed landscape on A4, one page wide, the
+    header row on every page."""
     ws.protection.sheet = True
     ws.protection.password = SHEET_PASSWORD
-    # Users may still widen columns, resize rows and filter; they cannot edit locked cells.
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.autoFilter = False
@@ -235,7 +242,6 @@ def _data_sheet(ws, spec: TemplateSpec) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws["A1"].comment = Comment(f"模板编号 {spec.template_id}", "系统")
 
 
 def _validations(ws, end_row: int) -> None:

@@ -39,7 +39,7 @@ from ..store.plans import current_plan_id, viewed_plan_id
 from ..store.projects import count_projects
 from .busy import busy_cursor
 from .context import AppContext
-from .pages import PAGES, load_class
+from .pages import PAGES, load_class, page_shortcut
 from .register.model import RegisterModel
 from .undo import BulkEditCommand, DeleteProjectsCommand, execute
 from .window_geometry import TITLE_BAR, first_geometry, fits
@@ -228,9 +228,14 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.act_history)
 
         view_menu = bar.addMenu("视图(&V)")
+        self.page_actions: dict[str, QAction] = {}
         for i, key in enumerate(self.page_keys):
-            title = self.nav.item(i).text()
-            action = self._action(title, lambda k=key: self.show_page(k), f"Ctrl+{i + 1}")
+            item = self.nav.item(i)
+            shortcut = page_shortcut(i)
+            action = self._action(item.text(), lambda k=key: self.show_page(k), shortcut)
+            if shortcut:
+                item.setToolTip(f"{item.text()}（{shortcut}）")
+            self.page_actions[key] = action
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(self.act_refresh)

@@ -18,10 +18,23 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("indicators", "主要指标", "desktop_app.ui.monitoring.indicators_page:IndicatorsPage"),
     ("assessment", "年度考核", "desktop_app.ui.assessment.page:AssessmentPage"),
     # After the first eight, whose Ctrl+1…Ctrl+8 users already know.
+    # Ctrl+9 and Ctrl+0 go to the ninth and tenth; pages after those have no digit left.
     ("tasks", "重点任务", "desktop_app.ui.tasks.page:TasksPage"),
     ("units", "单位管理", "desktop_app.ui.units_page:UnitsPage"),
     ("plans", "规划", "desktop_app.ui.plans_page:PlansPage"),
 )
+
+
+def page_shortcut(index: int) -> str | None:
+    """The key that shows the page at ``index`` (0-based): Ctrl+1 … Ctrl+9, then Ctrl+0 for the
+    tenth, in the order of the keyboard's digit row (1 … 9, 0).
+    Later pages have none: there is no "Ctrl+10" key, and an invented combination nobody would
+    guess is worse than the navigation list and the 视图 menu, which reach every page."""
+    if 0 <= index < 9:
+        return f"Ctrl+{index + 1}"
+    if index == 9:
+        return "Ctrl+0"
+    return None
 
 
 def load_class(spec: str) -> type | None:

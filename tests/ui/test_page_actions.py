@@ -229,3 +229,39 @@ def test_keyboard_shortcuts_reach_their_actions(qtbot, window):
     QTest.keyClick(window, Qt.Key_F, Qt.ControlModifier)
     assert window.current_page_key() == "register"
     assert window.page("register").search.hasFocus()
+
+
+def test_every_listed_page_shortcut_shows_its_page(qtbot, window):
+    """Each shortcut the 视图 menu lists, typed on the window, shows its page: Ctrl+1 … Ctrl+9,
+    Ctrl+0 for the tenth. A page after the tenth lists none (there is no "Ctrl+10" key), and the
+    navigation list's tooltip says the same key as the menu."""
+    from PySide6.QtGui import QKeySequence
+
+    (view_menu,) = [a.menu() for a in window.menuBar().actions() if a.text() == "视图(&V)"]
+    listed = {
+        a.text(): a.shortcut()
+        for a in view_menu.actions()
+        if a.text() in {window.nav.item(i).text() for i in range(window.nav.count())}
+    }
+    assert len(listed) == window.nav.count() == 11
+    texts = {title: key.toString() for title, key in listed.items()}
+    assert texts["首页"] == "Ctrl+1" and texts["重点任务"] == "Ctrl+9"
+    assert texts["单位管理"] == "Ctrl+0" and texts["规划"] == ""
+    for title, text in texts.items():
+        row = [window.nav.item(i).text() for i in range(window.nav.count())].index(title)
+        tip = window.nav.item(row).toolTip()
+        assert tip == (f"{title}（{text}）" if text else ""), title
+    every = [a.shortcut().toString() for a in window.actions() if not a.shortcut().isEmpty()]
+    assert len(every) == len(set(every)), "two actions share a key"
+
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    window.show_page("plans")
+    for title, key in listed.items():
+        if key.isEmpty():
+            continue
+        combo = QKeySequence(key)[0]
+        QTest.keyClick(window, combo.key(), combo.keyboardModifiers())
+        row = window.nav.currentRow()
+        assert window.nav.item(row).text() == title, key.toString()
+        assert window.stack.currentWidget() is window.pages[window.current_page_key()]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..domain.errors import NotFoundError, ValidationError
 from ..domain.validation import unit_links_problems
 from .database import Store
-from .plans import viewed_plan_id
+from .plans import refuse_closed_task, viewed_plan_id
 
 _ROLE_RANK = {"牵头": 0, "责任": 1, "配合": 2}
 
@@ -170,6 +170,27 @@ def set_task_units(store: Store, task_id: int, links: list[tuple[int, str]]) -> 
         if before == after:
             return False
         tx.audit("task", code, "units", before or None, after or None)
+    return True
+
+
+def task_notes(store: Store, task_id: int) -> str | None:
+    """The task's 备注 as stored (``NotFoundError`` when the task is gone)."""
+    row = store.conn.execute("SELECT notes FROM task WHERE id = ?", (task_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"找不到重点任务（{task_id}），可能已被删除。请刷新。")
+    return row[0]
+
+
+def set_task_notes(store: Store, task_id: int, notes: str | None) -> bool:
+    """Replace the task's 备注 (audited as entity ``task``, field ``notes``); refused on a task
+    of a closed plan. Returns whether anything changed."""
+    with store.write() as tx:
+        before = task_notes(store, task_id)
+        refuse_closed_task(store, task_id)
+        if before == notes:
+            return False
+        store.conn.execute("UPDATE task SET notes = ? WHERE id = ?", (notes, task_id))
+        tx.audit("task", task_id, "notes", before, notes)
     return True
 
 

@@ -28,12 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.errors import UserError
 from ...domain.fields import MISSING
+from ...domain.parsing import clean_text
 from ...services.changes import Changes
+from ...store.plans import closed_task_plans
 from ...store.tasks import Task, list_tasks
 from ...store.units import list_units
 from ..context import AppContext
 from ..undo import AssignTaskUnitsCommand, execute
+from .commands import EditTaskNotesCommand
 
 ANY = "（全部）"
 GREY = QColor("#9AA0A6")
@@ -119,11 +123,13 @@ class TaskModel(QAbstractTableModel):
         self.ctx = ctx
         self.tasks: list[Task] = []
         self.shown: list[Task] = []
+        self.closed: dict[int, str] = {}  # task id -> title of its plan, when that is closed
         self.filters = TaskFilter()
         self.reload()
 
     def reload(self) -> None:
         self.tasks = list_tasks(self.ctx.store)
+        self.closed = closed_task_plans(self.ctx.store)
         self._apply()
 
     def set_filters(self, filters: TaskFilter) -> None:
@@ -164,6 +170,9 @@ class TaskModel(QAbstractTableModel):
             if t.chapter is not None:
                 seen.setdefault(t.chapter, chapter_text(t))
         return sorted(seen.items())
+
+    def task(self, task_id: int) -> Task | None:
+        return next((t for t in self.tasks if t.id == task_id), None)
 
     def task_at(self, row: int) -> Task | None:
         return self.shown[row] if 0 <= row < len(self.shown) else None
@@ -272,9 +281,29 @@ class TasksPage(QWidget):
         self.detail.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.detail.setMargin(6)
         self.detail.setStyleSheet("background: #F8F9FA; border: 1px solid #DADCE0;")
+        # The selected task's 备注, saved (one undo step) on Enter or when the field is left.
+        self.notes_edit = QLineEdit()
+        self.notes_edit.setObjectName("tasks_notes")
+        self.notes_edit.setClearButtonEnabled(True)
+        self.notes_edit.editingFinished.connect(lambda: self.save_notes())
+        self.notes_state = QLabel()
+        self.notes_state.setObjectName("tasks_notes_state")
+        self.notes_state.setStyleSheet("color: #5F6368;")
+        self._notes_task: int | None = None  # the task the notes field shows
+        notes_row = QHBoxLayout()
+        notes_row.setContentsMargins(0, 0, 0, 0)
+        notes_row.addWidget(QLabel("备注"))
+        notes_row.addWidget(self.notes_edit, 1)
+        notes_row.addWidget(self.notes_state)
+        pane = QWidget()
+        pane_layout = QVBoxLayout(pane)
+        pane_layout.setContentsMargins(0, 0, 0, 0)
+        pane_layout.setSpacing(4)
+        pane_layout.addWidget(self.detail, 1)
+        pane_layout.addLayout(notes_row)
         split = QSplitter(Qt.Vertical)
         split.addWidget(self.view)
-        split.addWidget(self.detail)
+        split.addWidget(pane)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
 
@@ -376,11 +405,56 @@ class TasksPage(QWidget):
         else:
             self.detail.setText("选中一项任务，这里显示它在规划中的位置和规划原文。")
         self.assign_button.setEnabled(bool(ids))
+        self._show_notes(self.model.task(ids[0]) if len(ids) == 1 else None)
+
+    # -- 备注 ------------------------------------------------------------------------------------
+
+    def _show_notes(self, task: Task | None) -> None:
+        self._notes_task = task.id if task is not None else None
+        closed = self.model.closed.get(task.id) if task is not None else None
+        self.notes_edit.setText((task.notes or "") if task is not None else "")
+        self.notes_edit.setEnabled(task is not None)
+        self.notes_edit.setReadOnly(closed is not None)
+        if task is None:
+            self.notes_edit.setPlaceholderText("选中一项任务后填写备注")
+            self.notes_state.setText("")
+        elif closed is not None:
+            self.notes_edit.setPlaceholderText("")
+            self.notes_state.setText(f"属于已关闭的规划《{closed}》，只读")
+        else:
+            self.notes_edit.setPlaceholderText("填写备注，回车或离开输入框即保存")
+            self.notes_state.setText("")
+        self.notes_edit.setToolTip(self.notes_state.text() or self.notes_edit.placeholderText())
+
+    def edit_notes(self) -> None:
+        """Put the cursor in the selected task's 备注."""
+        self.notes_edit.setFocus()
+        self.notes_edit.selectAll()
+
+    def save_notes(self) -> bool:
+        """Save the notes field into the task it shows, as one undo step; returns whether a
+        change was made. A refusal (closed plan, changed by someone else) is reported."""
+        task = self.model.task(self._notes_task) if self._notes_task is not None else None
+        if task is None or self.notes_edit.isReadOnly():
+            return False
+        text = clean_text(self.notes_edit.text())
+        if text == task.notes:
+            return False
+        try:
+            execute(self.ctx, EditTaskNotesCommand(self.ctx, task, text))
+        except UserError as exc:
+            self.ctx.report_error(exc)
+            return False
+        return True
 
     def _context_menu(self, pos) -> None:
         menu = QMenu(self)
         menu.addAction("分配单位…", lambda: self.assign_selected()).setEnabled(
             bool(self.selected_task_ids())
+        )
+        one = len(self.selected_task_ids()) == 1
+        menu.addAction("编辑备注", lambda: self.edit_notes()).setEnabled(
+            one and not self.notes_edit.isReadOnly()
         )
         menu.addAction("打印任务清单…", lambda: self.print_list())
         menu.exec(self.view.viewport().mapToGlobal(pos))

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..domain.errors import NotFoundError, ValidationError
+from ..domain.period import Period
 from ..domain.validation import unit_links_problems
 from .database import Store
 from .plans import refuse_closed_task, viewed_plan_id
@@ -192,6 +193,88 @@ def set_task_notes(store: Store, task_id: int, notes: str | None) -> bool:
         store.conn.execute("UPDATE task SET notes = ? WHERE id = ?", (notes, task_id))
         tx.audit("task", task_id, "notes", before, notes)
     return True
+
+
+# How a task's audited fields and its reports' fields are named in its history.
+TASK_FIELD_LABELS = {"units": "单位", "notes": "备注"}
+TASK_REPORT_LABELS = {
+    "progress_text": "进展情况",
+    "state": "完成情况",
+    "done_date": "完成时间",
+    "problems": "存在问题",
+}
+
+
+def _period_label(period: str | None) -> str:
+    """「2026年11月」 from ``2026-11``."""
+    return Period.parse(period).label if period else ""
+
+
+def task_history(store: Store, task_id: int) -> list[dict]:
+    """The audit trail of a task, newest first: its units, 备注, 结转 and creation (audited by
+    the task's id, or by its code for unit assignments), and every change to its reports, with
+    the import file when from an import."""
+    code = store.scalar("SELECT code FROM task WHERE id = ?", (task_id,))
+    if code is None:
+        raise NotFoundError(f"找不到重点任务（{task_id}），可能已被删除。请刷新。")
+    rows = store.conn.execute(
+        "SELECT a.at, a.user, a.entity, a.field, a.old, a.new, a.source, b.file_name,"
+        " r.period, u.name"
+        " FROM audit_log a LEFT JOIN import_batch b ON b.id = a.batch_id"
+        " LEFT JOIN task_report r ON a.entity = 'task_report' AND r.id = a.entity_id"
+        " LEFT JOIN unit u ON u.id = r.unit_id"
+        " WHERE (a.entity = 'task' AND a.entity_id IN (?, ?))"
+        " OR (a.entity = 'task_report' AND a.entity_id IN"
+        " (SELECT CAST(id AS TEXT) FROM task_report WHERE task_id = ?))"
+        " ORDER BY a.id DESC",
+        (str(task_id), code, task_id),
+    ).fetchall()
+    out = []
+    for at, user, entity, field_name, old, new, source, file_name, period, unit in rows:
+        if entity == "task_report":
+            what = TASK_REPORT_LABELS.get(field_name, field_name)
+            label = f"报告 {_period_label(period)} {unit or ''}：{what}".replace("  ", " ")
+        else:
+            label = TASK_FIELD_LABELS.get(field_name, field_name)
+        out.append(
+            {
+                "at": at,
+                "user": user,
+                "field": label,
+                "old": old,
+                "new": new,
+                "source": f"{source}（{file_name}）" if file_name else source,
+            }
+        )
+    return out
+
+
+def task_reports(store: Store, task_id: int) -> list[dict]:
+    """The task's reports, newest period first, unit by unit (in the office's unit order), with
+    the import that brought each (file name and time) when it came from one."""
+    rows = store.conn.execute(
+        "SELECT r.period, u.name, r.state, r.progress_text, r.done_date, r.problems, r.source,"
+        " r.reported_at, b.file_name, b.at"
+        " FROM task_report r JOIN unit u ON u.id = r.unit_id"
+        " LEFT JOIN import_batch b ON b.id = r.batch_id"
+        " WHERE r.task_id = ? ORDER BY r.period DESC, u.sort, u.name",
+        (task_id,),
+    ).fetchall()
+    keys = (
+        "period",
+        "unit",
+        "state",
+        "progress_text",
+        "done_date",
+        "problems",
+        "source",
+        "reported_at",
+        "file_name",
+        "batch_at",
+    )
+    return [
+        dict(zip(keys, row, strict=True)) | {"period_label": _period_label(row[0])} for row in rows
+    ]
 
 
 def unassigned_count(store: Store) -> int:

@@ -238,6 +238,11 @@ class TasksPage(QWidget):
         self.assign_button.setObjectName("tasks_assign")
         self.assign_button.setToolTip("给选中的一项或多项任务设定牵头、责任、配合单位")
         self.assign_button.clicked.connect(lambda: self.assign_selected())
+        self.history_button = QPushButton("历史…")
+        self.history_button.setObjectName("tasks_history")
+        self.history_button.setToolTip("选中任务的修改历史（单位、备注、结转）和各期任务报告")
+        self.history_button.clicked.connect(lambda: self.show_history())
+        self.history_dialog = None
         self.print_button = QPushButton("打印任务清单…")
         self.print_button.clicked.connect(lambda: self.print_list())
         self.count_label = QLabel()
@@ -251,6 +256,7 @@ class TasksPage(QWidget):
         top.addWidget(self.unassigned)
         tools = QHBoxLayout()
         tools.addWidget(self.assign_button)
+        tools.addWidget(self.history_button)
         tools.addWidget(self.print_button)
         tools.addStretch(1)
         tools.addWidget(self.count_label)
@@ -405,6 +411,7 @@ class TasksPage(QWidget):
         else:
             self.detail.setText("选中一项任务，这里显示它在规划中的位置和规划原文。")
         self.assign_button.setEnabled(bool(ids))
+        self.history_button.setEnabled(len(ids) == 1)
         self._show_notes(self.model.task(ids[0]) if len(ids) == 1 else None)
 
     # -- 备注 ------------------------------------------------------------------------------------
@@ -447,17 +454,23 @@ class TasksPage(QWidget):
             return False
         return True
 
-    def _context_menu(self, pos) -> None:
+    def context_menu(self) -> QMenu:
+        """The table's right-click menu for the tasks selected now."""
         menu = QMenu(self)
-        menu.addAction("分配单位…", lambda: self.assign_selected()).setEnabled(
-            bool(self.selected_task_ids())
-        )
-        one = len(self.selected_task_ids()) == 1
+        ids = self.selected_task_ids()
+        one = len(ids) == 1
+        menu.addAction("分配单位…", lambda: self.assign_selected()).setEnabled(bool(ids))
         menu.addAction("编辑备注", lambda: self.edit_notes()).setEnabled(
             one and not self.notes_edit.isReadOnly()
         )
+        menu.addAction("历史…", lambda: self.show_history()).setEnabled(one)
         menu.addAction("打印任务清单…", lambda: self.print_list())
+        return menu
+
+    def _context_menu(self, pos) -> None:
+        menu = self.context_menu()
         menu.exec(self.view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     def assign_selected(self):
         """Open the assignment dialog for the selected tasks (not blocking: ``open()``)."""
@@ -480,6 +493,19 @@ class TasksPage(QWidget):
             dialog.preset([(u.name, u.role) for u in t.units])
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         self.assign_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_history(self):
+        """The selected task's history (its changes and its reports), not blocking."""
+        from ..history import HistoryDialog
+
+        ids = self.selected_task_ids()
+        if len(ids) != 1:
+            return None
+        dialog = HistoryDialog(self.ctx, None, self, task_id=ids[0])
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        self.history_dialog = dialog
         dialog.open()
         return dialog
 

@@ -112,16 +112,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
-        register = self.page("register")
-        if register is not None:
-            register.context_actions = [
-                self.act_edit,
-                self.act_bulk,
-                self.act_history,
-                None,
-                self.act_delete,
-            ]
-            register.view.selectionModel().selectionChanged.connect(self._update_actions)
+        self.page("register")  # built now: it owns the column settings and the search
 
         self.ctx.changed.connect(self._changed)
         self.ctx.edit_project_requested.connect(self.open_editor)
@@ -319,11 +310,28 @@ class MainWindow(QMainWindow):
         current = self.stack.currentIndex()
         page = cls(self.ctx, self)
         self.pages[key] = page
+        self._wire_page(key, page)
         self.stack.insertWidget(index, page)
         self.stack.removeWidget(placeholder)
         placeholder.deleteLater()
         self.stack.setCurrentIndex(current)
         return page
+
+    def _wire_page(self, key: str, page: QWidget) -> None:
+        """The window's actions on a page's selected projects: its context menu offers them,
+        and its selection enables them."""
+        if key == "register":
+            page.context_actions = [
+                self.act_edit,
+                self.act_bulk,
+                self.act_history,
+                None,
+                self.act_delete,
+            ]
+            page.view.selectionModel().selectionChanged.connect(self._update_actions)
+        elif key == "gantt":
+            page.context_actions = [self.act_bulk]
+            page.table.selectionModel().selectionChanged.connect(self._update_actions)
 
     def show_page(self, key: str) -> None:
         if key in self.page_keys:

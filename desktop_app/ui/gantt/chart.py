@@ -60,6 +60,7 @@ class _Header(QWidget):
 
 class GanttChart(QAbstractScrollArea):
     rowClicked = Signal(int)  # the user selected this row
+    rowsExtended = Signal(int, bool)  # Ctrl+click (False: toggle) / Shift+click (True: range)
     rowActivated = Signal(int)  # double-click / Enter
     spanEdited = Signal(str, object, object, str)  # project id, new start, new end, "move"/…
     zoomChanged = Signal(str)
@@ -137,6 +138,9 @@ class GanttChart(QAbstractScrollArea):
         self.layout_.set_links(self._links, self._projects)
         if self.options.selected_row >= len(self.layout_):
             self.options.selected_row = -1
+        self.options.selected_rows = frozenset(
+            r for r in self.options.selected_rows if r < len(self.layout_)
+        )
         self._update_range()
         self.layoutRebuilt.emit()
 
@@ -273,6 +277,14 @@ class GanttChart(QAbstractScrollArea):
     def set_selected_row(self, row: int) -> None:
         if row != self.options.selected_row:
             self.options.selected_row = row
+            self.viewport().update()
+
+    def set_selected_rows(self, rows) -> None:
+        """Highlight these rows too (a selection of several rows made in the list or with
+        Ctrl/Shift+click)."""
+        rows = frozenset(rows)
+        if rows != self.options.selected_rows:
+            self.options.selected_rows = rows
             self.viewport().update()
 
     # -- painting ----------------------------------------------------------------------------

@@ -46,7 +46,7 @@ class ChartSnapshot:
 
 def snapshot(chart, whole: bool = False) -> ChartSnapshot:
     """The chart as it is in view (``whole=False``) or all its rows and dates."""
-    opt = replace(chart.options, preview=None, selected_row=-1)
+    opt = replace(chart.options, preview=None, selected_row=-1, selected_rows=frozenset())
     layout = copy.copy(chart.layout_)
     layout.rows = [copy.copy(r) for r in chart.layout_.rows]
     if whole:

@@ -129,6 +129,10 @@ class ChartInteraction:
         row = c.layout_.row_at(y)
         if row < 0:
             return
+        extend = event.modifiers() & (Qt.ControlModifier | Qt.ShiftModifier)
+        if extend:  # adds to the selection (for 批量修改); never starts a drag
+            c.rowsExtended.emit(row, bool(event.modifiers() & Qt.ShiftModifier))
+            return
         c.set_selected_row(row)
         c.rowClicked.emit(row)
         mode = self._bar_hit(row, x)

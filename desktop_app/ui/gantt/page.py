@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QThreadPool
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt, QThreadPool
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -77,7 +77,8 @@ class GanttPage(QWidget):
         self.list_model = GanttListModel(self.chart, self)
         self.table.setModel(self.list_model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        # Several rows (Shift/Ctrl+click, Ctrl+A) for 批量修改; the chart highlights them all.
+        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOn)
         self.table.verticalHeader().hide()
@@ -100,13 +101,21 @@ class GanttPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.chart.set_selected_row(cur.row())
         )
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selection())
         self.chart.rowClicked.connect(self._select_row)
+        self.chart.rowsExtended.connect(self._extend_selection)
         self.chart.rowActivated.connect(self._activate_row)
         self.chart.spanEdited.connect(self._span_edited)
         self.chart.zoomChanged.connect(self._zoom_shown)
-        self.chart.viewport().setContextMenuPolicy(Qt.CustomContextMenu)
-        self.chart.viewport().customContextMenuRequested.connect(self._chart_menu)
+        # On the scroll area, not its viewport: the area takes the viewport's context menu
+        # events (a request on the viewport is never emitted); ``pos`` is in viewport pixels.
+        self.chart.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.chart.customContextMenuRequested.connect(self._chart_menu)
         self._pending_pred: str | None = None  # "设为前置项目" waits for its successor
+        self.table.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._table_menu)
+        # Actions the main window provides for the selected projects (批量修改), set by it.
+        self.context_actions: list = []
 
         split = QSplitter(Qt.Horizontal)
         split.addWidget(self.table)
@@ -126,6 +135,7 @@ class GanttPage(QWidget):
         layout.addWidget(split, 1)
 
         self._kept: tuple[int, str | None] = (0, None)
+        self._kept_selection: list[str] = []
         self.list_model.modelAboutToBeReset.connect(self._before_reset)
         self.list_model.modelReset.connect(self._after_reset)
         self._load_schedule()
@@ -295,6 +305,7 @@ class GanttPage(QWidget):
             else None
         )
         self._kept = (self.table.verticalScrollBar().value(), info.key if info else None)
+        self._kept_selection = self.selected_project_ids()
 
     def _after_reset(self) -> None:
         """Keep the scroll position and the current project across a reload (after an edit)."""
@@ -304,10 +315,12 @@ class GanttPage(QWidget):
             row = next((i for i, r in enumerate(self.chart.layout_.rows) if r.key == key), None)
         if row is not None:
             sideways = self.table.horizontalScrollBar().value()
-            self.table.setCurrentIndex(self.list_model.index(row, 1))
+            self._make_current(self.list_model.index(row, 1))
             self.table.horizontalScrollBar().setValue(sideways)
         else:
             self.chart.set_selected_row(-1)
+        if len(self._kept_selection) > 1:  # a multi-row selection outlives the reload
+            self.select_projects(self._kept_selection, keep_current=True)
         self.table.verticalScrollBar().setValue(value)
         self.chart.verticalScrollBar().setValue(self.table.verticalScrollBar().value())
         self._fill_slipped()
@@ -378,9 +391,51 @@ class GanttPage(QWidget):
             return info.key if info.kind == "project" else None
         return None
 
+    def selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+
     def selected_project_ids(self) -> list[str]:
+        """The projects of the selected rows, in row order (group rows are not projects)."""
+        rows = self.chart.layout_.rows
+        ids = [
+            rows[r].key for r in self.selected_rows() if r < len(rows) and rows[r].kind == "project"
+        ]
+        if ids:
+            return ids
         pid = self.current_project_id()
         return [pid] if pid else []
+
+    def select_projects(self, project_ids: list[str], *, keep_current: bool = False) -> int:
+        """Select the rows of these projects (those shown); returns how many were selected."""
+        found = [r for pid in project_ids if (r := self.chart.layout_.row_of(pid)) is not None]
+        if not found:
+            return 0
+        current = self.table.currentIndex()
+        selection = QItemSelection()
+        last = self.list_model.columnCount() - 1
+        for r in found:
+            selection.select(self.list_model.index(r, 0), self.list_model.index(r, last))
+        model = self.table.selectionModel()
+        if not (keep_current and current.isValid()):
+            model.setCurrentIndex(self.list_model.index(found[0], 1), QItemSelectionModel.NoUpdate)
+        model.select(selection, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+        return len(found)
+
+    def _show_selection(self) -> None:
+        self.chart.set_selected_rows(self.selected_rows())
+
+    def _extend_selection(self, row: int, as_range: bool) -> None:
+        """Ctrl+click on the chart adds or removes a row, Shift+click selects up to it."""
+        model = self.table.selectionModel()
+        index = self.list_model.index(row, 1)
+        if as_range and self.table.currentIndex().isValid():
+            a, b = sorted((self.table.currentIndex().row(), row))
+            last = self.list_model.columnCount() - 1
+            span = QItemSelection(self.list_model.index(a, 0), self.list_model.index(b, last))
+            model.select(span, QItemSelectionModel.Select | QItemSelectionModel.Rows)
+        else:
+            model.select(index, QItemSelectionModel.Toggle | QItemSelectionModel.Rows)
+        model.setCurrentIndex(index, QItemSelectionModel.NoUpdate)
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -435,8 +490,16 @@ class GanttPage(QWidget):
         # Only the row is brought into view: scrolling sideways to show the whole cell would
         # hide the code and the light at the left.
         sideways = self.table.horizontalScrollBar().value()
-        self.table.setCurrentIndex(self.list_model.index(row, column))
+        self._make_current(self.list_model.index(row, column))
         self.table.horizontalScrollBar().setValue(sideways)
+
+    def _make_current(self, index) -> None:
+        """That row alone selected and current, whatever keys are held (Ctrl+End moving to the
+        last row must not add it to the selection)."""
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+        )
+        self.table.scrollTo(index)
 
     def _slipped_clicked(self, item: QListWidgetItem) -> None:
         pid = item.data(Qt.UserRole)
@@ -447,13 +510,37 @@ class GanttPage(QWidget):
 
     def _chart_menu(self, pos) -> None:
         y = pos.y() + self.chart.verticalScrollBar().value()
-        row = self.chart.layout_.row_at(y)
-        if row < 0 or self.chart.layout_.rows[row].kind != "project":
-            return
+        menu = self.context_menu(self.chart.layout_.row_at(y))
+        if menu is not None:
+            menu.exec(self.chart.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
+    def _table_menu(self, pos) -> None:
+        menu = self.context_menu(self.table.indexAt(pos).row())
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
+    def context_menu(self, row: int) -> QMenu | None:
+        """The menu of a right-click on ``row`` (chart or list): the project, the actions on the
+        selected projects (批量修改…), its dependencies. A right-click inside a selection of
+        several rows keeps it, as in a file list; elsewhere it selects that row."""
+        if (
+            row < 0
+            or row >= len(self.chart.layout_)
+            or self.chart.layout_.rows[row].kind != "project"
+        ):
+            return None
         info = self.chart.layout_.rows[row]
-        self._select_row(row)
+        if row not in self.selected_rows():
+            self._select_row(row)
         menu = QMenu(self)
         menu.addAction("打开项目…", lambda: self.ctx.edit_project_requested.emit(info.key))
+        for action in self.context_actions:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
         menu.addSeparator()
         menu.addAction("设为前置项目", lambda: setattr(self, "_pending_pred", info.key))
         pred = self._pending_pred
@@ -466,7 +553,7 @@ class GanttPage(QWidget):
                 mark = "（未满足）" if li.violated_days else ""
                 label = link_label(link, self.chart._projects, info.key)
                 menu.addAction(f"删除{label}{mark}", lambda link=link: self.unlink(link))
-        menu.exec(self.chart.viewport().mapToGlobal(pos))
+        return menu
 
     def _ask_link(self, pred: str, succ: str) -> None:
         projects = self.chart._projects

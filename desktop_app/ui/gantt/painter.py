@@ -38,6 +38,7 @@ class PaintOptions:
     today: date
     plan_period: tuple[date, date] | None = None  # shaded: e.g. 2021-01-01 .. 2025-12-31
     selected_row: int = -1
+    selected_rows: frozenset[int] = frozenset()  # the other rows of a multi-row selection
     show_baseline: bool = False
     show_links: bool = True
     preview: tuple[int, int, int] | None = None  # (row, start ordinal, end ordinal) while dragging
@@ -80,7 +81,7 @@ class GanttPainter:
                 p.fillRect(QRectF(left, y0, right - left, y1 - y0), _PLAN_PERIOD)
         for row in rows:  # row backgrounds
             info = layout.rows[row]
-            if row == opt.selected_row:
+            if row == opt.selected_row or row in opt.selected_rows:
                 p.fillRect(QRectF(x0, row * h, x1 - x0, h), _SELECTED)
             elif info.kind == "group":
                 p.fillRect(QRectF(x0, row * h, x1 - x0, h), _GROUP_BG)

@@ -28,7 +28,7 @@ from ..store import monitoring as queries
 from ..store.indicators import list_indicators
 from ..store.progress import year_investment
 from ..store.projects import list_projects
-from ..store.supervision import create_supervision
+from ..store.supervision import create_supervision, refuse_closed_plans
 from ..store.units import list_units, unit_order
 
 
@@ -299,8 +299,10 @@ def issue_supervisions(
     reply_days: int = DEFAULT_REPLY_DAYS,
     request: str | None = None,
 ) -> list[int]:
-    """督办 for each given late project, sent to its lead unit (or district), in one transaction."""
+    """督办 for each given late project, sent to its lead unit (or district), in one transaction;
+    refused whole, naming them, when some belong to a closed plan."""
     ids = []
+    refuse_closed_plans(store, [s.project.id for s in statuses if s.status.light != GREEN])
     with store.write():
         for s in statuses:
             if s.status.light == GREEN:

@@ -27,7 +27,7 @@ from datetime import date, timedelta
 
 from ..domain.money import format_amount, format_percent
 from ..domain.period import Period
-from ..domain.status import LIGHT_RANK, RED, YELLOW
+from ..domain.status import GREEN, LIGHT_RANK, RED, YELLOW
 from ..domain.supervision import DEFAULT_REPLY_DAYS, initial_level
 from ..domain.task_status import (
     CONTINUOUS,
@@ -45,7 +45,7 @@ from ..domain.task_status import (
 )
 from ..store import Store
 from ..store import task_monitoring as queries
-from ..store.supervision import create_supervision
+from ..store.supervision import create_supervision, refuse_closed_plans
 from ..store.task_monitoring import ListTask, TaskReport, YearList
 from ..store.units import unit_order
 from . import monitoring
@@ -566,7 +566,13 @@ def issue_supervisions(
     request: str | None = None,
 ) -> list[int]:
     """督办 for the given late projects and tasks, in one transaction; green, blue and grey ones
-    are passed over. A task's goes to its 牵头 unit (without one: to each 责任 unit)."""
+    are passed over. A task's goes to its 牵头 unit (without one: to each 责任 unit). Refused
+    whole, naming them, when some belong to a closed plan."""
+    refuse_closed_plans(
+        store,
+        [s.project.id for s in projects if s.status.light != GREEN],
+        [r.task.task_id for r in tasks if r.status.light in (RED, YELLOW)],
+    )
     with store.write():
         ids = monitoring.issue_supervisions(
             store, projects, issued=issued, reply_days=reply_days, request=request

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..domain.errors import NotFoundError, ValidationError
+from ..domain.errors import NotFoundError, UserError, ValidationError
 from ..domain.parsing import from_iso, iso
+from ..domain.plans import CLOSED
 from ..domain.supervision import LEVELS, STATES
 from .database import Store, check_version
 
@@ -105,6 +106,43 @@ def get_supervision(store: Store, supervision_id: int) -> Supervision:
     return _row(row)
 
 
+def refuse_closed_plans(
+    store: Store, project_ids: list[str] = (), task_ids: list[int] = ()
+) -> None:
+    """Refuse 督办 on projects or tasks of a closed plan (its data are read-only), naming each
+    of them and its plan; nothing is issued when one of them is."""
+    found: dict[str, list[str]] = {}
+    for ids, sql, kind in (
+        (
+            list(dict.fromkeys(project_ids)),
+            "SELECT x.name, p.title FROM project x JOIN plan p ON p.id = x.plan_id"
+            " WHERE p.status = ? AND x.id IN ({})",
+            "项目",
+        ),
+        (
+            list(dict.fromkeys(task_ids)),
+            "SELECT t.title, p.title FROM task t JOIN plan p ON p.id = t.plan_id"
+            " WHERE p.status = ? AND t.id IN ({})",
+            "重点任务",
+        ),
+    ):
+        for start in range(0, len(ids), 500):  # SQLite's limit on the number of parameters
+            part = ids[start : start + 500]
+            query = sql.format(",".join("?" * len(part)))
+            for name, plan in store.conn.execute(query, (CLOSED, *part)):
+                found.setdefault(plan, []).append(f"{kind}「{name}」")
+    if not found:
+        return
+    parts = []
+    for plan, names in found.items():
+        shown = "、".join(names[:5]) + (f"等 {len(names)} 项" if len(names) > 5 else "")
+        parts.append(f"{shown}属于已关闭的规划《{plan}》")
+    raise UserError(
+        "；".join(parts) + "，不能再发督办（已关闭规划的数据只读）。"
+        "如确需督办，请先在“规划”页（或命令 plan open）重新打开该规划。"
+    )
+
+
 def create_supervision(
     store: Store,
     project_id: str | None,
@@ -128,6 +166,9 @@ def create_supervision(
         problems["reason"] = "督办事由不能为空"
     if problems:
         raise ValidationError(problems, subject="新建督办")
+    refuse_closed_plans(
+        store, [project_id] if project_id else [], [task_id] if task_id is not None else []
+    )
     with store.write() as tx:
         sid = store.conn.execute(
             "INSERT INTO supervision (project_id, task_id, unit_id, issued_date, reply_by, level,"

@@ -151,8 +151,15 @@ class IssueCommand(QUndoCommand):
         self.ctx, self.statuses, self.tasks = ctx, statuses, tasks
         self.issued, self.reply_days, self.request = issued, reply_days, request
         self.ids: list[int] = []
+        self._first = True
 
-    def redo(self) -> None:
+    def issue(self) -> None:
+        """The first run, before the command is pushed: a refusal (a closed plan, the database
+        busy) raises ``UserError`` to the caller, and nothing is issued or pushed."""
+        self._issue()
+        self.ctx.notify(Changes(supervision=True))
+
+    def _issue(self) -> None:
         self.ids = task_monitoring.issue_supervisions(
             self.ctx.store,
             self.statuses,
@@ -161,6 +168,16 @@ class IssueCommand(QUndoCommand):
             reply_days=self.reply_days,
             request=self.request,
         )
+
+    def redo(self) -> None:
+        if self._first:  # already issued by issue()
+            self._first = False
+            return
+        try:
+            self._issue()
+        except UserError as exc:  # a redo after the plan was closed meanwhile
+            self.setObsolete(True)
+            self.ctx.report_error(exc)
         self.ctx.notify(Changes(supervision=True))
 
     def undo(self) -> None:
@@ -619,13 +636,13 @@ class SupervisionPage(QWidget):
         *,
         tasks: list[task_monitoring.TaskRow] | None = None,
     ) -> None:
+        command = IssueCommand(self.ctx, chosen, issued, reply_days, request, tasks)
         try:
-            self.ctx.undo_stack.push(
-                IssueCommand(self.ctx, chosen, issued, reply_days, request, tasks)
-            )
-        except UserError as exc:
+            command.issue()
+        except UserError as exc:  # e.g. a closed plan's projects: the message names the plan
             QMessageBox.warning(self, "发督办", exc.message)
             return
+        self.ctx.undo_stack.push(command)
         self.tabs.setCurrentWidget(self.notices)
 
     def reply(self) -> None:

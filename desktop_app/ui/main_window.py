@@ -332,6 +332,8 @@ class MainWindow(QMainWindow):
         elif key == "gantt":
             page.context_actions = [self.act_bulk]
             page.table.selectionModel().selectionChanged.connect(self._update_actions)
+        elif key == "tasks":  # 修改历史 (Ctrl+H) shows the selected task's
+            page.view.selectionModel().selectionChanged.connect(self._update_actions)
 
     def show_page(self, key: str) -> None:
         if key in self.page_keys:
@@ -459,6 +461,10 @@ class MainWindow(QMainWindow):
 
     def show_project_history(self) -> None:
         from .history import HistoryDialog
+
+        if self.current_page_key() == "tasks":
+            self.page("tasks").show_history()
+            return
 
         pid = self._current_project_id()
         if pid:
@@ -738,7 +744,10 @@ class MainWindow(QMainWindow):
         self.act_edit.setEnabled(has)
         self.act_delete.setEnabled(has)
         self.act_bulk.setEnabled(has)
-        self.act_history.setEnabled(has)
+        if self.current_page_key() == "tasks":
+            self.act_history.setEnabled(len(self.page("tasks").selected_task_ids()) == 1)
+        else:
+            self.act_history.setEnabled(has)
 
     def _restore_window(self) -> None:
         """Back where the user left it if that still fits a screen; else sized to this screen

@@ -153,3 +153,20 @@ def test_a_task_never_changed_says_so(qtbot, window, store):
     assert body.changes.rowCount() == 0 and body.reports.rowCount() == 0
     assert [body.tabs.tabText(i) for i in range(2)] == ["修改历史（0）", "任务报告（0）"]
     page.history_dialog.reject()
+
+
+def test_ctrl_h_on_the_tasks_page_shows_the_selected_tasks_history(qtbot, window, worked):
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    page = window.page("tasks")
+    assert not window.act_history.isEnabled()
+    select_task(qtbot, page, worked)
+    assert window.act_history.isEnabled()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    QTest.keyClick(window, Qt.Key_H, Qt.ControlModifier)
+    dialog = page.history_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.windowTitle().startswith(f"修改历史 — {CODE}")
+    dialog.reject()

@@ -153,7 +153,8 @@ def _links_text(store: Store, task_id: int) -> str:
 
 
 def set_task_units(store: Store, task_id: int, links: list[tuple[int, str]]) -> bool:
-    """Replace the task's units and roles (audited); returns whether anything changed."""
+    """Replace the task's units and roles (audited); refused on a task of a closed plan.
+    Returns whether anything changed."""
     problem = unit_links_problems(links)
     if problem:
         raise ValidationError({"units": problem.replace("一个项目", "一项任务")})
@@ -161,6 +162,7 @@ def set_task_units(store: Store, task_id: int, links: list[tuple[int, str]]) -> 
         code = store.scalar("SELECT code FROM task WHERE id = ?", (task_id,))
         if code is None:
             raise NotFoundError(f"找不到重点任务（{task_id}），可能已被删除。请刷新。")
+        refuse_closed_task(store, task_id)
         before = _links_text(store, task_id)
         store.conn.execute("DELETE FROM task_unit WHERE task_id = ?", (task_id,))
         store.conn.executemany(

@@ -64,3 +64,22 @@ def test_notes_of_a_task_of_a_closed_plan_are_refused_naming_the_plan(store):
     reopen_plan(store, plan.id)
     edit_task_notes(store, task.id, "重新打开后修改")
     assert list_tasks(store, ids=[task.id])[0].notes == "重新打开后修改"
+
+
+def test_units_of_a_task_of_a_closed_plan_are_refused_too(store):
+    """The same read-only rule for the task's units: nothing assigned, no audit row."""
+    from desktop_app.domain.bulk import UnitChange
+    from desktop_app.services.bulk import assign_task_units
+    from desktop_app.store.units import get_unit
+
+    tasks = list_tasks(store)[:2]
+    (plan,) = list_plans(store)
+    close_plan(store, plan.id)
+    before = [t.unit_links for t in tasks]
+    with pytest.raises(UserError) as exc:
+        assign_task_units(
+            store, [t.id for t in tasks], UnitChange(lead=get_unit(store, "广汉市").id)
+        )
+    assert f"属于已关闭的规划《{plan.title}》" in exc.value.message
+    assert [t.unit_links for t in list_tasks(store, ids=[t.id for t in tasks])] == before
+    assert store.scalar("SELECT count(*) FROM audit_log WHERE entity = 'task'") == 0

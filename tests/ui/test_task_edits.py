@@ -150,3 +150,23 @@ def test_notes_saved_after_another_window_closed_the_plan_are_refused_naming_it(
     assert list_tasks(store, ids=[task_id])[0].notes is None
     assert window.ctx.undo_stack.count() == 0
     assert page.notes_edit.isReadOnly() and page.notes_edit.text() == ""  # reloaded
+
+
+def test_assigning_units_to_a_closed_plans_task_is_refused_in_the_dialog(qtbot, window, store):
+    page = window.page("tasks")
+    (plan,) = list_plans(store)
+    close_plan(store, plan.id)
+    window.refresh_all()
+    click_row(qtbot, page, 0)
+    (task_id,) = page.selected_task_ids()
+    before = list_tasks(store, ids=[task_id])[0].unit_links
+    qtbot.mouseClick(page.assign_button, Qt.LeftButton)
+    dialog = page.assign_dialog
+    dialog.checks["lead"].setChecked(True)
+    dialog.lead.setCurrentIndex(dialog.lead.findText("市发展改革委"))
+    qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+    assert dialog.isVisible()  # stays open with the reason
+    assert f"属于已关闭的规划《{plan.title}》" in dialog.error.text()
+    assert list_tasks(store, ids=[task_id])[0].unit_links == before
+    assert window.ctx.undo_stack.count() == 0
+    dialog.reject()

@@ -203,7 +203,7 @@ def raw_font(path: str) -> QRawFont:
         qfont.setPixelSize(16)
         qfont.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
         font = QRawFont.fromFont(qfont)
-        if not font.isValid():
+        if not font.isValid() or font.familyName() != families[0]:  # another face matched
             raise Unsupported(f"无法载入字体 {path}")
         _raw_fonts[path] = font
     return font

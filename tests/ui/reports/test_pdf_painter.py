@@ -85,6 +85,8 @@ def _spaced_page(path: Path) -> Path:
     canvas.roundRect(60, 560, 300, 120, 12, stroke=1, fill=1)
     canvas.setDash([])
     canvas.setFillColorRGB(0, 0, 0)
+    canvas.setStrokeColorRGB(0, 0, 0)
+    canvas.setLineWidth(0.6)
     text = canvas.beginText(72, 760)
     text.setFont(font, 16)
     text.textLine("成德同城化 1,234.56万元")
@@ -101,6 +103,9 @@ def _spaced_page(path: Path) -> Path:
     text.textOut("上标")
     text.setRise(0)
     text.textLine(" 基线")
+    text.setTextRenderMode(2)  # filled and stroked: how headings are thickened
+    text.textLine("描边加粗的标题")
+    text.setTextRenderMode(0)
     canvas.drawText(text)
     canvas.saveState()
     canvas.translate(300, 400)

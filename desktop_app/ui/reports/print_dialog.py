@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRect, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QEventLoop, QMarginsF, QPointF, QRect, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPdfWidgets import QPdfView
@@ -679,11 +679,20 @@ class PrintDialog(QDialog):
             QMessageBox.warning(self, "无法打印", "打印机无法开始打印，请检查打印机是否就绪。")
             return 0
         as_images = 0
+        count = self.document.pageCount()
         QApplication.setOverrideCursor(Qt.WaitCursor)
+        self.progress.setRange(0, count)
+        self.progress.setVisible(True)
         try:
             gray = printer.colorMode() == QPrinter.GrayScale
             area = QRectF(painter.viewport())
-            for index in range(self.document.pageCount()):
+            for index in range(count):
+                if index % 20 == 0:
+                    # Shown while the pages go out (a 684-page sheet takes some seconds); no
+                    # click is taken meanwhile.
+                    self.progress.setValue(index)
+                    self.status.setText(f"正在发送到打印机：第 {index + 1} 页，共 {count} 页…")
+                    QApplication.processEvents(QEventLoop.ExcludeUserInputEvents)
                 if index:
                     printer.newPage()
                 try:
@@ -696,6 +705,7 @@ class PrintDialog(QDialog):
                     self._paint_image(painter, printer, index, gray)
         finally:
             painter.end()
+            self.progress.setValue(count)
             QApplication.restoreOverrideCursor()
         return as_images
 

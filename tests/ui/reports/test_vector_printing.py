@@ -183,6 +183,9 @@ def test_a_printer_gets_the_sheet_as_vectors_on_its_paper(
     _same_as_the_sheet(dialog.files[0], printed, tmp_path)
     pages = _text_pages(printed)
     assert "已发送到打印机" in dialog.status.text() and "图像" not in dialog.status.text()
+    count = dialog.document.pageCount()
+    assert f"共 {count} 页" in dialog.status.text()
+    assert dialog.progress.value() == dialog.progress.maximum() == count
     lines = [line.replace(" ", "") for page in pages for line in page]
     if sheet != "notice":  # the notice names the project, not its report
         assert any("1,234.56万元" in line for line in lines), lines

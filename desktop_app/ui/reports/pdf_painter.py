@@ -203,7 +203,7 @@ def raw_font(path: str) -> QRawFont:
         qfont.setPixelSize(16)
         qfont.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
         font = QRawFont.fromFont(qfont)
-        if not font.isValid() or font.familyName() != families[0]:  # another face matched
+        if not font.isValid():
             raise Unsupported(f"无法载入字体 {path}")
         _raw_fonts[path] = font
     return font
@@ -263,6 +263,17 @@ def load_font(font: DictionaryObject, faces: dict[str, tuple[str, int]]) -> PdfF
             continue
         ids = face.glyphIndexesForString(text)
         glyphs[code] = ids[0] if len(ids) == 1 else 0
+    # The face found must be the one embedded: its advances are the PDF's widths (reportlab
+    # writes them from the face's own metrics, in thousandths of an em).
+    codes = sorted(glyphs)
+    design = QRawFont(face)
+    design.setPixelSize(1000)
+    advances = design.advancesForGlyphIndexes(
+        [glyphs[c] for c in codes], QRawFont.LayoutFlag.UseDesignMetrics
+    )
+    for code, advance in zip(codes, advances, strict=True):
+        if abs(advance.x() - widths[code] * 1000) > 1.5:
+            raise Unsupported(f"字体 {base} 与 PDF 的字宽不符")
     return PdfFont(face, glyphs, widths)
 
 
@@ -476,7 +487,7 @@ def check(ops: list[tuple[bytes, list]], font_named, states: dict) -> None:
             continue
         strings: list = []
         if op == b"Tf":
-            if len(a) != 2 or not isinstance(a[0], Name) or type(a[1]) is not float:
+            if len(a) != 2 or not isinstance(a[0], Name) or type(a[1]) is not float or a[1] < 0:
                 raise Unsupported("Tf 的参数")
             font = a[0]
         elif op in (b"Tj", b"'"):
@@ -753,7 +764,7 @@ class _Replay:
                 glyphs.append(glyph_of[code])
                 positions.append(QPointF(x, 0.0))
                 x += width_of[code] * size + tc + (tw if code == 32 else 0.0)
-        if glyphs and font is not None and g.render != 3:
+        if glyphs and font is not None and g.render != 3 and g.size > 0:
             self.draw_glyphs(font, glyphs, positions)
         self.tm = QTransform.fromTranslate(x * g.scale, 0) * self.tm
 

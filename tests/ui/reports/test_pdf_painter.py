@@ -197,3 +197,22 @@ def test_a_page_with_a_picture_is_refused_before_anything_is_drawn(tmp_path):
     assert all(
         image.pixelColor(x, y) == Qt.white for x in range(0, 200, 7) for y in range(0, 280, 7)
     )
+
+
+def test_a_face_other_than_the_embedded_one_is_refused(tmp_path):
+    """Text is drawn with the face the PDF names; should another face be found under that name,
+    its advances are not the PDF's widths, and the page goes out as an image instead."""
+    from desktop_app.reports.fonts import bundled_pdf_font
+    from desktop_app.ui.reports.pdf_painter import load_font, registered_faces
+
+    path = _spaced_page(tmp_path / "间距.pdf")
+    pages = PdfPages(path)
+    fonts = pages.reader.pages[0]["/Resources"]["/Font"]
+    [embedded] = [f.get_object() for f in fonts.values() if "+" in str(f.get_object()["/BaseFont"])]
+    name = str(embedded["/BaseFont"]).split("+", 1)[1]
+    faces = registered_faces()
+    assert load_font(embedded, faces).glyphs  # the face reportlab embedded from
+    other = str(bundled_pdf_font()[0])
+    assert faces[name][0] != other
+    with pytest.raises(Unsupported, match="字宽不符"):
+        load_font(embedded, {name: (other, 0)})

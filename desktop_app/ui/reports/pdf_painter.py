@@ -15,7 +15,7 @@ a printer driver receives text (glyphs of an embedded font) where it takes text,
 outlines.
 
 A page using anything else (an image, a form, a pattern, shading, a Type 3 or CID font, a text
-clip, an operator not listed below) raises ``Unsupported`` before anything is drawn, and the
+clip: any operator or operand ``check`` does not accept) raises ``Unsupported`` before anything is drawn, and the
 caller prints that page as an image instead.
 
 The structure of the file (page tree, resources, fonts, streams) is read with pypdf; the content
@@ -53,18 +53,22 @@ class Unsupported(Exception):
 # -- tokens ------------------------------------------------------------------------------------
 
 _WS = rb"\x00\t\n\x0c\r "
+# One token with the white space before it (half the matches there would be with white space as
+# a token of its own); at the end of the stream only white space matches (no group).
 _TOKEN = re.compile(
-    rb"(?P<ws>[" + _WS + rb"]+|%[^\r\n]*)"
-    rb"|(?P<num>[+-]?(?:\d+\.?\d*|\.\d+))"
-    rb"|(?P<str>\((?:[^\\()]|\\.)*\))"  # reportlab escapes every parenthesis in a string
-    rb"|(?P<hex><[0-9A-Fa-f" + _WS + rb"]*>)"
-    rb"|(?P<name>/[^" + _WS + rb"()<>\[\]{}/%]*)"
+    rb"[" + _WS + rb"]*(?:"
+    rb"(?P<num>[+-]?(?:\d+\.?\d*|\.\d+))"
     rb"|(?P<op>[A-Za-z'\"][A-Za-z*'\"]*)"
+    rb"|(?P<str>\((?:[^\\()]|\\.)*\))"  # reportlab escapes every parenthesis in a string
+    rb"|(?P<name>/[^" + _WS + rb"()<>\[\]{}/%]*)"
     rb"|(?P<open>\[)|(?P<close>\])"
-    rb"|(?P<bad>.)",
+    rb"|(?P<hex><[0-9A-Fa-f" + _WS + rb"]*>)"
+    rb"|(?P<comment>%[^\r\n]*)"
+    rb"|(?P<bad>.)"
+    rb"|\Z)",
     re.S,
 )
-_WS_I, _NUM_I, _STR_I, _HEX_I, _NAME_I, _OP_I, _OPEN_I, _CLOSE_I, _BAD_I = range(1, 10)
+_NUM_I, _OP_I, _STR_I, _NAME_I, _OPEN_I, _CLOSE_I, _HEX_I, _COMMENT_I, _BAD_I = range(1, 10)
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|.)", re.S)
 _ESCAPES = {
     b"n": b"\n",
@@ -100,20 +104,18 @@ def tokenize(data: bytes) -> list[tuple[bytes, list]]:
     outer: list[list] = []
     for m in _TOKEN.finditer(data):
         kind = m.lastindex
-        if kind == _WS_I:
-            continue
         if kind == _NUM_I:
-            stack.append(float(m.group()))
+            stack.append(float(m.group(kind)))
         elif kind == _OP_I:
             if outer:
                 raise Unsupported("数组未结束")
-            ops.append((m.group(), stack))
+            ops.append((m.group(kind), stack))
             stack = []
         elif kind == _STR_I:
-            raw = m.group()[1:-1]
+            raw = m.group(kind)[1:-1]
             stack.append(Str(_ESCAPE.sub(_unescape, raw) if b"\\" in raw else raw))
         elif kind == _NAME_I:
-            stack.append(Name(m.group()[1:].decode("latin-1")))
+            stack.append(Name(m.group(kind)[1:].decode("latin-1")))
         elif kind == _OPEN_I:
             outer.append(stack)
             stack = []
@@ -123,12 +125,15 @@ def tokenize(data: bytes) -> list[tuple[bytes, list]]:
             inner, stack = stack, outer.pop()
             stack.append(inner)
         elif kind == _HEX_I:
-            digits = re.sub(rb"[" + _WS + rb"]", b"", m.group()[1:-1])
+            digits = re.sub(rb"[" + _WS + rb"]", b"", m.group(kind)[1:-1])
             if len(digits) % 2:
                 digits += b"0"
             stack.append(Str(bytes.fromhex(digits.decode("ascii"))))
-        else:
-            raise Unsupported(f"无法识别的内容：{m.group()!r}")
+        elif kind == _BAD_I:
+            raise Unsupported(f"无法识别的内容：{m.group(kind)!r}")
+        # None: white space at the end; a comment: nothing
+    if stack or outer:
+        raise Unsupported("内容流以操作数结束")
     return ops
 
 
@@ -293,7 +298,7 @@ _PAINT_OPS = {
     b"b*": (True, True, True, Qt.OddEvenFill),
     b"n": (False, False, False, None),
 }
-_IGNORED = {b"BMC", b"BDC", b"EMC", b"MP", b"DP", b"i", b"ri", b"BX", b"EX", b"d0", b"d1"}
+_IGNORED = {b"BMC", b"BDC", b"EMC", b"MP", b"DP", b"i", b"ri", b"BX", b"EX"}
 
 
 @dataclass
@@ -483,7 +488,7 @@ def check(ops: list[tuple[bytes, list]], font_named, states: dict) -> None:
             elif op == b"Q" and saved:
                 font = saved.pop()
             continue
-        if op in _IGNORED and op not in (b"d0", b"d1"):
+        if op in _IGNORED:
             continue
         strings: list = []
         if op == b"Tf":

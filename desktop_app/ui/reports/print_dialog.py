@@ -617,21 +617,36 @@ class PrintDialog(QDialog):
         if self.document.pageCount():
             self.apply_sheet_layout(printer)  # the dialog shows the sheet's paper
         dialog = QPrintDialog(printer, self)
+        dialog.setMinMax(1, max(self.document.pageCount(), 1))  # 页码范围 offered in the dialog
         if dialog.exec() != QDialog.Accepted:
             return False
         as_images = self.paint_pages(printer)
-        pages = self.document.pageCount()
+        if as_images is None:
+            self.status.setText("打印机无法开始打印，没有打印。")
+            return False
+        first, last = self.page_range(printer)
+        pages = last - first + 1
         self.status.setText(
             f"已发送到打印机，共 {pages} 页"
+            + (f"（第 {first}—{last} 页）" if pages < self.document.pageCount() else "")
             + (f"（其中 {as_images} 页按图像打印）。" if as_images else "。")
         )
         return True
 
-    def paint_pages(self, printer: QPrinter, *, copy_pdf: bool | None = None) -> int:
-        """Print the previewed pages on ``printer`` with the sheet's own paper and orientation;
-        return how many pages had to be sent as images.
+    def page_range(self, printer: QPrinter) -> tuple[int, int]:
+        """The pages (1-based, inclusive) chosen in the print dialog: all, or its 页码范围."""
+        count = self.document.pageCount()
+        if printer.printRange() == QPrinter.PageRange and printer.fromPage() > 0:
+            first = min(max(printer.fromPage(), 1), count)
+            return first, min(max(printer.toPage() or count, first), count)
+        return 1, count
 
-        Printing to a PDF file writes the sheet's PDF itself (unless ``copy_pdf``, by default
+    def paint_pages(self, printer: QPrinter, *, copy_pdf: bool | None = None) -> int | None:
+        """Print the previewed pages on ``printer`` with the sheet's own paper and orientation;
+        return how many pages had to be sent as images (``None``: the printer would not start).
+
+        Only the pages of the 页码范围 chosen in the print dialog are printed. Printing all of
+        them to a PDF file writes the sheet's PDF itself (unless ``copy_pdf``, by default
         ``self.copy_pdf_output``, is false: then the file gets what a printer gets). A
         real printer gets every page as vectors: the page's PDF operators are replayed on the
         printer's QPainter (``pdf_painter``), text as glyphs of the embedded fonts placed where the
@@ -645,7 +660,9 @@ class PrintDialog(QDialog):
         self.apply_sheet_layout(printer)
         if copy_pdf is None:
             copy_pdf = self.copy_pdf_output
-        if copy_pdf and printer.outputFormat() == QPrinter.PdfFormat and printer.outputFileName():
+        whole = self.page_range(printer) == (1, self.document.pageCount())
+        to_file = printer.outputFormat() == QPrinter.PdfFormat and printer.outputFileName()
+        if copy_pdf and to_file and whole:
             shutil.copyfile(self.files[0], printer.outputFileName())
             return 0
         painter = QPainter()
@@ -669,7 +686,7 @@ class PrintDialog(QDialog):
         )
         printer.setFullPage(True)
 
-    def _paint(self, painter: QPainter, printer: QPrinter) -> int:
+    def _paint(self, painter: QPainter, printer: QPrinter) -> int | None:
         try:
             pages = PdfPages(self.files[0])
         except Exception:  # noqa: BLE001 - unreadable for the replayer: every page as an image
@@ -677,23 +694,24 @@ class PrintDialog(QDialog):
             pages = None
         if not painter.begin(printer):
             QMessageBox.warning(self, "无法打印", "打印机无法开始打印，请检查打印机是否就绪。")
-            return 0
+            return None
         as_images = 0
-        count = self.document.pageCount()
+        first, last = self.page_range(printer)
+        count = last - first + 1
         QApplication.setOverrideCursor(Qt.WaitCursor)
         self.progress.setRange(0, count)
         self.progress.setVisible(True)
         try:
             gray = printer.colorMode() == QPrinter.GrayScale
             area = QRectF(painter.viewport())
-            for index in range(count):
-                if index % 20 == 0:
+            for done, index in enumerate(range(first - 1, last)):
+                if done % 20 == 0:
                     # Shown while the pages go out (a 684-page sheet takes some seconds); no
                     # click is taken meanwhile.
-                    self.progress.setValue(index)
-                    self.status.setText(f"正在发送到打印机：第 {index + 1} 页，共 {count} 页…")
+                    self.progress.setValue(done)
+                    self.status.setText(f"正在发送到打印机：第 {done + 1} 页，共 {count} 页…")
                     QApplication.processEvents(QEventLoop.ExcludeUserInputEvents)
-                if index:
+                if done:
                     printer.newPage()
                 try:
                     if pages is None:

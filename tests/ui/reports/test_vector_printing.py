@@ -68,14 +68,17 @@ def printer_at(monkeypatch):
         printer.setOutputFileName(str(chosen["target"]))
         if chosen.get("gray"):
             printer.setColorMode(QPrinter.GrayScale)
+        if chosen.get("pages"):  # 页码范围
+            printer.setPrintRange(QPrinter.PageRange)
+            printer.setFromTo(*chosen["pages"])
         chosen["printer"] = printer
         return QDialog.Accepted
 
     monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: [QPrinterInfo()]))
     monkeypatch.setattr(QPrintDialog, "exec", accept)
 
-    def choose(target: Path, *, gray: bool = False) -> dict:
-        chosen.update(target=target, gray=gray)
+    def choose(target: Path, *, gray: bool = False, pages: tuple[int, int] | None = None) -> dict:
+        chosen.update(target=target, gray=gray, pages=pages)
         return chosen
 
     return choose
@@ -87,8 +90,8 @@ def _preview(qtbot, dialog: PrintDialog) -> None:
     assert dialog.files, dialog.status.text()
 
 
-def _print(qtbot, dialog: PrintDialog, printer_at, target: Path, *, gray: bool = False) -> Path:
-    printer_at(target, gray=gray)
+def _print(qtbot, dialog: PrintDialog, printer_at, target: Path, **choices) -> Path:
+    printer_at(target, **choices)
     dialog.copy_pdf_output = False  # the file gets what a printer gets
     qtbot.mouseClick(dialog.print_button, Qt.LeftButton)
     assert target.exists(), dialog.status.text()
@@ -275,4 +278,20 @@ def test_a_page_the_replayer_cannot_draw_is_printed_as_an_image(
     assert sum(h for _, h in sizes) == round(595.28 / 72 * dpi)
     assert not reader.pages[1].images
     assert _text_pages(printed)[1] == ["第二页只有文字1,234.56万元"]
+    dialog.done(0)
+
+
+def test_only_the_pages_chosen_in_the_print_dialog_are_printed(qtbot, ctx, printer_at, tmp_path):
+    dialog = PrintDialog(ctx, sheet="overall")
+    qtbot.addWidget(dialog)
+    _preview(qtbot, dialog)
+    assert dialog.document.pageCount() >= 3
+    sheet = _text_pages(dialog.files[0])
+    # To a PDF file too: the sheet's own file is not copied when only some pages are wanted.
+    dialog.copy_pdf_output = True
+    printer_at(tmp_path / "第2-3页.pdf", pages=(2, 3))
+    qtbot.mouseClick(dialog.print_button, Qt.LeftButton)
+    assert _text_pages(tmp_path / "第2-3页.pdf") == sheet[1:3]
+    assert _images(tmp_path / "第2-3页.pdf") == []
+    assert "共 2 页（第 2—3 页）" in dialog.status.text()
     dialog.done(0)

@@ -357,7 +357,7 @@ class PdfPages:
     def __init__(self, path: Path | str):
         self.reader = PdfReader(str(path))
         self._faces: dict[str, tuple[str, int]] | None = None
-        self._fonts: dict[int, PdfFont] = {}
+        self._fonts: dict[int, PdfFont | Unsupported] = {}
 
     def page_count(self) -> int:
         return len(self.reader.pages)
@@ -373,12 +373,26 @@ class PdfPages:
         if font is None:
             if self._faces is None:
                 self._faces = registered_faces()
-            font = self._fonts[key] = load_font(ref.get_object(), self._faces)
+            try:
+                font = load_font(ref.get_object(), self._faces)
+            except Unsupported as why:  # remembered: the pages using the font need not retry
+                font = why
+            self._fonts[key] = font
+        if isinstance(font, Unsupported):
+            raise font
         return font
 
     def prepare(self, index: int) -> tuple[list[tuple[bytes, list]], dict[str, PdfFont], dict]:
         """The page's operators and the fonts and graphics states they name; ``Unsupported``
-        when the page uses anything the replayer cannot draw."""
+        when the page uses anything the replayer cannot draw or read."""
+        try:
+            return self._prepare(index)
+        except Unsupported:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged or unexpected file: not drawn here
+            raise Unsupported(f"无法读取页面（{type(exc).__name__}: {exc}）") from exc
+
+    def _prepare(self, index: int) -> tuple[list[tuple[bytes, list]], dict[str, PdfFont], dict]:
         page = self.reader.pages[index]
         if int(page.get("/Rotate", 0) or 0) % 360:
             raise Unsupported("页面旋转")

@@ -216,3 +216,20 @@ def test_a_face_other_than_the_embedded_one_is_refused(tmp_path):
     assert faces[name][0] != other
     with pytest.raises(Unsupported, match="字宽不符"):
         load_font(embedded, {name: (other, 0)})
+
+
+def test_text_in_a_font_the_program_does_not_embed_is_refused(tmp_path):
+    """Helvetica (not embedded, no file of ours): the page goes out as an image, and every page
+    in that font is refused without loading it again."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "Helvetica.pdf"
+    canvas = Canvas(str(path))
+    for n in range(2):
+        canvas.drawString(72, 700, f"page {n + 1}")
+        canvas.showPage()
+    canvas.save()
+    pages = PdfPages(path)
+    for index in range(2):
+        with pytest.raises(Unsupported, match="Helvetica"):
+            pages.prepare(index)

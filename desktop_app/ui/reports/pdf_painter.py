@@ -305,7 +305,7 @@ _IGNORED = {b"BMC", b"BDC", b"EMC", b"MP", b"DP", b"i", b"ri", b"BX", b"EX"}
 class State:
     """The graphics state saved by q and restored by Q (text state included, as in PDF)."""
 
-    ctm: QTransform
+    ctm: QTransform  # user space to the device: the PDF's CTM, then the page to the device
     fill: QColor
     stroke: QColor
     width: float = 1.0
@@ -552,12 +552,11 @@ def check(ops: list[tuple[bytes, list]], font_named, states: dict) -> None:
 class _Replay:
     def __init__(self, painter: QPainter, base: QTransform, fonts, states, gray: bool):
         self.p = painter
-        self.base = base
         self.fonts = fonts
         self.states = states
         self.gray = gray
         black = _color([0.0], gray)
-        self.gs = State(QTransform(), black, black)
+        self.gs = State(QTransform(base), black, black)
         self.stack: list[State] = []
         self.path = QPainterPath()
         self.clip: Qt.FillRule | None = None
@@ -746,7 +745,7 @@ class _Replay:
         if fill or stroke:
             if close:
                 path.closeSubpath()
-            p.setWorldTransform(self.gs.ctm * self.base)
+            p.setWorldTransform(self.gs.ctm)
             if fill:
                 path.setFillRule(rule)
                 p.fillPath(path, self.brush())
@@ -754,7 +753,7 @@ class _Replay:
                 p.strokePath(path, self.pen())
         if self.clip is not None:
             path.setFillRule(self.clip)
-            p.setWorldTransform(self.gs.ctm * self.base)
+            p.setWorldTransform(self.gs.ctm)
             p.setClipPath(path, Qt.IntersectClip)
             self.clip = None
 
@@ -792,7 +791,7 @@ class _Replay:
         p = self.p
         raw = font.at(g.size)
         glyph_space = QTransform(g.scale, 0, 0, -1, 0, g.rise)
-        p.setWorldTransform(glyph_space * self.tm * g.ctm * self.base)
+        p.setWorldTransform(glyph_space * self.tm * g.ctm)
         if g.render in (0, 2):
             run = QGlyphRun()
             run.setRawFont(raw)

@@ -175,6 +175,8 @@ def test_bundle_holds_every_page_and_qt_module(bundle):
             present = False
         if present:  # a page not yet in the source tree is shown as a notice, not bundled
             assert module in listing, f"{module} is not in the bundle"
+    # 打印 reads the sheets' PDFs to send them to the printer as vectors.
+    assert "desktop_app.ui.reports.pdf_painter" in listing and "pypdf._reader" in listing
     qt = bundle / "_internal" / "PySide6"
     for name in ("QtCharts", "QtPdf", "QtPdfWidgets", "QtPrintSupport", "QtWidgets"):
         assert list(qt.glob(f"{name}.*")), f"PySide6.{name} is not in the bundle"

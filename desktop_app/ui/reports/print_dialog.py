@@ -2,8 +2,9 @@
 
 The PDF is rendered by the same service the CLI uses (``services.reports.render_sheet``), in a
 worker with its own database connection; the dialog shows a progress bar with 取消, then the pages
-in a QPdfView. Printing paints the previewed pages onto the chosen printer; without a printer the
-dialog says so and offers 保存 PDF. The last choices are kept in QSettings.
+in a QPdfView. Printing draws the previewed pages onto the chosen printer as vectors (the PDF's
+own text and lines, see ``pdf_painter``) on the sheet's paper; without a printer the dialog says so
+and offers 保存 PDF. The last choices are kept in QSettings.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRect, QSize, QSizeF, Qt
+from PySide6.QtCore import QEventLoop, QMarginsF, QPointF, QRect, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -52,6 +54,7 @@ from ...store.projects import list_projects
 from ...store.units import list_units
 from ..context import AppContext
 from ..worker import Job, start_job
+from .pdf_painter import PdfPages, Unsupported
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +67,9 @@ ZOOM_MIN, ZOOM_MAX = 0.25, 4.0
 UNIT_SHEETS = ("unit", "project", "notice", "tasks")
 
 
-# A real printer gets each page as an image (Qt's PDF module renders pages only as images) at the
-# printer's own resolution, up to this: 600 dpi is what office laser printers print text at.
+# A page the vector replayer cannot draw (see pdf_painter) is sent as an image (Qt's PDF module
+# renders pages only as images) at the printer's own resolution, up to this: 600 dpi is what
+# office laser printers print text at.
 MAX_PRINT_DPI = 600
 # Rows of pixels rendered at a time: an A3 page at 600 dpi is 7,016 × 9,921 pixels (278 MB as
 # one image); in bands of 1,024 rows it never takes more than 29 MB.
@@ -109,6 +113,8 @@ class PrintDialog(QDialog):
         self._tmp = Path(tempfile.mkdtemp(prefix="进度表_"))
         self.files: list[Path] = []
         self.word_files: list[Path] = []
+        # 打印 to a PDF file copies the sheet's own PDF rather than drawing it.
+        self.copy_pdf_output = True
         self._build()
         self._load_choices()
         self._restore_settings()
@@ -611,30 +617,56 @@ class PrintDialog(QDialog):
         if self.document.pageCount():
             self.apply_sheet_layout(printer)  # the dialog shows the sheet's paper
         dialog = QPrintDialog(printer, self)
+        dialog.setMinMax(1, max(self.document.pageCount(), 1))  # 页码范围 offered in the dialog
         if dialog.exec() != QDialog.Accepted:
             return False
-        self.paint_pages(printer)
-        self.status.setText("已发送到打印机。")
+        as_images = self.paint_pages(printer)
+        if as_images is None:
+            self.status.setText("打印机无法开始打印，没有打印。")
+            return False
+        first, last = self.page_range(printer)
+        pages = last - first + 1
+        self.status.setText(
+            f"已发送到打印机，共 {pages} 页"
+            + (f"（第 {first}—{last} 页）" if pages < self.document.pageCount() else "")
+            + (f"（其中 {as_images} 页按图像打印）。" if as_images else "。")
+        )
         return True
 
-    def paint_pages(self, printer: QPrinter) -> None:
-        """Print the previewed pages on ``printer`` with the sheet's own paper and orientation.
+    def page_range(self, printer: QPrinter) -> tuple[int, int]:
+        """The pages (1-based, inclusive) chosen in the print dialog: all, or its 页码范围."""
+        count = self.document.pageCount()
+        if printer.printRange() == QPrinter.PageRange and printer.fromPage() > 0:
+            first = min(max(printer.fromPage(), 1), count)
+            return first, min(max(printer.toPage() or count, first), count)
+        return 1, count
 
-        Printing to a PDF file writes the sheet's PDF itself (vector text, fonts embedded). A
-        real printer gets each page drawn full-page at the printer's resolution (up to 600 dpi),
-        in bands of rows, in grey when the printer is set to grey: Qt's PDF module renders pages
-        only as images, and there is no other way from a PDF to a QPainter (QSvgRenderer would
-        need the sheet as SVG, which reportlab does not write; redrawing every sheet with
-        QPainter would be a second renderer to keep in step with the PDF one).
+    def paint_pages(self, printer: QPrinter, *, copy_pdf: bool | None = None) -> int | None:
+        """Print the previewed pages on ``printer`` with the sheet's own paper and orientation;
+        return how many pages had to be sent as images (``None``: the printer would not start).
+
+        Only the pages of the 页码范围 chosen in the print dialog are printed. Printing all of
+        them to a PDF file writes the sheet's PDF itself (unless ``copy_pdf``, by default
+        ``self.copy_pdf_output``, is false: then the file gets what a printer gets). A
+        real printer gets every page as vectors: the page's PDF operators are replayed on the
+        printer's QPainter (``pdf_painter``), text as glyphs of the embedded fonts placed where the
+        PDF places them, lines and fills as paths, in grey when the printer is set to grey. A page
+        the replayer cannot draw (it uses something our sheets never write, such as an image) is
+        drawn full-page as an image at the printer's resolution (up to 600 dpi), in bands of rows,
+        and logged.
         """
         if self.document.pageCount() == 0:
-            return
+            return 0
         self.apply_sheet_layout(printer)
-        if printer.outputFormat() == QPrinter.PdfFormat and printer.outputFileName():
+        if copy_pdf is None:
+            copy_pdf = self.copy_pdf_output
+        whole = self.page_range(printer) == (1, self.document.pageCount())
+        to_file = printer.outputFormat() == QPrinter.PdfFormat and printer.outputFileName()
+        if copy_pdf and to_file and whole:
             shutil.copyfile(self.files[0], printer.outputFileName())
-            return
+            return 0
         painter = QPainter()
-        self._paint(painter, printer)
+        return self._paint(painter, printer)
 
     def apply_sheet_layout(self, printer: QPrinter) -> None:
         """The sheet's paper size and orientation, no margins (the PDF page carries its own)."""
@@ -654,26 +686,59 @@ class PrintDialog(QDialog):
         )
         printer.setFullPage(True)
 
-    def _paint(self, painter: QPainter, printer: QPrinter) -> None:
+    def _paint(self, painter: QPainter, printer: QPrinter) -> int | None:
+        try:
+            pages = PdfPages(self.files[0])
+        except Exception:  # noqa: BLE001 - unreadable for the replayer: every page as an image
+            log.exception("无法读取 %s 的页面内容，全部按图像打印", self.files[0])
+            pages = None
         if not painter.begin(printer):
             QMessageBox.warning(self, "无法打印", "打印机无法开始打印，请检查打印机是否就绪。")
-            return
+            return None
+        as_images = 0
+        first, last = self.page_range(printer)
+        count = last - first + 1
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        self.progress.setRange(0, count)
+        self.progress.setVisible(True)
         try:
-            dpi = min(printer.resolution(), MAX_PRINT_DPI)
             gray = printer.colorMode() == QPrinter.GrayScale
-            for index in range(self.document.pageCount()):
-                if index:
+            area = QRectF(painter.viewport())
+            for done, index in enumerate(range(first - 1, last)):
+                if done % 20 == 0:
+                    # Shown while the pages go out (a 684-page sheet takes some seconds); no
+                    # click is taken meanwhile.
+                    self.progress.setValue(done)
+                    self.status.setText(f"正在发送到打印机：第 {done + 1} 页，共 {count} 页…")
+                    QApplication.processEvents(QEventLoop.ExcludeUserInputEvents)
+                if done:
                     printer.newPage()
-                full = page_pixels(self.document, index, dpi)
-                area = painter.viewport()
-                scaled = full.scaled(area.size(), Qt.KeepAspectRatio)
-                painter.setViewport(area.x(), area.y(), scaled.width(), scaled.height())
-                painter.setWindow(0, 0, full.width(), full.height())
-                for top, band in page_bands(self.document, index, full, gray=gray):
-                    painter.drawImage(QPointF(0, top), band)
-                painter.setViewport(area)
+                try:
+                    if pages is None:
+                        raise Unsupported("无法读取文件")
+                    pages.paint(painter, index, area, gray=gray)
+                except Unsupported as why:
+                    log.warning("第 %d 页无法按矢量打印（%s），按图像打印", index + 1, why)
+                    as_images += 1
+                    self._paint_image(painter, printer, index, gray)
         finally:
             painter.end()
+            self.progress.setValue(count)
+            QApplication.restoreOverrideCursor()
+        return as_images
+
+    def _paint_image(self, painter: QPainter, printer: QPrinter, index: int, gray: bool) -> None:
+        """Page ``index`` as an image at the printer's resolution (up to 600 dpi), in bands."""
+        dpi = min(printer.resolution(), MAX_PRINT_DPI)
+        full = page_pixels(self.document, index, dpi)
+        painter.save()
+        area = painter.viewport()
+        scaled = full.scaled(area.size(), Qt.KeepAspectRatio)
+        painter.setViewport(area.x(), area.y(), scaled.width(), scaled.height())
+        painter.setWindow(0, 0, full.width(), full.height())
+        for top, band in page_bands(self.document, index, full, gray=gray):
+            painter.drawImage(QPointF(0, top), band)
+        painter.restore()
 
     def done(self, result: int) -> None:
         if self._job is not None:

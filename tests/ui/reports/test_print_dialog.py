@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.reports.print_dialog import (
-    MAX_PRINT_DPI,
     PrintDialog,
     page_bands,
     page_pixels,
@@ -209,9 +208,8 @@ def test_overall_sheet_defaults_to_a3_landscape_and_columns_are_chosen(qtbot, ct
 
 
 def test_printing_keeps_the_sheets_paper_orientation_and_text(qtbot, ctx, tmp_path):
-    from PySide6.QtGui import QPainter
+    from PySide6.QtGui import QPageLayout
     from PySide6.QtPrintSupport import QPrinter
-    from reportlab.lib.pagesizes import A4
 
     dialog = PrintDialog(ctx, sheet="overall")  # A3 landscape by default
     qtbot.addWidget(dialog)
@@ -228,25 +226,14 @@ def test_printing_keeps_the_sheets_paper_orientation_and_text(qtbot, ctx, tmp_pa
     assert "推进情况表" in text and "亮灯原因" in text  # vector text, not a picture
     assert len(printed.pages) == dialog.document.pageCount()
 
-    # A real printer gets the sheet's paper and orientation, each page filling it.
-    raster = QPrinter(QPrinter.HighResolution)
-    raster.setOutputFormat(QPrinter.PdfFormat)
-    raster.setOutputFileName(str(tmp_path / "栅格.pdf"))
-    dialog.apply_sheet_layout(raster)
-    rect = raster.pageLayout().fullRectPoints()
+    # A real printer gets the sheet's paper and orientation (what it receives on that paper:
+    # test_vector_printing).
+    real = QPrinter(QPrinter.HighResolution)
+    dialog.apply_sheet_layout(real)
+    rect = real.pageLayout().fullRectPoints()
     assert (rect.width(), rect.height()) == (842, 595)
-    dialog._paint(QPainter(), raster)
-    drawn = PdfReader(str(tmp_path / "栅格.pdf")).pages[0]
-    assert (round(float(drawn.mediabox.width)), round(float(drawn.mediabox.height))) == (842, 595)
-    # Drawn at the printer's resolution (up to 600 dpi), not the screen's, in bands of rows
-    # that together cover the page.
-    dpi = min(raster.resolution(), MAX_PRINT_DPI)
-    assert dpi >= 300
-    sizes = [(img.image.width, img.image.height) for img in drawn.images]
-    short, long = A4  # in points: 595.28 × 841.89
-    assert len(sizes) >= 2 and {w for w, _ in sizes} == {round(long / 72 * dpi)}
-    assert sum(h for _, h in sizes) == round(short / 72 * dpi)
-    # A printer set to grey gets grey pages (the coloured lights as shades).
+    assert real.pageLayout().orientation() == QPageLayout.Landscape
+    # A page printed as an image on a grey printer is grey (the coloured lights as shades).
     full = page_pixels(dialog.document, 0, 50)
     assert not all(band.isGrayscale() for _, band in page_bands(dialog.document, 0, full))
     assert all(band.isGrayscale() for _, band in page_bands(dialog.document, 0, full, gray=True))

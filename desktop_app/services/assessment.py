@@ -57,6 +57,7 @@ class Assessment:
     rules_from: int | None = None  # not set: the earlier year whose rules were carried on
     adjustments: list[Adjustment] = field(default_factory=list)
     records: bool = True  # False: the items carry no records (see ``item_records``)
+    plan_id: int | None = None  # the plan whose projects were assessed
 
     @property
     def scores(self) -> list[UnitScore]:
@@ -236,6 +237,7 @@ def assess(
         None if stored else carried_from(store, year),
         adjustments,
         records,
+        ctx.plan_id,
     )
 
 
@@ -243,11 +245,13 @@ def item_records(
     store: Store, a: Assessment, unit_id: int, item: str, *, shown: ShownLights | None = None
 ) -> ItemResult:
     """One unit's result for one item of ``a``, with the records behind it: computed as
-    ``assess`` does, on the same day and rules, reading only what that unit and item need."""
+    ``assess`` does, on the same day, rules and plan (whichever plan ``store`` looks at),
+    reading only what that unit and item need."""
     score = next(s for s in a.scores if s.unit_id == unit_id)
     unit = q.AssessedUnit(score.unit_id, score.unit, score.kind)
     rule = next(r for r in a.rules.active if r.item == item)
-    return _Records(store, a.year, a.as_of, a.rules, shown=shown, unit=unit).item(rule, unit)
+    records = _Records(store, a.year, a.as_of, a.rules, shown=shown, unit=unit, plan_id=a.plan_id)
+    return records.item(rule, unit)
 
 
 class _Records:
@@ -266,9 +270,12 @@ class _Records:
         shown: ShownLights | None = None,
         records: bool = True,
         unit: q.AssessedUnit | None = None,
+        plan_id: int | None = None,
     ):
         self.store, self.year, self.today, self.rules = store, year, today, rules
         self.shown, self.records, self.only = shown, records, unit
+        # The plan whose projects are assessed: the one ``store`` looks at, unless given.
+        self.plan_id = plan_id if plan_id is not None else viewed_plan_id(store)
         self.periods = due_periods(store, year, today)
         self.due_day = monitoring.report_due_day(store)
 
@@ -278,7 +285,8 @@ class _Records:
 
     @cached_property
     def reporters(self) -> set[int]:
-        return set(expected_reporters(self.store)) | q.task_reporters(self.store, self.year)
+        reporters = expected_reporters(self.store, plan_id=self.plan_id)
+        return set(reporters) | q.task_reporters(self.store, self.year)
 
     @cached_property
     def links(self) -> dict[int, dict[str, str]]:
@@ -308,11 +316,12 @@ class _Records:
         that day's lights of the same plan, else judged here (only the unit's projects when
         the records of one unit are asked)."""
         day, shown = self._light_day, self.shown
-        if shown is not None and shown.day == day and shown.plan_id == viewed_plan_id(self.store):
+        if shown is not None and shown.day == day and shown.plan_id == self.plan_id:
             return shown.lights
         key = monitoring.status_period(self.store, day).key
         status_rules = monitoring.status_rules(self.store)
-        projects = list_projects(self.store, unit_id=self.only.id if self.only else None)
+        unit_id = self.only.id if self.only else None
+        projects = list_projects(self.store, unit_id=unit_id, plan_id=self.plan_id)
         lights = {}
         while projects:  # each project let go of once judged
             p = projects.pop()

@@ -6,14 +6,16 @@ from .database import Store
 from .plans import scope_sql
 
 
-def expected_reporters(store: Store) -> dict[int, set[str]]:
-    """Active units that must report, with the projects they report on.
+def expected_reporters(store: Store, *, plan_id: int | None = None) -> dict[int, set[str]]:
+    """Active units that must report, with the projects they report on (of ``plan_id``, else
+    of the plan worked on).
 
     A unit reports on the projects it leads (牵头) or is responsible for (责任); a district (区县)
     also on the projects located in it (属地). 配合单位 do not report.
     """
     out: dict[int, set[str]] = {}
-    scope, params = scope_sql(store, "p")  # the plan worked on: a closed plan asks no reports
+    # The plan worked on: a closed plan asks no reports.
+    scope, params = scope_sql(store, "p", plan_id)
     also = f" AND {scope}" if scope else ""
     for unit_id, project_id in store.conn.execute(
         "SELECT pu.unit_id, pu.project_id FROM project_unit pu"

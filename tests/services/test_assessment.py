@@ -317,3 +317,33 @@ def test_the_window_lights_are_read_only_when_of_the_day_and_plan_assessed(year)
         assert assess(year, 2026, today=TODAY, shown=other) == plain
     # A past year's lights are judged on its last day, never taken from the window's.
     assert assess(year, 2025, today=TODAY, shown=same_day) == assess(year, 2025, today=TODAY)
+
+
+def test_projects_of_another_plan_than_the_current_are_not_counted(year):
+    # A new plan (2026–2030) is now the current one; 旌阳区 still leads a project of the old
+    # plan that was not carried into it. The assessment counts the current plan's projects
+    # (and those of no plan) and leaves the old one out, for the figure and its records alike.
+    with year.write():
+        year.conn.execute(
+            "INSERT INTO plan (id, code, title, start_year, end_year) VALUES (2, 'Q', '新规划',"
+            " 2026, 2030)"
+        )
+        for pid, plan in (("Q1", 1), ("Q2", 2)):
+            year.conn.execute(
+                "INSERT INTO project (id, code, name, plan_id, stage, planned_start, planned_end,"
+                " percent_complete) VALUES (?, ?, ?, ?, '在建', '2026-01-01', '2027-12-31', 50)",
+                (pid, pid, f"项目{pid}", plan),
+            )
+            year.conn.execute("INSERT INTO project_unit VALUES (?, ?, '牵头')", (pid, JY))
+            year.conn.execute(
+                "INSERT INTO project_annual_target VALUES (?, 2026, 100, NULL)", (pid,)
+            )
+    result = assess(year, 2026, today=TODAY)
+    for key, counted in (("projects", (3, 4)), ("investment", (2500, 3600))):
+        item = result.unit("旌阳区").item(key)
+        assert (item.numerator, item.denominator) == counted
+        labels = [e.label for e in item.evidence]
+        assert any(x.startswith("Q2 ") for x in labels)
+        assert not any(x.startswith("Q1 ") for x in labels)
+        lean = assess(year, 2026, today=TODAY, records=False)
+        assert item_records(year, lean, JY, key) == item

@@ -12,6 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from desktop_app.services import assessment as service
+from desktop_app.services.changes import Changes
+from desktop_app.services.plans import view_plan
 from desktop_app.store import Store
 from desktop_app.store.assessment import add_adjustment
 from desktop_app.ui.assessment.dialogs import AdjustmentsDialog, RulesDialog, TraceDialog
@@ -229,34 +231,65 @@ def _texts(table) -> list[list[str]]:
     ]
 
 
-@pytest.mark.parametrize("in_window", [False, True], ids=["page", "main_window"])
+def _two_plans(store) -> None:
+    """A 2026 plan, now the current one, beside the fixture's: a project of each led by 旌阳区
+    (the old plan's red, the new plan's on schedule)."""
+    with store.write():
+        c = store.conn
+        c.execute(
+            "INSERT INTO plan (id, code, title, start_year, end_year) VALUES (2, 'Q', '新规划',"
+            " 2026, 2030)"
+        )
+        for pid, plan, end in (("Q1", 1, "2026-03-31"), ("Q2", 2, "2027-12-31")):
+            c.execute(
+                "INSERT INTO project (id, code, name, plan_id, stage, planned_start, planned_end,"
+                " percent_complete) VALUES (?, ?, ?, ?, '在建', '2026-01-01', ?, 50)",
+                (pid, pid, f"项目{pid}", plan, end),
+            )
+            c.execute("INSERT INTO project_unit VALUES (?, 1, '牵头')", (pid,))
+
+
+@pytest.mark.parametrize("where", ["page", "main_window", "main_window_old_plan"])
 def test_figures_and_the_records_behind_each_are_those_of_the_whole_assessment(
-    qtbot, assessment_year, monkeypatch, in_window
+    qtbot, assessment_year, monkeypatch, where
 ):
     """The page keeps the figures only and reads the records behind one when it is clicked
     (in the main window with the register's lights): every cell and every list shown is what
-    the whole assessment, records kept, gives — as the CLI and the files have it."""
+    the whole assessment, records kept, gives — as the CLI and the files have it, of the
+    current plan also while the window looks at another."""
     store = assessment_year
     add_adjustment(store, 2026, 1, 3, "承办成德同城化现场推进会", "市同城办通报〔2026〕5号")
-    if in_window:
+    if where == "main_window_old_plan":
+        _two_plans(store)
+    if where.startswith("main_window"):
         from desktop_app.ui.main_window import MainWindow
 
         window = MainWindow(store, today=TODAY, backup_on_open=False)
         qtbot.addWidget(window)
+        if where == "main_window_old_plan":
+            view_plan(store, 1)  # the window looks at the old plan
+            window.ctx.notify(Changes(all_projects=True))
         window.show_page("assessment")
         page = window.pages["assessment"]
-        assert page._shown_lights(TODAY) is not None  # the register's lights are read
+        assert page._shown_lights(TODAY) is not None  # the register's lights are offered
     else:
         page = AssessmentPage(AppContext(store, today=TODAY))
         qtbot.addWidget(page)
     loaded(qtbot, page)
     assert not page.result.records
-    # The same page showing the whole assessment: what it showed before it kept figures only.
+    # The same page showing the whole assessment (of the current plan, as a new connection
+    # looks at it): what the page showed before it kept figures only.
     whole = AssessmentPage(AppContext(store, today=TODAY))
     qtbot.addWidget(whole)
     loaded(qtbot, whole)
-    whole.show_result(service.assess(store, 2026, today=TODAY))
+    with Store.open(store.path, create=False) as current:
+        whole.show_result(service.assess(current, 2026, today=TODAY))
     assert page.summary.text() == whole.summary.text()
+    if where == "main_window_old_plan":
+        projects = whole.result.unit("旌阳区").item("projects")
+        assert [e.label for e in projects.evidence if e.label.startswith("Q")] == [
+            "Q2 项目Q2（牵头）"
+        ]
 
     shown: list[TraceDialog] = []
     monkeypatch.setattr(TraceDialog, "exec", lambda self: shown.append(self) or 0)

@@ -38,7 +38,7 @@ from ..domain.task_status import LATE, ON_TIME, OVERDUE, TaskStatus
 from ..saving import save_file
 from ..store import Store
 from ..store import assessment as q
-from ..store.monitoring import expected_reporters
+from ..store.monitoring import reporting_units
 from ..store.plans import viewed_plan_id
 from ..store.projects import list_projects
 from ..store.task_monitoring import TaskUnitLink
@@ -276,6 +276,7 @@ class _Records:
         self.shown, self.records, self.only = shown, records, unit
         # The plan whose projects are assessed: the one ``store`` looks at, unless given.
         self.plan_id = plan_id if plan_id is not None else viewed_plan_id(store)
+        self._unit_links: tuple[int | None, tuple] = (None, ())
         self.periods = due_periods(store, year, today)
         self.due_day = monitoring.report_due_day(store)
 
@@ -285,16 +286,17 @@ class _Records:
 
     @cached_property
     def reporters(self) -> set[int]:
-        reporters = expected_reporters(self.store, plan_id=self.plan_id)
-        return set(reporters) | q.task_reporters(self.store, self.year)
+        reporters = reporting_units(self.store, plan_id=self.plan_id)
+        return reporters | q.task_reporters(self.store, self.year)
 
-    @cached_property
-    def links(self) -> dict[int, dict[str, str]]:
-        return q.project_links(self.store, unit_id=self.only.id if self.only else None)
-
-    @cached_property
-    def located(self) -> dict[int, set[str]]:
-        return q.located_projects(self.store, unit_id=self.only.id if self.only else None)
+    def _links(self, unit_id: int) -> tuple[dict[str, str], set[str]]:
+        """The unit's projects with its role on each, and those located in it (a district):
+        read per unit, kept for the unit's next item only."""
+        if self._unit_links[0] != unit_id:
+            links = q.project_links(self.store, unit_id=unit_id).get(unit_id, {})
+            located = q.located_projects(self.store, unit_id=unit_id).get(unit_id, set())
+            self._unit_links = (unit_id, (links, located))
+        return self._unit_links[1]
 
     @cached_property
     def supervisions(self) -> list[dict]:
@@ -428,11 +430,12 @@ class _Records:
 
     def _unit_projects(self, rule: Rule, unit) -> dict[str, str]:
         roles = set(rule.param("roles") or ["牵头"])
-        mine = {pid: r for pid, r in self.links.get(unit.id, {}).items() if r in roles}
+        links, located = self._links(unit.id)
+        mine = {pid: r for pid, r in links.items() if r in roles}
         if rule.param("located") and unit.kind == "区县":
             # Every project located in the district, whatever other role it has on it (a
             # district is often 责任单位 of its own projects as well).
-            for pid in self.located.get(unit.id, ()):
+            for pid in located:
                 mine.setdefault(pid, "属地")
         return mine
 

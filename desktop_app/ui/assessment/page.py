@@ -126,7 +126,9 @@ class AssessmentPage(QWidget):
         shown = self._shown_lights(today)
 
         def work(store, progress):
-            return service.assess(store, year, today=today, shown=shown, records=False)
+            nonlocal shown
+            lights, shown = shown, None  # not kept with the job once read
+            return service.assess(store, year, today=today, shown=lights, records=False)
 
         def done(result) -> None:
             if serial != self._serial:  # a later year asked meanwhile

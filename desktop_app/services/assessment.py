@@ -2,14 +2,19 @@
 
 ``assess`` is what the window, the CLI and the exports call: one figure, wherever it is shown.
 The rules (items, weights, options) are the year's as the office saved them, or the defaults.
+The window keeps only the figures (``records=False``) and reads the records behind one figure
+when it is clicked (``item_records``): the same computation, for one unit and one item.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from ..domain.assessment import (
     AGAINST,
@@ -33,10 +38,12 @@ from ..domain.task_status import LATE, ON_TIME, OVERDUE, TaskStatus
 from ..saving import save_file
 from ..store import Store
 from ..store import assessment as q
-from ..store.monitoring import expected_reporters
+from ..store.monitoring import reporting_units
+from ..store.plans import viewed_plan_id
 from ..store.projects import list_projects
 from ..store.task_monitoring import TaskUnitLink
 from . import monitoring, task_monitoring
+from .monitoring import ProjectStatus
 
 
 @dataclass
@@ -49,6 +56,8 @@ class Assessment:
     stored_rules: bool = True  # False: the office has not set the year's rules
     rules_from: int | None = None  # not set: the earlier year whose rules were carried on
     adjustments: list[Adjustment] = field(default_factory=list)
+    records: bool = True  # False: the items carry no records (see ``item_records``)
+    plan_id: int | None = None  # the plan whose projects were assessed
 
     @property
     def scores(self) -> list[UnitScore]:
@@ -156,12 +165,57 @@ def due_periods(store: Store, year: int, today: date) -> list[Period]:
     return [p for p in periods if today > due_date(p, due_day=day)]
 
 
-def assess(store: Store, year: int, *, today: date | None = None) -> Assessment:
-    """Every assessed unit's score for ``year`` as seen on ``today``, ranked per class."""
+class ProjectLight(NamedTuple):
+    """What the assessment reads of a project: its name and stage, and its light that day."""
+
+    code: str
+    name: str
+    stage: str | None
+    actual_end: date | None
+    light: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ShownLights:
+    """The projects' lights the window already holds (the register's), judged on ``day`` for
+    the plan the window looks at. The assessment of that day reads them rather than loading
+    and judging every project a second time; any other day or plan judges them again."""
+
+    day: date
+    plan_id: int | None
+    lights: Mapping[str, ProjectLight]
+
+
+def shown_lights(store: Store, day: date, statuses: Iterable[ProjectStatus]) -> ShownLights:
+    """``statuses`` (every project of the plan ``store`` looks at, judged on ``day``) as the
+    assessment reads them."""
+    return ShownLights(
+        day, viewed_plan_id(store), {s.project.id: _light(s.project, s.status) for s in statuses}
+    )
+
+
+def _light(p, s) -> ProjectLight:
+    return ProjectLight(p.code, p.name, p.stage, p.actual_end, s.light, s.reason)
+
+
+def assess(
+    store: Store,
+    year: int,
+    *,
+    today: date | None = None,
+    shown: ShownLights | None = None,
+    records: bool = True,
+) -> Assessment:
+    """Every assessed unit's score for ``year`` as seen on ``today``, ranked per class.
+
+    ``shown``: the projects' lights the window holds (used when they are of the day and plan
+    assessed). ``records=False`` keeps the figures only: the items carry no records, which
+    ``item_records`` reads for one unit and item when asked."""
     _check_year(year)
     today = today or date.today()
     rules, stored = rules_for(store, year)
-    ctx = _Records(store, year, today, rules)
+    ctx = _Records(store, year, today, rules, shown=shown, records=records)
     adjustments = q.list_adjustments(store, year)
     by_unit: dict[int, list[Adjustment]] = {}
     for a in adjustments:
@@ -182,30 +236,114 @@ def assess(store: Store, year: int, *, today: date | None = None) -> Assessment:
         stored,
         None if stored else carried_from(store, year),
         adjustments,
+        records,
+        ctx.plan_id,
     )
 
 
-class _Records:
-    """The year's records, read once, and how each item counts them for a unit."""
+def item_records(
+    store: Store, a: Assessment, unit_id: int, item: str, *, shown: ShownLights | None = None
+) -> ItemResult:
+    """One unit's result for one item of ``a``, with the records behind it: computed as
+    ``assess`` does, on the same day, rules and plan (whichever plan ``store`` looks at),
+    reading only what that unit and item need."""
+    score = next(s for s in a.scores if s.unit_id == unit_id)
+    unit = q.AssessedUnit(score.unit_id, score.unit, score.kind)
+    rule = next(r for r in a.rules.active if r.item == item)
+    records = _Records(store, a.year, a.as_of, a.rules, shown=shown, unit=unit, plan_id=a.plan_id)
+    return records.item(rule, unit)
 
-    def __init__(self, store: Store, year: int, today: date, rules: RuleSet):
+
+class _Records:
+    """The year's records, each kind read once when an item first needs it, and how each item
+    counts them for a unit. With ``unit``, only that unit's projects are read (the records
+    behind one figure); with ``records=False`` the items keep their counts, not their records.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        year: int,
+        today: date,
+        rules: RuleSet,
+        *,
+        shown: ShownLights | None = None,
+        records: bool = True,
+        unit: q.AssessedUnit | None = None,
+        plan_id: int | None = None,
+    ):
         self.store, self.year, self.today, self.rules = store, year, today, rules
+        self.shown, self.records, self.only = shown, records, unit
+        # The plan whose projects are assessed: the one ``store`` looks at, unless given.
+        self.plan_id = plan_id if plan_id is not None else viewed_plan_id(store)
+        self._unit_links: tuple[int | None, tuple] = (None, ())
         self.periods = due_periods(store, year, today)
         self.due_day = monitoring.report_due_day(store)
-        self.returns = q.year_returns(store, year)
-        self.reporters = set(expected_reporters(store)) | q.task_reporters(store, year)
-        self.links = q.project_links(store)
-        self.located = q.located_projects(store)
-        self.supervisions = q.year_supervisions(store, year)
-        self._project_map: dict = {}
-        self._lights = None
-        self._monitor: task_monitoring.TaskMonitor | None = None
+
+    @cached_property
+    def returns(self) -> dict[int, dict[str, list[dict]]]:
+        return q.year_returns(self.store, self.year)
+
+    @cached_property
+    def reporters(self) -> set[int]:
+        reporters = reporting_units(self.store, plan_id=self.plan_id)
+        return reporters | q.task_reporters(self.store, self.year)
+
+    def _links(self, unit_id: int) -> tuple[dict[str, str], set[str]]:
+        """The unit's projects with its role on each, and those located in it (a district):
+        read per unit, kept for the unit's next item only."""
+        if self._unit_links[0] != unit_id:
+            links = q.project_links(self.store, unit_id=unit_id).get(unit_id, {})
+            located = q.located_projects(self.store, unit_id=unit_id).get(unit_id, set())
+            self._unit_links = (unit_id, (links, located))
+        return self._unit_links[1]
+
+    @cached_property
+    def supervisions(self) -> list[dict]:
+        return q.year_supervisions(self.store, self.year)
+
+    @cached_property
+    def _task_monitor(self) -> task_monitoring.TaskMonitor:
+        """The year's tasks as the monitoring sees them on the assessment's day — the lights of
+        督办预警 and the figures of 首页 (docs/monitoring.md) — read once."""
+        return task_monitoring.task_statuses(self.store, self.today, year=self.year)
+
+    @cached_property
+    def _light_day(self) -> date:
+        return min(self.today, date(self.year, 12, 31))
+
+    @cached_property
+    def _lights(self) -> Mapping[str, ProjectLight]:
+        """Each project's name, stage and light on the day assessed: the window's when it shows
+        that day's lights of the same plan, else judged here (only the unit's projects when
+        the records of one unit are asked)."""
+        day, shown = self._light_day, self.shown
+        if shown is not None and shown.day == day and shown.plan_id == self.plan_id:
+            return shown.lights
+        key = monitoring.status_period(self.store, day).key
+        status_rules = monitoring.status_rules(self.store)
+        unit_id = self.only.id if self.only else None
+        projects = list_projects(self.store, unit_id=unit_id, plan_id=self.plan_id)
+        lights = {}
+        while projects:  # each project let go of once judged
+            p = projects.pop()
+            lights[p.id] = _light(p, evaluate(p, day, status_rules, current_period=key))
+        return lights
+
+    @cached_property
+    def _plans(self) -> dict[str, float]:
+        return q.annual_plans(self.store, self.year)
+
+    @cached_property
+    def _done(self) -> dict[str, tuple[str, float]]:
+        return q.year_investment_upto(self.store, self.year)
 
     def item(self, rule: Rule, unit) -> ItemResult:
         return getattr(self, f"_{rule.item}")(rule, unit)
 
     def _result(self, rule: Rule, ok: int, counted: int, evidence, **kw) -> ItemResult:
-        return item_result(rule, ok, counted, evidence, self.rules.no_data, **kw)
+        kept = evidence if self.records else []
+        return item_result(rule, ok, counted, kept, self.rules.no_data, **kw)
 
     # -- 报送及时率 and 报送质量 ------------------------------------------------------------
 
@@ -269,18 +407,11 @@ class _Records:
 
     # -- 任务按期完成率 --------------------------------------------------------------------
 
-    def _task_monitor(self) -> task_monitoring.TaskMonitor:
-        """The year's tasks as the monitoring sees them on the assessment's day — the lights of
-        督办预警 and the figures of 首页 (docs/monitoring.md) — read once."""
-        if self._monitor is None:
-            self._monitor = task_monitoring.task_statuses(self.store, self.today, year=self.year)
-        return self._monitor
-
     def _tasks(self, rule: Rule, unit) -> ItemResult:
         """Each task of the rule's roles with the outcome the unit answers for on the dashboard
         (``unit_tasks``); a 配合 unit, counted only when the rule says so, shares the task's."""
         roles = set(rule.param("roles") or ["牵头"])
-        monitor = self._task_monitor()
+        monitor = self._task_monitor
         views = {row.task.task_id: v for row, v in task_monitoring.unit_tasks(monitor, unit.id)}
         evidence, ok, counted = [], 0, 0
         for row in monitor.rows:
@@ -299,69 +430,57 @@ class _Records:
 
     def _unit_projects(self, rule: Rule, unit) -> dict[str, str]:
         roles = set(rule.param("roles") or ["牵头"])
-        mine = {pid: r for pid, r in self.links.get(unit.id, {}).items() if r in roles}
+        links, located = self._links(unit.id)
+        mine = {pid: r for pid, r in links.items() if r in roles}
         if rule.param("located") and unit.kind == "区县":
             # Every project located in the district, whatever other role it has on it (a
             # district is often 责任单位 of its own projects as well).
-            for pid in self.located.get(unit.id, ()):
+            for pid in located:
                 mine.setdefault(pid, "属地")
         return mine
 
-    def _project_lights(self):
-        if self._lights is None:
-            day = min(self.today, date(self.year, 12, 31))
-            key = monitoring.status_period(self.store, day).key
-            status_rules = monitoring.status_rules(self.store)
-            self._project_map = {p.id: p for p in list_projects(self.store)}
-            self._lights = {
-                pid: evaluate(p, day, status_rules, current_period=key)
-                for pid, p in self._project_map.items()
-            }
-            self._light_day = day
-        return self._lights
+    def _mine_by_code(self, rule: Rule, unit) -> list[tuple[ProjectLight, str, str]]:
+        """The unit's projects for ``rule`` as ``(project, id, role)`` in code order (those of
+        another plan than the one assessed are not counted)."""
+        lights = self._lights
+        mine = [
+            (lights[pid], pid, role)
+            for pid, role in self._unit_projects(rule, unit).items()
+            if pid in lights
+        ]
+        mine.sort(key=lambda x: x[0].code)
+        return mine
 
     def _projects(self, rule: Rule, unit) -> ItemResult:
-        lights = self._project_lights()
         behind = {RED, YELLOW} if rule.param("yellow_behind") else {RED}
         evidence, ok, counted = [], 0, 0
         start = date(self.year, 1, 1)
-        for pid, role in sorted(
-            self._unit_projects(rule, unit).items(), key=lambda x: self._project_map[x[0]].code
-        ):
-            p = self._project_map.get(pid)
-            if p is None or p.stage is None:
+        for p, _pid, role in self._mine_by_code(rule, unit):
+            if p.stage is None:
                 continue
             if p.stage == "竣工" and p.actual_end is not None and p.actual_end < start:
                 continue
-            s = lights[pid]
             counted += 1
-            good = s.light not in behind
+            good = p.light not in behind
             ok += good
             evidence.append(
                 Evidence(
                     "项目",
                     self._light_day.isoformat(),
                     f"{p.code} {p.name}（{role}）",
-                    f"{LIGHT_NAMES[s.light]}：{s.reason}",
+                    f"{LIGHT_NAMES[p.light]}：{p.reason}",
                     FOR if good else AGAINST,
                 )
             )
         return self._result(rule, ok, counted, evidence)
 
     def _investment(self, rule: Rule, unit) -> ItemResult:
-        if not hasattr(self, "_plans"):
-            self._plans = q.annual_plans(self.store, self.year)
-            self._done = q.year_investment_upto(self.store, self.year)
-        self._project_lights()  # the projects' names
         planned = done = 0.0
         evidence = []
-        for pid, role in sorted(
-            self._unit_projects(rule, unit).items(), key=lambda x: self._project_map[x[0]].code
-        ):
+        for p, pid, role in self._mine_by_code(rule, unit):
             plan = self._plans.get(pid)
             if not plan:
                 continue
-            p = self._project_map[pid]
             period, amount = self._done.get(pid, (None, 0.0))
             planned += plan
             done += amount
@@ -518,9 +637,10 @@ def write_assessment(
     today: date | None = None,
     org: str | None = None,
     result: Assessment | None = None,
+    shown: ShownLights | None = None,
 ) -> Path:
     """The year's assessment as a file: .xlsx (score table and records), .pdf (the printed
-    table), .docx (a draft of the 考核情况报告)."""
+    table), .docx (a draft of the 考核情况报告). ``shown``: as for ``assess``."""
     from ..reports.page import DEFAULT_ORG
 
     out = Path(out)
@@ -531,7 +651,8 @@ def write_assessment(
             field="out",
         )
     today = today or date.today()
-    a = result or assess(store, year, today=today)
+    a = result if result is not None and result.records else None
+    a = a or assess(store, year, today=today, shown=shown)
     org = org or DEFAULT_ORG
     if suffix == ".xlsx":
         from ..exchange.assessment_export import write_assessment_xlsx

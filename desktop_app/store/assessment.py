@@ -254,32 +254,38 @@ def year_returns(store: Store, year: int) -> dict[int, dict[str, list[dict]]]:
     return out
 
 
-def project_links(store: Store) -> dict[int, dict[str, str]]:
+def project_links(store: Store, *, unit_id: int | None = None) -> dict[int, dict[str, str]]:
     """``unit_id -> project_id -> role`` of live projects; a district's located projects carry
-    the role 「属地」 unless it has a role of its own."""
+    the role 「属地」 unless it has a role of its own. With ``unit_id``, that unit's only."""
     out: dict[int, dict[str, str]] = {}
-    for unit_id, pid, role in store.conn.execute(
+    one = "" if unit_id is None else " WHERE pu.unit_id = ?"
+    for uid, pid, role in store.conn.execute(
         "SELECT pu.unit_id, pu.project_id, pu.role FROM project_unit pu"
-        " JOIN project p ON p.id = pu.project_id AND p.deleted = 0"
+        " JOIN project p ON p.id = pu.project_id AND p.deleted = 0" + one,
+        () if unit_id is None else (unit_id,),
     ):
-        out.setdefault(unit_id, {})[pid] = role
-    for unit_id, pid in store.conn.execute(
-        "SELECT p.district_id, p.id FROM project p JOIN unit u ON u.id = p.district_id"
-        " WHERE p.deleted = 0 AND u.kind = '区县'"
-    ):
-        out.setdefault(unit_id, {}).setdefault(pid, "属地")
+        out.setdefault(uid, {})[pid] = role
+    for uid, pid in _located(store, unit_id):
+        out.setdefault(uid, {}).setdefault(pid, "属地")
     return out
 
 
-def located_projects(store: Store) -> dict[int, set[str]]:
-    """``district unit_id -> live projects located in it`` (whatever role it has on them)."""
+def located_projects(store: Store, *, unit_id: int | None = None) -> dict[int, set[str]]:
+    """``district unit_id -> live projects located in it`` (whatever role it has on them).
+    With ``unit_id``, that unit's only."""
     out: dict[int, set[str]] = {}
-    for unit_id, pid in store.conn.execute(
-        "SELECT p.district_id, p.id FROM project p JOIN unit u ON u.id = p.district_id"
-        " WHERE p.deleted = 0 AND u.kind = '区县'"
-    ):
-        out.setdefault(unit_id, set()).add(pid)
+    for uid, pid in _located(store, unit_id):
+        out.setdefault(uid, set()).add(pid)
     return out
+
+
+def _located(store: Store, unit_id: int | None):
+    one = "" if unit_id is None else " AND p.district_id = ?"
+    return store.conn.execute(
+        "SELECT p.district_id, p.id FROM project p JOIN unit u ON u.id = p.district_id"
+        " WHERE p.deleted = 0 AND u.kind = '区县'" + one,
+        () if unit_id is None else (unit_id,),
+    )
 
 
 def year_investment_upto(store: Store, year: int) -> dict[str, tuple[str, float]]:

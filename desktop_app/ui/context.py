@@ -82,6 +82,14 @@ class AppContext(QObject):
             self.store, self.today(), rules=self.status_rules(), period=self.current_period().key
         )
 
+    def loaded_project_statuses(self) -> list[ProjectStatus] | None:
+        """The register model's projects with their lights today, when the window has loaded
+        them (None otherwise): a view that would read and judge every project again (in a
+        worker, say) takes these instead of holding a second copy."""
+        if self.register_model is None:
+            return None
+        return self.register_model.project_statuses()
+
     def notify(self, changes: Changes) -> None:
         self.changed.emit(changes)
 

@@ -7,19 +7,31 @@ the periods 2026-01 … 2026-11 are due (November's on 2026-12-05), eleven perio
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from desktop_app.domain.assessment import RuleSet
 from desktop_app.domain.errors import UserError, ValidationError
-from desktop_app.services.assessment import assess, export_rules, import_rules, save_rules
+from desktop_app.domain.status import GREEN
+from desktop_app.services.assessment import (
+    ShownLights,
+    assess,
+    export_rules,
+    import_rules,
+    item_records,
+    save_rules,
+    shown_lights,
+)
+from desktop_app.services.monitoring import project_statuses
 from desktop_app.store.assessment import (
     add_adjustment,
     adjustment_history,
     delete_adjustment,
     stored_rule_set,
 )
+from desktop_app.store.plans import viewed_plan_id
 
 TODAY = date(2026, 12, 6)
 JY, GH, JT, SL = 1, 2, 3, 4  # 旌阳区, 广汉市, 市交通运输局, 市水利局
@@ -257,3 +269,81 @@ def test_a_district_counts_its_located_projects_also_where_it_is_responsible(yea
     assert item.item == "investment"
     assert (item.numerator, item.denominator) == (2500 + 1000, 3500 + 1000)
     assert any(e.label.startswith("P7 项目P7（属地）") for e in item.evidence)
+
+
+@pytest.mark.parametrize("assessed", [2026, 2025])
+def test_the_records_of_one_figure_read_alone_are_those_of_the_whole_assessment(year, assessed):
+    add_adjustment(year, 2026, JY, 3, "承办成德同城化现场推进会")
+    full = assess(year, assessed, today=TODAY)
+    lean = assess(year, assessed, today=TODAY, records=False)
+    assert not lean.records and full.records
+    for kept, bare in zip(full.scores, lean.scores, strict=True):
+        assert (bare.unit, bare.rank, bare.base, bare.bonus, bare.penalty, bare.total) == (
+            kept.unit,
+            kept.rank,
+            kept.base,
+            kept.bonus,
+            kept.penalty,
+            kept.total,
+        )
+        for whole, figure in zip(kept.items, bare.items, strict=True):
+            assert figure.evidence == ()
+            assert figure == replace(whole, evidence=())
+            # Read for that unit and item alone: the same figure with the same records.
+            assert item_records(year, lean, bare.unit_id, figure.item) == whole
+    records = sum(len(i.evidence) for s in full.scores for i in s.items)
+    assert records > 40  # returns, tasks, projects, investment and 督办 all listed
+
+
+def test_the_window_lights_are_read_only_when_of_the_day_and_plan_assessed(year):
+    statuses = project_statuses(year, TODAY)  # as the register holds them
+    shown = shown_lights(year, TODAY, statuses)
+    assert shown.plan_id == viewed_plan_id(year)
+    plain = assess(year, 2026, today=TODAY)
+    assert assess(year, 2026, today=TODAY, shown=shown) == plain
+    jy = assess(year, 2026, today=TODAY, shown=shown, records=False)
+    assert item_records(year, jy, JY, "projects", shown=shown) == plain.unit("旌阳区").items[3]
+
+    # P2 (red) green in what the window holds: read when of the day and plan assessed …
+    greener = {**shown.lights, "P2": shown.lights["P2"]._replace(light=GREEN, reason="按期")}
+    same_day = ShownLights(TODAY, shown.plan_id, greener)
+    projects = assess(year, 2026, today=TODAY, shown=same_day).unit("旌阳区").item("projects")
+    assert (projects.numerator, projects.denominator) == (3, 3)
+    # … and not when judged on another day, or for another plan than the one assessed.
+    for other in (
+        ShownLights(date(2026, 12, 5), shown.plan_id, greener),
+        ShownLights(TODAY, (shown.plan_id or 0) + 1, greener),
+    ):
+        assert assess(year, 2026, today=TODAY, shown=other) == plain
+    # A past year's lights are judged on its last day, never taken from the window's.
+    assert assess(year, 2025, today=TODAY, shown=same_day) == assess(year, 2025, today=TODAY)
+
+
+def test_projects_of_another_plan_than_the_current_are_not_counted(year):
+    # A new plan (2026–2030) is now the current one; 旌阳区 still leads a project of the old
+    # plan that was not carried into it. The assessment counts the current plan's projects
+    # (and those of no plan) and leaves the old one out, for the figure and its records alike.
+    with year.write():
+        year.conn.execute(
+            "INSERT INTO plan (id, code, title, start_year, end_year) VALUES (2, 'Q', '新规划',"
+            " 2026, 2030)"
+        )
+        for pid, plan in (("Q1", 1), ("Q2", 2)):
+            year.conn.execute(
+                "INSERT INTO project (id, code, name, plan_id, stage, planned_start, planned_end,"
+                " percent_complete) VALUES (?, ?, ?, ?, '在建', '2026-01-01', '2027-12-31', 50)",
+                (pid, pid, f"项目{pid}", plan),
+            )
+            year.conn.execute("INSERT INTO project_unit VALUES (?, ?, '牵头')", (pid, JY))
+            year.conn.execute(
+                "INSERT INTO project_annual_target VALUES (?, 2026, 100, NULL)", (pid,)
+            )
+    result = assess(year, 2026, today=TODAY)
+    for key, counted in (("projects", (3, 4)), ("investment", (2500, 3600))):
+        item = result.unit("旌阳区").item(key)
+        assert (item.numerator, item.denominator) == counted
+        labels = [e.label for e in item.evidence]
+        assert any(x.startswith("Q2 ") for x in labels)
+        assert not any(x.startswith("Q1 ") for x in labels)
+        lean = assess(year, 2026, today=TODAY, records=False)
+        assert item_records(year, lean, JY, key) == item

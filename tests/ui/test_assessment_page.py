@@ -11,6 +11,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
+from desktop_app.services import assessment as service
+from desktop_app.services.changes import Changes
+from desktop_app.services.plans import view_plan
+from desktop_app.store import Store
+from desktop_app.store.assessment import add_adjustment
 from desktop_app.ui.assessment.dialogs import AdjustmentsDialog, RulesDialog, TraceDialog
 from desktop_app.ui.assessment.page import AssessmentPage
 from desktop_app.ui.context import AppContext
@@ -217,3 +222,118 @@ def test_another_year(page, qtbot):
     assert "计入填报 2025-01 至 2025-12 共 12 期" in page.summary.text()
     # 旌阳区 sent nothing for 2025, so every period counts against it.
     assert page.cell_text("区县", "旌阳区", "报送及时率") == "0.00（0%）"
+
+
+def _texts(table) -> list[list[str]]:
+    return [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
+
+
+def _two_plans(store) -> None:
+    """A 2026 plan, now the current one, beside the fixture's: a project of each led by 旌阳区
+    (the old plan's red, the new plan's on schedule)."""
+    with store.write():
+        c = store.conn
+        c.execute(
+            "INSERT INTO plan (id, code, title, start_year, end_year) VALUES (2, 'Q', '新规划',"
+            " 2026, 2030)"
+        )
+        for pid, plan, end in (("Q1", 1, "2026-03-31"), ("Q2", 2, "2027-12-31")):
+            c.execute(
+                "INSERT INTO project (id, code, name, plan_id, stage, planned_start, planned_end,"
+                " percent_complete) VALUES (?, ?, ?, ?, '在建', '2026-01-01', ?, 50)",
+                (pid, pid, f"项目{pid}", plan, end),
+            )
+            c.execute("INSERT INTO project_unit VALUES (?, 1, '牵头')", (pid,))
+
+
+@pytest.mark.parametrize("where", ["page", "main_window", "main_window_old_plan"])
+def test_figures_and_the_records_behind_each_are_those_of_the_whole_assessment(
+    qtbot, assessment_year, monkeypatch, where
+):
+    """The page keeps the figures only and reads the records behind one when it is clicked
+    (in the main window with the register's lights): every cell and every list shown is what
+    the whole assessment, records kept, gives — as the CLI and the files have it, of the
+    current plan also while the window looks at another."""
+    store = assessment_year
+    add_adjustment(store, 2026, 1, 3, "承办成德同城化现场推进会", "市同城办通报〔2026〕5号")
+    if where == "main_window_old_plan":
+        _two_plans(store)
+    if where.startswith("main_window"):
+        from desktop_app.ui.main_window import MainWindow
+
+        window = MainWindow(store, today=TODAY, backup_on_open=False)
+        qtbot.addWidget(window)
+        if where == "main_window_old_plan":
+            view_plan(store, 1)  # the window looks at the old plan
+            window.ctx.notify(Changes(all_projects=True))
+        window.show_page("assessment")
+        page = window.pages["assessment"]
+        assert page._shown_lights(TODAY) is not None  # the register's lights are offered
+    else:
+        page = AssessmentPage(AppContext(store, today=TODAY))
+        qtbot.addWidget(page)
+    loaded(qtbot, page)
+    assert not page.result.records
+    # The same page showing the whole assessment (of the current plan, as a new connection
+    # looks at it): what the page showed before it kept figures only.
+    whole = AssessmentPage(AppContext(store, today=TODAY))
+    qtbot.addWidget(whole)
+    loaded(qtbot, whole)
+    with Store.open(store.path, create=False) as current:
+        whole.show_result(service.assess(current, 2026, today=TODAY))
+    assert page.summary.text() == whole.summary.text()
+    if where == "main_window_old_plan":
+        projects = whole.result.unit("旌阳区").item("projects")
+        assert [e.label for e in projects.evidence if e.label.startswith("Q")] == [
+            "Q2 项目Q2（牵头）"
+        ]
+
+    shown: list[TraceDialog] = []
+    monkeypatch.setattr(TraceDialog, "exec", lambda self: shown.append(self) or 0)
+    lists = 0
+    for kind in page.tables:
+        table = page.tables[kind]
+        assert _texts(table) == _texts(whole.tables[kind])
+        for row in range(table.rowCount()):
+            for col in range(table.columnCount()):
+                expected = whole.trace(kind, row, col)
+                count = len(shown)
+                _click(qtbot, table, row, col)
+                if expected is None:
+                    assert len(shown) == count
+                    continue
+                got = shown[-1]
+                assert got.windowTitle() == expected.windowTitle()
+                assert got.heading.text() == expected.heading.text()
+                assert got.formula.text() == expected.formula.text()
+                assert got.rows() == expected.rows()
+                lists += bool(got.rows())
+    assert lists > 20
+    assert not page.loading  # the records read agree with the figures: nothing recomputed
+
+
+def test_records_changed_since_the_figures_are_listed_and_the_figures_computed_again(
+    page, qtbot, monkeypatch
+):
+    """Another user imports a return after the figures were computed: the list shows the
+    records as they are now, and the page computes its figures again."""
+    assert page.cell_text("区县", "旌阳区", "报送及时率") == "16.36（81.8%）"
+    other = Store.open(page.ctx.store.path, create=False, user="另一位同事")
+    with other.write():  # as that colleague's import records it
+        other.conn.execute(
+            "INSERT INTO import_batch (at, user, kind, file_name, sha256, unit_id, period, counts)"
+            " VALUES ('2026-08-04T09:00:00', '另一位同事', 'return', '旌阳区_7月.xlsx', 'x7', 1,"
+            " '2026-07', '{\"updated\": 3}')"
+        )
+    other.close()
+    shown: list[TraceDialog] = []
+    monkeypatch.setattr(TraceDialog, "exec", lambda self: shown.append(self) or 0)
+    _click(qtbot, page.tables["区县"], 0, 2)
+    assert "10 ÷ 11 = 90.9% → 18.18 分" in shown[-1].heading.text()
+    assert any("旌阳区_7月.xlsx" in r[2] for r in shown[-1].rows())
+    assert page.loading
+    loaded(qtbot, page)
+    assert page.cell_text("区县", "旌阳区", "报送及时率") == "18.18（90.9%）"

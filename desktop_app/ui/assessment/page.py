@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.assessment import CLASSES, UnitScore
+from ...domain.assessment import CLASSES, ItemResult, UnitScore
 from ...domain.errors import UserError
 from ...services import assessment as service
 from ...services.changes import Changes
@@ -107,16 +107,28 @@ class AssessmentPage(QWidget):
     def refresh(self, changes: Changes | None = None) -> None:
         self.reload()
 
+    def _shown_lights(self, day: date) -> service.ShownLights | None:
+        """The projects' lights the window holds (the register's), when they are ``day``'s."""
+        statuses = self.ctx.loaded_project_statuses()
+        if statuses is None or day != self.ctx.today():
+            return None
+        return service.shown_lights(self.ctx.store, day, statuses)
+
     def reload(self) -> None:
-        """Compute the year's scores again, off the window's thread (at 10,000 projects the
-        lights alone take a second); the table is filled when they arrive."""
+        """Compute the year's scores again, off the window's thread; the table is filled when
+        they arrive. The lights of the projects are the window's when it holds those of the
+        day assessed; only the figures are kept, the records behind one are read when it is
+        clicked (``item_records``)."""
         self._serial += 1
         serial, year, today = self._serial, self.year.value(), self.ctx.today()
         self.loading = True
         self.summary.setText(f"正在计算 {year} 年度考核得分…")
+        shown = self._shown_lights(today)
 
         def work(store, progress):
-            return service.assess(store, year, today=today)
+            nonlocal shown
+            lights, shown = shown, None  # not kept with the job once read
+            return service.assess(store, year, today=today, shown=lights, records=False)
 
         def done(result) -> None:
             if serial != self._serial:  # a later year asked meanwhile
@@ -215,12 +227,30 @@ class AssessmentPage(QWidget):
         s = scores[row]
         n = len(s.items)
         if 2 <= column < 2 + n:
-            return TraceDialog(s, self.result.rules, s.items[column - 2], self)
+            return TraceDialog(
+                s, self.result.rules, self.item_records(s, s.items[column - 2]), self
+            )
         if column in (3 + n, 4 + n):  # 加分, 扣分
             return TraceDialog(s, self.result.rules, None, self)
         if column in (2 + n, 5 + n) and s.assessed:  # 基础得分, 总分
             return TraceDialog(s, self.result.rules, None, self, total=True)
         return None
+
+    def item_records(self, s: UnitScore, item: ItemResult) -> ItemResult:
+        """``item`` of ``s`` with the records behind it, read now for that unit and item. When
+        they no longer give the figure shown (the records changed meanwhile), the figures are
+        computed again."""
+        r = self.result
+        if r.records:
+            return item
+        found = service.item_records(
+            self.ctx.store, r, s.unit_id, item.item, shown=self._shown_lights(r.as_of)
+        )
+        shown = (item.numerator, item.denominator, item.rate, item.score)
+        if (found.numerator, found.denominator, found.rate, found.score) != shown:
+            if not self.loading:
+                self.reload()
+        return found
 
     def show_records(self, kind: str, row: int, column: int) -> None:
         dialog = self.trace(kind, row, column)
@@ -255,10 +285,11 @@ class AssessmentPage(QWidget):
         today: date = self.ctx.today()
         for button in self.output_buttons.values():
             button.setEnabled(False)
+        shown = self._shown_lights(today)
 
         def work(store, progress):
             progress(0, 1, f"正在生成{title}")
-            return service.write_assessment(store, year, out, today=today)
+            return service.write_assessment(store, year, out, today=today, shown=shown)
 
         def done(result) -> None:
             self._job_over()

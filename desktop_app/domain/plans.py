@@ -64,6 +64,15 @@ def carries_task(state: str | None) -> bool:
     return state != TASK_DONE
 
 
+def closed_entry_message(name: str, plan: str, refused: str) -> str:
+    """``closed_message`` for a write through the year's list: ``refused`` says what cannot be
+    done (加入清单, 修改目标和单位, 结转)."""
+    return (
+        f"{name}属于已关闭的规划《{plan}》，数据只读，{refused}。"
+        "如确需修改，请先在“规划”页（或命令 plan open）重新打开该规划。"
+    )
+
+
 def closed_message(name: str, plan: str) -> str:
     return (
         f"{name}属于已关闭的规划《{plan}》，数据只读，不能修改。"

@@ -31,6 +31,7 @@ from ..domain.parsing import (
     parse_int,
     parse_money,
 )
+from ..domain.plans import closed_entry_message
 from ..domain.task_status import DueError, parse_due
 from ..domain.unit_names import UnitNames
 from ..saving import check_target, save_file
@@ -901,6 +902,8 @@ def _diff(store: Store, preview: ListPreview) -> None:
     for lr in preview.rows:
         item = by_key.get(lr.key) if lr.key else None
         if item is None:
+            if lr.key is not None and not lr.new_task and not lr.errors:
+                _refuse_closed(store, preview, lr, f"不能加入 {preview.year} 年清单")
             continue
         lr.item_id = item.id
         matched.add(item.id)
@@ -945,6 +948,8 @@ def _diff(store: Store, preview: ListPreview) -> None:
                 )
 
             lr.changes.append(f"单位：{text(old_units) or '空'} → {text(new_units) or '空'}")
+        if any(not c.startswith("分组：") for c in lr.changes) and not lr.errors:
+            _refuse_closed(store, preview, lr, f"不能修改它在 {preview.year} 年清单中的目标和单位")
     no_lead = [lr.row for lr in preview.rows if lr.values.get("lead_blank") and not lr.errors]
     if no_lead:
         preview.notes.append(
@@ -955,6 +960,23 @@ def _diff(store: Store, preview: ListPreview) -> None:
     file_order = [lr.item_id for lr in preview.rows if lr.item_id is not None]
     kept = [i.id for i in items if i.id in set(file_order)]
     preview.reordered = file_order != kept
+
+
+def _refuse_closed(store: Store, preview: ListPreview, lr, refused: str) -> None:
+    """An error on the row when it writes a task or project of a closed plan (read-only)."""
+    found = astore.closed_plan_of_entry(store, lr.kind, lr.task_id or lr.project_id)
+    if found:
+        what = "重点任务" if lr.kind == "任务" else "项目"
+        lr.errors.append(
+            _error(
+                preview,
+                lr.row,
+                preview_col(preview, "name"),
+                "任务/项目",
+                found[0],
+                closed_entry_message(f"{what}「{found[0]}」", found[1], refused),
+            )
+        )
 
 
 def preview_col(preview: ListPreview, key: str) -> int | None:

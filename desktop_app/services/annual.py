@@ -10,11 +10,13 @@ from ..domain.errors import ConflictError, NotFoundError, UserError, ValidationE
 from ..domain.fields import STAGES
 from ..domain.money import round_wan
 from ..domain.parsing import clean_text
+from ..domain.plans import closed_entry_message
 from ..domain.task_status import DueError, parse_due
 from ..domain.validation import unit_links_problems
 from ..store import Store
 from ..store import annual as astore
 from ..store import projects as project_store
+from ..store.plans import get_plan
 from ..store.units import list_units
 from .changes import Changes
 
@@ -52,6 +54,35 @@ def due_date_of(name: str, due_text: str | None, year: int) -> str | None:
     except DueError as exc:
         raise ValidationError({"due_text": f"「{name}」的{exc}"}) from None
     return due.day.isoformat() if due.day else None
+
+
+def refuse_closed_entry(store: Store, kind: str, key: object, refused: str) -> None:
+    """Refuse a write through the list that changes a task or project of a closed plan: its
+    units, its year's targets, or putting it on a list. ``refused`` says what cannot be done."""
+    found = astore.closed_plan_of_entry(store, kind, key)
+    if found:
+        what = "重点任务" if kind == "任务" else "项目"
+        raise UserError(closed_entry_message(f"{what}「{found[0]}」", found[1], refused))
+
+
+def target_refusal(year: int) -> str:
+    return f"不能修改它在 {year} 年清单中的目标和单位"
+
+
+def _plan_for_new_task(store: Store, found: astore.AnnualList, title: str) -> int:
+    """The plan a task new on the list goes to: the list's plan, or (when that one is closed)
+    the plan worked on; never a closed plan."""
+    first = astore.first_plan_id(store)
+    if found.plan_id is None and first is None:
+        raise UserError("数据库中没有规划，不能新增任务。请先初始化数据库。")
+    for plan_id in (found.plan_id, first):
+        if plan_id is not None and not astore.plan_is_closed(store, plan_id):
+            return plan_id
+    closed = get_plan(store, found.plan_id or first).title
+    raise UserError(
+        f"不能新增任务「{title}」：{found.year} 年清单所属的规划《{closed}》已关闭，数据只读。"
+        "请先在“规划”页导入下一规划（或重新打开该规划）。"
+    )
 
 
 # -- the list ----------------------------------------------------------------------------------
@@ -135,6 +166,7 @@ def add_items(
                 raise NotFoundError(f"找不到要加入清单的{kind}（{key}）。")
             if (("task", key) if kind == "任务" else ("project", key)) in present:
                 raise UserError(f"「{cand.name}」已在 {year} 年清单中。")
+            refuse_closed_entry(store, kind, key, f"不能加入 {year} 年清单")
             under = clean_text(heading) or cand.heading
             values = {
                 "seq": astore.next_seq(store, year),
@@ -185,9 +217,7 @@ def add_new_task(
         raise ValidationError({"title": "任务名称不能为空"})
     with astore.write(store) as tx:
         found = require_list(store, year)
-        plan_id = found.plan_id or astore.first_plan_id(store)
-        if plan_id is None:
-            raise UserError("数据库中没有规划，不能新增任务。请先初始化数据库。")
+        plan_id = _plan_for_new_task(store, found, title)
         code = astore.next_task_code(store, year)
         task_id = astore.insert_task(store, plan_id, code, title, clean_text(text))
         tx.audit("task", task_id, "创建", None, f"{code} {title}")
@@ -303,6 +333,10 @@ def apply_targets(store: Store, tx, item: astore.AnnualItem, t: Targets) -> Chan
         "target_stage": t.target_stage if item.kind == "项目" else None,
     }
     changed = {k: v for k, v in values.items() if row[k] != v}
+    key = item.task_id if item.kind == "任务" else item.project_id
+    refused = target_refusal(item.year)
+    if set(changed) - {"heading"}:  # the heading places the entry on the list: the list's own
+        refuse_closed_entry(store, item.kind, key, refused)
     if changed:
         astore.update_item(store, item.id, changed)
         for k, v in changed.items():
@@ -311,6 +345,7 @@ def apply_targets(store: Store, tx, item: astore.AnnualItem, t: Targets) -> Chan
     if item.kind == "项目":
         new = round_wan(t.planned_investment)
         if new != item.planned_investment:
+            refuse_closed_entry(store, item.kind, key, refused)
             astore.set_planned_investment(store, item.project_id, item.year, new)
             tx.audit(
                 "project",
@@ -331,6 +366,7 @@ def apply_targets(store: Store, tx, item: astore.AnnualItem, t: Targets) -> Chan
                     {"units": f"「{item.name}」：{problem.replace('项目', '任务')}"}
                 )
             if sorted(links) != sorted(current):
+                refuse_closed_entry(store, item.kind, key, refused)
                 astore.replace_task_units(store, item.task_id, links)
                 tx.audit(
                     "task",
@@ -346,6 +382,7 @@ def apply_targets(store: Store, tx, item: astore.AnnualItem, t: Targets) -> Chan
             if problem:
                 raise ValidationError({"units": f"「{item.name}」：{problem}"})
             if sorted(links) != sorted(current):
+                refuse_closed_entry(store, item.kind, key, refused)
                 project_store.set_units(store, item.project_id, links, audit=False)
                 tx.audit(
                     "project",
@@ -393,6 +430,24 @@ def unfinished(store: Store, year: int) -> list[astore.AnnualItem]:
     ]
 
 
+def _refuse_closed_carry(store: Store, pending: list[astore.AnnualItem], to_year: int) -> None:
+    """Refuse the whole carry, naming every entry whose task or project is of a closed plan."""
+    closed = [
+        (i, found)
+        for i in pending
+        if (found := astore.closed_plan_of_entry(store, i.kind, i.task_id or i.project_id))
+    ]
+    if not closed:
+        return
+    names = "、".join(f"{'重点任务' if i.kind == '任务' else '项目'}「{f[0]}」" for i, f in closed)
+    plans = "、".join(dict.fromkeys(f"《{f[1]}》" for _, f in closed))
+    raise UserError(
+        f"未结转：{names}属于已关闭的规划{plans}，数据只读，不能结转到 {to_year} 年清单。"
+        "未完成的任务和项目请随导入下一规划结转（“规划”页“导入下一规划…”），"
+        "或先重新打开该规划；清单未作任何修改。"
+    )
+
+
 def carry_forward(store: Store, from_year: int, to_year: int) -> CarryResult:
     """Copy ``from_year``'s unfinished entries onto ``to_year``'s list (made when missing), each
     linked to the entry it continues, under the same heading with the same 预期成果. Their tasks,
@@ -407,6 +462,8 @@ def carry_forward(store: Store, from_year: int, to_year: int) -> CarryResult:
             astore.insert_list(store, to_year, astore.first_plan_id(store), default_title(to_year))
             tx.audit("annual_list", to_year, "创建", None, default_title(to_year))
         present = {i.key for i in astore.list_items(store, to_year)}
+        pending = [old for old in unfinished(store, from_year) if old.key not in present]
+        _refuse_closed_carry(store, pending, to_year)
         for old in unfinished(store, from_year):
             if old.key in present:
                 skipped.append(old.name)
@@ -487,9 +544,7 @@ def apply_import(store: Store, preview) -> ImportResult:
             item_id = lr.item_id
             if lr.new_task:
                 code = astore.next_task_code(store, year)
-                plan_id = lst.plan_id or astore.first_plan_id(store)
-                if plan_id is None:
-                    raise UserError("数据库中没有规划，不能新增任务。请先初始化数据库。")
+                plan_id = _plan_for_new_task(store, lst, lr.name)
                 task_id = astore.insert_task(store, plan_id, code, lr.name, None)
                 tx.audit("task", task_id, "创建", None, f"{code} {lr.name}")
                 lr.task_id = task_id

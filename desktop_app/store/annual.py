@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..domain.plans import CLOSED
 from .database import Store, WriteContext
 from .plans import scope_sql, task_scope_sql, viewed_plan_id
 
@@ -323,6 +324,27 @@ def plan_of_entry(store: Store, kind: str, key: object) -> tuple[str, str] | Non
         else "SELECT x.name, p.title FROM project x JOIN plan p ON p.id = x.plan_id WHERE x.id = ?"
     )
     return store.conn.execute(sql, (key,)).fetchone()
+
+
+def closed_plan_of_entry(store: Store, kind: str, key: object) -> tuple[str, str] | None:
+    """``(name, plan title)`` when the task (``kind`` 任务) or project belongs to a closed plan;
+    None otherwise (an undo putting rows back, ``plans.restoring``, is not refused)."""
+    if getattr(store, "_restoring", False):
+        return None
+    sql = (
+        "SELECT t.title, p.title FROM task t JOIN plan p ON p.id = t.plan_id"
+        " WHERE t.id = ? AND p.status = ?"
+        if kind == "任务"
+        else "SELECT x.name, p.title FROM project x JOIN plan p ON p.id = x.plan_id"
+        " WHERE x.id = ? AND p.status = ?"
+    )
+    return store.conn.execute(sql, (key, CLOSED)).fetchone()
+
+
+def plan_is_closed(store: Store, plan_id: int | None) -> bool:
+    return plan_id is not None and bool(
+        store.scalar("SELECT count(*) FROM plan WHERE id = ? AND status = ?", (plan_id, CLOSED))
+    )
 
 
 def task_heading(store: Store, task_id: int) -> str | None:

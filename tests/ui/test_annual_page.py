@@ -367,3 +367,46 @@ def test_edits_and_imports_are_undone_from_the_edit_menu(
     window.act_undo.trigger()
     assert "开展成德同城化宣传月活动" not in [r[1] for r in entries(page) if len(r) > 1]
     assert store.scalar("SELECT count(*) FROM task") == tasks
+
+
+def test_a_closed_plans_entries_are_refused_in_the_window(
+    qtbot, window, store, annual_2026, monkeypatch
+):
+    """The plan closed after the list was made: editing an entry's targets is refused inside
+    the dialog, carrying forward in a message box, each naming the plan and the item; the
+    database stays as it was."""
+    from desktop_app.services import plans
+    from desktop_app.store import plans as plan_store
+
+    title = plan_store.get_plan(store, 1).title
+    plans.close_plan(store, 1)
+    page = open_page(window)
+    before = store.query("SELECT * FROM annual_item"), store.query("SELECT * FROM audit_log")
+    page.select("成德大道北延线")
+    errors = []
+
+    def targets(dialog):
+        dialog.investment.setText("20000")
+        ok(dialog)
+        errors.append(dialog.error.text())
+
+    answer_next_dialog(targets)
+    qtbot.mouseClick(page.edit_button, Qt.LeftButton)
+    assert errors == [
+        f"项目「成德大道北延线」属于已关闭的规划《{title}》，数据只读，不能修改它在 2026 年清单中的"
+        "目标和单位。如确需修改，请先在“规划”页（或命令 plan open）重新打开该规划。"
+    ]
+    road = next(r for r in entries(page) if len(r) > 1 and r[1] == "成德大道北延线")
+    assert road[7] == "12,000.00"
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warnings.append(text))
+    page.year_box.setValue(2027)
+    qtbot.mouseClick(page.carry_button, Qt.LeftButton)
+    [text] = warnings
+    assert text.startswith("未结转：") and f"已关闭的规划《{title}》" in text
+    assert "「成德大道北延线」" in text
+    assert page.title.text() == "2027 年还没有年度清单"
+    assert (store.query("SELECT * FROM annual_item"), store.query("SELECT * FROM audit_log")) == (
+        before
+    )

@@ -410,3 +410,64 @@ def test_a_closed_plans_entries_are_refused_in_the_window(
     assert (store.query("SELECT * FROM annual_item"), store.query("SELECT * FROM audit_log")) == (
         before
     )
+
+
+def test_supporting_units_are_edited_with_the_targets_and_undone_in_one_step(
+    qtbot, window, store, annual_2026
+):
+    page = open_page(window)
+    task = next(i for i in astore.list_items(store, 2026) if i.kind == "任务")
+    page.select(task.name)
+    before = store.query("SELECT * FROM task_unit WHERE task_id = ?", (task.id,))
+    shown, errors = [], []
+
+    def targets(dialog):
+        shown.append(dialog.supporting.text())
+        dialog.supporting.setText("旌阳区")  # already 责任: one role per unit
+        ok(dialog)
+        errors.append(dialog.error.text())
+        dialog.supporting.setText("市商务局、什邡")
+        ok(dialog)
+
+    answer_next_dialog(targets)
+    qtbot.mouseClick(page.edit_button, Qt.LeftButton)
+    assert shown == [""]
+    assert errors == [
+        "配合单位「旌阳区」已是责任单位，一个单位只能有一个角色：请从配合单位中删去它。"
+    ]
+
+    def roles():
+        return sorted(
+            (r["name"], r["role"])
+            for r in store.query(
+                "SELECT u.name, tu.role FROM task_unit tu JOIN unit u ON u.id = tu.unit_id"
+                " WHERE tu.task_id = ?",
+                (task.id,),
+            )
+        )
+
+    edited = [
+        ("什邡市", "配合"),
+        ("市发展改革委", "牵头"),
+        ("市商务局", "配合"),
+        ("旌阳区", "责任"),
+    ]
+    assert roles() == edited
+    [audit] = store.query(
+        "SELECT old, new FROM audit_log WHERE entity = 'task' AND entity_id = ?"
+        " AND field = 'units' ORDER BY id DESC LIMIT 1",
+        (str(task.id),),
+    )
+    assert "配合" not in (audit["old"] or "")
+    assert "市商务局（配合）" in audit["new"] and "什邡市（配合）" in audit["new"]
+
+    # Shown again when the dialog is reopened; the lead and 责任 units as they were.
+    again = []
+    answer_next_dialog(lambda d: again.append((d.supporting.text(), d.responsible.text())))
+    qtbot.mouseClick(page.edit_button, Qt.LeftButton)
+    assert again == [("什邡市、市商务局", "旌阳区")]  # in the unit list's order
+
+    window.act_undo.trigger()  # one step: the units as before
+    assert store.query("SELECT * FROM task_unit WHERE task_id = ?", (task.id,)) == before
+    window.act_redo.trigger()
+    assert roles() == edited

@@ -140,8 +140,8 @@ def _unit_box(units, current: str | None) -> QComboBox:
 
 
 class TargetsDialog(_Dialog):
-    """An entry's targets: heading, 预期成果 (形象进度目标), 完成时限, units; a project's 年度计划投资
-    and 目标阶段."""
+    """An entry's targets: heading, 预期成果 (形象进度目标), 完成时限, its 牵头, 责任 and 配合 units;
+    a project's 年度计划投资 and 目标阶段."""
 
     def __init__(self, parent, item: AnnualItem, units, headings: list[str]):
         super().__init__(parent, f"编辑目标：{item.name}", "保存")
@@ -167,6 +167,9 @@ class TargetsDialog(_Dialog):
         self.responsible = QLineEdit("、".join(item.responsible))
         self.responsible.setPlaceholderText("多个单位用顿号分隔，如：旌阳区、广汉市")
         form.addRow("责任单位", self.responsible)
+        self.supporting = QLineEdit("、".join(item.supporting))
+        self.supporting.setPlaceholderText("配合单位（不报送），多个用顿号分隔；可空")
+        form.addRow("配合单位", self.supporting)
         self.investment = QLineEdit(
             plain_number(item.planned_investment) if item.planned_investment is not None else ""
         )
@@ -187,15 +190,19 @@ class TargetsDialog(_Dialog):
         links = []
         if self.lead.currentData() is not None:
             links.append((self.lead.currentData(), "牵头"))
-        text = self.responsible.text()
-        for ch in _SPLIT:
-            text = text.replace(ch, "、")
-        for part in (p for p in text.split("、") if p.strip()):
-            unit = self.names.find(part.strip())
-            if unit is None:
-                raise UserError(f"责任单位「{part.strip()}」不在单位名单中，请检查名称。")
-            if unit.id not in {u for u, _ in links}:
-                links.append((unit.id, "责任"))
+        for unit_id in self._named(self.responsible.text(), "责任单位"):
+            if unit_id not in {u for u, _ in links}:
+                links.append((unit_id, "责任"))
+        named = {u: r for u, r in links}
+        names = {uid: name for uid, name, _ in self.item.units} | {u.id: u.name for u in self.units}
+        for unit_id in self._named(self.supporting.text(), "配合单位"):
+            if unit_id in named:
+                raise UserError(
+                    f"配合单位「{names[unit_id]}」已是{named[unit_id]}单位，"
+                    "一个单位只能有一个角色：请从配合单位中删去它。"
+                )
+            if unit_id not in {u for u, _ in links}:
+                links.append((unit_id, "配合"))
         investment = None
         if self.item.kind == "项目":
             try:
@@ -209,7 +216,23 @@ class TargetsDialog(_Dialog):
             target_stage=(self.stage.currentText() or None) if self.item.kind == "项目" else None,
             planned_investment=investment,
             units=links,
+            keep_supporting=False,  # the 配合 units are on the form
         )
+
+    def _named(self, text: str, label: str) -> list[int]:
+        """The units written in ``text`` (顿号, commas, spaces between), by full or short name;
+        a unit the entry has already is kept even when no longer active."""
+        for ch in _SPLIT:
+            text = text.replace(ch, "、")
+        current = {name: uid for uid, name, _ in self.item.units}
+        found = []
+        for part in (p.strip() for p in text.split("、") if p.strip()):
+            unit = self.names.find(part)
+            unit_id = unit.id if unit is not None else current.get(part)
+            if unit_id is None:
+                raise UserError(f"{label}「{part}」不在单位名单中，请检查名称。")
+            found.append(unit_id)
+        return found
 
 
 class NewTaskDialog(_Dialog):

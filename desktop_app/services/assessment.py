@@ -31,7 +31,7 @@ from ..domain.assessment import (
     ranked,
     unit_score,
 )
-from ..domain.errors import UserError, os_reason
+from ..domain.errors import ConflictError, UserError, os_reason
 from ..domain.period import Period, due_date
 from ..domain.status import LIGHT_NAMES, RED, YELLOW, evaluate
 from ..domain.task_status import LATE, ON_TIME, OVERDUE, TaskStatus
@@ -581,6 +581,83 @@ def save_rules(store: Store, rules: RuleSet, **expected) -> int:
     """Save the year's rules; ``expected=`` the rules read before editing (see the store)."""
     _check_year(rules.year)
     return q.save_rule_set(store, rules, **expected)
+
+
+# -- undoable edits: the rules, the hand-entered points -----------------------------------------
+
+
+@dataclass(frozen=True)
+class RulesStep:
+    """One save of a year's rules: the rules stored before (None: not set) and after it."""
+
+    year: int
+    before: RuleSet | None
+    after: RuleSet
+
+
+def save_rules_step(store: Store, rules: RuleSet, **expected) -> RulesStep:
+    """``save_rules`` keeping what undoes it (one transaction)."""
+    _check_year(rules.year)
+    with store.write():
+        before = q.stored_rule_set(store, rules.year)
+        q.save_rule_set(store, rules, **expected)
+        after = q.stored_rule_set(store, rules.year)
+    return RulesStep(rules.year, before, after)
+
+
+def undo_rules(store: Store, step: RulesStep, *, redo: bool = False) -> None:
+    """Put the year's rules back as they were before ``step`` (or, redoing, after it); refused
+    when they were changed since (another person, another window), nothing then written."""
+    expected, target = (step.before, step.after) if redo else (step.after, step.before)
+    doing = "重做" if redo else "撤销"
+    with store.write() as tx:
+        if q.stored_rule_set(store, step.year) != expected:
+            raise ConflictError(
+                f"{step.year}年考核规则在这一步之后已被他人（或另一窗口）修改，不能{doing}这一步，"
+                "以免覆盖他人的修改。已重新载入最新内容。"
+            )
+        if target is None:
+            q.delete_rule_set(store, step.year)
+        else:
+            q.save_rule_set(store, target)
+        tx.audit("assessment_year", step.year, doing, None, f"{doing}对考核规则的修改")
+
+
+@dataclass(frozen=True)
+class AdjustmentStep:
+    """One 加减分 entered (``added``) or deleted, as it was stored."""
+
+    row: dict
+    added: bool
+
+
+def add_adjustment(
+    store: Store, year: int, unit_id: int, points: float, reason: str, basis: str | None = None
+) -> AdjustmentStep:
+    """Enter a 加分 (points > 0) or 扣分 with its reason; audited, undoable."""
+    _check_year(year)
+    with store.write():
+        adjustment_id = q.add_adjustment(store, year, unit_id, points, reason, basis)
+        row = q.adjustment_row(store, adjustment_id)
+    return AdjustmentStep(row, True)
+
+
+def delete_adjustment(store: Store, adjustment_id: int) -> AdjustmentStep:
+    """Delete one 加减分; audited, undoable (it comes back with its id, 录入人 and time)."""
+    with store.write():
+        row = q.adjustment_row(store, adjustment_id)
+        q.delete_adjustment(store, adjustment_id)
+    return AdjustmentStep(row, False)
+
+
+def undo_adjustment(store: Store, step: AdjustmentStep, *, redo: bool = False) -> None:
+    """Undo (or redo) ``step``: an entry taken back, a deletion put back; refused when the
+    加减分 was changed since."""
+    field = ("重做" if redo else "撤销") + ("录入" if step.added else "删除")
+    if step.added != redo:
+        q.take_back_adjustment(store, step.row, field)
+    else:
+        q.put_back_adjustment(store, step.row, field)
 
 
 def write_rules_file(rules: RuleSet, out: Path) -> Path:

@@ -134,6 +134,18 @@ def save_rule_set(store: Store, rules: RuleSet, *, expected: object = _UNSET) ->
     return changed
 
 
+def delete_rule_set(store: Store, year: int) -> None:
+    """The year's rules no longer set (an undo of the first save): every value audited."""
+    old = stored_rule_set(store, year)
+    if old is None:
+        return
+    with store.write() as tx:
+        store.conn.execute("DELETE FROM assessment_rule WHERE year = ?", (year,))
+        store.conn.execute("DELETE FROM assessment_year WHERE year = ?", (year,))
+        for r in old.rules:
+            tx.audit("assessment_rule", f"{year}/{r.item}", "删除", r.name, None)
+
+
 # -- 加分 / 扣分 --------------------------------------------------------------------------------
 
 _ADJ = (
@@ -204,6 +216,50 @@ def delete_adjustment(store: Store, adjustment_id: int) -> None:
             f"{a.year}年 {a.unit} {a.points:+g} 分：{a.reason}",
             None,
         )
+
+
+def adjustment_row(store: Store, adjustment_id: int) -> dict | None:
+    """One 加减分 as stored (all its columns), None when it is not there."""
+    rows = store.query("SELECT * FROM assessment_adjustment WHERE id = ?", (adjustment_id,))
+    return dict(rows[0]) if rows else None
+
+
+def _adjustment_text(store: Store, row: dict) -> str:
+    unit = store.scalar("SELECT name FROM unit WHERE id = ?", (row["unit_id"],))
+    return f"{row['year']}年 {unit} {row['points']:+g} 分：{row['reason']}"
+
+
+def put_back_adjustment(store: Store, row: dict, field: str) -> None:
+    """Store ``row`` again as it was (same id, 录入人 and time): an undone deletion or a redone
+    entry. Refused when a row with its id is there already."""
+    with store.write() as tx:
+        if adjustment_row(store, row["id"]) is not None:
+            raise ConflictError(
+                f"加减分「{_adjustment_text(store, row)}」已在数据库中（可能已由他人恢复），"
+                "不能再次恢复。已重新载入最新内容。"
+            )
+        cols = list(row)
+        store.conn.execute(
+            f"INSERT INTO assessment_adjustment ({', '.join(cols)})"
+            f" VALUES ({', '.join('?' * len(cols))})",
+            tuple(row.values()),
+        )
+        tx.audit("assessment_adjustment", row["id"], field, None, _adjustment_text(store, row))
+
+
+def take_back_adjustment(store: Store, row: dict, field: str) -> None:
+    """Remove the 加减分 ``row`` (an undone entry or a redone deletion), only while it is stored
+    exactly as ``row`` says."""
+    with store.write() as tx:
+        now = adjustment_row(store, row["id"])
+        if now != row:
+            gone = "已被删除" if now is None else "已被修改"
+            raise ConflictError(
+                f"加减分「{_adjustment_text(store, row)}」在这一步之后{gone}（他人或另一窗口），"
+                "不能撤销或重做这一步，以免覆盖他人的修改。已重新载入最新内容。"
+            )
+        store.conn.execute("DELETE FROM assessment_adjustment WHERE id = ?", (row["id"],))
+        tx.audit("assessment_adjustment", row["id"], field, _adjustment_text(store, row), None)
 
 
 def adjustment_history(store: Store, year: int) -> list[dict]:

@@ -146,7 +146,16 @@ class MainWindow(QMainWindow):
         self.act_undo = stack.createUndoAction(self, "撤销")
         self.act_undo.setShortcut(QKeySequence.Undo)
         self.act_redo = stack.createRedoAction(self, "重做")
-        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.Redo])
+        # QKeySequence(Redo) is only the platform's first binding (Ctrl+Y here): Ctrl+Shift+Z,
+        # the other usual one, is named explicitly.
+        self.act_redo.setShortcuts(
+            list(
+                dict.fromkeys(
+                    [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")]
+                    + QKeySequence.keyBindings(QKeySequence.Redo)
+                )
+            )
+        )
         # Short toolbar twins of undo/redo: the menu items carry the full step name.
         self.tb_undo = QAction("撤销", self)
         self.tb_undo.triggered.connect(stack.undo)

@@ -21,6 +21,7 @@ from desktop_app.services.assessment import (
     export_rules,
     import_rules,
     item_records,
+    rules_for,
     save_rules,
     shown_lights,
 )
@@ -347,3 +348,44 @@ def test_projects_of_another_plan_than_the_current_are_not_counted(year):
         assert not any(x.startswith("Q1 ") for x in labels)
         lean = assess(year, 2026, today=TODAY, records=False)
         assert item_records(year, lean, JY, key) == item
+
+
+def test_undoing_points_puts_them_back_as_they_were_and_refuses_a_changed_one(assessment_year):
+    from desktop_app.domain.errors import ConflictError
+    from desktop_app.services import assessment as service
+    from desktop_app.store.assessment import adjustment_row
+
+    store = assessment_year
+    unit = store.scalar("SELECT id FROM unit WHERE name = '旌阳区'")
+    day = date(2026, 12, 6)
+
+    def total() -> float:
+        return service.assess(store, 2026, today=day).unit("旌阳区").total
+
+    base = total()
+    added = service.add_adjustment(store, 2026, unit, 3, "承办现场推进会", "通报5号")
+    assert total() == base + 3
+    deleted = service.delete_adjustment(store, added.row["id"])
+    assert total() == base
+    service.undo_adjustment(store, deleted)  # back with its id, 录入人 and time
+    assert adjustment_row(store, added.row["id"]) == added.row
+    assert total() == base + 3
+    # Someone deletes it meanwhile: redoing the deletion is refused, nothing written.
+    with store.write():
+        store.conn.execute("DELETE FROM assessment_adjustment")
+    audit = store.scalar("SELECT count(*) FROM audit_log")
+    with pytest.raises(ConflictError, match="在这一步之后已被删除"):
+        service.undo_adjustment(store, deleted, redo=True)
+    assert store.scalar("SELECT count(*) FROM audit_log") == audit
+    # The first save of the year's rules undone: none set again; redone: the same rules.
+    rules, stored = rules_for(store, 2026)
+    assert not stored
+    step = service.save_rules_step(store, replace(rules, penalty_cap=8.0))
+    service.undo_rules(store, step)
+    assert stored_rule_set(store, 2026) is None
+    service.undo_rules(store, step, redo=True)
+    assert stored_rule_set(store, 2026).penalty_cap == 8.0
+    save_rules(store, replace(rules, penalty_cap=6.0))  # another person
+    with pytest.raises(ConflictError, match="2026年考核规则在这一步之后已被他人"):
+        service.undo_rules(store, step)
+    assert stored_rule_set(store, 2026).penalty_cap == 6.0

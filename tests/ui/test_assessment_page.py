@@ -3,6 +3,7 @@ and the hand-entered points change the table, the three files are saved from its
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 
@@ -337,3 +338,109 @@ def test_records_changed_since_the_figures_are_listed_and_the_figures_computed_a
     assert page.loading
     loaded(qtbot, page)
     assert page.cell_text("区县", "旌阳区", "报送及时率") == "18.18（90.9%）"
+
+
+def test_rules_and_points_are_undone_and_redone_from_the_keyboard(
+    qtbot, assessment_year, monkeypatch, messages
+):
+    """Ctrl+Z / Ctrl+Shift+Z in the window take back a save of the rules and the points entered
+    or deleted by hand, step by step; the figures are computed again each time; a step whose
+    values someone changed since is refused and nothing is overwritten."""
+    from PySide6.QtTest import QTest
+
+    from desktop_app.store import assessment as q
+    from desktop_app.ui.main_window import MainWindow
+
+    store = assessment_year
+    window = MainWindow(store, today=TODAY, backup_on_open=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("assessment")
+    page = window.pages["assessment"]
+    loaded(qtbot, page)
+
+    def figures() -> tuple[str, ...]:
+        loaded(qtbot, page)
+        cols = ("报送及时率", "加分", "扣分", "总分")
+        return tuple(page.cell_text("区县", "旌阳区", c) for c in cols) + (
+            str(any(h.startswith("报送质量") for h in page.headers())),
+        )
+
+    def key(*modifiers) -> None:
+        mod = Qt.ControlModifier
+        for m in modifiers:
+            mod |= m
+        QTest.keyClick(window, Qt.Key_Z, mod)
+
+    start = figures()
+    assert start == ("16.36（81.8%）", "", "", "64.24", "True")
+
+    def points(dialog: AdjustmentsDialog):
+        dialog.unit.setCurrentIndex(dialog.unit.findText("旌阳区（区县）"))
+        dialog.points.setValue(3)
+        dialog.reason.setText("承办成德同城化现场推进会")
+        qtbot.mouseClick(dialog.add_button, Qt.LeftButton)
+        dialog.points.setValue(-2)
+        dialog.reason.setText("填报数据失实")
+        qtbot.mouseClick(dialog.add_button, Qt.LeftButton)
+        dialog.table.selectRow(1)
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+        qtbot.mouseClick(dialog.delete_button, Qt.LeftButton)
+        return 1
+
+    monkeypatch.setattr(AdjustmentsDialog, "exec", points)
+    qtbot.mouseClick(page.adjust_button, Qt.LeftButton)
+    entered = figures()
+    assert entered == ("16.36（81.8%）", "3", "", "67.24", "True")
+    deleted_row = store.query("SELECT * FROM assessment_adjustment WHERE reason = '填报数据失实'")
+    assert deleted_row == []
+
+    def rules(dialog: RulesDialog):
+        dialog.weight_box(0).setValue(30)
+        dialog.table.item(1, 0).setCheckState(Qt.Unchecked)  # 报送质量 off
+        qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+        return dialog.result()
+
+    monkeypatch.setattr(RulesDialog, "exec", rules)
+    qtbot.mouseClick(page.rules_button, Qt.LeftButton)
+    ruled = figures()
+    assert ruled[0] == "24.54（81.8%）" and ruled[-1] == "False"
+    assert window.act_undo.text() == "撤销 保存 2026 年考核规则"
+
+    key()  # the rules as before: none set for 2026, the defaults again
+    assert figures() == entered
+    assert q.stored_rule_set(store, 2026) is None
+    key()  # the deletion of the −2
+    assert figures() == ("16.36（81.8%）", "3", "2", "65.24", "True")
+    key()  # the −2 itself
+    key()  # the +3
+    assert figures() == start
+    assert store.query("SELECT * FROM assessment_adjustment") == []
+    history = [r["field"] for r in q.adjustment_history(store, 2026)]
+    assert history == ["录入", "录入", "删除", "撤销删除", "撤销录入", "撤销录入"]
+
+    for _ in range(4):
+        key(Qt.ShiftModifier)
+    assert figures() == ruled
+    assert q.stored_rule_set(store, 2026).rule("timeliness").weight == 30
+    kept = store.query("SELECT * FROM assessment_adjustment")
+    assert [(r["points"], r["reason"]) for r in kept] == [(3.0, "承办成德同城化现场推进会")]
+
+    # Someone else saves other rules meanwhile: the undo is refused, their rules stay.
+    other = Store.open(store.path, user="同事")
+    try:
+        theirs = q.stored_rule_set(other, 2026)
+        service.save_rules(other, dataclasses.replace(theirs, penalty_cap=8.0))
+    finally:
+        other.close()
+    key()
+    assert (
+        "2026年考核规则在这一步之后已被他人（或另一窗口）修改，不能撤销这一步" in window.last_error
+    )
+    assert q.stored_rule_set(store, 2026).penalty_cap == 8.0
+    assert q.stored_rule_set(store, 2026).rule("timeliness").weight == 30
+    audit = store.query(
+        "SELECT field, new FROM audit_log WHERE entity = 'assessment_year' ORDER BY id"
+    )
+    assert [a["field"] for a in audit].count("撤销") == 1  # the first undo only
+    assert [a["field"] for a in audit].count("重做") == 1

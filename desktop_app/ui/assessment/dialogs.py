@@ -44,6 +44,8 @@ from ...domain.errors import UserError
 from ...services import assessment as service
 from ...store import assessment as q
 from ..context import AppContext
+from ..undo import execute
+from .commands import AddAdjustmentCommand, DeleteAdjustmentCommand, SaveRulesCommand
 
 OK_COLORS = {True: "#2E7D32", False: "#C00000", None: "#5F6368"}
 OK_WORDS = {True: "计入", False: "扣减", None: "不计入"}
@@ -432,7 +434,7 @@ class RulesDialog(QDialog):
 
     def save(self) -> bool:
         try:
-            service.save_rules(self.ctx.store, self.rules(), expected=self.loaded)
+            execute(self.ctx, SaveRulesCommand(self.ctx, self.rules(), self.loaded))
         except UserError as exc:
             QMessageBox.warning(self, "规则未保存", exc.message)
             return False
@@ -550,13 +552,17 @@ class AdjustmentsDialog(QDialog):
 
     def add(self) -> bool:
         try:
-            q.add_adjustment(
-                self.ctx.store,
-                self.year,
-                self.unit.currentData(),
-                self.points.value(),
-                self.reason.text(),
-                self.basis.text(),
+            execute(
+                self.ctx,
+                AddAdjustmentCommand(
+                    self.ctx,
+                    self.year,
+                    self.unit.currentData(),
+                    self.unit.currentText().split("（")[0],
+                    self.points.value(),
+                    self.reason.text(),
+                    self.basis.text(),
+                ),
             )
         except UserError as exc:
             QMessageBox.warning(self, "未添加", exc.message)
@@ -582,7 +588,7 @@ class AdjustmentsDialog(QDialog):
         if answer != QMessageBox.Yes:
             return False
         try:
-            q.delete_adjustment(self.ctx.store, a.id)
+            execute(self.ctx, DeleteAdjustmentCommand(self.ctx, a))
         except UserError as exc:
             QMessageBox.warning(self, "未删除", exc.message)
             return False

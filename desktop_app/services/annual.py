@@ -626,6 +626,30 @@ def run_undoable(
     return result, ListUndo(year, tasks, projects, before, after, new_tasks)
 
 
+def _refuse_closed_restore(store: Store, undo: ListUndo, now: dict, target: dict, doing: str):
+    """An undo (redo) that would write a task or project of a plan closed since the step: its
+    row, units or the year's 计划投资 — refused as the step itself would be now."""
+    checks = [
+        ("任务", undo.tasks, (("tasks", "id"), ("task_units", "task_id"))),
+        ("项目", undo.projects, (("project_units", "project_id"), ("targets", "project_id"))),
+    ]
+    for kind, keys, parts in checks:
+        for key in sorted(keys, key=str):
+            found = astore.closed_plan_of_entry(store, kind, key)
+            if found is None:
+                continue
+            for part, col in parts:
+                if [r for r in now[part] if r[col] == key] != [
+                    r for r in target[part] if r[col] == key
+                ]:
+                    what = "重点任务" if kind == "任务" else "项目"
+                    raise UserError(
+                        closed_entry_message(
+                            f"{what}「{found[0]}」", found[1], f"不能{doing}对它的这一步修改"
+                        )
+                    )
+
+
 def undo_list(store: Store, undo: ListUndo, *, redo: bool = False) -> Changes:
     """Undo (or redo) an operation on a year's list; refused when the list, its tasks or
     projects were changed since by someone else, or a task it added has been reported on."""
@@ -640,6 +664,7 @@ def undo_list(store: Store, undo: ListUndo, *, redo: bool = False) -> Changes:
             )
         if not redo and undo.new_tasks and astore.reports_of(store, undo.new_tasks):
             raise ConflictError(f"这一步新增的任务已有进展报告，不能{doing}。")
+        _refuse_closed_restore(store, undo, now, target, doing)
         astore.restore_list_state(store, undo.year, target, undo.tasks, undo.projects)
         tx.audit("annual_list", undo.year, doing, None, f"{doing}对 {undo.year} 年清单的修改")
     return Changes(projects=frozenset(undo.projects), reports=True)

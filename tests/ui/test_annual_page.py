@@ -471,3 +471,33 @@ def test_supporting_units_are_edited_with_the_targets_and_undone_in_one_step(
     assert store.query("SELECT * FROM task_unit WHERE task_id = ?", (task.id,)) == before
     window.act_redo.trigger()
     assert roles() == edited
+
+
+def test_an_edit_is_not_undone_once_its_plan_is_closed(qtbot, window, store, annual_2026):
+    from desktop_app.services import plans
+
+    page = open_page(window)
+    page.select("成德大道北延线")
+
+    def targets(dialog):
+        dialog.investment.setText("20000")
+        dialog.supporting.setText("市商务局")
+        ok(dialog)
+
+    answer_next_dialog(targets)
+    qtbot.mouseClick(page.edit_button, Qt.LeftButton)
+    plans.close_plan(store, 1)
+    before = (
+        store.query("SELECT * FROM project_unit"),
+        store.query("SELECT * FROM project_annual_target"),
+    )
+    window.act_undo.trigger()
+    assert "项目「成德大道北延线」属于已关闭的规划" in window.last_error
+    assert "不能撤销对它的这一步修改" in window.last_error
+    after = (
+        store.query("SELECT * FROM project_unit"),
+        store.query("SELECT * FROM project_annual_target"),
+    )
+    assert after == before
+    road = next(r for r in entries(page) if len(r) > 1 and r[1] == "成德大道北延线")
+    assert road[7] == "20,000.00"

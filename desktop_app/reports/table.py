@@ -83,6 +83,8 @@ class GridLayout:
         # Widths of aligned single-line cells (body font) measured while fitting them, reused
         # to place them when drawn.
         self.measured: dict[str, float] = {}
+        # Each column's cells by text, as data_row makes them.
+        self._cells: list[dict[str, tuple[str, list[str] | None]]] = [{} for _ in self.columns]
         # Drawing state of the document being written (see ``encoder`` and ``paint_header``).
         self.charset = ""  # characters of the sheet's cells, most frequent first
         self._doc = None
@@ -155,37 +157,58 @@ class GridLayout:
 
     def data_row(self, values: Sequence) -> list[list]:
         """Cells of a data row, as one or more table rows (a very long cell continues below)."""
-        measure = char_widths(self.font, self.size).__getitem__
-        cells, tall = [], 1
-        for col, room, value in zip(self.columns, self._rooms, values, strict=True):
-            if isinstance(value, Flowable):
-                cells.append(value)
-                continue
-            # Most cells fit as they are: one measurement settles it.
-            width = sum(map(measure, value)) if isinstance(value, str) else room + 1
-            fits = width <= room
-            if not col.wrap:
-                if fits and col.align != "LEFT":
-                    self.measured[value] = width
-                cells.append(value if fits else fit_line(value, self.font, self.size, room))
-            elif fits and "\n" not in value and "\r" not in value:
-                cells.append([value])
+        if len(values) != len(self.columns):
+            raise ValueError(f"{len(values)} values for {len(self.columns)} columns")
+        texts, wrapped, tall = [], [], 1
+        for i, value in enumerate(values):
+            if value.__class__ is str:
+                # Unit names, stages, dates and light reasons repeat from row to row: each
+                # text is measured and wrapped once a column.
+                known = self._cells[i]
+                found = known.get(value)
+                if found is None:
+                    found = known[value] = self._cell(i, value)
+            elif isinstance(value, Flowable):
+                found = (value, None)
             else:
-                lines = wrap_lines(value, self.font, self.size, room)
-                cells.append(lines)
-                tall = max(tall, len(lines))
+                found = self._cell(i, value)
+            text, lines = found
+            texts.append(text)
+            wrapped.append(lines)
+            if lines is not None and len(lines) > tall:
+                tall = len(lines)
         if tall <= self.max_lines:
-            return [[("\n".join(c) if isinstance(c, list) else c) for c in cells]]
+            return [texts]
         rows = []
         for start in range(0, tall, self.max_lines):
             row = []
-            for c in cells:
-                if isinstance(c, list):
-                    row.append("\n".join(c[start : start + self.max_lines]))
+            for text, lines in zip(texts, wrapped, strict=True):
+                if lines is not None:
+                    row.append("\n".join(lines[start : start + self.max_lines]))
                 else:
-                    row.append(c if start == 0 else "")
+                    row.append(text if start == 0 else "")
             rows.append(row)
         return rows
+
+    def _cell(self, index: int, value) -> tuple[str, list[str] | None]:
+        """One cell's text, and its lines when it takes more than one."""
+        col, room = self.columns[index], self._rooms[index]
+        # Most cells fit as they are: one measurement settles it.
+        if isinstance(value, str):
+            width = sum(map(char_widths(self.font, self.size).__getitem__, value))
+        else:
+            width = room + 1
+        fits = width <= room
+        if not col.wrap:
+            if fits and col.align != "LEFT":
+                self.measured[value] = width
+            return (value if fits else fit_line(value, self.font, self.size, room)), None
+        if fits and "\n" not in value and "\r" not in value:
+            return value, None
+        lines = wrap_lines(value, self.font, self.size, room)
+        if len(lines) == 1:
+            return lines[0], None
+        return "\n".join(lines), lines
 
     def row_height(self, cells: list) -> float:
         lines = 1

@@ -211,10 +211,7 @@ class GridLayout:
         return "\n".join(lines), lines
 
     def row_height(self, cells: list) -> float:
-        lines = 1
-        for c in cells:
-            if isinstance(c, str) and c:
-                lines = max(lines, c.count("\n") + 1)
+        lines = 1 + max([c.count("\n") for c in cells if isinstance(c, str)], default=0)
         return lines * self.leading + 2 * PAD + 1
 
     # -- tables --------------------------------------------------------------------------------

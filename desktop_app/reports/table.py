@@ -90,6 +90,7 @@ class GridLayout:
         self._doc = None
         self._encoders: dict[str, FontEncoder] = {}
         self._header_code: dict[tuple[float, float], str] = {}
+        self._blocks: list[dict[tuple[str, str | None], tuple[str, str, str]]] = []
 
     @classmethod
     def for_document(cls, columns: Sequence[Column], doc, size: float) -> GridLayout:
@@ -135,6 +136,7 @@ class GridLayout:
             self._doc = canvas._doc
             self._encoders = {}
             self._header_code = {}
+            self._blocks = [{} for _ in self.columns]
 
     def encoder(self, canvas: Canvas, font: str) -> FontEncoder:
         """The line encoder of ``font`` for the document ``canvas`` writes."""
@@ -145,6 +147,12 @@ class GridLayout:
             chars = self.charset if font == self.font else ""
             found = self._encoders[font] = FontEncoder(font, canvas._doc, chars)
         return found
+
+    def blocks(self, canvas: Canvas) -> list[dict]:
+        """The wrapped cells of data rows drawn so far in the document ``canvas`` writes: one
+        table per column, by text and the font in effect before (see ``GridChunk._text``)."""
+        self._bind(canvas)
+        return self._blocks
 
     def prepare(self, canvas: Canvas) -> None:
         """Register the sheet's characters with the body font before anything else is drawn."""
@@ -538,6 +546,7 @@ class GridChunk(Flowable):
             for font in (lay.font, lay.heading_font)
         }
         plain = self._geometry()
+        blocks = lay.blocks(canvas)
         ink = rgb(INK)
         out = [f"{ink} rg 0 Tr"]
         state = [ink, None]  # colour and font resource in effect
@@ -552,6 +561,7 @@ class GridChunk(Flowable):
                 x0, x1 = plain[0][0], plain[span][1]
                 first = (x0, x1, "CENTER" if row.kind == "empty" else "LEFT")
                 geometry = [first] + [None] * span + plain[span + 1 :]
+            known = blocks if not (span or heading) else None
             y = top - PAD - size * 0.88
             at_y = f"{y:.2f} Td"
             for i, (cell, place) in enumerate(zip(row.cells, geometry, strict=True)):
@@ -574,7 +584,19 @@ class GridChunk(Flowable):
                         state[0] = color
                         out.append(f"{color} rg")
                 if "\n" in cell:
-                    self._lines(out, state, encoder, widths, cell, align, x0, x1, y)
+                    if known is None:
+                        self._lines(out, state, encoder, widths, cell, align, x0, x1, y)
+                        continue
+                    # Wrapped texts repeat (units, reasons, progress): each column's blocks
+                    # are kept by text, apart from where the row is.
+                    key = (cell, state[1])
+                    found = known[i].get(key)
+                    if found is None:
+                        found = known[i][key] = self._block(
+                            state[1], encoder, widths, cell, align, x0, x1, y
+                        )
+                    head, tail, state[1] = found
+                    out.append(head + at_y + tail)
                     continue
                 if align != "LEFT":
                     w = measured.get(cell)
@@ -606,6 +628,16 @@ class GridChunk(Flowable):
             y += down
             self._show(out, state, encoder.runs(line), size)
         out.append("ET")
+
+    def _block(self, font, encoder, widths, cell, align, x0, x1, y) -> tuple[str, str, str]:
+        """A cell of several lines (see ``_lines``) with ``font`` in effect before it, as
+        ``(head, tail, font after it)``: the block is ``head``, the row's ``"{y} Td"``, ``tail``."""
+        ops: list[str] = []
+        state = [None, font]
+        self._lines(ops, state, encoder, widths, cell, align, x0, x1, y)
+        # ops: "BT", "{x} {y} Td" (the first line, from the origin), the rest, "ET".
+        head = f"BT\n{ops[1].split(' ', 1)[0]} "
+        return head, "".join(["\n" + op for op in ops[2:]]), state[1]
 
     @staticmethod
     def _show(out: list[str], state: list, pieces, size: float) -> None:

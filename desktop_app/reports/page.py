@@ -177,6 +177,7 @@ class SheetDocument(BaseDocTemplate):
         self.header_painter = header_painter
         self.on_page = on_page
         self._prepare: Callable[[Canvas], None] | None = None
+        self._later_code: dict[tuple, str] = {}  # see _later_page
         width, height = setup.size
         super().__init__(
             str(out),
@@ -265,6 +266,19 @@ class SheetDocument(BaseDocTemplate):
         canvas.restoreState()
 
     def _later_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        """Running header, marker and table header of a later page: the same operators on every
+        page of a document (section), worked out once."""
+        s = self.setup
+        key = (canvas._doc, s.title, s.subtitle, s.period_label, s.org, s.internal, s.size)
+        code = self._later_code.get(key)
+        if code is not None:
+            canvas.addLiteral(code)
+            return
+        mark = len(canvas._code)
+        self._draw_later_page(canvas)
+        self._later_code[key] = "\n".join(canvas._code[mark:])
+
+    def _draw_later_page(self, canvas: Canvas) -> None:
         s, f = self.setup, self.fonts
         width, height = s.size
         canvas.saveState()

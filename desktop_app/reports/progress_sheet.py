@@ -314,6 +314,7 @@ def sheet_rows(sheet: ProgressSheet, layout: GridLayout) -> list[Row]:
     font, size = layout.font, layout.size
     seq = 0
     grouped = len(sheet.groups) > 1 or sheet.groups[0].label != ""
+    lights: dict[tuple[str, str], LightDot] = {}  # one dot per colour and name, for every row
     for group in sheet.groups:
         if grouped:
             label = f"{group.label}（{len(group.rows)} 个项目）"
@@ -322,7 +323,10 @@ def sheet_rows(sheet: ProgressSheet, layout: GridLayout) -> list[Row]:
             seq += 1
             st = r.status
             bar = TimelineBar(axis, r.project, st, sheet.today, bar_w, bar_h) if bar_w else None
-            values = _values(r, seq, LightDot(st.color, st.name, font, size), bar)
+            light = lights.get((st.color, st.name))
+            if light is None:
+                light = lights[(st.color, st.name)] = LightDot(st.color, st.name, font, size)
+            values = _values(r, seq, light, bar)
             group_name = group.label if grouped else ""
             rows.extend(
                 Row(cells, group=group_name) for cells in layout.data_row([values[k] for k in keys])

@@ -83,11 +83,14 @@ class GridLayout:
         # Widths of aligned single-line cells (body font) measured while fitting them, reused
         # to place them when drawn.
         self.measured: dict[str, float] = {}
+        # Each column's cells by text, as data_row makes them.
+        self._cells: list[dict[str, tuple[str, list[str] | None]]] = [{} for _ in self.columns]
         # Drawing state of the document being written (see ``encoder`` and ``paint_header``).
         self.charset = ""  # characters of the sheet's cells, most frequent first
         self._doc = None
         self._encoders: dict[str, FontEncoder] = {}
         self._header_code: dict[tuple[float, float], str] = {}
+        self._blocks: list[dict[tuple[str, str | None], tuple[str, str, str]]] = []
 
     @classmethod
     def for_document(cls, columns: Sequence[Column], doc, size: float) -> GridLayout:
@@ -133,6 +136,7 @@ class GridLayout:
             self._doc = canvas._doc
             self._encoders = {}
             self._header_code = {}
+            self._blocks = [{} for _ in self.columns]
 
     def encoder(self, canvas: Canvas, font: str) -> FontEncoder:
         """The line encoder of ``font`` for the document ``canvas`` writes."""
@@ -143,6 +147,12 @@ class GridLayout:
             chars = self.charset if font == self.font else ""
             found = self._encoders[font] = FontEncoder(font, canvas._doc, chars)
         return found
+
+    def blocks(self, canvas: Canvas) -> list[dict]:
+        """The wrapped cells of data rows drawn so far in the document ``canvas`` writes: one
+        table per column, by text and the font in effect before (see ``GridChunk._text``)."""
+        self._bind(canvas)
+        return self._blocks
 
     def prepare(self, canvas: Canvas) -> None:
         """Register the sheet's characters with the body font before anything else is drawn."""
@@ -155,43 +165,61 @@ class GridLayout:
 
     def data_row(self, values: Sequence) -> list[list]:
         """Cells of a data row, as one or more table rows (a very long cell continues below)."""
-        measure = char_widths(self.font, self.size).__getitem__
-        cells, tall = [], 1
-        for col, room, value in zip(self.columns, self._rooms, values, strict=True):
-            if isinstance(value, Flowable):
-                cells.append(value)
-                continue
-            # Most cells fit as they are: one measurement settles it.
-            width = sum(map(measure, value)) if isinstance(value, str) else room + 1
-            fits = width <= room
-            if not col.wrap:
-                if fits and col.align != "LEFT":
-                    self.measured[value] = width
-                cells.append(value if fits else fit_line(value, self.font, self.size, room))
-            elif fits and "\n" not in value and "\r" not in value:
-                cells.append([value])
+        if len(values) != len(self.columns):
+            raise ValueError(f"{len(values)} values for {len(self.columns)} columns")
+        texts, wrapped, tall = [], [], 1
+        for i, value in enumerate(values):
+            if value.__class__ is str:
+                # Unit names, stages, dates and light reasons repeat from row to row: each
+                # text is measured and wrapped once a column.
+                known = self._cells[i]
+                found = known.get(value)
+                if found is None:
+                    found = known[value] = self._cell(i, value)
+            elif isinstance(value, Flowable):
+                found = (value, None)
             else:
-                lines = wrap_lines(value, self.font, self.size, room)
-                cells.append(lines)
-                tall = max(tall, len(lines))
+                found = self._cell(i, value)
+            text, lines = found
+            texts.append(text)
+            wrapped.append(lines)
+            if lines is not None and len(lines) > tall:
+                tall = len(lines)
         if tall <= self.max_lines:
-            return [[("\n".join(c) if isinstance(c, list) else c) for c in cells]]
+            return [texts]
         rows = []
         for start in range(0, tall, self.max_lines):
             row = []
-            for c in cells:
-                if isinstance(c, list):
-                    row.append("\n".join(c[start : start + self.max_lines]))
+            for text, lines in zip(texts, wrapped, strict=True):
+                if lines is not None:
+                    row.append("\n".join(lines[start : start + self.max_lines]))
                 else:
-                    row.append(c if start == 0 else "")
+                    row.append(text if start == 0 else "")
             rows.append(row)
         return rows
 
+    def _cell(self, index: int, value) -> tuple[str, list[str] | None]:
+        """One cell's text, and its lines when it takes more than one."""
+        col, room = self.columns[index], self._rooms[index]
+        # Most cells fit as they are: one measurement settles it.
+        if isinstance(value, str):
+            width = sum(map(char_widths(self.font, self.size).__getitem__, value))
+        else:
+            width = room + 1
+        fits = width <= room
+        if not col.wrap:
+            if fits and col.align != "LEFT":
+                self.measured[value] = width
+            return (value if fits else fit_line(value, self.font, self.size, room)), None
+        if fits and "\n" not in value and "\r" not in value:
+            return value, None
+        lines = wrap_lines(value, self.font, self.size, room)
+        if len(lines) == 1:
+            return lines[0], None
+        return "\n".join(lines), lines
+
     def row_height(self, cells: list) -> float:
-        lines = 1
-        for c in cells:
-            if isinstance(c, str) and c:
-                lines = max(lines, c.count("\n") + 1)
+        lines = 1 + max([c.count("\n") for c in cells if isinstance(c, str)], default=0)
         return lines * self.leading + 2 * PAD + 1
 
     # -- tables --------------------------------------------------------------------------------
@@ -518,6 +546,7 @@ class GridChunk(Flowable):
             for font in (lay.font, lay.heading_font)
         }
         plain = self._geometry()
+        blocks = lay.blocks(canvas)
         ink = rgb(INK)
         out = [f"{ink} rg 0 Tr"]
         state = [ink, None]  # colour and font resource in effect
@@ -532,6 +561,7 @@ class GridChunk(Flowable):
                 x0, x1 = plain[0][0], plain[span][1]
                 first = (x0, x1, "CENTER" if row.kind == "empty" else "LEFT")
                 geometry = [first] + [None] * span + plain[span + 1 :]
+            known = blocks if not (span or heading) else None
             y = top - PAD - size * 0.88
             at_y = f"{y:.2f} Td"
             for i, (cell, place) in enumerate(zip(row.cells, geometry, strict=True)):
@@ -554,7 +584,19 @@ class GridChunk(Flowable):
                         state[0] = color
                         out.append(f"{color} rg")
                 if "\n" in cell:
-                    self._lines(out, state, encoder, widths, cell, align, x0, x1, y)
+                    if known is None:
+                        self._lines(out, state, encoder, widths, cell, align, x0, x1, y)
+                        continue
+                    # Wrapped texts repeat (units, reasons, progress): each column's blocks
+                    # are kept by text, apart from where the row is.
+                    key = (cell, state[1])
+                    found = known[i].get(key)
+                    if found is None:
+                        found = known[i][key] = self._block(
+                            state[1], encoder, widths, cell, align, x0, x1, y
+                        )
+                    head, tail, state[1] = found
+                    out.append(head + at_y + tail)
                     continue
                 if align != "LEFT":
                     w = measured.get(cell)
@@ -586,6 +628,16 @@ class GridChunk(Flowable):
             y += down
             self._show(out, state, encoder.runs(line), size)
         out.append("ET")
+
+    def _block(self, font, encoder, widths, cell, align, x0, x1, y) -> tuple[str, str, str]:
+        """A cell of several lines (see ``_lines``) with ``font`` in effect before it, as
+        ``(head, tail, font after it)``: the block is ``head``, the row's ``"{y} Td"``, ``tail``."""
+        ops: list[str] = []
+        state = [None, font]
+        self._lines(ops, state, encoder, widths, cell, align, x0, x1, y)
+        # ops: "BT", "{x} {y} Td" (the first line, from the origin), the rest, "ET".
+        head = f"BT\n{ops[1].split(' ', 1)[0]} "
+        return head, "".join(["\n" + op for op in ops[2:]]), state[1]
 
     @staticmethod
     def _show(out: list[str], state: list, pieces, size: float) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
+from ..collector import gc_paused
 from ..domain.errors import UserError
 from ..domain.file_names import safe_file_name
 from ..domain.model import Project, Unit
@@ -45,7 +46,7 @@ from ..store.progress import (
     projects_with_reports,
     sheet_figures,
 )
-from ..store.projects import get_project, list_projects
+from ..store.projects import get_project, list_projects, sheet_projects
 from ..store.supervision import list_supervisions
 from ..store.units import get_unit, list_units
 from . import monitoring, task_monitoring
@@ -213,6 +214,12 @@ def _rows(ctx: _Context, projects: list[Project]) -> list[SheetRow]:
     ]
 
 
+@gc_paused()
+def _sheet_rows(store: Store, ctx: _Context, unit_id: int | None = None) -> list[SheetRow]:
+    """The rows of a 进度表 (all projects, or a unit's), read as the sheet needs them."""
+    return _rows(ctx, sheet_projects(store, ctx.period.year, unit_id=unit_id))
+
+
 def _as_of(p: Project, ctx: _Context) -> Project:
     """``p`` with the figures of its latest report up to the sheet's (past) period; a project
     never reported keeps what was entered for it."""
@@ -247,7 +254,7 @@ def render_overall(
     """总体进度表: every project, grouped by 专栏 (or 区县 / 牵头单位)."""
     ctx = _context(store, options, progress, "overall")
     progress(0, 1, "正在读取项目")
-    rows = _rows(ctx, list_projects(store))
+    rows = _sheet_rows(store, ctx)
     figures = task_monitoring.year_figures(store, ctx.today, monitor=task_monitor(store, ctx))
     summary = task_monitoring.summary_line(figures)
     return _render_progress(store, ctx, "overall", rows, out, summary=summary)
@@ -325,7 +332,7 @@ def render_unit(
 
 
 def _unit_sheet(store: Store, ctx: _Context, u: Unit, out: Path) -> Path:
-    rows = _rows(ctx, list_projects(store, unit_id=u.id))
+    rows = _sheet_rows(store, ctx, u.id)
     return _render_progress(store, ctx, "unit", rows, out, subtitle=u.name)
 
 
@@ -352,7 +359,7 @@ def render_unit_all(
     paths = []
     for i, u in enumerate(units):
         progress(i, len(units), f"正在生成 {u.name} 的分单位进度表")
-        rows = _rows(ctx, list_projects(store, unit_id=u.id))
+        rows = _sheet_rows(store, ctx, u.id)
         if not rows:
             continue
         name = f"{safe_file_name(u.name)}_分单位进度表_{ctx.period.key}.pdf"

@@ -133,6 +133,21 @@ def list_projects(
     Without ``ids``, only one plan's projects: ``plan_id``, else the plan the session looks at
     (``plans.viewed_plan_id``); ``ALL_PLANS`` for every plan's.
     """
+    where, params = _where(store, unit_id, ids, include_deleted, plan_id)
+    sql = _SELECT + where + " ORDER BY p.code"
+    projects = [_to_project(row) for row in store.conn.execute(sql, params)]
+    _attach_children(store, projects)
+    return projects
+
+
+def _where(
+    store: Store,
+    unit_id: int | None = None,
+    ids: list[str] | None = None,
+    include_deleted: bool = False,
+    plan_id: int | None = None,
+) -> tuple[str, list]:
+    """The WHERE clause (or "") and its parameters that choose ``list_projects``' projects."""
     where, params = [], []
     if ids is None and plan_id != ALL_PLANS:
         scope, scope_params = scope_sql(store, "p", plan_id)
@@ -149,26 +164,97 @@ def list_projects(
     if ids is not None:
         where.append(f"p.id IN ({','.join('?' * len(ids))})")
         params += ids
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY p.code"
-    projects = [_to_project(row) for row in store.conn.execute(sql, params)]
-    _attach_children(store, projects)
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+# What a progress sheet prints of a project and what its light is worked out from.
+_SHEET_SELECT = """
+SELECT p.id, p.code, p.name, p.stage, s.number, s.kind, s.title, p.district_id, d.name,
+       p.total_investment, p.planned_start, p.planned_end, p.actual_end, p.percent_complete,
+       p.investment_to_date, r.period, r.progress_text
+FROM project p
+LEFT JOIN plan_section s ON s.id = p.section_id
+LEFT JOIN unit d ON d.id = p.district_id
+LEFT JOIN progress_report r ON r.project_id = p.id
+       AND r.period = (SELECT max(period) FROM progress_report WHERE project_id = p.id)
+"""
+
+
+def sheet_projects(store: Store, year: int, *, unit_id: int | None = None) -> list[Project]:
+    """The projects of ``list_projects(store, unit_id=unit_id)`` as the progress sheets read
+    them: only what a sheet prints and its light is worked out from.
+
+    Filled in: code, name, stage, 专栏, district, investment, planned dates, completion date,
+    percent, the latest report's period and text, the units (all roles, in order), the
+    milestones not yet reached (the only ones a light looks at) and the annual target of
+    ``year`` alone. Not read: scope, source text, notes, category, actual start, version,
+    reached milestones and other years' targets. At 10,000 projects about a third quicker than
+    ``list_projects``: a fifth of the milestones, fewer columns.
+    """
+    where, params = _where(store, unit_id)
+    rows = store.conn.execute(_SHEET_SELECT + where + " ORDER BY p.code", params)
+    day = date.fromisoformat
+    projects = [
+        Project(
+            id=pid,
+            code=code,
+            name=name,
+            stage=stage,
+            column=number if kind == "专栏" else None,
+            section_title=title,
+            district_id=district_id,
+            district=district,
+            total_investment=total,
+            planned_start=day(start) if start else None,
+            planned_end=day(end) if end else None,
+            actual_end=day(actual_end) if actual_end else None,
+            percent_complete=percent,
+            investment_to_date=to_date,
+            last_period=last_period,
+            last_progress_text=last_text,
+        )
+        for (
+            pid,
+            code,
+            name,
+            stage,
+            number,
+            kind,
+            title,
+            district_id,
+            district,
+            total,
+            start,
+            end,
+            actual_end,
+            percent,
+            to_date,
+            last_period,
+            last_text,
+        ) in rows
+    ]
+    _attach_children(store, projects, open_milestones=True, year=year)
     return projects
 
 
-def _attach_children(store: Store, projects: list[Project]) -> None:
+def _attach_children(
+    store: Store, projects: list[Project], *, open_milestones: bool = False, year: int | None = None
+) -> None:
+    """Units, milestones and annual targets of ``projects`` (only the milestones not reached
+    and the one year's target, when asked)."""
     if not projects:
         return
     by_id = {p.id: p for p in projects}
     if len(projects) > 500:
-        scope, params = "", ()  # cheaper to read all than to bind thousands of ids
+        scope, params = [], ()  # cheaper to read all than to bind thousands of ids
     else:
-        scope = f" WHERE project_id IN ({','.join('?' * len(projects))})"
+        scope = [f"project_id IN ({','.join('?' * len(projects))})"]
         params = tuple(by_id)
     # Fetched unordered and sorted per project in Python: an ORDER BY over the whole table
     # costs more than the sorting of a few items per project.
     rank = {"牵头": 0, "责任": 1, "配合": 2}
     links: dict[str, list[tuple]] = defaultdict(list)
-    pu_scope = scope.replace("project_id", "pu.project_id")
+    pu_scope = _and([c.replace("project_id", "pu.project_id") for c in scope])
     for pid, unit_id, name, role, sort in store.conn.execute(
         "SELECT pu.project_id, pu.unit_id, u.name, pu.role, u.sort FROM project_unit pu"
         f" JOIN unit u ON u.id = pu.unit_id{pu_scope}",
@@ -180,9 +266,10 @@ def _attach_children(store: Store, projects: list[Project]) -> None:
             by_id[pid].units.extend(UnitLink(u, n, r) for _, _, n, u, r in sorted(items))
     # Index order (milestone_project): already grouped by project and sorted.
     fromiso = date.fromisoformat
+    reached = ["actual_date IS NULL", "planned_date IS NOT NULL"] if open_milestones else []
     for mid, pid, name, planned, actual in store.conn.execute(
-        f"SELECT id, project_id, name, planned_date, actual_date FROM milestone{scope}"
-        " ORDER BY project_id, sort, id",
+        f"SELECT id, project_id, name, planned_date, actual_date FROM milestone"
+        f"{_and(scope + reached)} ORDER BY project_id, sort, id",
         params,
     ):
         project = by_id.get(pid)
@@ -195,13 +282,18 @@ def _attach_children(store: Store, projects: list[Project]) -> None:
                     mid,
                 )
             )
-    for pid, year, planned, goal in store.conn.execute(
-        f"SELECT project_id, year, planned_investment, goal FROM project_annual_target{scope}"
-        " ORDER BY project_id, year",
-        params,
+    years = ["year = ?"] if year is not None else []
+    for pid, year_, planned, goal in store.conn.execute(
+        f"SELECT project_id, year, planned_investment, goal FROM project_annual_target"
+        f"{_and(scope + years)} ORDER BY project_id, year",
+        (*params, year) if years else params,
     ):
         if pid in by_id:
-            by_id[pid].annual_targets.append(AnnualTarget(year, planned, goal))
+            by_id[pid].annual_targets.append(AnnualTarget(year_, planned, goal))
+
+
+def _and(conditions: list[str]) -> str:
+    return " WHERE " + " AND ".join(conditions) if conditions else ""
 
 
 def get_project(store: Store, key: str, *, include_deleted: bool = False) -> Project:

@@ -93,7 +93,7 @@ def test_supervision_issue_and_reply_by_the_buttons(qtbot, window, make_project)
     window.refresh_all()
     window.show_page("supervision")
     page = window.page("supervision")
-    row = next(r for r in range(page.watch.rowCount()) if page.rows[r].code == "LATE-2")
+    row = next(r for r in range(page.watch.model().rowCount()) if page.rows[r].code == "LATE-2")
     click_row(qtbot, page.watch, row, 1)
 
     def send(dialog):

@@ -172,7 +172,7 @@ def test_the_register_shows_what_is_still_to_assign_with_counts(qtbot, window):
 def test_supervision_lists_projects_without_dates_as_one_line(qtbot, window):
     window.show_page("supervision")
     page = window.page("supervision")
-    assert page.watch.rowCount() == 0  # no yellow warning for each of them
+    assert page.watch.model().rowCount() == 0  # no yellow warning for each of them
     assert page.awaiting.isVisible() or page.awaiting.isVisibleTo(page)
     assert page.awaiting.text().startswith("● 195 个项目计划日期待填报（不逐个列为预警）")
     assert page.summary.text().startswith("项目：红灯 0 个，黄灯 0 个；")

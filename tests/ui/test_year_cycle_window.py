@@ -221,8 +221,8 @@ def test_a_year_of_the_list_through_the_window(qtbot, window, store, tmp_path, m
     window.show_page("supervision")
     watch = window.page("supervision").watch
     shown = [
-        [watch.item(r, c).text() for c in range(watch.columnCount())]
-        for r in range(watch.rowCount())
+        [watch.model().index(r, c).data() for c in range(watch.model().columnCount())]
+        for r in range(watch.model().rowCount())
     ]
     task_lines = [r for r in shown if r[1] == "任务"]
     assert task_lines[0][2] == t3 and task_lines[0][5] == late["状态说明"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -114,6 +115,10 @@ class WatchRow:
                    st.days_late, task=r)  # fmt: skip
 
 
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
 def _item(text: object, *, data: object = None, color: str | None = None) -> QTableWidgetItem:
     item = QTableWidgetItem("" if text is None else str(text))
     item.setFlags(Qt.ItemIsSelectable | Qt.ItemIsEnabled)
@@ -122,6 +127,56 @@ def _item(text: object, *, data: object = None, color: str | None = None) -> QTa
     if color:
         item.setForeground(QBrush(QColor(color)))
     return item
+
+
+class WatchModel(QAbstractTableModel):
+    """The watch list's rows as plain Python values: a red/yellow line costs a tuple of its texts
+    rather than a table item (with its own colour, tooltip and data) for each cell."""
+
+    LIGHT, REASON = 0, 5  # the columns with a colour and a tooltip
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[WatchRow] = []
+        self.cells: list[tuple[str, ...]] = []
+        self._brushes = {k: QBrush(QColor(c)) for k, c in LIGHT_COLORS.items()}
+
+    def reset(self, rows: list[WatchRow], cells: list[tuple[str, ...]]) -> None:
+        self.beginResetModel()
+        self.rows, self.cells = rows, cells
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.cells)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(WATCH_COLUMNS)
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlags:
+        return Qt.ItemIsSelectable | Qt.ItemIsEnabled
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return WATCH_COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if role == Qt.DisplayRole:
+            return self.cells[row][col]
+        if role == Qt.ToolTipRole:
+            w = self.rows[row]
+            if col == self.LIGHT:
+                return (TASK_LIGHT_NAMES if w.task is not None else LIGHT_NAMES)[w.light]
+            if col == self.REASON:
+                return "\n".join(w.reasons) or w.reason
+        elif role == Qt.ForegroundRole and col == self.LIGHT:
+            return self._brushes[self.rows[row].light]
+        elif role == Qt.UserRole and col == self.LIGHT:
+            return row
+        return None
 
 
 class IssueCommand(QUndoCommand):
@@ -303,7 +358,10 @@ class SupervisionPage(QWidget):
         self.rows: list[WatchRow] = []  # the watch list as shown (filtered)
         self.records: list[Supervision] = []  # the notices as shown (filtered)
         self.summary = QLabel()
-        self.watch = self._table(WATCH_COLUMNS)
+        self.watch_model = WatchModel(self)
+        self.watch = QTableView()
+        self.watch.setModel(self.watch_model)
+        self._look(self.watch)
         self.watch.doubleClicked.connect(self._edit_watch)
         self.notices = self._table(NOTICE_COLUMNS)
         self.notices.doubleClicked.connect(lambda _: self.reply())
@@ -382,6 +440,11 @@ class SupervisionPage(QWidget):
     def _table(self, columns: tuple[str, ...]) -> QTableWidget:
         table = QTableWidget(0, len(columns))
         table.setHorizontalHeaderLabels(columns)
+        self._look(table)
+        return table
+
+    @staticmethod
+    def _look(table: QTableView) -> None:
         table.setSelectionBehavior(QAbstractItemView.SelectRows)
         table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         table.verticalHeader().setVisible(False)
@@ -390,7 +453,6 @@ class SupervisionPage(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(True)
-        return table
 
     # -- data ------------------------------------------------------------------------------
 
@@ -459,34 +521,27 @@ class SupervisionPage(QWidget):
         self._fill_notices(self.ctx.today())
 
     def _fill_watch(self, open_by_item: dict[tuple[str, object], Supervision]) -> None:
-        table = self.watch
-        table.clearSelection()
-        table.setRowCount(len(self.rows))
-        for row, w in enumerate(self.rows):
-            names = TASK_LIGHT_NAMES if w.task is not None else LIGHT_NAMES
-            light = _item("●", data=row, color=LIGHT_COLORS[w.light])
-            light.setToolTip(names[w.light])
+        cells = []
+        for w in self.rows:
             if w.task is not None:
                 key, last = w.task.task.task_id, self._task_last_report(w.task)
             else:
                 p = w.project.project
                 key, last = p.id, self._last_report(p.id, p.last_period)
             notice = open_by_item.get((w.kind, key))
-            cells = (
-                light,
-                _item(w.kind),
-                _item(w.code),
-                _item(w.name),
-                _item(w.lead or "待填报"),
-                _item(w.reason),
-                _item(w.days_late or ""),
-                _item(last),
-                _item(f"{notice.status}（{notice.issued_date.isoformat()}）" if notice else ""),
-            )
-            for col, cell in enumerate(cells):
-                table.setItem(row, col, cell)
-            table.item(row, 5).setToolTip("\n".join(w.reasons) or w.reason)
-        self._widths(table, (34, 44, 100, 260, 130, 380, 70, 134, 130), stretch=5)
+            cells.append((
+                "●",
+                w.kind,
+                _text(w.code),
+                _text(w.name),
+                w.lead or "待填报",
+                _text(w.reason),
+                _text(w.days_late or ""),
+                _text(last),
+                f"{notice.status}（{notice.issued_date.isoformat()}）" if notice else "",
+            ))  # fmt: skip
+        self.watch_model.reset(self.rows, cells)
+        self._widths(self.watch, (34, 44, 100, 260, 130, 380, 70, 134, 130), stretch=5)
 
     def _last_report(self, project_id: str, last_period: str | None) -> str:
         """The latest period reported and the day it came in: "2026-11（11-28）"."""
@@ -585,9 +640,7 @@ class SupervisionPage(QWidget):
                 self.ctx.show_projects_requested.emit({"lead": u.unit})
 
     @staticmethod
-    def _widths(
-        table: QTableWidget, widths: tuple[int, ...], *, stretch: int | None = None
-    ) -> None:
+    def _widths(table: QTableView, widths: tuple[int, ...], *, stretch: int | None = None) -> None:
         """Column widths; the ``stretch`` column (a reason, a long text) takes the width the
         others leave, so that the table fits the page without sideways scrolling."""
         header = table.horizontalHeader()

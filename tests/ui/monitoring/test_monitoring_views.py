@@ -74,10 +74,17 @@ def test_issue_supervision_then_undo(qtbot, ctx):
     page = SupervisionPage(ctx)
     qtbot.addWidget(page)
     ctx.changed.connect(page.refresh)  # as the main window does
-    assert page.watch.item(0, 3).text() == "逾期项目"
-    assert page.watch.item(0, 5).text() == "计划 2025-12-31 完工，已逾期 333 天"
+    assert page.watch.model().index(0, 3).data() == "逾期项目"
+    assert page.watch.model().index(0, 5).data() == "计划 2025-12-31 完工，已逾期 333 天"
+    # The light in its colour, named on hover; the reason in full on hover.
+    light = page.watch.model().index(0, 0)
+    assert light.data() == "●" and light.data(Qt.ToolTipRole) == "红灯"
+    assert light.data(Qt.ForegroundRole).color().name().upper() == "#D93025"
+    assert "已逾期 333 天" in page.watch.model().index(0, 5).data(Qt.ToolTipRole)
+    assert page.watch.model().index(0, 8).data() == ""  # no 督办 yet
     page.watch.selectRow(0)
     page.issue_for(page.selected_statuses(), TODAY, 10, "请说明原因")
+    assert page.watch.model().index(0, 8).data() == f"已发（{TODAY.isoformat()}）"
     records = list_supervisions(ctx.store)
     assert [(r.project_name, r.unit, r.reply_by) for r in records] == [
         ("逾期项目", "市交通运输局", date(2026, 12, 9))

@@ -62,7 +62,7 @@ def test_issue_on_a_closed_plans_project_and_task_is_answered_naming_the_plan(
     window.refresh_all()
     window.show_page("supervision")
     page = window.page("supervision")
-    codes = [page.watch.item(r, CODE).text() for r in range(page.watch.rowCount())]
+    codes = [page.watch.model().index(r, CODE).data() for r in range(page.watch.model().rowCount())]
     project_row, task_row = codes.index("LATE-9"), codes.index("LT2026-04")
     rect = page.watch.visualRect(page.watch.model().index(project_row, 3))
     qtbot.mouseClick(page.watch.viewport(), Qt.LeftButton, pos=rect.center())
@@ -92,7 +92,7 @@ def test_a_redo_after_the_plan_was_closed_is_refused_with_the_message(qtbot, win
     with the message naming the plan (in the window's status bar), nothing is issued again."""
     window.show_page("supervision")
     page = window.page("supervision")
-    codes = [page.watch.item(r, CODE).text() for r in range(page.watch.rowCount())]
+    codes = [page.watch.model().index(r, CODE).data() for r in range(page.watch.model().rowCount())]
     rect = page.watch.visualRect(page.watch.model().index(codes.index("LATE-9"), 3))
     qtbot.mouseClick(page.watch.viewport(), Qt.LeftButton, pos=rect.center())
     seen = answer_next_dialog(lambda d: qtbot.mouseClick(button(d, "发出督办"), Qt.LeftButton))

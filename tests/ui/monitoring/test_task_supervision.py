@@ -37,8 +37,8 @@ def page(qtbot, store, make_project):
 
 def table_rows(table) -> list[list[str]]:
     return [
-        [table.item(r, c).text() for c in range(table.columnCount())]
-        for r in range(table.rowCount())
+        [table.model().index(r, c).data() for c in range(table.model().columnCount())]
+        for r in range(table.model().rowCount())
     ]
 
 
@@ -86,7 +86,7 @@ def test_late_tasks_stand_beside_the_projects_with_their_reasons(page):
 def test_the_filters_keep_one_kind_and_one_light(page):
     page.kind_box.setCurrentText("任务")
     assert {r[COL["类别"]] for r in table_rows(page.watch)} == {"任务"}
-    assert page.watch.rowCount() == 3
+    assert page.watch.model().rowCount() == 3
     page.light_box.setCurrentText("红灯")
     assert [r[COL["编码"]] for r in table_rows(page.watch)] == ["LT2026-04"]
     page.kind_box.setCurrentText("项目")

@@ -7,6 +7,19 @@ import json
 from .database import Store
 
 
+def audit_entry(at, user, label: str, old, new, source: str, file_name: str | None) -> dict:
+    """One line of an item's history as the history views show it (the import's file beside
+    its source)."""
+    return {
+        "at": at,
+        "user": user,
+        "field": label,
+        "old": old,
+        "new": new,
+        "source": f"{source}（{file_name}）" if file_name else source,
+    }
+
+
 def list_events(store: Store, limit: int = 500) -> list[dict]:
     """Events of the database (backups, restores, imports, templates), newest first."""
     kinds = {

@@ -13,6 +13,7 @@ from ..domain.money import round_wan
 from ..domain.parsing import clean_text, from_iso, iso
 from ..domain.validation import length_problem, project_problems, unit_links_problems
 from .database import Store, check_version
+from .history import audit_entry
 from .plans import current_plan_id, refuse_closed, scope_sql
 
 ALL_PLANS = -1  # list_projects(plan_id=ALL_PLANS): every plan's projects
@@ -757,14 +758,5 @@ def history(store: Store, project_id: str) -> list[dict]:
             # A unit's request is not a change of the plan: said so, beside the decision.
             words = {"status": "处理", "reason": "理由", "annual_plan": "年度计划投资（万元）"}
             label = "变更申请：" + words.get(field, label)
-        out.append(
-            {
-                "at": at,
-                "user": user,
-                "field": label,
-                "old": old,
-                "new": new,
-                "source": f"{source}（{file_name}）" if file_name else source,
-            }
-        )
+        out.append(audit_entry(at, user, label, old, new, source, file_name))
     return out

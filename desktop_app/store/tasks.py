@@ -9,6 +9,7 @@ from ..domain.errors import NotFoundError, ValidationError
 from ..domain.period import Period
 from ..domain.validation import unit_links_problems
 from .database import Store
+from .history import audit_entry
 from .plans import refuse_closed_task, viewed_plan_id
 
 _ROLE_RANK = {"牵头": 0, "责任": 1, "配合": 2}
@@ -238,16 +239,7 @@ def task_history(store: Store, task_id: int) -> list[dict]:
             label = f"报告 {_period_label(period)} {unit or ''}：{what}".replace("  ", " ")
         else:
             label = TASK_FIELD_LABELS.get(field_name, field_name)
-        out.append(
-            {
-                "at": at,
-                "user": user,
-                "field": label,
-                "old": old,
-                "new": new,
-                "source": f"{source}（{file_name}）" if file_name else source,
-            }
-        )
+        out.append(audit_entry(at, user, label, old, new, source, file_name))
     return out
 
 

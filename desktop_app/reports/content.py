@@ -78,6 +78,12 @@ class FontEncoder:
             found = self._runs[line] = self._encode(line)
         return found
 
+    def release(self) -> None:
+        """Drop the encoded lines (the document is written)."""
+        self._runs.clear()
+        for spare in self._spares.values():
+            spare.release()
+
     def _encode(self, line: str) -> tuple[tuple[str, str], ...]:
         if self._ascii and line.isascii() and line.isprintable():
             return ((self._name(0), f"({escapePDF(line.encode('ascii'))}) Tj"),) if line else ()

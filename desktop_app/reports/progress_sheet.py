@@ -449,4 +449,5 @@ def render_progress_sheet(
     layout = layout_for(doc, columns)
     with gc_paused():
         doc.build_story(grid_chunks(layout, sheet_rows(sheet, layout)), prepare=layout.prepare)
+        layout.release()
     return out

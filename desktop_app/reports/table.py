@@ -138,6 +138,19 @@ class GridLayout:
             self._header_code = {}
             self._blocks = [{} for _ in self.columns]
 
+    def release(self) -> None:
+        """Drop what was kept for the document just written (cells, encoded lines, blocks).
+
+        The layout and the document refer to each other, so without this the many small
+        cached tuples are freed only by a walk of the cycle collector.
+        """
+        self.measured.clear()
+        for known in (*self._cells, *self._blocks):
+            known.clear()
+        for encoder in self._encoders.values():
+            encoder.release()
+        self._encoders, self._header_code, self._doc = {}, {}, None
+
     def encoder(self, canvas: Canvas, font: str) -> FontEncoder:
         """The line encoder of ``font`` for the document ``canvas`` writes."""
         self._bind(canvas)

@@ -244,6 +244,7 @@ def _write(out: Path, render: Callable[[Path], object]) -> Path:
 # -- sheets --------------------------------------------------------------------------------------
 
 
+@gc_paused()
 def render_overall(
     store: Store,
     out: Path,

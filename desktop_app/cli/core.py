@@ -13,7 +13,7 @@ from ..locations import default_db_path
 from ..store import Store
 from ..store.indicators import list_indicators
 from ..store.projects import list_projects
-from ..store.tasks import list_tasks, unit_role
+from ..store.tasks import list_tasks, task_id_by_code, task_notes, unit_role
 from ..store.units import get_unit, list_units
 
 
@@ -238,6 +238,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_task_note(args: argparse.Namespace) -> int:
+    from ..services.tasks import edit_task_notes
+
+    with open_store(args) as store:
+        task_id = task_id_by_code(store, args.code)
+        edit_task_notes(store, task_id, args.text)
+        note = task_notes(store, task_id)
+    print(
+        f"已{'更新' if note else '清除'}重点任务 {args.code.strip()} 的备注"
+        + (f"：{note}" if note else "。")
+    )
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("init", help="创建数据库（默认载入内置规划数据）")
     p.add_argument("--empty", action="store_true", help="只建结构、单位和指标，不载入项目")
@@ -258,6 +272,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--unassigned", action="store_true", help="只列还没有牵头单位的任务")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_tasks)
+
+    p = sub.add_parser("task-note", help="填写或清除一项重点任务的备注（记入修改历史）")
+    p.add_argument("code", metavar="CODE", help="任务编号，如 RW04-1-1")
+    p.add_argument("text", metavar="TEXT", help='备注内容；"" 清除备注')
+    p.set_defaults(func=cmd_task_note)
 
     p = sub.add_parser("units", help="列出单位")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")

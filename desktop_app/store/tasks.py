@@ -140,6 +140,16 @@ def unit_role(task: Task, names: list[str]) -> str | None:
     return None
 
 
+def task_id_by_code(store: Store, code: str) -> int:
+    """The id of the task numbered ``code`` (e.g. ``RW04-1-1``)."""
+    found = store.scalar("SELECT id FROM task WHERE code = ?", (code.strip(),))
+    if found is None:
+        raise NotFoundError(
+            f"找不到编号为「{code}」的重点任务。请用 tasks 命令查看任务编号（如 RW04-1-1）。"
+        )
+    return found
+
+
 def get_task(store: Store, task_id: int) -> Task:
     found = list_tasks(store, ids=[task_id])
     if not found:

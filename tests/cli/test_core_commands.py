@@ -331,3 +331,45 @@ def test_tasks_for_a_unit_follow_the_units_assigned_with_their_role(inited, caps
     assert out.splitlines()[0] == f"{first.code}\t{first.section}\t{first.title}\t市水利局\t—\t牵头"
     code, out, _ = run(capsys, "--db", str(inited), "tasks", "--unassigned")
     assert out.strip().endswith("共 72 项重点任务。") and first.code not in out
+
+
+def test_task_note_is_written_listed_audited_and_cleared(inited, capsys):
+    from desktop_app.store import Store
+    from desktop_app.store.tasks import task_history, task_id_by_code
+
+    code, out, err = run(
+        capsys, "--db", str(inited), "task-note", "RW04-1-1", "  已列入2026年度清单，牵头单位待定  "
+    )
+    assert code == 0, err
+    assert "RW04-1-1" in out and "已列入2026年度清单，牵头单位待定" in out
+    code, out, _ = run(capsys, "--db", str(inited), "tasks", "--json")
+    notes = {t["code"]: t["notes"] for t in json.loads(out)}
+    assert (
+        notes["RW04-1-1"] == "已列入2026年度清单，牵头单位待定"
+    )  # trimmed, as the window saves it
+    assert notes["RW04-1-2"] is None  # only the task named
+    with Store.open(inited, create=False) as store:
+        history = task_history(store, task_id_by_code(store, "RW04-1-1"))
+    assert history[0]["new"] == "已列入2026年度清单，牵头单位待定" and history[0]["old"] is None
+
+    code, out, _ = run(capsys, "--db", str(inited), "task-note", "RW04-1-1", "")
+    assert code == 0 and "清除" in out
+    code, out, _ = run(capsys, "--db", str(inited), "tasks", "--json")
+    assert {t["code"]: t["notes"] for t in json.loads(out)}["RW04-1-1"] is None
+
+
+def test_task_note_of_an_unknown_code_changes_nothing(inited, capsys):
+    before = inited.read_bytes()
+    code, out, err = run(capsys, "--db", str(inited), "task-note", "RW99-9-9", "备注")
+    assert code != 0 and out == ""
+    assert "找不到编号为「RW99-9-9」的重点任务" in err and "Traceback" not in err
+    assert inited.read_bytes() == before
+
+
+def test_task_note_on_a_closed_plan_is_refused_naming_the_plan(inited, capsys):
+    assert run(capsys, "--db", str(inited), "plan", "close", "CD-2021")[0] == 0
+    code, out, err = run(capsys, "--db", str(inited), "task-note", "RW04-1-1", "备注")
+    assert code != 0 and out == ""
+    assert "已关闭" in err and "规划" in err
+    code, out, _ = run(capsys, "--db", str(inited), "tasks", "--json")
+    assert {t["code"]: t["notes"] for t in json.loads(out)}["RW04-1-1"] is None

@@ -22,7 +22,7 @@ from ..domain.parsing import ParseError, clean_text, is_blank, normalize_text, p
 from ..domain.plans import closed_message
 from ..domain.task_status import STATES, DueError, parse_due
 from .columns import FIRST_DATA_ROW, HEADER_ROW, Column, column_letter
-from .template import protect_and_fit
+from .template import date_validation, protect_and_fit
 from .workbook_safety import ExcelError
 
 TASK_SHEET = "重点任务"
@@ -190,12 +190,7 @@ def _task_validations(ws, end: int) -> None:
         "state",
     )
     add(
-        DataValidation(
-            type="date",
-            operator="between",
-            formula1="36526",  # 2000-01-01
-            formula2="73415",  # 2100-12-31
-            allow_blank=True,
+        date_validation(
             errorTitle="完成时间",
             error="应为日期，例如 2026-09-30。写“2026年9月30日”“2026.9.30”也可以，导入时会识别。",
             promptTitle="完成时间",

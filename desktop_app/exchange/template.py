@@ -226,6 +226,19 @@ def _data_sheet(ws, spec: TemplateSpec) -> None:
     ws["A1"].comment = Comment(f"模板编号 {spec.template_id}", "系统")
 
 
+def date_validation(**texts: str) -> DataValidation:
+    """A date cell's validation: any date from 2000 to 2100, blank allowed; ``texts`` are its
+    error and prompt titles and messages."""
+    return DataValidation(
+        type="date",
+        operator="between",
+        formula1="36526",  # 2000-01-01
+        formula2="73415",  # 2100-12-31
+        allow_blank=True,
+        **texts,
+    )
+
+
 def protect_and_fit(ws) -> None:
     """A data sheet as the units get it: locked cells cannot be edited, while columns may still
     be widened, rows resized and rows filtered; printed landscape on A4, one page wide, the
@@ -304,12 +317,7 @@ def _validations(ws, end_row: int) -> None:
         )
     for key in ("planned_start", "planned_end"):
         add(
-            DataValidation(
-                type="date",
-                operator="between",
-                formula1="36526",  # 2000-01-01
-                formula2="73415",  # 2100-12-31
-                allow_blank=True,
+            date_validation(
                 errorTitle="日期",
                 error="应为日期，例如 2026-03-01。写“2026.3.1”“2026年3月”也可以，导入时会识别。",
                 promptTitle="计划日期",
@@ -333,12 +341,7 @@ def _validations(ws, end_row: int) -> None:
     )
     for key in ("actual_start", "actual_end"):
         add(
-            DataValidation(
-                type="date",
-                operator="between",
-                formula1="36526",  # 2000-01-01
-                formula2="73415",  # 2100-12-31
-                allow_blank=True,
+            date_validation(
                 errorTitle="日期",
                 error="应为日期，例如 2026-03-01。写“2026.3.1”“2026年3月1日”“2026-3”也可以，"
                 "导入时会识别。",

@@ -641,17 +641,9 @@ class _Replay:
                 self.path.cubicTo(a[0], a[1], a[2], a[3], a[2], a[3])
             elif op == b"h":
                 self.path.closeSubpath()
-            elif op == b"rg":
+            elif op in (b"rg", b"g", b"k"):  # RGB, grey or CMYK, told apart by their operands
                 g.fill = _color(a, self.gray)
-            elif op == b"RG":
-                g.stroke = _color(a, self.gray)
-            elif op == b"g":
-                g.fill = _color(a, self.gray)
-            elif op == b"G":
-                g.stroke = _color(a, self.gray)
-            elif op == b"k":
-                g.fill = _color(a, self.gray)
-            elif op == b"K":
+            elif op in (b"RG", b"G", b"K"):
                 g.stroke = _color(a, self.gray)
             elif op == b"q":
                 self.stack.append(g.copy())
